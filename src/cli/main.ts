@@ -1,0 +1,64 @@
+/**
+ * The gantry command line. Commands register themselves from one list; only this file
+ * decides exit codes and how errors are printed: a CliError as a message and a hint,
+ * anything else as a bug, with the stack under --verbose.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import type { GantryCommand } from './command.ts';
+import { initCommand } from './commands/init.ts';
+import { schemaCommand } from './commands/schema.ts';
+import { validateCommand } from './commands/validate.ts';
+import { CliError, EXIT } from './errors.ts';
+import { style } from './style.ts';
+
+const COMMANDS: GantryCommand[] = [initCommand, validateCommand, schemaCommand];
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const run = async (work: () => Promise<number> | number) => {
+    exitCode = await work();
+  };
+
+  const program = new Command('gantry')
+    .description('Deploy and scale services from one gantry.yaml: run locally, release safely, render Kubernetes.')
+    .version(VERSION, '-V, --version')
+    .option('--verbose', 'show stack traces for unexpected errors')
+    .option('--no-color', 'plain output without colours')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(style.red(text, process.stderr)) })
+    .hook('preAction', (command) => {
+      if (command.opts().color === false) process.env.NO_COLOR = '1';
+    });
+  for (const command of COMMANDS) command.register(program, run);
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return report(error, argv.includes('--verbose'));
+  }
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and --version end parsing with an "error" too; they are successes.
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`${style.red('error', process.stderr)}: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${style.dim('hint:', process.stderr)} ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gantry: unexpected error (this is a bug, please report it): ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('  run again with --verbose to see the stack trace\n');
+  return EXIT.failed;
+}

@@ -1,0 +1,61 @@
+/**
+ * The AppModel: the validated spec with one environment applied, in plain typed data.
+ * Every other part of Gantry (local platform, render, rollout, autoscale, cost) reads this,
+ * never the YAML.
+ */
+import type { BackingSpec, ServiceSpec, SpecFileOutput, Tier } from './schema.ts';
+
+export interface ServiceModel extends Omit<ServiceSpec, 'replicas'> {
+  name: string;
+  /** The replica count to start with: `replicas`, else autoscale.min, else 1. */
+  replicas: number;
+}
+
+export interface BackingModel extends BackingSpec {
+  name: string;
+}
+
+export interface EnvironmentRef {
+  name: string;
+  tier: Tier;
+}
+
+export interface AppModel {
+  /** The spec file it came from; `run` and `workdir` are relative to its folder. */
+  file: string;
+  app: string;
+  namespace: string;
+  /** null when no environment was selected (the base spec, treated as development). */
+  environment: EnvironmentRef | null;
+  /** Every environment the spec declares, selected or not. */
+  environments: string[];
+  services: Record<string, ServiceModel>;
+  backing: Record<string, BackingModel>;
+}
+
+/** The tier an environment has when it does not say: dev*, local*, test* → development; prod*, live* → production. */
+export function inferTier(environment: string): Tier {
+  if (/^(dev|local|test|sandbox|preview)/.test(environment)) return 'development';
+  if (/^(prod|live)/.test(environment)) return 'production';
+  return 'staging';
+}
+
+export function toModel(spec: SpecFileOutput, file: string, environment: EnvironmentRef | null): AppModel {
+  const overlay = environment ? spec.environments[environment.name] : undefined;
+  const services = Object.fromEntries(
+    Object.entries(spec.services).map(([name, service]) => [
+      name,
+      { ...service, name, replicas: service.replicas ?? service.autoscale?.min ?? 1 },
+    ]),
+  );
+  const backing = Object.fromEntries(Object.entries(spec.backing).map(([name, b]) => [name, { ...b, name }]));
+  return {
+    file,
+    app: spec.app,
+    namespace: overlay?.namespace ?? spec.namespace ?? spec.app,
+    environment,
+    environments: Object.keys(spec.environments),
+    services,
+    backing,
+  };
+}

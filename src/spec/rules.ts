@@ -1,0 +1,256 @@
+/**
+ * Cross-field rules: what a schema cannot say about one field alone. Each rule is a small
+ * named function over the parsed spec (environment already applied) that returns findings
+ * with the path of the field to fix. Pure; the loader places findings in the file.
+ */
+import type { Finding } from './problem.ts';
+import type { ServiceSpec, Tier } from './schema.ts';
+import { suggestion } from './suggest.ts';
+
+export interface RuleContext {
+  tier: Tier;
+  environment: string | null;
+  /** Every service and backing service the spec declares, valid or not, for references. */
+  serviceNames: string[];
+  backingNames: string[];
+}
+
+type ServiceRule = (service: ServiceSpec, name: string, context: RuleContext) => Finding[];
+
+const at = (name: string, ...rest: (string | number)[]) => ['services', name, ...rest];
+
+/** The keys of `object` that are set, for "exactly one of" checks. */
+const setKeys = (object: object, keys: readonly string[]) =>
+  keys.filter((key) => (object as Record<string, unknown>)[key] !== undefined);
+
+function exactlyOne(object: object, keys: readonly string[], path: (string | number)[], what: string): Finding[] {
+  const set = setKeys(object, keys);
+  if (set.length === 1) return [];
+  const choices = keys.map((k) => `\`${k}\``).join(', ');
+  return set.length === 0
+    ? [{ path, message: `${what} needs one of ${choices}` }]
+    : [{ path, message: `${what} has ${set.map((k) => `\`${k}\``).join(' and ')}; it takes exactly one of ${choices}` }];
+}
+
+const needsRunOrImage: ServiceRule = (service, name) =>
+  service.run || service.image
+    ? []
+    : [
+        {
+          path: at(name),
+          message: `service \`${name}\` has neither \`run\` nor \`image\``,
+          hint: '`gantry up` needs `run` (a command such as `node server.js`); `gantry render` and `gantry apply` need `image`',
+        },
+      ];
+
+const probeShape: ServiceRule = (service, name) =>
+  (['liveness', 'readiness', 'startup'] as const).flatMap((kind) => {
+    const probe = service.health[kind];
+    if (!probe) return [];
+    const path = at(name, 'health', kind);
+    const shape = exactlyOne(probe, ['path', 'tcp', 'exec'], path, `the ${kind} probe`);
+    if (shape.length > 0) return shape;
+    if ((probe.path || probe.tcp) && !probe.port && !service.port)
+      return [{ path, message: `the ${kind} probe checks a port, but the service has no \`port\``, hint: 'add `port:` to the service or to the probe' }];
+    if (kind === 'liveness' && probe.successThreshold !== 1)
+      return [{ path: [...path, 'successThreshold'], message: 'liveness successThreshold must be 1 (as in Kubernetes)' }];
+    if (kind === 'startup' && probe.successThreshold !== 1)
+      return [{ path: [...path, 'successThreshold'], message: 'startup successThreshold must be 1 (as in Kubernetes)' }];
+    return [];
+  });
+
+const uniquePorts: ServiceRule = (service, name) => {
+  const findings: Finding[] = [];
+  const numbers = new Set(service.port ? [service.port] : []);
+  const names = new Set<string>(service.port ? ['http'] : []);
+  (service.ports ?? []).forEach((extra, index) => {
+    if (numbers.has(extra.port))
+      findings.push({ path: at(name, 'ports', index, 'port'), message: `port ${extra.port} is used twice in service \`${name}\`` });
+    if (names.has(extra.name))
+      findings.push({ path: at(name, 'ports', index, 'name'), message: `port name \`${extra.name}\` is used twice in service \`${name}\``, hint: extra.name === 'http' ? '`http` is the name of the main `port`' : undefined });
+    numbers.add(extra.port);
+    names.add(extra.name);
+  });
+  return findings;
+};
+
+const usesExist: ServiceRule = (service, name, context) => {
+  const known = [...context.backingNames, ...context.serviceNames.filter((s) => s !== name)];
+  return service.uses.flatMap((used, index) =>
+    known.includes(used)
+      ? []
+      : [
+          {
+            path: at(name, 'uses', index),
+            message: used === name ? `service \`${name}\` cannot use itself` : `\`${used}\` is not a backing service or a service`,
+            hint: suggestion(used, known, 'known') || 'declare it under `backing:` or `services:`',
+          },
+        ],
+  );
+};
+
+const autoscaleBounds: ServiceRule = (service, name) => {
+  const scale = service.autoscale;
+  if (!scale) return [];
+  const findings: Finding[] = [];
+  if (scale.min > scale.max)
+    findings.push({ path: at(name, 'autoscale', 'min'), message: `autoscale.min (${scale.min}) is greater than autoscale.max (${scale.max})` });
+  if (service.replicas !== undefined && (service.replicas < scale.min || service.replicas > scale.max))
+    findings.push({
+      path: at(name, 'replicas'),
+      message: `replicas (${service.replicas}) is outside autoscale [${scale.min}, ${scale.max}]`,
+      hint: 'with autoscale, replicas is only the starting count; remove it or bring it within min..max',
+    });
+  if (scale.cpu === undefined && scale.memory === undefined && scale.rps === undefined)
+    findings.push({ path: at(name, 'autoscale'), message: 'autoscale needs a target: cpu, memory or rps', hint: 'e.g. cpu: 70 (percent of requested CPU)' });
+  for (const resource of ['cpu', 'memory'] as const) {
+    if (scale[resource] !== undefined && service.resources.requests?.[resource] === undefined)
+      findings.push({
+        path: at(name, 'autoscale', resource),
+        message: `autoscale.${resource} is a percentage of requested ${resource}, but resources.requests.${resource} is not set`,
+        hint: `add resources: { requests: { ${resource}: ${resource === 'cpu' ? '250m' : '256Mi'} } }`,
+      });
+  }
+  return findings;
+};
+
+const disruptionBudget: ServiceRule = (service, name) => {
+  const budget = service.disruption;
+  if (!budget) return [];
+  const path = at(name, 'disruption');
+  const shape = exactlyOne(budget, ['minAvailable', 'maxUnavailable'], path, 'disruption');
+  if (shape.length > 0) return shape;
+  const replicas = service.autoscale?.min ?? service.replicas ?? 1;
+  const { minAvailable, maxUnavailable } = budget;
+  if (minAvailable && (minAvailable.kind === 'count' ? minAvailable.value >= replicas : minAvailable.value >= 100))
+    return [
+      {
+        path: [...path, 'minAvailable'],
+        message:
+          minAvailable.kind === 'count'
+            ? `minAvailable (${minAvailable.value}) must be less than the replicas (${replicas}${service.autoscale ? ', autoscale.min' : ''}), or no replica can ever be evicted`
+            : 'minAvailable 100% means no replica can ever be evicted, so node drains hang',
+        hint: `use at most ${Math.max(replicas - 1, 0)}, or raise the replicas`,
+      },
+    ];
+  if (maxUnavailable && maxUnavailable.value === 0)
+    return [{ path: [...path, 'maxUnavailable'], message: 'maxUnavailable 0 means no replica can ever be evicted, so node drains hang' }];
+  return [];
+};
+
+const resourcesWithinLimits: ServiceRule = (service, name) => {
+  const { requests, limits } = service.resources;
+  return (['cpu', 'memory'] as const).flatMap((resource) => {
+    const request = requests?.[resource];
+    const limit = limits?.[resource];
+    return request !== undefined && limit !== undefined && request > limit
+      ? [{ path: at(name, 'resources', 'requests', resource), message: `requests.${resource} is greater than limits.${resource}` }]
+      : [];
+  });
+};
+
+const shutdownOrder: ServiceRule = (service, name) =>
+  service.shutdown.preStopSeconds >= service.shutdown.gracePeriodSeconds
+    ? [
+        {
+          path: at(name, 'shutdown', 'preStopSeconds'),
+          message: `preStopSeconds (${service.shutdown.preStopSeconds}) must be less than gracePeriodSeconds (${service.shutdown.gracePeriodSeconds})`,
+          hint: 'the grace period includes the preStop sleep; the process needs time to finish requests after it',
+        },
+      ]
+    : [];
+
+const releaseSteps: ServiceRule = (service, name) => {
+  const release = service.release;
+  const path = at(name, 'release');
+  if (release.strategy !== 'canary')
+    return release.steps
+      ? [{ path: [...path, 'steps'], message: `steps apply to the canary strategy, not ${release.strategy}`, hint: 'set strategy: canary, or remove steps' }]
+      : [];
+  if (!release.steps || release.steps.length === 0)
+    return [{ path: [...path, 'steps'], message: 'a canary release needs steps', hint: 'e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]' }];
+  const findings: Finding[] = [];
+  let lastWeight = 0;
+  let lastIndex = -1;
+  release.steps.forEach((step, index) => {
+    const shape = exactlyOne(step, ['weight', 'pause', 'analysis'], [...path, 'steps', index], `step ${index + 1}`);
+    findings.push(...shape);
+    if (shape.length > 0) return;
+    if (step.weight !== undefined) {
+      if (step.weight <= lastWeight)
+        findings.push({
+          path: [...path, 'steps', index, 'weight'],
+          message: `canary weights must strictly increase: ${step.weight} follows ${lastWeight}`,
+        });
+      lastWeight = step.weight;
+      lastIndex = index;
+    }
+    if (step.analysis && !release.analysis && step.analysis.successRate === undefined && step.analysis.latencyP95Ms === undefined)
+      findings.push({
+        path: [...path, 'steps', index, 'analysis'],
+        message: 'this analysis step has no thresholds',
+        hint: 'set release.analysis (successRate, latencyP95Ms) or thresholds in the step',
+      });
+  });
+  if (lastWeight !== 100 && findings.length === 0)
+    findings.push({
+      path: [...path, 'steps', lastIndex >= 0 ? lastIndex : release.steps.length - 1],
+      message: `canary weights must end at 100; the last is ${lastWeight}`,
+      hint: 'add {weight: 100} as the last weight step',
+    });
+  return findings;
+};
+
+const releaseOptions: ServiceRule = (service, name) => {
+  const release = service.release;
+  const findings: Finding[] = [];
+  if (release.smoke && release.strategy === 'rolling')
+    findings.push({
+      path: at(name, 'release', 'smoke'),
+      severity: 'warning',
+      message: 'smoke checks run only in blue-green and canary releases, before the new version gets traffic',
+    });
+  if (release.analysis && release.analysis.successRate === undefined && release.analysis.latencyP95Ms === undefined)
+    findings.push({ path: at(name, 'release', 'analysis'), message: 'analysis needs a threshold: successRate or latencyP95Ms' });
+  if ((release.strategy === 'blue-green' || release.strategy === 'canary') && !service.port)
+    findings.push({ path: at(name, 'release', 'strategy'), message: `a ${release.strategy} release routes traffic, so the service needs a \`port\`` });
+  return findings;
+};
+
+const routesNeedPort: ServiceRule = (service, name) =>
+  service.routes.length > 0 && !service.port
+    ? [{ path: at(name, 'routes'), message: 'routes send traffic to the service, but it has no `port`' }]
+    : [];
+
+/** Clusters pull images by tag; an untagged or `latest` image makes releases unrepeatable. */
+const pinnedImage: ServiceRule = (service, name, context) => {
+  if (!service.image || context.tier === 'development') return [];
+  const where = context.environment ? `in environment \`${context.environment}\` (${context.tier})` : `in ${context.tier}`;
+  const path = at(name, 'image');
+  if (service.image.includes('@sha256:')) return [];
+  const tag = /:([^/:]+)$/.exec(service.image)?.[1];
+  if (!tag) return [{ path, message: `image \`${service.image}\` has no tag, which is not allowed ${where}`, hint: `pin a version: ${service.image}:1.0.0` }];
+  if (tag === 'latest')
+    return [{ path, message: `image tag \`latest\` is not allowed ${where}`, hint: 'pin a version (e.g. :1.4.2) or a digest (@sha256:…) so every replica runs the same code' }];
+  return [];
+};
+
+const SERVICE_RULES: ServiceRule[] = [
+  needsRunOrImage,
+  probeShape,
+  uniquePorts,
+  usesExist,
+  autoscaleBounds,
+  disruptionBudget,
+  resourcesWithinLimits,
+  shutdownOrder,
+  releaseSteps,
+  releaseOptions,
+  routesNeedPort,
+  pinnedImage,
+];
+
+/** Runs every rule on each service given: the caller passes the services that parsed. */
+export function checkRules(services: Record<string, ServiceSpec>, context: RuleContext): Finding[] {
+  return Object.entries(services).flatMap(([name, service]) => SERVICE_RULES.flatMap((rule) => rule(service, name, context)));
+}

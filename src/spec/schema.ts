@@ -1,0 +1,238 @@
+/**
+ * The gantry.yaml schema. It describes what users write (the JSON Schema for editors is
+ * generated from it) and its parse output is the normalised model: units become numbers
+ * (ms, millicores, bytes) and Kubernetes defaults are filled in.
+ * Cross-field rules live in rules.ts; environment overlays are merged before parsing.
+ */
+import { z } from 'zod';
+import {
+  CPU_PATTERN,
+  DURATION_PATTERN,
+  MEMORY_PATTERN,
+  PERCENT_PATTERN,
+  parseCpu,
+  parseDuration,
+  parseIntOrPercent,
+  parseMemory,
+} from './units.ts';
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const name = (what: string) =>
+  z.string().regex(DNS_LABEL, {
+    error: `${what} must be a DNS label: lower-case letters, digits and '-', starting with a letter (e.g. my-api)`,
+  });
+
+export const Duration = z
+  .string()
+  .regex(DURATION_PATTERN, { error: 'expected a duration such as 500ms, 30s, 5m or 1m30s' })
+  .transform((text) => parseDuration(text)!);
+
+const Cpu = z
+  .union([
+    z.number().positive(),
+    z.string().regex(CPU_PATTERN, { error: 'expected CPU as cores (0.5, 2) or millicores (250m)' }),
+  ])
+  .transform((value) => parseCpu(value)!)
+  .refine((millicores) => millicores >= 1, { error: 'CPU must be at least 1m' })
+  .describe('CPU as cores (0.5, 2) or millicores (250m)');
+
+const Memory = z
+  .union([
+    z.number().positive(),
+    z.string().regex(MEMORY_PATTERN, { error: 'expected a quantity such as 256Mi, 1Gi or 512M' }),
+  ])
+  .transform((value) => parseMemory(value)!)
+  .describe('a quantity such as 256Mi, 1Gi or 512M');
+
+const IntOrPercent = z
+  .union([
+    z.number().int().nonnegative(),
+    z.string().regex(PERCENT_PATTERN, { error: 'expected a whole number or a percentage such as 25%' }),
+  ])
+  .transform((value) => parseIntOrPercent(value)!)
+  .describe('a whole number or a percentage such as 25%');
+
+const Port = z.number().int().min(1).max(65535);
+const Percent = z.number().int().min(1).max(100);
+const Seconds = (min: number) => z.number().int().min(min);
+
+// ── health ──────────────────────────────────────────────────────────────────────────────
+const Probe = z
+  .strictObject({
+    path: z.string().startsWith('/').optional().describe('HTTP GET this path on the service port'),
+    tcp: z.literal(true).optional().describe('open a TCP connection to the service port'),
+    exec: z.array(z.string()).min(1).optional().describe('run this command; exit 0 means healthy'),
+    port: Port.optional().describe('probe this port instead of the service port'),
+    initialDelaySeconds: Seconds(0).default(0),
+    periodSeconds: Seconds(1).default(10),
+    timeoutSeconds: Seconds(1).default(1),
+    successThreshold: Seconds(1).default(1),
+    failureThreshold: Seconds(1).default(3),
+  })
+  .describe('A Kubernetes-style probe: exactly one of path, tcp or exec');
+
+const Health = z.strictObject({
+  liveness: Probe.optional().describe('failing → the replica is restarted'),
+  readiness: Probe.optional().describe('failing → the replica gets no traffic'),
+  startup: Probe.optional().describe('holds liveness and readiness until it first succeeds'),
+});
+
+// ── resources and scaling ───────────────────────────────────────────────────────────────
+const ResourceAmounts = z.strictObject({ cpu: Cpu.optional(), memory: Memory.optional() });
+const Resources = z.strictObject({ requests: ResourceAmounts.optional(), limits: ResourceAmounts.optional() });
+
+const ScalingPolicy = z.strictObject({
+  type: z.enum(['Pods', 'Percent']),
+  value: z.number().int().min(1),
+  periodSeconds: z.number().int().min(1).max(1800),
+});
+const ScalingRules = z.strictObject({
+  stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional(),
+  selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
+  policies: z.array(ScalingPolicy).min(1).optional(),
+});
+
+const Autoscale = z
+  .strictObject({
+    min: z.number().int().min(1).describe('minimum replicas'),
+    max: z.number().int().min(1).describe('maximum replicas'),
+    cpu: Percent.optional().describe('target CPU utilisation, % of requests'),
+    memory: Percent.optional().describe('target memory utilisation, % of requests'),
+    rps: z.number().positive().optional().describe('target requests per second per replica'),
+    behavior: z.strictObject({ scaleUp: ScalingRules.optional(), scaleDown: ScalingRules.optional() }).optional(),
+  })
+  .describe('HorizontalPodAutoscaler (autoscaling/v2) semantics');
+
+const Disruption = z
+  .strictObject({ minAvailable: IntOrPercent.optional(), maxUnavailable: IntOrPercent.optional() })
+  .describe('PodDisruptionBudget: exactly one of minAvailable or maxUnavailable');
+
+const Shutdown = z.strictObject({
+  preStopSeconds: Seconds(0).default(0).describe('sleep before SIGTERM so load balancers stop sending traffic'),
+  gracePeriodSeconds: Seconds(1).default(30).describe('time from SIGTERM to SIGKILL'),
+});
+
+// ── releases ────────────────────────────────────────────────────────────────────────────
+const Analysis = z.strictObject({
+  intervalSeconds: Seconds(1).default(5),
+  successRate: z.number().min(0).max(1).optional().describe('minimum fraction of non-5xx responses, e.g. 0.99'),
+  latencyP95Ms: z.number().positive().optional().describe('maximum 95th percentile latency in ms'),
+  failureLimit: Seconds(0).default(2).describe('failed measurements tolerated before rollback'),
+  inconclusiveLimit: Seconds(0).default(2),
+  minRequests: Seconds(0).default(20).describe('fewer requests in an interval → inconclusive'),
+});
+
+const Pause = z
+  .union([
+    z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as 30s, or {} to wait for gantry promote' }),
+    z.strictObject({ duration: z.string().regex(DURATION_PATTERN).optional() }),
+  ])
+  .transform((value) => {
+    const text = typeof value === 'string' ? value : value.duration;
+    return { durationMs: text === undefined ? null : parseDuration(text)! };
+  });
+
+const Step = z
+  .strictObject({
+    weight: z.number().int().min(0).max(100).optional().describe('send this % of traffic to the new version'),
+    pause: Pause.optional().describe('a duration, or {} to wait for `gantry promote`'),
+    analysis: Analysis.partial().optional().describe('a gate: measure now, overrides release.analysis'),
+  })
+  .describe('exactly one of weight, pause or analysis');
+
+const SmokeCheck = z.strictObject({
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  status: z.number().int().min(100).max(599).default(200),
+  bodyContains: z.string().optional(),
+});
+
+const Release = z.strictObject({
+  strategy: z.enum(['rolling', 'blue-green', 'canary']).default('rolling'),
+  maxSurge: IntOrPercent.default({ kind: 'percent', value: 25 }),
+  maxUnavailable: IntOrPercent.default({ kind: 'percent', value: 25 }),
+  minReadySeconds: Seconds(0).default(0),
+  progressDeadlineSeconds: Seconds(1).default(600),
+  steps: z.array(Step).optional().describe('canary only'),
+  analysis: Analysis.optional().describe('background analysis during the release'),
+  smoke: z.array(SmokeCheck).optional().describe('blue-green and canary: requests the new version must pass before it gets traffic'),
+  autoPromotion: z.boolean().default(true).describe('blue-green: switch traffic without `gantry promote`'),
+  scaleDownDelaySeconds: Seconds(0).default(30).describe('blue-green: keep the old colour this long'),
+});
+
+const Route = z.strictObject({
+  host: z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: 'expected a host name such as shop.example.com',
+  }),
+  path: z.string().startsWith('/').default('/'),
+  tls: z.boolean().default(true),
+});
+
+const NamedPort = z.strictObject({ name: name('port name'), port: Port });
+
+const EnvValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String)
+  .describe('a string, a number or true/false');
+
+export const Service = z.strictObject({
+  image: z.string().min(1).optional().describe('container image a cluster runs, with a tag: repo/name:1.2.3'),
+  run: z.string().min(1).optional().describe('command the local platform runs; PORT is injected'),
+  workdir: z.string().optional().describe('local working directory, relative to gantry.yaml'),
+  port: Port.optional().describe('the HTTP port the service listens on'),
+  ports: z.array(NamedPort).optional().describe('additional named ports'),
+  env: z.record(z.string().regex(ENV_NAME), EnvValue).default({}),
+  secrets: z
+    .array(z.string().regex(ENV_NAME, { error: 'a secret is named like an environment variable' }))
+    .default([])
+    .describe('names only; values come from the environment or a secret store'),
+  uses: z.array(z.string()).default([]).describe('backing services and services this one depends on'),
+  health: Health.default({}),
+  resources: Resources.default({}),
+  replicas: z.number().int().min(0).optional().describe('defaults to autoscale.min, else 1'),
+  autoscale: Autoscale.optional(),
+  disruption: Disruption.optional(),
+  shutdown: Shutdown.default({ preStopSeconds: 0, gracePeriodSeconds: 30 }),
+  release: Release.prefault({}),
+  routes: z.array(Route).default([]),
+});
+
+export const Backing = z.strictObject({
+  kind: z.enum(['postgres', 'redis', 'kafka']),
+  version: z.union([z.string(), z.number()]).transform(String).optional(),
+  mode: z.enum(['in-cluster', 'managed']).default('in-cluster').describe('run it in the cluster or use a cloud service'),
+  storage: Memory.optional(),
+  replicas: z.number().int().min(1).default(1),
+  ha: z.boolean().default(false).describe('high availability (Multi-AZ when managed)'),
+});
+
+export const TIERS = ['development', 'staging', 'production'] as const;
+
+/** Overlays are checked after merging, against Service and Backing; here only their outline. */
+const Environment = z.strictObject({
+  tier: z.enum(TIERS).optional().describe('defaults from the name: dev*/local*/test* → development, prod* → production'),
+  namespace: name('namespace').optional(),
+  services: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
+  backing: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
+});
+
+export const SpecFile = z.strictObject({
+  app: name('app name').describe('the application name, used in labels and object names'),
+  namespace: name('namespace').optional(),
+  services: z.record(name('service name'), Service).refine((s) => Object.keys(s).length > 0, {
+    error: 'at least one service is required',
+  }),
+  backing: z.record(name('backing service name'), Backing).default({}),
+  environments: z.record(name('environment name'), Environment).default({}),
+});
+
+export type SpecFileOutput = z.output<typeof SpecFile>;
+export type ServiceSpec = z.output<typeof Service>;
+export type BackingSpec = z.output<typeof Backing>;
+export type ProbeSpec = z.output<typeof Probe>;
+export type ReleaseSpec = z.output<typeof Release>;
+export type StepSpec = z.output<typeof Step>;
+export type AnalysisSpec = z.output<typeof Analysis>;
+export type Tier = (typeof TIERS)[number];
