@@ -3,7 +3,7 @@
  * Every other part of Gantry (local platform, render, rollout, autoscale, cost) reads this,
  * never the YAML.
  */
-import type { BackingSpec, ServiceSpec, SpecFileOutput, Tier } from './schema.ts';
+import { ANALYSIS_DEFAULTS, type AnalysisSpec, type BackingSpec, type ServiceSpec, type SpecFileOutput, type Tier } from './schema.ts';
 
 export interface ServiceModel extends Omit<ServiceSpec, 'replicas'> {
   name: string;
@@ -58,4 +58,13 @@ export function toModel(spec: SpecFileOutput, file: string, environment: Environ
     services,
     backing,
   };
+}
+
+export type EffectiveAnalysis = typeof ANALYSIS_DEFAULTS & AnalysisSpec;
+
+/** The thresholds an analysis runs with: a step's fields over the release's over the defaults. */
+export function effectiveAnalysis(release: AnalysisSpec | undefined, step?: AnalysisSpec): EffectiveAnalysis {
+  const defined = (spec: AnalysisSpec | undefined) =>
+    Object.fromEntries(Object.entries(spec ?? {}).filter(([, value]) => value !== undefined));
+  return { ...ANALYSIS_DEFAULTS, ...defined(release), ...defined(step) } as EffectiveAnalysis;
 }

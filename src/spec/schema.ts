@@ -24,10 +24,7 @@ const name = (what: string) =>
     error: `${what} must be a DNS label: lower-case letters, digits and '-', starting with a letter (e.g. my-api)`,
   });
 
-export const Duration = z
-  .string()
-  .regex(DURATION_PATTERN, { error: 'expected a duration such as 500ms, 30s, 5m or 1m30s' })
-  .transform((text) => parseDuration(text)!);
+const DurationText = z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as 500ms, 30s, 5m or 1m30s' });
 
 const Cpu = z
   .union([
@@ -115,19 +112,26 @@ const Shutdown = z.strictObject({
 });
 
 // ── releases ────────────────────────────────────────────────────────────────────────────
+/** Analysis defaults; a step's analysis overrides the release's, which overrides these. */
+export const ANALYSIS_DEFAULTS = { intervalSeconds: 5, failureLimit: 2, inconclusiveLimit: 2, minRequests: 20 } as const;
+
 const Analysis = z.strictObject({
-  intervalSeconds: Seconds(1).default(5),
+  intervalSeconds: Seconds(1).optional().describe(`seconds between measurements (default ${ANALYSIS_DEFAULTS.intervalSeconds})`),
   successRate: z.number().min(0).max(1).optional().describe('minimum fraction of non-5xx responses, e.g. 0.99'),
   latencyP95Ms: z.number().positive().optional().describe('maximum 95th percentile latency in ms'),
-  failureLimit: Seconds(0).default(2).describe('failed measurements tolerated before rollback'),
-  inconclusiveLimit: Seconds(0).default(2),
-  minRequests: Seconds(0).default(20).describe('fewer requests in an interval → inconclusive'),
+  failureLimit: Seconds(0)
+    .optional()
+    .describe(`failed measurements tolerated before rollback (default ${ANALYSIS_DEFAULTS.failureLimit})`),
+  inconclusiveLimit: Seconds(0).optional().describe(`default ${ANALYSIS_DEFAULTS.inconclusiveLimit}`),
+  minRequests: Seconds(0)
+    .optional()
+    .describe(`fewer requests in an interval make it inconclusive (default ${ANALYSIS_DEFAULTS.minRequests})`),
 });
 
 const Pause = z
   .union([
     z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as 30s, or {} to wait for gantry promote' }),
-    z.strictObject({ duration: z.string().regex(DURATION_PATTERN).optional() }),
+    z.strictObject({ duration: DurationText.optional() }),
   ])
   .transform((value) => {
     const text = typeof value === 'string' ? value : value.duration;
@@ -138,7 +142,7 @@ const Step = z
   .strictObject({
     weight: z.number().int().min(0).max(100).optional().describe('send this % of traffic to the new version'),
     pause: Pause.optional().describe('a duration, or {} to wait for `gantry promote`'),
-    analysis: Analysis.partial().optional().describe('a gate: measure now, overrides release.analysis'),
+    analysis: Analysis.optional().describe('a gate: measure now; its fields override release.analysis'),
   })
   .describe('exactly one of weight, pause or analysis');
 

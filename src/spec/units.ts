@@ -53,7 +53,7 @@ const BYTES_PER: Record<string, number> = {
 export function parseMemory(value: string | number): number | undefined {
   const match = MEMORY_PATTERN.exec(String(value));
   if (!match) return undefined;
-  const [, amount, , , suffix = ''] = match;
+  const [, amount, , suffix = ''] = match;
   return Math.ceil(Number(amount) * BYTES_PER[suffix]!);
 }
 
