@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // @ts-check
 // Tiny development launcher: runs the api and the worker as child processes with prefixed output,
 // until the real local platform exists. Ctrl-C (or SIGTERM) shuts both down gracefully; a second
