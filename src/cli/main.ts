@@ -14,8 +14,9 @@ import { style } from './style.ts';
 
 const COMMANDS: GantryCommand[] = [initCommand, validateCommand, schemaCommand];
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -24,7 +25,9 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   const program = new Command('gantry')
-    .description('Deploy and scale services from one gantry.yaml: run locally, release safely, render Kubernetes.')
+    .description(
+      'Deploy and scale services from one gantry.yaml: run locally, release safely, render Kubernetes.',
+    )
     .version(VERSION, '-V, --version')
     .option('--verbose', 'show stack traces for unexpected errors')
     .option('--no-color', 'plain output without colours')
@@ -48,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
 function report(error: unknown, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // Help and --version end parsing with an "error" too; they are successes.
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+      return EXIT.ok;
     return EXIT.usage;
   }
   if (error instanceof CliError) {

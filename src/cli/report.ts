@@ -10,7 +10,10 @@ export function formatProblem(problem: Problem, sourceLines: readonly string[]):
   const text = sourceLines[problem.line - 1];
   if (text !== undefined && problem.path !== '(root)') {
     const gutter = String(problem.line).padStart(5);
-    lines.push(style.dim(`${gutter} | `) + text, `${style.dim(`${' '.repeat(5)} | `)}${' '.repeat(problem.column - 1)}${style.red('^')}`);
+    lines.push(
+      style.dim(`${gutter} | `) + text,
+      `${style.dim(`${' '.repeat(5)} | `)}${' '.repeat(problem.column - 1)}${style.red('^')}`,
+    );
   }
   if (problem.hint) lines.push(`  ${style.dim('hint:')} ${problem.hint}`);
   return lines.join('\n');
@@ -25,5 +28,7 @@ export function countLabel(problems: readonly Problem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return warnings > 0 ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : plural(errors, 'error');
+  return warnings > 0
+    ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
+    : plural(errors, 'error');
 }

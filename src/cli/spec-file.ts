@@ -12,8 +12,13 @@ export function readSpecText(file: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
-      throw new CliError(`${file}: no such file (looked in ${resolve(file, '..')})`, EXIT.usage, 'run `gantry init` to write one, or pass -f FILE');
-    if (code === 'EISDIR') throw new CliError(`${file} is a directory`, EXIT.usage, `pass the file: -f ${file}/gantry.yaml`);
+      throw new CliError(
+        `${file}: no such file (looked in ${resolve(file, '..')})`,
+        EXIT.usage,
+        'run `gantry init` to write one, or pass -f FILE',
+      );
+    if (code === 'EISDIR')
+      throw new CliError(`${file} is a directory`, EXIT.usage, `pass the file: -f ${file}/gantry.yaml`);
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`, EXIT.usage);
   }
 }

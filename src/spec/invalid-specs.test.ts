@@ -23,29 +23,59 @@ interface Case {
   text: string;
   env?: string;
   target?: Target;
-  expect: { line: number; column?: number; path: string; message: string; hint?: string; environment?: string };
+  expect: {
+    line: number;
+    column?: number;
+    path: string;
+    message: string;
+    hint?: string;
+    environment?: string;
+  };
 }
 
 const cases: Case[] = [
   {
     name: 'misspelt probe key',
     text: spec('    health:\n      readines: { path: /ready }\n'),
-    expect: { line: 8, column: 7, path: 'services.api.health.readines', message: 'unknown field `readines`', hint: 'did you mean `readiness`?' },
+    expect: {
+      line: 8,
+      column: 7,
+      path: 'services.api.health.readines',
+      message: 'unknown field `readines`',
+      hint: 'did you mean `readiness`?',
+    },
   },
   {
     name: 'misspelt top-level key',
     text: `${spec()}enviroments: {}\n`,
-    expect: { line: 7, column: 1, path: 'enviroments', message: 'unknown field `enviroments`', hint: 'did you mean `environments`?' },
+    expect: {
+      line: 7,
+      column: 1,
+      path: 'enviroments',
+      message: 'unknown field `enviroments`',
+      hint: 'did you mean `environments`?',
+    },
   },
   {
     name: 'unknown key with no near match lists the allowed ones',
     text: spec('    shutdown: { zzz: 1 }\n'),
-    expect: { line: 7, path: 'services.api.shutdown.zzz', message: 'unknown field `zzz`', hint: 'allowed fields: preStopSeconds, gracePeriodSeconds' },
+    expect: {
+      line: 7,
+      path: 'services.api.shutdown.zzz',
+      message: 'unknown field `zzz`',
+      hint: 'allowed fields: preStopSeconds, gracePeriodSeconds',
+    },
   },
   {
     name: 'quoted number',
     text: spec().replace('port: 8000', 'port: "8000"'),
-    expect: { line: 6, column: 5, path: 'services.api.port', message: 'expected a number, got "8000"', hint: 'remove the quotes: 8000' },
+    expect: {
+      line: 6,
+      column: 5,
+      path: 'services.api.port',
+      message: 'expected a number, got "8000"',
+      hint: 'remove the quotes: 8000',
+    },
   },
   {
     name: 'negative replicas',
@@ -75,7 +105,9 @@ const cases: Case[] = [
   },
   {
     name: 'duration with a long unit',
-    text: spec('    release:\n      strategy: canary\n      steps: [ {pause: { duration: 30 sec }}, {weight: 100} ]\n'),
+    text: spec(
+      '    release:\n      strategy: canary\n      steps: [ {pause: { duration: 30 sec }}, {weight: 100} ]\n',
+    ),
     expect: {
       line: 9,
       path: 'services.api.release.steps[0].pause.duration',
@@ -86,7 +118,11 @@ const cases: Case[] = [
   {
     name: 'bad CPU unit',
     text: spec('    resources: { requests: { cpu: 250x } }\n'),
-    expect: { line: 7, path: 'services.api.resources.requests.cpu', message: 'expected CPU as cores (0.5, 2) or millicores (250m); got "250x"' },
+    expect: {
+      line: 7,
+      path: 'services.api.resources.requests.cpu',
+      message: 'expected CPU as cores (0.5, 2) or millicores (250m); got "250x"',
+    },
   },
   {
     name: 'memory in milli-bytes',
@@ -101,16 +137,28 @@ const cases: Case[] = [
   {
     name: 'memory with a wrong-case unit',
     text: spec('    resources: { limits: { memory: 1GB } }\n'),
-    expect: { line: 7, path: 'services.api.resources.limits.memory', message: 'expected a quantity such as 256Mi, 1Gi or 512M; got "1GB"', hint: 'units are case-sensitive: 1Gi' },
+    expect: {
+      line: 7,
+      path: 'services.api.resources.limits.memory',
+      message: 'expected a quantity such as 256Mi, 1Gi or 512M; got "1GB"',
+      hint: 'units are case-sensitive: 1Gi',
+    },
   },
   {
     name: 'autoscale min greater than max',
     text: spec('    resources: { requests: { cpu: 100m } }\n    autoscale: { min: 5, max: 3, cpu: 70 }\n'),
-    expect: { line: 8, column: 18, path: 'services.api.autoscale.min', message: 'autoscale.min (5) is greater than autoscale.max (3)' },
+    expect: {
+      line: 8,
+      column: 18,
+      path: 'services.api.autoscale.min',
+      message: 'autoscale.min (5) is greater than autoscale.max (3)',
+    },
   },
   {
     name: 'replicas outside the autoscale range',
-    text: spec('    replicas: 12\n    resources: { requests: { cpu: 100m } }\n    autoscale: { min: 2, max: 10, cpu: 70 }\n'),
+    text: spec(
+      '    replicas: 12\n    resources: { requests: { cpu: 100m } }\n    autoscale: { min: 2, max: 10, cpu: 70 }\n',
+    ),
     expect: {
       line: 7,
       path: 'services.api.replicas',
@@ -121,7 +169,12 @@ const cases: Case[] = [
   {
     name: 'autoscale without a target metric',
     text: spec('    autoscale: { min: 1, max: 3 }\n'),
-    expect: { line: 7, path: 'services.api.autoscale', message: 'autoscale needs a target: cpu, memory or rps', hint: 'e.g. cpu: 70 (percent of requested CPU)' },
+    expect: {
+      line: 7,
+      path: 'services.api.autoscale',
+      message: 'autoscale needs a target: cpu, memory or rps',
+      hint: 'e.g. cpu: 70 (percent of requested CPU)',
+    },
   },
   {
     name: 'CPU utilisation target without a CPU request',
@@ -135,12 +188,20 @@ const cases: Case[] = [
   },
   {
     name: 'decreasing canary weights',
-    text: spec('    release:\n      strategy: canary\n      steps:\n        - weight: 50\n        - weight: 20\n        - weight: 100\n'),
-    expect: { line: 11, path: 'services.api.release.steps[1].weight', message: 'canary weights must strictly increase: 20 follows 50' },
+    text: spec(
+      '    release:\n      strategy: canary\n      steps:\n        - weight: 50\n        - weight: 20\n        - weight: 100\n',
+    ),
+    expect: {
+      line: 11,
+      path: 'services.api.release.steps[1].weight',
+      message: 'canary weights must strictly increase: 20 follows 50',
+    },
   },
   {
     name: 'canary weights that stop short of 100',
-    text: spec('    release:\n      strategy: canary\n      steps:\n        - weight: 10\n        - pause: 1m\n        - weight: 50\n'),
+    text: spec(
+      '    release:\n      strategy: canary\n      steps:\n        - weight: 10\n        - pause: 1m\n        - weight: 50\n',
+    ),
     expect: {
       line: 12,
       path: 'services.api.release.steps[2]',
@@ -156,11 +217,17 @@ const cases: Case[] = [
   {
     name: 'steps on a rolling release',
     text: spec('    release:\n      steps: [ {weight: 100} ]\n'),
-    expect: { line: 8, path: 'services.api.release.steps', message: 'steps apply to the canary strategy, not rolling' },
+    expect: {
+      line: 8,
+      path: 'services.api.release.steps',
+      message: 'steps apply to the canary strategy, not rolling',
+    },
   },
   {
     name: 'a step with two actions',
-    text: spec('    release:\n      strategy: canary\n      steps: [ {weight: 10, pause: 5s}, {weight: 100} ]\n'),
+    text: spec(
+      '    release:\n      strategy: canary\n      steps: [ {weight: 10, pause: 5s}, {weight: 100} ]\n',
+    ),
     expect: {
       line: 9,
       path: 'services.api.release.steps[0]',
@@ -181,17 +248,27 @@ const cases: Case[] = [
     name: 'unknown environment',
     text: `${spec()}environments:\n  dev: {}\n  prod: {}\n`,
     env: 'prd',
-    expect: { line: 7, path: 'environments', message: 'unknown environment `prd`', hint: 'did you mean `prod`?' },
+    expect: {
+      line: 7,
+      path: 'environments',
+      message: 'unknown environment `prd`',
+      hint: 'did you mean `prod`?',
+    },
   },
   {
     name: 'unknown environment when none is declared',
     text: spec(),
     env: 'prod',
-    expect: { line: 1, path: 'environments', message: 'unknown environment `prod`', hint: 'this spec declares no `environments:`' },
+    expect: {
+      line: 1,
+      path: 'environments',
+      message: 'unknown environment `prod`',
+      hint: 'this spec declares no `environments:`',
+    },
   },
   {
     name: 'missing image tag in prod',
-    text: spec().replace('acme/api:1.0.0', 'acme/api') + 'environments:\n  prod: {}\n',
+    text: `${spec().replace('acme/api:1.0.0', 'acme/api')}environments:\n  prod: {}\n`,
     env: 'prod',
     expect: {
       line: 5,
@@ -215,7 +292,11 @@ const cases: Case[] = [
   {
     name: 'YAML syntax error',
     text: 'app: shop\nservices:\n  api:\n    run: node server.js\n   port: 8000\n',
-    expect: { line: 5, path: '(yaml)', message: 'YAML syntax error: All mapping items must start at the same column' },
+    expect: {
+      line: 5,
+      path: '(yaml)',
+      message: 'YAML syntax error: All mapping items must start at the same column',
+    },
   },
   {
     name: 'duplicate key',
@@ -225,7 +306,12 @@ const cases: Case[] = [
   {
     name: 'unclosed flow mapping',
     text: spec('    env: { A: 1\n'),
-    expect: { line: 8, path: '(yaml)', message: 'YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }' },
+    expect: {
+      line: 8,
+      path: '(yaml)',
+      message:
+        'YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }',
+    },
   },
   {
     name: 'minAvailable not below replicas',
@@ -240,12 +326,23 @@ const cases: Case[] = [
   {
     name: 'disruption with both fields',
     text: spec('    replicas: 3\n    disruption: { minAvailable: 1, maxUnavailable: 1 }\n'),
-    expect: { line: 8, path: 'services.api.disruption', message: 'disruption has `minAvailable` and `maxUnavailable`; it takes exactly one of `minAvailable`, `maxUnavailable`' },
+    expect: {
+      line: 8,
+      path: 'services.api.disruption',
+      message:
+        'disruption has `minAvailable` and `maxUnavailable`; it takes exactly one of `minAvailable`, `maxUnavailable`',
+    },
   },
   {
     name: 'reference to an undeclared backing service',
     text: spec('    uses: [dbb]\n', 'backing:\n  db: { kind: postgres }\n'),
-    expect: { line: 7, column: 12, path: 'services.api.uses[0]', message: '`dbb` is not a backing service or a service', hint: 'did you mean `db`?' },
+    expect: {
+      line: 7,
+      column: 12,
+      path: 'services.api.uses[0]',
+      message: '`dbb` is not a backing service or a service',
+      hint: 'did you mean `db`?',
+    },
   },
   {
     name: 'overlay for a service the base does not have',
@@ -261,32 +358,58 @@ const cases: Case[] = [
     name: 'a wrong type in an overlay is shown where the overlay writes it',
     text: `${spec()}environments:\n  prod:\n    services:\n      api: { replicas: three }\n`,
     env: 'prod',
-    expect: { line: 10, column: 14, path: 'environments.prod.services.api.replicas', message: 'expected a number, got "three"', environment: 'prod' },
+    expect: {
+      line: 10,
+      column: 14,
+      path: 'environments.prod.services.api.replicas',
+      message: 'expected a number, got "three"',
+      environment: 'prod',
+    },
   },
   {
     name: 'the same port twice',
     text: spec('    ports: [ { name: metrics, port: 8000 } ]\n'),
-    expect: { line: 7, path: 'services.api.ports[0].port', message: 'port 8000 is used twice in service `api`' },
+    expect: {
+      line: 7,
+      path: 'services.api.ports[0].port',
+      message: 'port 8000 is used twice in service `api`',
+    },
   },
   {
     name: 'requests above limits',
     text: spec('    resources: { requests: { memory: 1Gi }, limits: { memory: 512Mi } }\n'),
-    expect: { line: 7, path: 'services.api.resources.requests.memory', message: 'requests.memory is greater than limits.memory' },
+    expect: {
+      line: 7,
+      path: 'services.api.resources.requests.memory',
+      message: 'requests.memory is greater than limits.memory',
+    },
   },
   {
     name: 'preStop longer than the grace period',
     text: spec('    shutdown: { preStopSeconds: 30, gracePeriodSeconds: 10 }\n'),
-    expect: { line: 7, path: 'services.api.shutdown.preStopSeconds', message: 'preStopSeconds (30) must be less than gracePeriodSeconds (10)' },
+    expect: {
+      line: 7,
+      path: 'services.api.shutdown.preStopSeconds',
+      message: 'preStopSeconds (30) must be less than gracePeriodSeconds (10)',
+    },
   },
   {
     name: 'probe without a check',
     text: spec('    health:\n      liveness: { periodSeconds: 5 }\n'),
-    expect: { line: 8, path: 'services.api.health.liveness', message: 'the liveness probe needs one of `path`, `tcp`, `exec`' },
+    expect: {
+      line: 8,
+      path: 'services.api.health.liveness',
+      message: 'the liveness probe needs one of `path`, `tcp`, `exec`',
+    },
   },
   {
     name: 'probe path without a slash',
     text: spec('    health:\n      readiness: { path: ready }\n'),
-    expect: { line: 8, path: 'services.api.health.readiness.path', message: 'must start with "/", got "ready"' },
+    expect: {
+      line: 8,
+      path: 'services.api.health.readiness.path',
+      message: 'must start with "/", got "ready"',
+    },
   },
   {
     name: 'app name that is not a DNS label',
@@ -300,12 +423,22 @@ const cases: Case[] = [
   {
     name: 'missing app',
     text: spec().replace('app: shop\n', ''),
-    expect: { line: 1, path: 'app', message: '`app` is required', hint: 'app: the application name, used in labels and object names' },
+    expect: {
+      line: 1,
+      path: 'app',
+      message: '`app` is required',
+      hint: 'app: the application name, used in labels and object names',
+    },
   },
   {
     name: 'empty file',
     text: '',
-    expect: { line: 1, path: '(root)', message: 'the spec is empty', hint: 'run `gantry init` for a starter gantry.yaml' },
+    expect: {
+      line: 1,
+      path: '(root)',
+      message: 'the spec is empty',
+      hint: 'run `gantry init` for a starter gantry.yaml',
+    },
   },
   {
     name: 'a list at the top',
@@ -315,12 +448,21 @@ const cases: Case[] = [
   {
     name: 'an env value that is a list',
     text: spec('    env:\n      HOSTS: [a, b]\n'),
-    expect: { line: 8, path: 'services.api.env.HOSTS', message: 'expected a string, a number or true/false; got a list' },
+    expect: {
+      line: 8,
+      path: 'services.api.env.HOSTS',
+      message: 'expected a string, a number or true/false; got a list',
+    },
   },
   {
     name: 'unknown backing kind',
     text: spec('', 'backing:\n  db: { kind: postgress }\n'),
-    expect: { line: 8, path: 'backing.db.kind', message: 'must be one of postgres, redis, kafka; got "postgress"', hint: 'did you mean `postgres`?' },
+    expect: {
+      line: 8,
+      path: 'backing.db.kind',
+      message: 'must be one of postgres, redis, kafka; got "postgress"',
+      hint: 'did you mean `postgres`?',
+    },
   },
   {
     name: 'a section left empty',
@@ -367,11 +509,17 @@ const cases: Case[] = [
   {
     name: 'blue-green without a port',
     text: 'app: shop\nservices:\n  api:\n    run: node server.js\n    release: { strategy: blue-green }\n',
-    expect: { line: 5, path: 'services.api.release.strategy', message: 'a blue-green release routes traffic, so the service needs a `port`' },
+    expect: {
+      line: 5,
+      path: 'services.api.release.strategy',
+      message: 'a blue-green release routes traffic, so the service needs a `port`',
+    },
   },
   {
     name: 'analysis step with no thresholds anywhere',
-    text: spec('    release:\n      strategy: canary\n      steps: [ {weight: 50}, {analysis: {}}, {weight: 100} ]\n'),
+    text: spec(
+      '    release:\n      strategy: canary\n      steps: [ {weight: 50}, {analysis: {}}, {weight: 100} ]\n',
+    ),
     expect: {
       line: 9,
       path: 'services.api.release.steps[1].analysis',
@@ -393,7 +541,11 @@ function find(problems: Problem[], path: string): Problem | undefined {
 describe('invalid specs report line, field and message', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const result = loadSpec(c.text, { file: 'gantry.yaml', ...(c.env ? { env: c.env } : {}), ...(c.target ? { target: c.target } : {}) });
+      const result = loadSpec(c.text, {
+        file: 'gantry.yaml',
+        ...(c.env ? { env: c.env } : {}),
+        ...(c.target ? { target: c.target } : {}),
+      });
       assert.equal(result.ok, false, 'the spec must be rejected');
       const problem = find(result.problems, c.expect.path);
       assert.ok(problem, `no problem at ${c.expect.path}; got ${JSON.stringify(result.problems, null, 2)}`);
@@ -430,7 +582,12 @@ backing:
     const result = loadSpec(text, { file: 'gantry.yaml' });
     assert.deepEqual(
       result.problems.map((p) => `${p.line} ${p.path}`),
-      ['5 services.api.port', '7 services.api.health.readines', '12 services.web.autoscale.min', '13 services.web.uses[0]'],
+      [
+        '5 services.api.port',
+        '7 services.api.health.readines',
+        '12 services.web.autoscale.min',
+        '13 services.web.uses[0]',
+      ],
     );
   });
 });

@@ -39,7 +39,8 @@ function schemasAt(root: Schema, path: readonly PathSegment[]): Schema[] {
       }
       if (def.type === 'record') return [def.valueType as Schema];
       if (def.type === 'array') return [def.element as Schema];
-      if (def.type === 'union') return (def.options as Schema[]).flatMap((option) => schemasAt(option, [segment]));
+      if (def.type === 'union')
+        return (def.options as Schema[]).flatMap((option) => schemasAt(option, [segment]));
       return [];
     });
   }
@@ -78,9 +79,15 @@ export function describeValue(value: unknown): string {
 }
 
 function typeHint(expected: string, value: unknown): string | undefined {
-  if (typeof value === 'string' && (expected === 'number' || expected === 'int') && value.trim() !== '' && !Number.isNaN(Number(value)))
+  if (
+    typeof value === 'string' &&
+    (expected === 'number' || expected === 'int') &&
+    value.trim() !== '' &&
+    !Number.isNaN(Number(value))
+  )
     return `remove the quotes: ${value}`;
-  if (typeof value === 'string' && expected === 'boolean' && /^(true|false)$/i.test(value)) return 'remove the quotes: true or false';
+  if (typeof value === 'string' && expected === 'boolean' && /^(true|false)$/i.test(value))
+    return 'remove the quotes: true or false';
   if (value === null && (expected === 'object' || expected === 'record'))
     return 'the key has no value; indent its fields under it, or remove the key';
   if (typeof value === 'number' && expected === 'string') return `quote it: "${value}"`;
@@ -101,16 +108,28 @@ export function issueToFindings(root: Schema, data: unknown, issue: z.core.$ZodI
     case 'unrecognized_keys': {
       const allowed = allowedKeys(root, path);
       return issue.keys.map((key) =>
-        finding([...path, key], `unknown field \`${key}\``, suggestion(key, allowed, 'allowed fields') || undefined),
+        finding(
+          [...path, key],
+          `unknown field \`${key}\``,
+          suggestion(key, allowed, 'allowed fields') || undefined,
+        ),
       );
     }
     case 'invalid_type': {
       if (value === undefined) {
         const described = describeAt(root, path);
-        return [finding(path, `\`${String(field)}\` is required`, described ? `${String(field)}: ${described}` : undefined)];
+        return [
+          finding(
+            path,
+            `\`${String(field)}\` is required`,
+            described ? `${String(field)}: ${described}` : undefined,
+          ),
+        ];
       }
       const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-      return [finding(path, `expected ${expected}, got ${describeValue(value)}`, typeHint(issue.expected, value))];
+      return [
+        finding(path, `expected ${expected}, got ${describeValue(value)}`, typeHint(issue.expected, value)),
+      ];
     }
     case 'invalid_value': {
       const allowed = issue.values.map(String);
@@ -129,12 +148,25 @@ export function issueToFindings(root: Schema, data: unknown, issue: z.core.$ZodI
       const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
       const inclusive = issue.inclusive !== false;
       if (issue.origin === 'array') {
-        const message = issue.code === 'too_small' ? `needs at least ${bound} item(s)` : `allows at most ${bound} item(s)`;
+        const message =
+          issue.code === 'too_small' ? `needs at least ${bound} item(s)` : `allows at most ${bound} item(s)`;
         return [finding(path, message)];
       }
-      if (issue.origin === 'string') return [finding(path, issue.code === 'too_small' ? 'must not be empty' : `is longer than ${bound} characters`)];
+      if (issue.origin === 'string')
+        return [
+          finding(
+            path,
+            issue.code === 'too_small' ? 'must not be empty' : `is longer than ${bound} characters`,
+          ),
+        ];
       const relation =
-        issue.code === 'too_small' ? (inclusive ? 'at least' : 'greater than') : inclusive ? 'at most' : 'less than';
+        issue.code === 'too_small'
+          ? inclusive
+            ? 'at least'
+            : 'greater than'
+          : inclusive
+            ? 'at most'
+            : 'less than';
       return [finding(path, `must be ${relation} ${bound}, got ${describeValue(value)}`)];
     }
     case 'invalid_format': {
@@ -146,7 +178,8 @@ export function issueToFindings(root: Schema, data: unknown, issue: z.core.$ZodI
     }
     case 'invalid_union': {
       const expected = describeAt(root, path) ?? 'another kind of value';
-      const hint = typeof value === 'number' && expected.includes('duration') ? `add a unit, e.g. ${value}s` : undefined;
+      const hint =
+        typeof value === 'number' && expected.includes('duration') ? `add a unit, e.g. ${value}s` : undefined;
       return [finding(path, `expected ${expected}; got ${describeValue(value)}`, hint)];
     }
     default:
@@ -159,7 +192,11 @@ function formatHint(value: unknown): string | undefined {
   const milli = /^(\d+(?:\.\d+)?)m$/.exec(value);
   if (milli) return `in Kubernetes \`m\` means milli (thousandths); for mebibytes write ${milli[1]}Mi`;
   if (/^\d+(\.\d+)?(mi|gi|ki|MB|GB|KB|mb|gb|kb)$/.test(value))
-    return `units are case-sensitive: ${value.replace(/(mi|MB|mb)$/, 'Mi').replace(/(gi|GB|gb)$/, 'Gi').replace(/(ki|KB|kb)$/, 'Ki')}`;
-  if (/^\d+(\.\d+)?\s*(sec|secs|seconds|min|mins|minutes)$/.test(value)) return 'use a short unit: ms, s, m or h (e.g. 30s, 5m)';
+    return `units are case-sensitive: ${value
+      .replace(/(mi|MB|mb)$/, 'Mi')
+      .replace(/(gi|GB|gb)$/, 'Gi')
+      .replace(/(ki|KB|kb)$/, 'Ki')}`;
+  if (/^\d+(\.\d+)?\s*(sec|secs|seconds|min|mins|minutes)$/.test(value))
+    return 'use a short unit: ms, s, m or h (e.g. 30s, 5m)';
   return undefined;
 }

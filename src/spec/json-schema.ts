@@ -9,7 +9,10 @@ import { Backing, Service, SpecFile } from './schema.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+const inputSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
+const orNull = (schema: unknown) => ({ anyOf: [schema, { type: 'null' }] });
 
 /** An overlay may set any field and none is required; null removes a field. */
 function asOverlay(schema: unknown): unknown {
@@ -18,17 +21,23 @@ function asOverlay(schema: unknown): unknown {
   const copy: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'required' || key === 'default' || key === '$schema') continue;
-    copy[key] = asOverlay(value);
+    copy[key] =
+      key === 'properties'
+        ? Object.fromEntries(
+            Object.entries(value as JsonSchema).map(([field, inner]) => [field, orNull(asOverlay(inner))]),
+          )
+        : asOverlay(value);
   }
   return copy;
 }
 
 export function specJsonSchema(): JsonSchema {
   const schema = inputSchema(SpecFile);
-  const environment = (schema.properties as Record<string, JsonSchema>).environments!.additionalProperties as JsonSchema;
+  const environment = (schema.properties as Record<string, JsonSchema>).environments!
+    .additionalProperties as JsonSchema;
   const overlayOf = (section: z.ZodType) => ({
     type: 'object',
-    additionalProperties: { anyOf: [asOverlay(inputSchema(section)), { type: 'null' }] },
+    additionalProperties: orNull(asOverlay(inputSchema(section))),
   });
   (environment.properties as Record<string, unknown>).services = overlayOf(Service);
   (environment.properties as Record<string, unknown>).backing = overlayOf(Backing);
@@ -36,7 +45,8 @@ export function specJsonSchema(): JsonSchema {
     $schema: schema.$schema,
     $id: 'https://gantry.dev/schema/gantry.json',
     title: 'gantry.yaml',
-    description: 'One file that describes an app: its services, how they run, scale and release, per environment.',
+    description:
+      'One file that describes an app: its services, how they run, scale and release, per environment.',
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')),
   };
 }

@@ -43,7 +43,9 @@ describe('the example spec', () => {
     assert.deepEqual(prod.services.api!.disruption?.minAvailable, { kind: 'count', value: 2 });
     assert.equal(prod.services.api!.release.strategy, 'canary');
     assert.deepEqual(
-      prod.services.api!.release.steps!.map((s) => s.weight ?? (s.pause ? `pause ${s.pause.durationMs}` : 'analysis')),
+      prod.services.api!.release.steps!.map(
+        (s) => s.weight ?? (s.pause ? `pause ${s.pause.durationMs}` : 'analysis'),
+      ),
       [10, 'pause 30000', 25, 'analysis', 50, 'pause null', 100],
     );
   });
@@ -57,7 +59,13 @@ describe('the example spec', () => {
     assert.deepEqual(api.release.maxUnavailable, { kind: 'count', value: 0 });
     const readiness = api.health.readiness!;
     assert.deepEqual(
-      [readiness.initialDelaySeconds, readiness.periodSeconds, readiness.timeoutSeconds, readiness.successThreshold, readiness.failureThreshold],
+      [
+        readiness.initialDelaySeconds,
+        readiness.periodSeconds,
+        readiness.timeoutSeconds,
+        readiness.successThreshold,
+        readiness.failureThreshold,
+      ],
       [0, 5, 1, 1, 3],
     );
     assert.equal(load(example).model!.backing.db!.storage, 50 * 2 ** 30);

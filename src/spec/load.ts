@@ -9,13 +9,13 @@
 import type { z } from 'zod';
 import { issueToFindings } from './issues.ts';
 import { type AppModel, type EnvironmentRef, inferTier, toModel } from './model.ts';
-import { applyEnvironment, isRecord, OVERLAID_SECTIONS, overlayPath } from './overlay.ts';
+import { applyEnvironment, isRecord, OVERLAID_SECTIONS, overlayPath, valueAt } from './overlay.ts';
 import { type Finding, formatPath, type PathSegment, type Problem, sortProblems } from './problem.ts';
 import { checkRules } from './rules.ts';
 import { Service, type ServiceSpec, SpecFile, type SpecFileOutput } from './schema.ts';
-import { type Source, parseSource } from './source.ts';
+import { parseSource, type Source } from './source.ts';
 import { suggestion } from './suggest.ts';
-import { type Target, checkTarget } from './targets.ts';
+import { checkTarget, type Target } from './targets.ts';
 
 export interface LoadOptions {
   /** Shown in every problem; also the base for relative paths in the model. */
@@ -51,7 +51,10 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
   if (!isRecord(raw)) {
     const problem = place(null, {
       path: [],
-      message: raw === null || raw === undefined ? 'the spec is empty' : 'the spec must be a mapping with `app` and `services`',
+      message:
+        raw === null || raw === undefined
+          ? 'the spec is empty'
+          : 'the spec must be a mapping with `app` and `services`',
       hint: 'run `gantry init` for a starter gantry.yaml',
     });
     return { ok: false, problems: [problem] };
@@ -70,7 +73,8 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
     const merged = applyEnvironment(raw, environment.ref.name);
     const result = SpecFile.safeParse(merged);
     parsed = result.success ? result.data : undefined;
-    if (!result.success) problems.push(...findingsOf(result.error, merged).map((f) => place(environment.ref, f)));
+    if (!result.success)
+      problems.push(...findingsOf(result.error, merged).map((f) => place(environment.ref, f)));
   }
   // Cross-field rules run on every service that parsed, even when another part of the spec
   // did not, so one run shows all problems.
@@ -82,7 +86,10 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
     serviceNames: keysOf(data.services),
     backingNames: keysOf(data.backing),
   } as const;
-  const findings = [...checkRules(services, context), ...(options.target ? checkTarget(services, options.target) : [])];
+  const findings = [
+    ...checkRules(services, context),
+    ...(options.target ? checkTarget(services, options.target) : []),
+  ];
   problems.push(...findings.map((f) => place(environment.ref, f)));
 
   const sorted = sortProblems(problems);
@@ -91,7 +98,10 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
 }
 
 /** Validates the base spec and every environment in it: what `gantry validate` does without --env. */
-export function validateAll(text: string, options: Omit<LoadOptions, 'env'>): { problems: Problem[]; environments: string[] } {
+export function validateAll(
+  text: string,
+  options: Omit<LoadOptions, 'env'>,
+): { problems: Problem[]; environments: string[] } {
   const first = loadSpec(text, options);
   const environments = environmentNames(parseSource(text).data);
   const problems = [...first.problems];
@@ -105,29 +115,50 @@ function environmentNames(raw: unknown): string[] {
 
 const keysOf = (value: unknown) => (isRecord(value) ? Object.keys(value) : []);
 
+function findingsOf(error: z.ZodError, data: unknown): Finding[] {
+  return error.issues.flatMap((issue) => issueToFindings(SpecFile, data, issue));
+}
+
+/** Services that parse, ignoring unknown keys (they are reported already), for the rules. */
 function parsableServices(data: Record<string, unknown>): Record<string, ServiceSpec> {
   const services = isRecord(data.services) ? data.services : {};
   const parsed: Record<string, ServiceSpec> = {};
   for (const [name, raw] of Object.entries(services)) {
     const result = Service.safeParse(raw);
-    if (result.success) parsed[name] = result.data;
+    const retry = result.success ? result : Service.safeParse(withoutUnknownKeys(raw, result.error));
+    if (retry.success) parsed[name] = retry.data;
   }
   return parsed;
 }
 
-function findingsOf(error: z.ZodError, data: unknown): Finding[] {
-  return error.issues.flatMap((issue) => issueToFindings(SpecFile, data, issue));
+function withoutUnknownKeys(data: unknown, error: z.ZodError): unknown {
+  const copy = structuredClone(data);
+  for (const issue of error.issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const parent = valueAt(copy, issue.path as PathSegment[]);
+    if (isRecord(parent)) for (const key of issue.keys) delete parent[key];
+  }
+  return copy;
 }
 
-function selectEnvironment(raw: Record<string, unknown>, name: string | undefined): { ref: EnvironmentRef | null } | { problem: Finding } {
+function selectEnvironment(
+  raw: Record<string, unknown>,
+  name: string | undefined,
+): { ref: EnvironmentRef | null } | { problem: Finding } {
   if (name === undefined) return { ref: null };
   const known = environmentNames(raw);
   if (!known.includes(name)) {
-    const hint = known.length > 0 ? suggestion(name, known, 'known environments') : 'this spec declares no `environments:`';
+    const hint =
+      known.length > 0
+        ? suggestion(name, known, 'known environments')
+        : 'this spec declares no `environments:`';
     return { problem: { path: ['environments'], message: `unknown environment \`${name}\``, hint } };
   }
   const declared = (raw.environments as Record<string, unknown>)[name];
-  const tier = isRecord(declared) && typeof declared.tier === 'string' ? (declared.tier as EnvironmentRef['tier']) : inferTier(name);
+  const tier =
+    isRecord(declared) && typeof declared.tier === 'string'
+      ? (declared.tier as EnvironmentRef['tier'])
+      : inferTier(name);
   return { ref: { name, tier } };
 }
 

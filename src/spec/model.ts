@@ -3,7 +3,14 @@
  * Every other part of Gantry (local platform, render, rollout, autoscale, cost) reads this,
  * never the YAML.
  */
-import { ANALYSIS_DEFAULTS, type AnalysisSpec, type BackingSpec, type ServiceSpec, type SpecFileOutput, type Tier } from './schema.ts';
+import {
+  ANALYSIS_DEFAULTS,
+  type AnalysisSpec,
+  type BackingSpec,
+  type ServiceSpec,
+  type SpecFileOutput,
+  type Tier,
+} from './schema.ts';
 
 export interface ServiceModel extends Omit<ServiceSpec, 'replicas'> {
   name: string;

@@ -4,7 +4,12 @@ import { applyEnvironment, deepMerge } from './overlay.ts';
 
 describe('deepMerge', () => {
   const rows: { name: string; base: unknown; overlay: unknown; merged: unknown }[] = [
-    { name: 'maps merge key by key', base: { a: 1, b: { c: 2, d: 3 } }, overlay: { b: { c: 9 } }, merged: { a: 1, b: { c: 9, d: 3 } } },
+    {
+      name: 'maps merge key by key',
+      base: { a: 1, b: { c: 2, d: 3 } },
+      overlay: { b: { c: 9 } },
+      merged: { a: 1, b: { c: 9, d: 3 } },
+    },
     { name: 'arrays replace', base: { xs: [1, 2, 3] }, overlay: { xs: [4] }, merged: { xs: [4] } },
     { name: 'scalars replace', base: { a: 'x' }, overlay: { a: 'y' }, merged: { a: 'y' } },
     { name: 'null removes', base: { a: 1, b: 2 }, overlay: { a: null }, merged: { b: 2 } },
@@ -27,12 +32,18 @@ describe('applyEnvironment', () => {
     services: { api: { replicas: 3, env: { A: '1', B: '2' } }, worker: { replicas: 1 } },
     backing: { db: { kind: 'postgres', ha: true } },
     environments: {
-      dev: { services: { api: { replicas: 1, env: { B: '3' } }, ghost: { replicas: 1 } }, backing: { db: { ha: false } } },
+      dev: {
+        services: { api: { replicas: 1, env: { B: '3' } }, ghost: { replicas: 1 } },
+        backing: { db: { ha: false } },
+      },
     },
   };
   it('overlays services and backing of the chosen environment only', () => {
     const merged = applyEnvironment(spec, 'dev');
-    assert.deepEqual(merged.services, { api: { replicas: 1, env: { A: '1', B: '3' } }, worker: { replicas: 1 } });
+    assert.deepEqual(merged.services, {
+      api: { replicas: 1, env: { A: '1', B: '3' } },
+      worker: { replicas: 1 },
+    });
     assert.deepEqual(merged.backing, { db: { kind: 'postgres', ha: false } });
     assert.equal(merged.app, 'shop');
   });

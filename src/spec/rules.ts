@@ -23,13 +23,23 @@ const at = (name: string, ...rest: (string | number)[]) => ['services', name, ..
 const setKeys = (object: object, keys: readonly string[]) =>
   keys.filter((key) => (object as Record<string, unknown>)[key] !== undefined);
 
-function exactlyOne(object: object, keys: readonly string[], path: (string | number)[], what: string): Finding[] {
+function exactlyOne(
+  object: object,
+  keys: readonly string[],
+  path: (string | number)[],
+  what: string,
+): Finding[] {
   const set = setKeys(object, keys);
   if (set.length === 1) return [];
   const choices = keys.map((k) => `\`${k}\``).join(', ');
   return set.length === 0
     ? [{ path, message: `${what} needs one of ${choices}` }]
-    : [{ path, message: `${what} has ${set.map((k) => `\`${k}\``).join(' and ')}; it takes exactly one of ${choices}` }];
+    : [
+        {
+          path,
+          message: `${what} has ${set.map((k) => `\`${k}\``).join(' and ')}; it takes exactly one of ${choices}`,
+        },
+      ];
 }
 
 const needsRunOrImage: ServiceRule = (service, name) =>
@@ -51,11 +61,27 @@ const probeShape: ServiceRule = (service, name) =>
     const shape = exactlyOne(probe, ['path', 'tcp', 'exec'], path, `the ${kind} probe`);
     if (shape.length > 0) return shape;
     if ((probe.path || probe.tcp) && !probe.port && !service.port)
-      return [{ path, message: `the ${kind} probe checks a port, but the service has no \`port\``, hint: 'add `port:` to the service or to the probe' }];
+      return [
+        {
+          path,
+          message: `the ${kind} probe checks a port, but the service has no \`port\``,
+          hint: 'add `port:` to the service or to the probe',
+        },
+      ];
     if (kind === 'liveness' && probe.successThreshold !== 1)
-      return [{ path: [...path, 'successThreshold'], message: 'liveness successThreshold must be 1 (as in Kubernetes)' }];
+      return [
+        {
+          path: [...path, 'successThreshold'],
+          message: 'liveness successThreshold must be 1 (as in Kubernetes)',
+        },
+      ];
     if (kind === 'startup' && probe.successThreshold !== 1)
-      return [{ path: [...path, 'successThreshold'], message: 'startup successThreshold must be 1 (as in Kubernetes)' }];
+      return [
+        {
+          path: [...path, 'successThreshold'],
+          message: 'startup successThreshold must be 1 (as in Kubernetes)',
+        },
+      ];
     return [];
   });
 
@@ -65,9 +91,16 @@ const uniquePorts: ServiceRule = (service, name) => {
   const names = new Set<string>(service.port ? ['http'] : []);
   (service.ports ?? []).forEach((extra, index) => {
     if (numbers.has(extra.port))
-      findings.push({ path: at(name, 'ports', index, 'port'), message: `port ${extra.port} is used twice in service \`${name}\`` });
+      findings.push({
+        path: at(name, 'ports', index, 'port'),
+        message: `port ${extra.port} is used twice in service \`${name}\``,
+      });
     if (names.has(extra.name))
-      findings.push({ path: at(name, 'ports', index, 'name'), message: `port name \`${extra.name}\` is used twice in service \`${name}\``, hint: extra.name === 'http' ? '`http` is the name of the main `port`' : undefined });
+      findings.push({
+        path: at(name, 'ports', index, 'name'),
+        message: `port name \`${extra.name}\` is used twice in service \`${name}\``,
+        hint: extra.name === 'http' ? '`http` is the name of the main `port`' : undefined,
+      });
     numbers.add(extra.port);
     names.add(extra.name);
   });
@@ -82,7 +115,10 @@ const usesExist: ServiceRule = (service, name, context) => {
       : [
           {
             path: at(name, 'uses', index),
-            message: used === name ? `service \`${name}\` cannot use itself` : `\`${used}\` is not a backing service or a service`,
+            message:
+              used === name
+                ? `service \`${name}\` cannot use itself`
+                : `\`${used}\` is not a backing service or a service`,
             hint: suggestion(used, known, 'known') || 'declare it under `backing:` or `services:`',
           },
         ],
@@ -94,7 +130,10 @@ const autoscaleBounds: ServiceRule = (service, name) => {
   if (!scale) return [];
   const findings: Finding[] = [];
   if (scale.min > scale.max)
-    findings.push({ path: at(name, 'autoscale', 'min'), message: `autoscale.min (${scale.min}) is greater than autoscale.max (${scale.max})` });
+    findings.push({
+      path: at(name, 'autoscale', 'min'),
+      message: `autoscale.min (${scale.min}) is greater than autoscale.max (${scale.max})`,
+    });
   if (service.replicas !== undefined && (service.replicas < scale.min || service.replicas > scale.max))
     findings.push({
       path: at(name, 'replicas'),
@@ -102,7 +141,11 @@ const autoscaleBounds: ServiceRule = (service, name) => {
       hint: 'with autoscale, replicas is only the starting count; remove it or bring it within min..max',
     });
   if (scale.cpu === undefined && scale.memory === undefined && scale.rps === undefined)
-    findings.push({ path: at(name, 'autoscale'), message: 'autoscale needs a target: cpu, memory or rps', hint: 'e.g. cpu: 70 (percent of requested CPU)' });
+    findings.push({
+      path: at(name, 'autoscale'),
+      message: 'autoscale needs a target: cpu, memory or rps',
+      hint: 'e.g. cpu: 70 (percent of requested CPU)',
+    });
   for (const resource of ['cpu', 'memory'] as const) {
     if (scale[resource] !== undefined && service.resources.requests?.[resource] === undefined)
       findings.push({
@@ -122,7 +165,10 @@ const disruptionBudget: ServiceRule = (service, name) => {
   if (shape.length > 0) return shape;
   const replicas = service.autoscale?.min ?? service.replicas ?? 1;
   const { minAvailable, maxUnavailable } = budget;
-  if (minAvailable && (minAvailable.kind === 'count' ? minAvailable.value >= replicas : minAvailable.value >= 100))
+  if (
+    minAvailable &&
+    (minAvailable.kind === 'count' ? minAvailable.value >= replicas : minAvailable.value >= 100)
+  )
     return [
       {
         path: [...path, 'minAvailable'],
@@ -134,7 +180,12 @@ const disruptionBudget: ServiceRule = (service, name) => {
       },
     ];
   if (maxUnavailable && maxUnavailable.value === 0)
-    return [{ path: [...path, 'maxUnavailable'], message: 'maxUnavailable 0 means no replica can ever be evicted, so node drains hang' }];
+    return [
+      {
+        path: [...path, 'maxUnavailable'],
+        message: 'maxUnavailable 0 means no replica can ever be evicted, so node drains hang',
+      },
+    ];
   return [];
 };
 
@@ -144,7 +195,12 @@ const resourcesWithinLimits: ServiceRule = (service, name) => {
     const request = requests?.[resource];
     const limit = limits?.[resource];
     return request !== undefined && limit !== undefined && request > limit
-      ? [{ path: at(name, 'resources', 'requests', resource), message: `requests.${resource} is greater than limits.${resource}` }]
+      ? [
+          {
+            path: at(name, 'resources', 'requests', resource),
+            message: `requests.${resource} is greater than limits.${resource}`,
+          },
+        ]
       : [];
   });
 };
@@ -165,15 +221,32 @@ const releaseSteps: ServiceRule = (service, name) => {
   const path = at(name, 'release');
   if (release.strategy !== 'canary')
     return release.steps
-      ? [{ path: [...path, 'steps'], message: `steps apply to the canary strategy, not ${release.strategy}`, hint: 'set strategy: canary, or remove steps' }]
+      ? [
+          {
+            path: [...path, 'steps'],
+            message: `steps apply to the canary strategy, not ${release.strategy}`,
+            hint: 'set strategy: canary, or remove steps',
+          },
+        ]
       : [];
   if (!release.steps || release.steps.length === 0)
-    return [{ path: [...path, 'steps'], message: 'a canary release needs steps', hint: 'e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]' }];
+    return [
+      {
+        path: [...path, 'steps'],
+        message: 'a canary release needs steps',
+        hint: 'e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]',
+      },
+    ];
   const findings: Finding[] = [];
   let lastWeight = 0;
   let lastIndex = -1;
   release.steps.forEach((step, index) => {
-    const shape = exactlyOne(step, ['weight', 'pause', 'analysis'], [...path, 'steps', index], `step ${index + 1}`);
+    const shape = exactlyOne(
+      step,
+      ['weight', 'pause', 'analysis'],
+      [...path, 'steps', index],
+      `step ${index + 1}`,
+    );
     findings.push(...shape);
     if (shape.length > 0) return;
     if (step.weight !== undefined) {
@@ -185,7 +258,12 @@ const releaseSteps: ServiceRule = (service, name) => {
       lastWeight = step.weight;
       lastIndex = index;
     }
-    if (step.analysis && !release.analysis && step.analysis.successRate === undefined && step.analysis.latencyP95Ms === undefined)
+    if (
+      step.analysis &&
+      !release.analysis &&
+      step.analysis.successRate === undefined &&
+      step.analysis.latencyP95Ms === undefined
+    )
       findings.push({
         path: [...path, 'steps', index, 'analysis'],
         message: 'this analysis step has no thresholds',
@@ -210,10 +288,20 @@ const releaseOptions: ServiceRule = (service, name) => {
       severity: 'warning',
       message: 'smoke checks run only in blue-green and canary releases, before the new version gets traffic',
     });
-  if (release.analysis && release.analysis.successRate === undefined && release.analysis.latencyP95Ms === undefined)
-    findings.push({ path: at(name, 'release', 'analysis'), message: 'analysis needs a threshold: successRate or latencyP95Ms' });
+  if (
+    release.analysis &&
+    release.analysis.successRate === undefined &&
+    release.analysis.latencyP95Ms === undefined
+  )
+    findings.push({
+      path: at(name, 'release', 'analysis'),
+      message: 'analysis needs a threshold: successRate or latencyP95Ms',
+    });
   if ((release.strategy === 'blue-green' || release.strategy === 'canary') && !service.port)
-    findings.push({ path: at(name, 'release', 'strategy'), message: `a ${release.strategy} release routes traffic, so the service needs a \`port\`` });
+    findings.push({
+      path: at(name, 'release', 'strategy'),
+      message: `a ${release.strategy} release routes traffic, so the service needs a \`port\``,
+    });
   return findings;
 };
 
@@ -225,13 +313,28 @@ const routesNeedPort: ServiceRule = (service, name) =>
 /** Clusters pull images by tag; an untagged or `latest` image makes releases unrepeatable. */
 const pinnedImage: ServiceRule = (service, name, context) => {
   if (!service.image || context.tier === 'development') return [];
-  const where = context.environment ? `in environment \`${context.environment}\` (${context.tier})` : `in ${context.tier}`;
+  const where = context.environment
+    ? `in environment \`${context.environment}\` (${context.tier})`
+    : `in ${context.tier}`;
   const path = at(name, 'image');
   if (service.image.includes('@sha256:')) return [];
   const tag = /:([^/:]+)$/.exec(service.image)?.[1];
-  if (!tag) return [{ path, message: `image \`${service.image}\` has no tag, which is not allowed ${where}`, hint: `pin a version: ${service.image}:1.0.0` }];
+  if (!tag)
+    return [
+      {
+        path,
+        message: `image \`${service.image}\` has no tag, which is not allowed ${where}`,
+        hint: `pin a version: ${service.image}:1.0.0`,
+      },
+    ];
   if (tag === 'latest')
-    return [{ path, message: `image tag \`latest\` is not allowed ${where}`, hint: 'pin a version (e.g. :1.4.2) or a digest (@sha256:…) so every replica runs the same code' }];
+    return [
+      {
+        path,
+        message: `image tag \`latest\` is not allowed ${where}`,
+        hint: 'pin a version (e.g. :1.4.2) or a digest (@sha256:…) so every replica runs the same code',
+      },
+    ];
   return [];
 };
 
@@ -252,5 +355,7 @@ const SERVICE_RULES: ServiceRule[] = [
 
 /** Runs every rule on each service given: the caller passes the services that parsed. */
 export function checkRules(services: Record<string, ServiceSpec>, context: RuleContext): Finding[] {
-  return Object.entries(services).flatMap(([name, service]) => SERVICE_RULES.flatMap((rule) => rule(service, name, context)));
+  return Object.entries(services).flatMap(([name, service]) =>
+    SERVICE_RULES.flatMap((rule) => rule(service, name, context)),
+  );
 }

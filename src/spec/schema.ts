@@ -24,7 +24,9 @@ const name = (what: string) =>
     error: `${what} must be a DNS label: lower-case letters, digits and '-', starting with a letter (e.g. my-api)`,
   });
 
-const DurationText = z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as 500ms, 30s, 5m or 1m30s' });
+const DurationText = z
+  .string()
+  .regex(DURATION_PATTERN, { error: 'expected a duration such as 500ms, 30s, 5m or 1m30s' });
 
 const Cpu = z
   .union([
@@ -78,7 +80,10 @@ const Health = z.strictObject({
 
 // ── resources and scaling ───────────────────────────────────────────────────────────────
 const ResourceAmounts = z.strictObject({ cpu: Cpu.optional(), memory: Memory.optional() });
-const Resources = z.strictObject({ requests: ResourceAmounts.optional(), limits: ResourceAmounts.optional() });
+const Resources = z.strictObject({
+  requests: ResourceAmounts.optional(),
+  limits: ResourceAmounts.optional(),
+});
 
 const ScalingPolicy = z.strictObject({
   type: z.enum(['Pods', 'Percent']),
@@ -98,7 +103,9 @@ const Autoscale = z
     cpu: Percent.optional().describe('target CPU utilisation, % of requests'),
     memory: Percent.optional().describe('target memory utilisation, % of requests'),
     rps: z.number().positive().optional().describe('target requests per second per replica'),
-    behavior: z.strictObject({ scaleUp: ScalingRules.optional(), scaleDown: ScalingRules.optional() }).optional(),
+    behavior: z
+      .strictObject({ scaleUp: ScalingRules.optional(), scaleDown: ScalingRules.optional() })
+      .optional(),
   })
   .describe('HorizontalPodAutoscaler (autoscaling/v2) semantics');
 
@@ -107,17 +114,31 @@ const Disruption = z
   .describe('PodDisruptionBudget: exactly one of minAvailable or maxUnavailable');
 
 const Shutdown = z.strictObject({
-  preStopSeconds: Seconds(0).default(0).describe('sleep before SIGTERM so load balancers stop sending traffic'),
+  preStopSeconds: Seconds(0)
+    .default(0)
+    .describe('sleep before SIGTERM so load balancers stop sending traffic'),
   gracePeriodSeconds: Seconds(1).default(30).describe('time from SIGTERM to SIGKILL'),
 });
 
 // ── releases ────────────────────────────────────────────────────────────────────────────
 /** Analysis defaults; a step's analysis overrides the release's, which overrides these. */
-export const ANALYSIS_DEFAULTS = { intervalSeconds: 5, failureLimit: 2, inconclusiveLimit: 2, minRequests: 20 } as const;
+export const ANALYSIS_DEFAULTS = {
+  intervalSeconds: 5,
+  failureLimit: 2,
+  inconclusiveLimit: 2,
+  minRequests: 20,
+} as const;
 
 const Analysis = z.strictObject({
-  intervalSeconds: Seconds(1).optional().describe(`seconds between measurements (default ${ANALYSIS_DEFAULTS.intervalSeconds})`),
-  successRate: z.number().min(0).max(1).optional().describe('minimum fraction of non-5xx responses, e.g. 0.99'),
+  intervalSeconds: Seconds(1)
+    .optional()
+    .describe(`seconds between measurements (default ${ANALYSIS_DEFAULTS.intervalSeconds})`),
+  successRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('minimum fraction of non-5xx responses, e.g. 0.99'),
   latencyP95Ms: z.number().positive().optional().describe('maximum 95th percentile latency in ms'),
   failureLimit: Seconds(0)
     .optional()
@@ -125,12 +146,16 @@ const Analysis = z.strictObject({
   inconclusiveLimit: Seconds(0).optional().describe(`default ${ANALYSIS_DEFAULTS.inconclusiveLimit}`),
   minRequests: Seconds(0)
     .optional()
-    .describe(`fewer requests in an interval make it inconclusive (default ${ANALYSIS_DEFAULTS.minRequests})`),
+    .describe(
+      `fewer requests in an interval make it inconclusive (default ${ANALYSIS_DEFAULTS.minRequests})`,
+    ),
 });
 
 const Pause = z
   .union([
-    z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as 30s, or {} to wait for gantry promote' }),
+    z.string().regex(DURATION_PATTERN, {
+      error: 'expected a duration such as 30s, or {} to wait for gantry promote',
+    }),
     z.strictObject({ duration: DurationText.optional() }),
   ])
   .transform((value) => {
@@ -161,7 +186,10 @@ const Release = z.strictObject({
   progressDeadlineSeconds: Seconds(1).default(600),
   steps: z.array(Step).optional().describe('canary only'),
   analysis: Analysis.optional().describe('background analysis during the release'),
-  smoke: z.array(SmokeCheck).optional().describe('blue-green and canary: requests the new version must pass before it gets traffic'),
+  smoke: z
+    .array(SmokeCheck)
+    .optional()
+    .describe('blue-green and canary: requests the new version must pass before it gets traffic'),
   autoPromotion: z.boolean().default(true).describe('blue-green: switch traffic without `gantry promote`'),
   scaleDownDelaySeconds: Seconds(0).default(30).describe('blue-green: keep the old colour this long'),
 });
@@ -206,7 +234,10 @@ export const Service = z.strictObject({
 export const Backing = z.strictObject({
   kind: z.enum(['postgres', 'redis', 'kafka']),
   version: z.union([z.string(), z.number()]).transform(String).optional(),
-  mode: z.enum(['in-cluster', 'managed']).default('in-cluster').describe('run it in the cluster or use a cloud service'),
+  mode: z
+    .enum(['in-cluster', 'managed'])
+    .default('in-cluster')
+    .describe('run it in the cluster or use a cloud service'),
   storage: Memory.optional(),
   replicas: z.number().int().min(1).default(1),
   ha: z.boolean().default(false).describe('high availability (Multi-AZ when managed)'),
@@ -216,7 +247,10 @@ export const TIERS = ['development', 'staging', 'production'] as const;
 
 /** Overlays are checked after merging, against Service and Backing; here only their outline. */
 const Environment = z.strictObject({
-  tier: z.enum(TIERS).optional().describe('defaults from the name: dev*/local*/test* → development, prod* → production'),
+  tier: z
+    .enum(TIERS)
+    .optional()
+    .describe('defaults from the name: dev*/local*/test* → development, prod* → production'),
   namespace: name('namespace').optional(),
   services: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
   backing: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),

@@ -47,11 +47,14 @@ export function parseSource(text: string): Source {
   function locate(path: readonly PathSegment[]) {
     let node: unknown = doc.contents;
     // A key's own position reads better than its value's: `autoscale:` rather than the first line under it.
-    let at: Position = node && (node as Node).range ? position((node as Node).range![0]) : { line: 1, column: 1 };
+    let at: Position =
+      node && (node as Node).range ? position((node as Node).range![0]) : { line: 1, column: 1 };
     let depth = 0;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (!pair) break;
         const keyRange = (pair.key as Node).range;
         if (keyRange) at = position(keyRange[0]);

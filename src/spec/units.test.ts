@@ -26,7 +26,8 @@ describe('parseDuration → milliseconds', () => {
     ['', undefined],
     ['5d', undefined],
   ];
-  for (const [text, expected] of rows) it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(parseDuration(text), expected));
+  for (const [text, expected] of rows)
+    it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(parseDuration(text), expected));
 });
 
 describe('parseCpu → millicores', () => {
@@ -44,7 +45,8 @@ describe('parseCpu → millicores', () => {
     ['-1', undefined],
     ['1.5m', undefined],
   ];
-  for (const [text, expected] of rows) it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(parseCpu(text), expected));
+  for (const [text, expected] of rows)
+    it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(parseCpu(text), expected));
 });
 
 describe('parseMemory → bytes', () => {
@@ -62,7 +64,8 @@ describe('parseMemory → bytes', () => {
     ['1gi', undefined],
     ['Mi', undefined],
   ];
-  for (const [text, expected] of rows) it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(parseMemory(text), expected));
+  for (const [text, expected] of rows)
+    it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(parseMemory(text), expected));
 });
 
 describe('parseIntOrPercent', () => {
@@ -85,6 +88,7 @@ describe('formatting round-trips', () => {
     assert.equal(formatDuration(90_000), '1m30s');
     assert.equal(formatDuration(500), '500ms');
     assert.equal(formatDuration(0), '0s');
-    for (const text of ['30s', '1h', '2m5s', '750ms']) assert.equal(formatDuration(parseDuration(text)!), text);
+    for (const text of ['30s', '1h', '2m5s', '750ms'])
+      assert.equal(formatDuration(parseDuration(text)!), text);
   });
 });

@@ -92,7 +92,8 @@ export const PERCENT_PATTERN = /^\d+%$/;
 export type IntOrPercent = { kind: 'count'; value: number } | { kind: 'percent'; value: number };
 
 export function parseIntOrPercent(value: string | number): IntOrPercent | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? { kind: 'count', value } : undefined;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 ? { kind: 'count', value } : undefined;
   if (!PERCENT_PATTERN.test(value)) return undefined;
   return { kind: 'percent', value: Number(value.slice(0, -1)) };
 }

@@ -33,7 +33,11 @@ function init(options: Options): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new CliError(`--port must be a whole number from 1 to 65535, got "${options.port}"`, EXIT.usage);
   if (existsSync(options.file) && !options.force)
-    throw new CliError(`${options.file} already exists`, EXIT.failed, 'pass --force to overwrite it, or -f to write elsewhere');
+    throw new CliError(
+      `${options.file} already exists`,
+      EXIT.failed,
+      'pass --force to overwrite it, or -f to write elsewhere',
+    );
 
   const folder = dirname(resolve(options.file));
   const pkg = readPackageJson(folder);

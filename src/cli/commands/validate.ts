@@ -23,8 +23,12 @@ export const validateCommand: GantryCommand = {
       .description('check gantry.yaml; without --env, the base spec and every environment')
       .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
       .option('-e, --env <name>', 'check only this environment')
-      .addOption(new Option('--target <target>', 'also check what this target needs').choices(['local', 'cluster']))
-      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+      .addOption(
+        new Option('--target <target>', 'also check what this target needs').choices(['local', 'cluster']),
+      )
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+      )
       .action((options: Options) => run(() => validate(options)));
   },
 };
@@ -36,7 +40,12 @@ function validate(options: Options): number {
   const valid = errors.length === 0;
 
   if (options.output === 'json') {
-    const report = { valid, file: options.file, environments: checked.environments, problems: checked.problems };
+    const report = {
+      valid,
+      file: options.file,
+      environments: checked.environments,
+      problems: checked.problems,
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return valid ? EXIT.ok : EXIT.failed;
   }
@@ -47,14 +56,19 @@ function validate(options: Options): number {
     process.stdout.write(`${style.green('✓')} ${options.file} is valid${warned} (${scope})\n`);
     return EXIT.ok;
   }
-  process.stderr.write(`${style.red('✗', process.stderr)} ${options.file}: ${countLabel(checked.problems)} (${scope})\n`);
+  process.stderr.write(
+    `${style.red('✗', process.stderr)} ${options.file}: ${countLabel(checked.problems)} (${scope})\n`,
+  );
   return EXIT.failed;
 }
 
 function check(text: string, options: Options): { problems: Problem[]; environments: string[] } {
   const target = options.target ? { target: options.target } : {};
   if (options.env === undefined) return validateAll(text, { file: options.file, ...target });
-  return { problems: loadSpec(text, { file: options.file, env: options.env, ...target }).problems, environments: [options.env] };
+  return {
+    problems: loadSpec(text, { file: options.file, env: options.env, ...target }).problems,
+    environments: [options.env],
+  };
 }
 
 function describeScope(env: string | undefined, environments: string[]): string {
