@@ -1,0 +1,148 @@
+/**
+ * The daemon's durable state in SQLite: desired replicas and weights per version,
+ * revisions (every version deployed, with its service spec), replica records (pid and
+ * start time, to re-adopt live processes after a crash) and events.
+ * Secret values are never stored: revisions hold the spec, which names secrets only.
+ */
+import Database from 'better-sqlite3';
+
+export interface DesiredVersion {
+  service: string;
+  version: string;
+  replicas: number;
+  weight: number;
+  generation: number;
+}
+
+export interface ReplicaRecord {
+  id: string;
+  service: string;
+  version: string;
+  index: number;
+  port: number;
+  generation: number;
+  pid: number | null;
+  startTime: number | null;
+  restarts: number;
+}
+
+export interface EventRecord {
+  id: number;
+  at: number;
+  service: string;
+  replica: string | null;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+const SCHEMA = `
+create table if not exists revisions (
+  service text not null, version text not null, spec text not null, created_at integer not null,
+  primary key (service, version));
+create table if not exists desired (
+  service text not null, version text not null, replicas integer not null, weight real not null,
+  generation integer not null default 0, primary key (service, version));
+create table if not exists replicas (
+  id text primary key, service text not null, version text not null, idx integer not null, port integer not null,
+  generation integer not null, pid integer, start_time integer, restarts integer not null default 0);
+create table if not exists events (
+  id integer primary key autoincrement, at integer not null, service text not null, replica text,
+  type text not null, reason text not null, message text not null);
+create index if not exists events_by_service on events (service, id);
+`;
+
+/** Keep the newest events only, so a long-running daemon's database stays small. */
+const MAX_EVENTS = 5000;
+
+export class Store {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  saveRevision(service: string, version: string, spec: unknown, now: number): void {
+    this.db
+      .prepare('insert into revisions (service, version, spec, created_at) values (?, ?, ?, ?) on conflict do update set spec = excluded.spec')
+      .run(service, version, JSON.stringify(spec), now);
+  }
+
+  revision<T>(service: string, version: string): T | undefined {
+    const row = this.db.prepare('select spec from revisions where service = ? and version = ?').get(service, version) as
+      | { spec: string }
+      | undefined;
+    return row ? (JSON.parse(row.spec) as T) : undefined;
+  }
+
+  desired(service?: string): DesiredVersion[] {
+    const sql = 'select service, version, replicas, weight, generation from desired';
+    return (service === undefined
+      ? this.db.prepare(`${sql} order by service, version`).all()
+      : this.db.prepare(`${sql} where service = ? order by version`).all(service)) as DesiredVersion[];
+  }
+
+  setDesired(entry: DesiredVersion): void {
+    this.db
+      .prepare(
+        `insert into desired (service, version, replicas, weight, generation) values (@service, @version, @replicas, @weight, @generation)
+         on conflict do update set replicas = excluded.replicas, weight = excluded.weight, generation = excluded.generation`,
+      )
+      .run(entry);
+  }
+
+  removeDesired(service: string, version: string): void {
+    this.db.prepare('delete from desired where service = ? and version = ?').run(service, version);
+  }
+
+  replicas(): ReplicaRecord[] {
+    return this.db
+      .prepare(
+        'select id, service, version, idx as "index", port, generation, pid, start_time as startTime, restarts from replicas order by service, idx',
+      )
+      .all() as ReplicaRecord[];
+  }
+
+  saveReplica(record: ReplicaRecord): void {
+    this.db
+      .prepare(
+        `insert into replicas (id, service, version, idx, port, generation, pid, start_time, restarts)
+         values (@id, @service, @version, @index, @port, @generation, @pid, @startTime, @restarts)
+         on conflict do update set pid = excluded.pid, start_time = excluded.start_time, restarts = excluded.restarts`,
+      )
+      .run(record);
+  }
+
+  removeReplica(id: string): void {
+    this.db.prepare('delete from replicas where id = ?').run(id);
+  }
+
+  addEvent(event: Omit<EventRecord, 'id'>): void {
+    const insert = this.db.prepare(
+      'insert into events (at, service, replica, type, reason, message) values (@at, @service, @replica, @type, @reason, @message)',
+    );
+    const { lastInsertRowid } = insert.run(event);
+    if (Number(lastInsertRowid) % 500 === 0)
+      this.db.prepare('delete from events where id <= ?').run(Number(lastInsertRowid) - MAX_EVENTS);
+  }
+
+  events(options: { service?: string; limit?: number } = {}): EventRecord[] {
+    const limit = options.limit ?? 100;
+    const rows =
+      options.service === undefined
+        ? this.db.prepare('select * from events order by id desc limit ?').all(limit)
+        : this.db.prepare('select * from events where service = ? order by id desc limit ?').all(options.service, limit);
+    return rows as EventRecord[];
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The seam between what decides (release engine, autoscaler) and what runs (the local
+ * platform, a Kubernetes cluster). Both implementations pass one contract test.
+ */
+
+export interface ReplicaCounts {
+  /** Replicas the platform is asked to run for this version. */
+  desired: number;
+  /** Replicas that exist (starting, running or terminating). */
+  current: number;
+  /** Replicas passing readiness (and minReadySeconds), so in the load balancer. */
+  ready: number;
+}
+
+export interface VersionState extends ReplicaCounts {
+  version: string;
+  /** Share of traffic this version receives, 0..100; all versions of a service sum to 100. */
+  weight: number;
+}
+
+export interface ServiceState {
+  service: string;
+  /** One entry per version that has desired or current replicas. */
+  versions: VersionState[];
+  /** Where users reach the service (the load balancer), when it takes traffic. */
+  url?: string;
+}
+
+export interface VersionMetrics {
+  /** The window actually covered (may be shorter than asked right after a start). */
+  windowSeconds: number;
+  requests: number;
+  /** Responses with status 5xx plus requests that got no response (proxy errors, timeouts). */
+  errors: number;
+  /** (requests - errors) / requests; null when there were no requests. */
+  successRate: number | null;
+  requestsPerSecond: number;
+  /** Latency percentiles in milliseconds; null when there were no requests. */
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+}
+
+export interface Platform {
+  observe(service: string): Promise<ServiceState>;
+  /** Runs `replicas` replicas of `version` (0 removes them gracefully). */
+  scale(service: string, version: string, replicas: number): Promise<void>;
+  /** Sets traffic weights by version (percent, summing to 100). */
+  route(service: string, weights: Record<string, number>): Promise<void>;
+  metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics>;
+}
