@@ -1,0 +1,72 @@
+/**
+ * Redis on the local platform: redis-server with a generated config, data (AOF + RDB) under
+ * <stateDir>/backing/<name>/data, listening on 127.0.0.1 only.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../ports.ts';
+import { redisMissing, which } from './find.ts';
+import type { BackingInstance, StartOptions } from './index.ts';
+import { launch, serverEnv } from './server.ts';
+import { redisCommand } from './wire.ts';
+
+const HOST = '127.0.0.1';
+
+/** A double-quoted redis.conf string. */
+function quote(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+export function redisConfig(port: number, dir: string): string {
+  return [
+    '# Written by gantry on each start; edits are overwritten.',
+    `port ${port}`,
+    `bind ${HOST}`,
+    'protected-mode yes',
+    'daemonize no',
+    'supervised no',
+    `dir ${quote(dir)}`,
+    // Every write goes to the append-only file too, so data survives gantry down / up.
+    'appendonly yes',
+    'appendfsync everysec',
+    'logfile ""',
+    'loglevel notice',
+    '',
+  ].join('\n');
+}
+
+export function redisUrl(port: number): string {
+  return `redis://${HOST}:${port}`;
+}
+
+export async function startRedis(
+  model: { name: string },
+  options: StartOptions,
+  dataDir: string,
+): Promise<Omit<BackingInstance, 'env' | 'name' | 'kind'>> {
+  const log = options.log ?? (() => {});
+  const binary = which('redis-server', options.search);
+  if (!binary) {
+    const missing = redisMissing();
+    throw new Error(`${missing.message}\n  hint: ${missing.hint}`);
+  }
+  const dir = join(dataDir, 'data');
+  mkdirSync(dir, { recursive: true });
+  const port = options.port ?? (await freePort(HOST));
+  const configFile = join(dataDir, 'redis.conf');
+  writeFileSync(configFile, redisConfig(port, dir));
+  log(`${model.name}: starting redis on ${HOST}:${port}`);
+  const pid = await launch({
+    what: `redis-server (${model.name})`,
+    command: binary,
+    args: [configFile],
+    cwd: dataDir,
+    logFile: join(dataDir, 'server.log'),
+    env: serverEnv(),
+    timeoutMs: options.timeoutMs ?? 20_000,
+    // -LOADING while it replays the append-only file: not ready yet.
+    ready: async () => (await redisCommand(HOST, port, ['PING'], 2000)) === '+PONG',
+    log,
+  });
+  return { host: HOST, port, pid, url: redisUrl(port), dataDir };
+}
