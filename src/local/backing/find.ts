@@ -81,7 +81,7 @@ function postgresMajor(postgres: string): string | undefined {
 export function postgresCandidates(options: FindOptions = {}): PostgresBinaries[] {
   const found: PostgresBinaries[] = [];
   const seen = new Set<string>();
-  const add = (postgres: string, initdbBeside: string | undefined) => {
+  const add = (postgres: string, initdbBeside: string | undefined, knownMajor?: string) => {
     let real = postgres;
     try {
       real = realpathSync(postgres);
@@ -91,7 +91,7 @@ export function postgresCandidates(options: FindOptions = {}): PostgresBinaries[
     if (seen.has(real)) return;
     const binDir = dirname(real);
     const initdb = [join(binDir, 'initdb'), initdbBeside].find((f) => f !== undefined && isExecutable(f));
-    const major = initdb ? postgresMajor(real) : undefined;
+    const major = initdb ? (knownMajor ?? postgresMajor(real)) : undefined;
     if (!initdb || !major) return;
     seen.add(real);
     found.push({ binDir, postgres: real, initdb, major });
@@ -110,7 +110,7 @@ export function postgresCandidates(options: FindOptions = {}): PostgresBinaries[
   versions.sort((a, b) => Number(b) - Number(a));
   for (const version of versions) {
     const postgres = join(root, version, 'bin', 'postgres');
-    if (isExecutable(postgres)) add(postgres, undefined);
+    if (isExecutable(postgres)) add(postgres, undefined, majorOf(version));
   }
   return found;
 }
