@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,7 +18,7 @@ import {
   startBacking,
   stopBacking,
 } from '../../src/local/backing/index.ts';
-import { freePort } from '../../src/local/ports.ts';
+import { freePort } from '../../src/local/backing/proc.ts';
 import type { BackingModel } from '../../src/spec/model.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -209,6 +209,32 @@ describe('redis', { timeout: 60_000 }, () => {
     assert.equal(await redis(second.port, 'GET', 'greeting'), 'hello gantry');
     await stopBacking(second);
     assert.equal(isRunning(second), false);
+  });
+});
+
+describe('a port already in use', { timeout: 60_000 }, () => {
+  it('is a clear error quoting the server log, and nothing is left running', async () => {
+    requireInstalled('redis');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const state = stateDir();
+      await assert.rejects(
+        startBacking(model('cache', 'redis'), { stateDir: state, app: 'shop', port }),
+        (error: Error) => {
+          assert.match(
+            error.message,
+            /redis-server \(cache\) exited with code 1 before accepting connections/,
+          );
+          assert.match(error.message, /Address already in use/);
+          return true;
+        },
+      );
+      assert.equal(existsSync(join(state, 'backing', 'cache', 'instance.json')), false);
+    } finally {
+      blocker.close();
+    }
   });
 });
 

@@ -13,11 +13,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../ports.ts';
-import { type FindOptions, findPostgres, type PostgresBinaries, postgresMissing } from './find.ts';
+import { type FindOptions, findPostgres, majorOf, type PostgresBinaries, postgresMissing } from './find.ts';
 import type { BackingInstance, StartOptions } from './index.ts';
 import { assertReachable, type ServerUser, serverUser } from './proc.ts';
-import { launch, runOnce, serverEnv } from './server.ts';
+import { launch, onFreePort, runOnce, serverEnv } from './server.ts';
 import { PgError, pgConnect } from './wire.ts';
 
 export const PG_USER = 'gantry';
@@ -95,7 +94,7 @@ export async function startPostgres(
     assertReachable(dataDir, user);
   }
   const { found, fresh } = binariesFor(model, pgdata, options.search);
-  if (model.version && found.major !== model.version && fresh) {
+  if (model.version && found.major !== majorOf(model.version) && fresh) {
     log(
       `${model.name}: PostgreSQL ${model.version} is not installed; using ${found.major} (${found.binDir})`,
     );
@@ -105,39 +104,44 @@ export async function startPostgres(
   if (fresh) await initdb(model.name, found, pgdata, dataDir, logFile, env, user, log);
   if (user) chownTree(pgdata, user);
 
-  const port = options.port ?? (await freePort(HOST));
-  log(`${model.name}: starting PostgreSQL ${found.major} on ${HOST}:${port}`);
-  const pid = await launch({
-    what: `postgres (${model.name})`,
-    command: found.postgres,
-    args: [
-      '-D',
-      pgdata,
-      '-c',
-      `listen_addresses=${HOST}`,
-      '-c',
-      `port=${port}`,
-      '-c',
-      'unix_socket_directories=',
-    ],
-    cwd: dataDir,
-    logFile,
-    env,
-    ...run,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    ready: async () => {
-      const session = await pgConnect({
-        host: HOST,
-        port,
-        user: PG_USER,
-        database: 'postgres',
-        timeoutMs: 2000,
+  const { port, value: pid } = await onFreePort(
+    options.port,
+    (port) => {
+      log(`${model.name}: starting PostgreSQL ${found.major} on ${HOST}:${port}`);
+      return launch({
+        what: `postgres (${model.name})`,
+        command: found.postgres,
+        args: [
+          '-D',
+          pgdata,
+          '-c',
+          `listen_addresses=${HOST}`,
+          '-c',
+          `port=${port}`,
+          '-c',
+          'unix_socket_directories=',
+        ],
+        cwd: dataDir,
+        logFile,
+        env,
+        ...run,
+        timeoutMs: options.timeoutMs ?? 30_000,
+        ready: async () => {
+          const session = await pgConnect({
+            host: HOST,
+            port,
+            user: PG_USER,
+            database: 'postgres',
+            timeoutMs: 2000,
+          });
+          session.close();
+          return true;
+        },
+        log,
       });
-      session.close();
-      return true;
     },
     log,
-  });
+  );
   try {
     await ensureDatabase(port, options.app);
   } catch (error) {

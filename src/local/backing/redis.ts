@@ -4,10 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../ports.ts';
 import { redisMissing, which } from './find.ts';
 import type { BackingInstance, StartOptions } from './index.ts';
-import { launch, serverEnv } from './server.ts';
+import { launch, onFreePort, serverEnv } from './server.ts';
 import { redisCommand } from './wire.ts';
 
 const HOST = '127.0.0.1';
@@ -52,21 +51,26 @@ export async function startRedis(
   }
   const dir = join(dataDir, 'data');
   mkdirSync(dir, { recursive: true });
-  const port = options.port ?? (await freePort(HOST));
   const configFile = join(dataDir, 'redis.conf');
-  writeFileSync(configFile, redisConfig(port, dir));
-  log(`${model.name}: starting redis on ${HOST}:${port}`);
-  const pid = await launch({
-    what: `redis-server (${model.name})`,
-    command: binary,
-    args: [configFile],
-    cwd: dataDir,
-    logFile: join(dataDir, 'server.log'),
-    env: serverEnv(),
-    timeoutMs: options.timeoutMs ?? 20_000,
-    // -LOADING while it replays the append-only file: not ready yet.
-    ready: async () => (await redisCommand(HOST, port, ['PING'], 2000)) === '+PONG',
+  const { port, value: pid } = await onFreePort(
+    options.port,
+    (port) => {
+      writeFileSync(configFile, redisConfig(port, dir));
+      log(`${model.name}: starting redis on ${HOST}:${port}`);
+      return launch({
+        what: `redis-server (${model.name})`,
+        command: binary,
+        args: [configFile],
+        cwd: dataDir,
+        logFile: join(dataDir, 'server.log'),
+        env: serverEnv(),
+        timeoutMs: options.timeoutMs ?? 20_000,
+        // -LOADING while it replays the append-only file: not ready yet.
+        ready: async () => (await redisCommand(HOST, port, ['PING'], 2000)) === '+PONG',
+        log,
+      });
+    },
     log,
-  });
+  );
   return { host: HOST, port, pid, url: redisUrl(port), dataDir };
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackingInstance } from './index.ts';
-import { isAlive, type ServerUser, sleep, tail, waitForExit } from './proc.ts';
+import { freePort, isAlive, type ServerUser, sleep, tail, waitForExit } from './proc.ts';
 
 export interface LaunchOptions {
   what: string;
@@ -49,6 +49,7 @@ export async function launch(options: LaunchOptions): Promise<number> {
   }
   const deadline = Date.now() + options.timeoutMs;
   let lastError = '';
+  await sleep(50);
   for (;;) {
     if (exit !== undefined || pid === undefined) {
       throw new Error(
@@ -56,7 +57,8 @@ export async function launch(options: LaunchOptions): Promise<number> {
       );
     }
     try {
-      if (await options.ready()) return pid;
+      // Still ours: a port taken meanwhile by another server must not pass for ours.
+      if ((await options.ready()) && exit === undefined) return pid;
     } catch (error) {
       lastError = (error as Error).message;
     }
@@ -102,6 +104,27 @@ export function runOnce(
       }
     });
   }).finally(() => closeSync(fd));
+}
+
+/**
+ * Calls start(port) with the given port, or with a free one; when the free port was taken by
+ * someone else before the server bound it, tries another (three attempts in all).
+ */
+export async function onFreePort<T>(
+  given: number | undefined,
+  start: (port: number) => Promise<T>,
+  log: (line: string) => void,
+): Promise<{ port: number; value: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = given ?? (await freePort());
+    try {
+      return { port, value: await start(port) };
+    } catch (error) {
+      const taken = /address already in use/i.test((error as Error).message);
+      if (given !== undefined || !taken || attempt >= 3) throw error;
+      log(`port ${port} was taken meanwhile; trying another`);
+    }
+  }
 }
 
 const INSTANCE_FILE = 'instance.json';
