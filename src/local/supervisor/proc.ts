@@ -133,6 +133,8 @@ function isSimpleCommand(command: string): boolean {
       else if (c === '`' || (c === '$' && command[i + 1] === '(')) return false;
     } else if (c === '"' || c === "'") {
       quote = c;
+    } else if (c === '&' && (command[i - 1] === '>' || command[i - 1] === '<')) {
+      // a descriptor redirection such as 2>&1, fine with exec
     } else if (';&|()`\n#'.includes(c) || (c === '$' && command[i + 1] === '(')) {
       return false;
     }
