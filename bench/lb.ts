@@ -13,7 +13,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +224,12 @@ async function main(): Promise<void> {
     console.error(`bench/lb.ts needs ${missing.join(' and ')}; install with: apt-get install -y nginx wrk`);
     process.exitCode = 1;
     return;
+  }
+  const [load1] = loadavg();
+  if (load1! > availableParallelism() / 2) {
+    console.log(
+      `warning: load average ${load1!.toFixed(1)} on ${availableParallelism()} CPUs: other work will skew the numbers`,
+    );
   }
   console.log(`wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s ${PATH}, two example-app api replicas`);
   const ports = [await startReplica(), await startReplica()];
