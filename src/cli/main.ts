@@ -6,13 +6,30 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { GantryCommand } from './command.ts';
+import { daemonCommand } from './commands/daemon.ts';
+import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
+import { logsCommand } from './commands/logs.ts';
+import { restartCommand, scaleCommand } from './commands/scale.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { statusCommand } from './commands/status.ts';
+import { upCommand } from './commands/up.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
 import { style } from './style.ts';
 
-const COMMANDS: GantryCommand[] = [initCommand, validateCommand, schemaCommand];
+const COMMANDS: GantryCommand[] = [
+  initCommand,
+  validateCommand,
+  schemaCommand,
+  upCommand,
+  downCommand,
+  statusCommand,
+  logsCommand,
+  scaleCommand,
+  restartCommand,
+  daemonCommand,
+];
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -13,14 +13,44 @@ const r = (id: string, generation = 0, ready = true, version = 'v1'): PlanReplic
   ready,
   index: Number(id.split('-')[1]),
 });
-const want = (replicas: number, generation = 0, version = 'v1'): PlanVersion => ({ version, replicas, generation });
+const want = (replicas: number, generation = 0, version = 'v1'): PlanVersion => ({
+  version,
+  replicas,
+  generation,
+});
 
 describe('planReplicas', () => {
-  const rows: { name: string; desired: PlanVersion[]; live: PlanReplica[]; surge?: number; unavailable?: number; create: number; stop: string[] }[] = [
+  const rows: {
+    name: string;
+    desired: PlanVersion[];
+    live: PlanReplica[];
+    surge?: number;
+    unavailable?: number;
+    create: number;
+    stop: string[];
+  }[] = [
     { name: 'creates what is missing', desired: [want(3)], live: [r('a-1')], create: 2, stop: [] },
-    { name: 'steady state does nothing', desired: [want(2)], live: [r('a-1'), r('a-2')], create: 0, stop: [] },
-    { name: 'scales down not-ready first, then newest', desired: [want(1)], live: [r('a-1'), r('a-2'), r('a-3', 0, false)], create: 0, stop: ['a-3', 'a-2'] },
-    { name: 'stops a version no longer desired', desired: [want(1)], live: [r('a-1'), r('a-2', 0, true, 'v0')], create: 0, stop: ['a-2'] },
+    {
+      name: 'steady state does nothing',
+      desired: [want(2)],
+      live: [r('a-1'), r('a-2')],
+      create: 0,
+      stop: [],
+    },
+    {
+      name: 'scales down not-ready first, then newest',
+      desired: [want(1)],
+      live: [r('a-1'), r('a-2'), r('a-3', 0, false)],
+      create: 0,
+      stop: ['a-3', 'a-2'],
+    },
+    {
+      name: 'stops a version no longer desired',
+      desired: [want(1)],
+      live: [r('a-1'), r('a-2', 0, true, 'v0')],
+      create: 0,
+      stop: ['a-2'],
+    },
     {
       name: 'restart, surge 1 / unavailable 0: one new first, no old stopped yet',
       desired: [want(3, 1)],
@@ -70,7 +100,10 @@ describe('planReplicas', () => {
   for (const row of rows)
     it(row.name, () => {
       const plan = planReplicas(row.desired, row.live, fence(row.surge ?? 1, row.unavailable ?? 0));
-      assert.equal(plan.create.reduce((n, c) => n + c.count, 0), row.create);
+      assert.equal(
+        plan.create.reduce((n, c) => n + c.count, 0),
+        row.create,
+      );
       assert.deepEqual(plan.stop, row.stop);
     });
 
@@ -84,6 +117,9 @@ describe('planReplicas', () => {
       for (const c of plan.create) for (let i = 0; i < c.count; i++) live.push(r(`a-${next++}`, 1, true));
       assert.ok(live.length <= 4, 'never more than 4');
     }
-    assert.deepEqual(live.map((x) => x.generation), [1, 1, 1]);
+    assert.deepEqual(
+      live.map((x) => x.generation),
+      [1, 1, 1],
+    );
   });
 });

@@ -48,8 +48,14 @@ export function planReplicas(
     const outdated = mine.filter((r) => r.generation !== target.generation);
 
     if (outdated.length === 0) {
-      if (current.length < target.replicas) plan.create.push({ ...target, count: target.replicas - current.length });
-      plan.stop.push(...[...current].sort(stopOrder).slice(0, Math.max(0, current.length - target.replicas)).map((r) => r.id));
+      if (current.length < target.replicas)
+        plan.create.push({ ...target, count: target.replicas - current.length });
+      plan.stop.push(
+        ...[...current]
+          .sort(stopOrder)
+          .slice(0, Math.max(0, current.length - target.replicas))
+          .map((r) => r.id),
+      );
       continue;
     }
 

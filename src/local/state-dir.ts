@@ -43,8 +43,14 @@ export class StateDir {
     return join(this.root, 'logs', service, `${replicaId}.log`);
   }
 
+  /**
+   * Private to this user (0700); as root, 0711 instead: backing servers run as an
+   * unprivileged user (postgres refuses root) and must be able to pass through to their
+   * data folder, without being able to list or read anything else here.
+   */
   ensure(): void {
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    chmodSync(this.root, process.getuid?.() === 0 ? 0o711 : 0o700);
   }
 
   /** The API token, created once with mode 0600: only this user can drive the daemon. */

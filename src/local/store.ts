@@ -4,6 +4,7 @@
  * start time, to re-adopt live processes after a crash) and events.
  * Secret values are never stored: revisions hold the spec, which names secrets only.
  */
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export interface DesiredVersion {
@@ -50,6 +51,7 @@ create table if not exists events (
   id integer primary key autoincrement, at integer not null, service text not null, replica text,
   type text not null, reason text not null, message text not null);
 create index if not exists events_by_service on events (service, id);
+create table if not exists meta (key text primary key, value text not null);
 `;
 
 /** Keep the newest events only, so a long-running daemon's database stays small. */
@@ -60,6 +62,7 @@ export class Store {
 
   constructor(file: string) {
     this.db = new Database(file);
+    chmodSync(file, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
@@ -73,24 +76,50 @@ export class Store {
     return this.db.transaction(work)();
   }
 
+  meta<T>(key: string): T | undefined {
+    const row = this.db.prepare('select value from meta where key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    if (value === undefined) this.db.prepare('delete from meta where key = ?').run(key);
+    else
+      this.db
+        .prepare(
+          'insert into meta (key, value) values (?, ?) on conflict do update set value = excluded.value',
+        )
+        .run(key, JSON.stringify(value));
+  }
+
+  /** A clean `down`: nothing to adopt or restore next time. */
+  clearRuntime(): void {
+    this.db.exec('delete from desired; delete from replicas;');
+  }
+
   saveRevision(service: string, version: string, spec: unknown, now: number): void {
     this.db
-      .prepare('insert into revisions (service, version, spec, created_at) values (?, ?, ?, ?) on conflict do update set spec = excluded.spec')
+      .prepare(
+        'insert into revisions (service, version, spec, created_at) values (?, ?, ?, ?) on conflict do update set spec = excluded.spec',
+      )
       .run(service, version, JSON.stringify(spec), now);
   }
 
   revision<T>(service: string, version: string): T | undefined {
-    const row = this.db.prepare('select spec from revisions where service = ? and version = ?').get(service, version) as
-      | { spec: string }
-      | undefined;
+    const row = this.db
+      .prepare('select spec from revisions where service = ? and version = ?')
+      .get(service, version) as { spec: string } | undefined;
     return row ? (JSON.parse(row.spec) as T) : undefined;
   }
 
   desired(service?: string): DesiredVersion[] {
     const sql = 'select service, version, replicas, weight, generation from desired';
-    return (service === undefined
-      ? this.db.prepare(`${sql} order by service, version`).all()
-      : this.db.prepare(`${sql} where service = ? order by version`).all(service)) as DesiredVersion[];
+    return (
+      service === undefined
+        ? this.db.prepare(`${sql} order by service, version`).all()
+        : this.db.prepare(`${sql} where service = ? order by version`).all(service)
+    ) as DesiredVersion[];
   }
 
   setDesired(entry: DesiredVersion): void {
@@ -142,7 +171,9 @@ export class Store {
     const rows =
       options.service === undefined
         ? this.db.prepare('select * from events order by id desc limit ?').all(limit)
-        : this.db.prepare('select * from events where service = ? order by id desc limit ?').all(options.service, limit);
+        : this.db
+            .prepare('select * from events where service = ? order by id desc limit ?')
+            .all(options.service, limit);
     return rows as EventRecord[];
   }
 }

@@ -12,10 +12,16 @@ export interface Fenceposts {
   unavailable: number;
 }
 
-export function resolveFenceposts(desired: number, maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): Fenceposts {
+export function resolveFenceposts(
+  desired: number,
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+): Fenceposts {
   const surge = maxSurge.kind === 'count' ? maxSurge.value : Math.ceil((maxSurge.value * desired) / 100);
   const unavailable =
-    maxUnavailable.kind === 'count' ? maxUnavailable.value : Math.floor((maxUnavailable.value * desired) / 100);
+    maxUnavailable.kind === 'count'
+      ? maxUnavailable.value
+      : Math.floor((maxUnavailable.value * desired) / 100);
   if (surge === 0 && unavailable === 0) return { surge: 0, unavailable: 1 };
   return { surge, unavailable };
 }

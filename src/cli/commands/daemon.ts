@@ -1,0 +1,58 @@
+/** `gantry daemon` (internal): the control plane process that `gantry up` starts in the background. */
+import { parseDuration } from '../../spec/units.ts';
+import type { GantryCommand } from '../command.ts';
+import { stateDirOf } from '../daemon-client.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { DEFAULT_SPEC } from '../spec-file.ts';
+
+interface Options {
+  file: string;
+  env?: string;
+  stateDir?: string;
+  apiPort?: string;
+  ephemeralPorts?: boolean;
+  backoff?: string;
+}
+
+export const daemonCommand: GantryCommand = {
+  register(program, run) {
+    program
+      .command('daemon', { hidden: true })
+      .description('run the local control plane in this process (started by `gantry up`)')
+      .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
+      .option('-e, --env <name>', 'environment overlay')
+      .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
+      .option('--api-port <port>', 'port for the daemon API (default: a free one)')
+      .option('--ephemeral-ports', 'load balancers on free ports instead of the spec ports')
+      .option('--backoff <initial,max>', 'restart back-off, e.g. 10s,5m (Kubernetes default)')
+      .action((options: Options) => run(() => daemon(options)));
+  },
+};
+
+function parseBackoff(text: string | undefined) {
+  if (!text) return undefined;
+  const [initial, max] = text.split(',').map((part) => parseDuration(part.trim()));
+  if (initial === undefined || max === undefined)
+    throw new CliError(`--backoff expects INITIAL,MAX durations such as 10s,5m; got ${text}`, EXIT.usage);
+  return { initialMs: initial, maxMs: max, resetAfterMs: max * 2 };
+}
+
+async function daemon(options: Options): Promise<number> {
+  const backoff = parseBackoff(options.backoff);
+  // Loaded here, not at the top: the daemon pulls in SQLite, undici and prom-client, which
+  // every other command would otherwise pay for at start-up.
+  const { Daemon } = await import('../../daemon/daemon.ts');
+  const daemon = await Daemon.start({
+    specFile: options.file,
+    stateDir: stateDirOf(options).root,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.apiPort ? { apiPort: Number(options.apiPort) } : {}),
+    ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
+    ...(backoff ? { backoff } : {}),
+  });
+  await new Promise<void>((done) => {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+      process.once(signal, () => void daemon.shutdown().then(done));
+  });
+  return EXIT.ok;
+}

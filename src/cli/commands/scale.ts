@@ -1,0 +1,76 @@
+/** `gantry scale <service> <replicas>` and `gantry restart <service>` (a rolling restart). */
+import type { GantryCommand } from '../command.ts';
+import { connect, sleep } from '../daemon-client.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { DEFAULT_SPEC } from '../spec-file.ts';
+import { style } from '../style.ts';
+
+interface Target {
+  file: string;
+  stateDir?: string;
+}
+
+export const scaleCommand: GantryCommand = {
+  register(program, run) {
+    program
+      .command('scale')
+      .description('set the number of replicas of a service')
+      .argument('<service>')
+      .argument('<replicas>')
+      .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
+      .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
+      .action((service: string, replicas: string, options: Target) =>
+        run(async () => {
+          const count = Number(replicas);
+          if (!Number.isInteger(count) || count < 0)
+            throw new CliError(`replicas must be a whole number ≥ 0, got "${replicas}"`, EXIT.usage);
+          await connect(options).request('POST', `/v1/services/${encodeURIComponent(service)}/scale`, {
+            replicas: count,
+          });
+          process.stdout.write(`${style.green('✓')} ${service} scaled to ${count}\n`);
+          return EXIT.ok;
+        }),
+      );
+  },
+};
+
+export const restartCommand: GantryCommand = {
+  register(program, run) {
+    program
+      .command('restart')
+      .description('replace every replica of a service, one rolling step at a time')
+      .argument('<service>')
+      .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
+      .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
+      .option('--no-wait', 'return without waiting for the restart to finish')
+      .option('--timeout <seconds>', 'how long to wait', '300')
+      .action((service: string, options: Target & { wait: boolean; timeout: string }) =>
+        run(async () => {
+          const client = connect(options);
+          const before = await client.status();
+          const old = new Set(
+            before.services.find((s) => s.name === service)?.replicas.items.map((r) => r.id) ?? [],
+          );
+          await client.request('POST', `/v1/services/${encodeURIComponent(service)}/restart`);
+          process.stdout.write(`rolling restart of ${service} (${old.size} replicas)\n`);
+          if (!options.wait) return EXIT.ok;
+          const deadline = Date.now() + Number(options.timeout) * 1000;
+          for (;;) {
+            const now = (await client.status()).services.find((s) => s.name === service)!;
+            const replaced = now.replicas.items.filter((r) => !old.has(r.id));
+            const done =
+              replaced.length === now.replicas.items.length && now.replicas.ready === now.replicas.desired;
+            if (done) break;
+            if (Date.now() > deadline)
+              throw new CliError(
+                `the restart of ${service} did not finish in ${options.timeout}s`,
+                EXIT.failed,
+              );
+            await sleep(200);
+          }
+          process.stdout.write(`${style.green('✓')} ${service}: every replica replaced and ready\n`);
+          return EXIT.ok;
+        }),
+      );
+  },
+};

@@ -1,0 +1,32 @@
+/** `gantry status`: every service's URL, version, replicas, restarts and traffic. */
+import { Option } from 'commander';
+import type { GantryCommand } from '../command.ts';
+import { connect } from '../daemon-client.ts';
+import { EXIT } from '../errors.ts';
+import { DEFAULT_SPEC } from '../spec-file.ts';
+import { formatReplicas, formatStatus } from '../status-table.ts';
+
+export const statusCommand: GantryCommand = {
+  register(program, run) {
+    program
+      .command('status')
+      .description('show services, replicas and traffic of the running app')
+      .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
+      .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
+      .option('-r, --replicas', 'also list every replica')
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+      )
+      .action((options: { file: string; stateDir?: string; replicas?: boolean; output: string }) =>
+        run(async () => {
+          const status = await connect(options).status();
+          if (options.output === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+          else
+            process.stdout.write(
+              `${formatStatus(status)}\n${options.replicas ? `\n${formatReplicas(status)}\n` : ''}`,
+            );
+          return EXIT.ok;
+        }),
+      );
+  },
+};

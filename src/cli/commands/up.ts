@@ -1,0 +1,172 @@
+/**
+ * `gantry up`: start the local control plane in the background and every service, wait
+ * until all replicas are ready, then either return (--detach) or show a live status table
+ * until Ctrl-C, which stops everything cleanly.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DaemonStatus } from '../../daemon/status.ts';
+import { isAlive } from '../../local/state-dir.ts';
+import type { GantryCommand } from '../command.ts';
+import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { countLabel, formatProblems } from '../report.ts';
+import { DEFAULT_SPEC, loadSpecFile, readSpecText } from '../spec-file.ts';
+import { formatStatus } from '../status-table.ts';
+import { style } from '../style.ts';
+import { stopDaemon } from './down.ts';
+
+interface Options {
+  file: string;
+  env?: string;
+  stateDir?: string;
+  detach?: boolean;
+  timeout: string;
+  ephemeralPorts?: boolean;
+  backoff?: string;
+}
+
+const GANTRY_BIN = fileURLToPath(new URL('../../../bin/gantry.js', import.meta.url));
+
+export const upCommand: GantryCommand = {
+  register(program, run) {
+    program
+      .command('up')
+      .description('run the app on this machine: replicas, probes, load balancers, self-healing')
+      .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
+      .option('-e, --env <name>', 'environment overlay to apply')
+      .option('-d, --detach', 'return once every service is ready, leaving it running')
+      .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
+      .option('--timeout <seconds>', 'how long to wait for every replica to be ready', '120')
+      .option('--ephemeral-ports', 'put load balancers on free ports instead of the spec ports')
+      .option('--backoff <initial,max>', 'restart back-off (default 10s,5m as in Kubernetes)')
+      .action((options: Options) => run(() => up(options)));
+  },
+};
+
+async function up(options: Options): Promise<number> {
+  const started = Date.now();
+  const loaded = loadSpecFile(options.file, {
+    target: 'local',
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (!loaded.ok) {
+    process.stderr.write(`${formatProblems(loaded.problems, readSpecText(options.file))}\n\n`);
+    throw new CliError(
+      `${options.file}: ${countLabel(loaded.problems)}; nothing was started`,
+      EXIT.failed,
+      `fix them, then run gantry up again (gantry validate -f ${options.file} checks without starting)`,
+    );
+  }
+  const state = stateDirOf(options);
+  let client: DaemonClient;
+  const existing = state.daemonInfo();
+  if (existing) {
+    process.stdout.write(`gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`);
+    client = connect(options);
+  } else {
+    client = await startDaemon(options);
+  }
+
+  const status = await waitUntilReady(client, Number(options.timeout) * 1000);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `${style.green('✓')} ${status.app}${status.environment ? ` (${status.environment})` : ''}: every replica is ready in ${seconds}s\n`,
+  );
+  for (const service of status.services)
+    if (service.url) process.stdout.write(`  ${service.name.padEnd(12)} ${service.url}\n`);
+  process.stdout.write(`  ${'metrics'.padEnd(12)} ${status.daemon.metricsUrl}\n`);
+  if (options.detach) {
+    process.stdout.write(
+      `\nstop with: gantry down${options.file === DEFAULT_SPEC ? '' : ` -f ${options.file}`}\n`,
+    );
+    return EXIT.ok;
+  }
+  return foreground(client, options);
+}
+
+async function startDaemon(options: Options): Promise<DaemonClient> {
+  const state = stateDirOf(options);
+  state.ensure();
+  mkdirSync(state.root, { recursive: true });
+  const log = openSync(state.daemonLog, 'a');
+  const args = [GANTRY_BIN, 'daemon', '-f', options.file, '--state-dir', state.root];
+  if (options.env) args.push('--env', options.env);
+  if (options.ephemeralPorts) args.push('--ephemeral-ports');
+  if (options.backoff) args.push('--backoff', options.backoff);
+  // Its own session: Ctrl-C in this terminal must not reach it, and it outlives --detach.
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
+  child.unref();
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.pid === undefined || !isAlive(child.pid) || child.exitCode !== null) break;
+    const info = state.daemonInfo();
+    if (info?.pid === child.pid) return connect(options);
+    await sleep(50);
+  }
+  const tail = readFileSync(state.daemonLog, 'utf8').trim().split('\n').slice(-15).join('\n');
+  throw new CliError(
+    `the gantry daemon did not start:\n${tail}`,
+    EXIT.failed,
+    `the full log is ${state.daemonLog}`,
+  );
+}
+
+async function waitUntilReady(client: DaemonClient, timeoutMs: number): Promise<DaemonStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const status = await client.status();
+    const pending = status.services.filter((s) => s.replicas.ready < s.replicas.desired);
+    if (pending.length === 0) return status;
+    const line = `waiting for ${pending.map((s) => `${s.name} ${s.replicas.ready}/${s.replicas.desired}`).join(', ')}`;
+    if (line !== last) process.stdout.write(`${style.dim(line)}\n`);
+    last = line;
+    if (Date.now() > deadline)
+      throw new CliError(
+        `not every replica became ready within ${timeoutMs / 1000}s (${line.replace('waiting for ', '')})`,
+        EXIT.failed,
+        'see `gantry status`, `gantry logs <service>` and the events; the app keeps running (stop it with `gantry down`)',
+      );
+    await sleep(250);
+  }
+}
+
+async function foreground(client: DaemonClient, options: Options): Promise<number> {
+  const tty = process.stdout.isTTY === true;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping…\n');
+    await stopDaemon(client);
+    process.stdout.write(`${style.green('✓')} stopped\n`);
+    process.exit(EXIT.ok);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.stdout.write(`\n${style.dim('Ctrl-C stops every service')}\n`);
+  let previous = '';
+  while (!stopping) {
+    let text: string;
+    try {
+      text = formatStatus(await client.status());
+    } catch {
+      if (stopping) break;
+      throw new CliError('the gantry daemon went away', EXIT.failed, `see ${stateDirOf(options).daemonLog}`);
+    }
+    if (text !== previous) {
+      // On a terminal, redraw the table in place; in a log, print it when it changes.
+      if (tty && previous) process.stdout.write(`\u001b[${previous.split('\n').length}A\u001b[J`);
+      process.stdout.write(`${text}\n`);
+      previous = text;
+    }
+    await sleep(1000);
+  }
+  return EXIT.ok;
+}

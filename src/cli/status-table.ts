@@ -1,0 +1,66 @@
+/** The status table `gantry status` and `gantry up` print. */
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import type { DaemonStatus } from '../daemon/status.ts';
+import { style } from './style.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => stripAnsi(row[column] ?? '').length)),
+  );
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell + ' '.repeat(widths[column]! - stripAnsi(cell).length))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const percent = (value: number | null) =>
+  value === null ? '-' : `${(value * 100).toFixed(value < 0.01 && value > 0 ? 2 : 1)}%`;
+const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)}ms`);
+
+export function formatStatus(status: DaemonStatus): string {
+  const rows = [['SERVICE', 'URL', 'VERSION', 'READY', 'RESTARTS', 'REQ/S', 'ERRORS', 'P95']];
+  for (const service of status.services) {
+    const { ready, desired } = service.replicas;
+    const readyText = `${ready}/${desired}`;
+    rows.push([
+      service.name,
+      service.url ?? '-',
+      service.versions.length > 1
+        ? service.versions.map((v) => `${v.version}(${v.weight}%)`).join(' ')
+        : (service.version ?? '-'),
+      ready >= desired ? style.green(readyText) : style.yellow(readyText),
+      String(service.restarts),
+      service.requestsPerSecond.toFixed(1),
+      percent(service.errorRate),
+      ms(service.latencyP95Ms),
+    ]);
+  }
+  const lines = [table(rows)];
+  const notes = status.backing.map((b) =>
+    b.state === 'running'
+      ? `${b.name} (${b.kind}): ${b.url}`
+      : style.yellow(`${b.name} (${b.kind}): ${b.state} — ${b.message ?? ''}`),
+  );
+  if (notes.length > 0) lines.push('', ...notes);
+  return lines.join('\n');
+}
+
+export function formatReplicas(status: DaemonStatus): string {
+  const rows = [['REPLICA', 'VERSION', 'PID', 'PORT', 'STATE', 'READY', 'RESTARTS']];
+  for (const service of status.services)
+    for (const r of service.replicas.items)
+      rows.push([
+        r.id,
+        r.version,
+        String(r.pid ?? '-'),
+        String(r.port),
+        r.state,
+        r.ready ? 'yes' : 'no',
+        String(r.restarts),
+      ]);
+  return table(rows);
+}

@@ -1,0 +1,358 @@
+/**
+ * The local control plane: loads the spec, starts backing services, one controller per
+ * service (replicas + load balancer), and the HTTP API. Survives its own crash: replicas
+ * run in their own sessions, and a new daemon re-adopts them from the store.
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { Registry } from 'prom-client';
+import {
+  type BackingInstance,
+  findBacking,
+  isRunning,
+  startBacking,
+  stopBacking,
+} from '../local/backing/index.ts';
+import { LbMetrics } from '../local/lb/metrics.ts';
+import { readSecretsFile, resolveSecrets } from '../local/secrets.ts';
+import { ServiceController } from '../local/service-controller.ts';
+import { StateDir } from '../local/state-dir.ts';
+import { Store } from '../local/store.ts';
+import type { BackoffPolicy } from '../local/supervisor/replica.ts';
+import { loadSpec } from '../spec/load.ts';
+import type { AppModel, ServiceModel } from '../spec/model.ts';
+import { Api, HttpError } from './api.ts';
+import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
+
+export interface DaemonOptions {
+  specFile: string;
+  env?: string;
+  stateDir: string;
+  apiPort?: number;
+  /** Load balancers on free ports instead of the spec's ports (tests, several apps at once). */
+  ephemeralPorts?: boolean;
+  backoff?: BackoffPolicy;
+  log?: (line: string) => void;
+}
+
+/** The version a service runs when first brought up: its image tag, else `v1`. */
+export function initialVersion(service: ServiceModel): string {
+  const tag = service.image ? /:([^/:@]+)$/.exec(service.image)?.[1] : undefined;
+  return tag ?? 'v1';
+}
+
+export class Daemon {
+  private readonly controllers = new Map<string, ServiceController>();
+  private readonly backing = new Map<string, BackingStatus & { instance?: BackingInstance }>();
+  private readonly registry = new Registry();
+  private readonly lbMetrics = new LbMetrics(this.registry);
+  private server: Server | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly startedAt = Date.now();
+  readonly state: StateDir;
+  readonly store: Store;
+  readonly model: AppModel;
+  private readonly log: (line: string) => void;
+
+  private constructor(
+    private readonly options: DaemonOptions,
+    model: AppModel,
+  ) {
+    this.model = model;
+    this.state = new StateDir(options.stateDir);
+    this.state.ensure();
+    this.store = new Store(this.state.database);
+    this.log = options.log ?? ((line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  }
+
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const file = resolve(options.specFile);
+    const loaded = loadSpec(readFileSync(file, 'utf8'), {
+      file,
+      target: 'local',
+      ...(options.env ? { env: options.env } : {}),
+    });
+    if (!loaded.ok) {
+      const lines = loaded.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
+      throw new Error(`the spec is invalid:\n${lines.join('\n')}`);
+    }
+    const daemon = new Daemon(options, loaded.model);
+    await daemon.boot();
+    return daemon;
+  }
+
+  private record = (
+    service: string,
+    replica: string | null,
+    event: { type: 'Normal' | 'Warning'; reason: string; message: string; at?: number },
+  ) => {
+    const at = event.at ?? Date.now();
+    this.store.addEvent({
+      at,
+      service,
+      replica,
+      type: event.type,
+      reason: event.reason,
+      message: event.message,
+    });
+    this.log(
+      `${event.type === 'Warning' ? 'WARN' : 'info'} ${service}${replica ? `/${replica}` : ''} ${event.reason}: ${event.message}`,
+    );
+  };
+
+  private async boot(): Promise<void> {
+    const running = this.state.daemonInfo();
+    if (running && running.pid !== process.pid)
+      throw new Error(`a daemon is already running for this state directory (pid ${running.pid})`);
+    const token = this.state.token();
+    await this.startBacking();
+
+    const specDir = dirname(this.model.file);
+    const secretsFile = readSecretsFile(join(specDir, '.env.secrets'));
+    const adoptable = this.store.replicas();
+    for (const service of Object.values(this.model.services)) {
+      const controller = new ServiceController(service, {
+        store: this.store,
+        stateDir: this.state,
+        specDir,
+        lbMetrics: this.lbMetrics,
+        record: this.record,
+        environment: (revision, version, index, port) =>
+          this.environment(revision, version, index, port, secretsFile),
+        ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      });
+      this.controllers.set(service.name, controller);
+      const previousPort = this.store.meta<number>(`lb:${service.name}`);
+      await controller.listen(previousPort ?? (this.options.ephemeralPorts ? undefined : service.port));
+      this.store.setMeta(`lb:${service.name}`, controller.port);
+    }
+    // Desired state: kept from before a crash, else taken from the spec.
+    for (const service of Object.values(this.model.services)) {
+      const version = initialVersion(service);
+      this.store.saveRevision(service.name, version, service, Date.now());
+      if (this.store.desired(service.name).length === 0)
+        this.store.setDesired({
+          service: service.name,
+          version,
+          replicas: service.replicas,
+          weight: 100,
+          generation: 0,
+        });
+      const { missing } = resolveSecrets(service.secrets, secretsFile, this.injectedEnv(service));
+      if (missing.length > 0)
+        this.record(service.name, null, {
+          type: 'Warning',
+          reason: 'MissingSecret',
+          message: `secret ${missing.join(', ')} not set: export it or add it to .env.secrets beside the spec; replicas start without it`,
+        });
+    }
+    for (const controller of this.controllers.values())
+      controller.adopt(adoptable.filter((r) => r.service === controller.name));
+
+    this.server = await this.api(token).listen(this.options.apiPort ?? 0);
+    const address = this.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.state.writeDaemonInfo({
+      pid: process.pid,
+      url,
+      startedAt: this.startedAt,
+      specFile: this.model.file,
+      environment: this.model.environment?.name ?? null,
+    });
+    await Promise.all([...this.controllers.values()].map((c) => c.reconcile()));
+    // A safety net: every change triggers a reconcile already; this catches anything missed.
+    this.timer = setInterval(() => {
+      for (const controller of this.controllers.values()) void controller.reconcile();
+    }, 2000);
+    this.log(`daemon ready on ${url} (pid ${process.pid})`);
+  }
+
+  /** Backing URLs and other services' URLs for what this service `uses`. */
+  private injectedEnv(service: ServiceModel): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const used of service.uses) {
+      const backing = this.backing.get(used)?.instance;
+      if (backing) Object.assign(env, backing.env);
+      const other = this.controllers.get(used);
+      if (other?.url) env[`${used.toUpperCase().replace(/-/g, '_')}_URL`] = other.url;
+    }
+    return env;
+  }
+
+  private environment(
+    service: ServiceModel,
+    version: string,
+    index: number,
+    port: number,
+    secretsFile: Record<string, string>,
+  ) {
+    const injected = this.injectedEnv(service);
+    const { values } = resolveSecrets(service.secrets, secretsFile, { ...process.env, ...injected });
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+    return {
+      ...env,
+      ...service.env,
+      ...injected,
+      ...values,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      APP_VERSION: version,
+      GANTRY_APP: this.model.app,
+      GANTRY_SERVICE: service.name,
+      GANTRY_REPLICA: String(index),
+    };
+  }
+
+  private async startBacking(): Promise<void> {
+    for (const model of Object.values(this.model.backing)) {
+      const available = findBacking(model.kind);
+      if (!available.ok) {
+        this.backing.set(model.name, {
+          name: model.name,
+          kind: model.kind,
+          state: 'unavailable',
+          message: `${available.message} (${available.hint})`,
+        });
+        this.record(model.name, null, {
+          type: 'Warning',
+          reason: 'BackingUnavailable',
+          message: `${available.message}; ${available.hint}`,
+        });
+        continue;
+      }
+      const previous = this.store.meta<BackingInstance>(`backing:${model.name}`);
+      try {
+        const instance =
+          previous && isRunning(previous)
+            ? previous
+            : await startBacking(model, {
+                stateDir: this.state.root,
+                app: this.model.app,
+                log: (line) => this.log(`${model.name}: ${line}`),
+              });
+        this.store.setMeta(`backing:${model.name}`, instance);
+        this.backing.set(model.name, {
+          name: model.name,
+          kind: model.kind,
+          state: 'running',
+          url: instance.url,
+          instance,
+        });
+        this.record(model.name, null, {
+          type: 'Normal',
+          reason: previous === instance ? 'Adopted' : 'Started',
+          message: `${model.kind} on ${instance.url}`,
+        });
+      } catch (error) {
+        this.backing.set(model.name, {
+          name: model.name,
+          kind: model.kind,
+          state: 'failed',
+          message: (error as Error).message,
+        });
+        this.record(model.name, null, {
+          type: 'Warning',
+          reason: 'BackingFailed',
+          message: (error as Error).message,
+        });
+      }
+    }
+  }
+
+  private controller(name: string): ServiceController {
+    const controller = this.controllers.get(name);
+    if (!controller)
+      throw new HttpError(404, `no service ${name}; services: ${[...this.controllers.keys()].join(', ')}`);
+    return controller;
+  }
+
+  private api(token: string): Api {
+    return new Api(token)
+      .get('/v1/health', () => ({ ok: true, pid: process.pid }))
+      .get('/v1/status', () => this.status())
+      .get('/v1/events', ({ query }) => {
+        const service = query.get('service');
+        return this.store.events({
+          ...(service ? { service } : {}),
+          limit: Number(query.get('limit') ?? 100),
+        });
+      })
+      .post('/v1/services/:service/scale', ({ params, body }) => {
+        const { replicas, version } = (body ?? {}) as { replicas?: unknown; version?: unknown };
+        if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 100)
+          throw new HttpError(400, 'replicas must be a whole number from 0 to 100');
+        this.controller(params.service!).scale(replicas, typeof version === 'string' ? version : undefined);
+        return { ok: true };
+      })
+      .post('/v1/services/:service/restart', ({ params }) => {
+        this.controller(params.service!).restart();
+        return { ok: true };
+      })
+      .post('/v1/shutdown', () => {
+        setImmediate(() => void this.shutdown().then(() => process.exit(0)));
+        return { ok: true, stopping: true };
+      })
+      .text('/metrics', async () => ({
+        contentType: this.registry.contentType,
+        body: await this.registry.metrics(),
+      }));
+  }
+
+  status(): DaemonStatus {
+    const services: ServiceStatus[] = [...this.controllers.values()].map((controller) => {
+      const versions = controller.versionStates();
+      const items = controller.views();
+      const windows = versions.map((v) => controller.metrics(v.version, 30)).filter((m) => m !== undefined);
+      const requests = windows.reduce((n, m) => n + m.requests, 0);
+      const errors = windows.reduce((n, m) => n + m.errors, 0);
+      const p95s = windows.map((m) => m.latencyP95Ms).filter((v): v is number => v !== null);
+      return {
+        name: controller.name,
+        url: controller.url ?? null,
+        version: mainVersion(versions),
+        replicas: {
+          desired: versions.reduce((n, v) => n + v.desired, 0),
+          current: items.length,
+          ready: items.filter((r) => r.ready).length,
+          items,
+        },
+        versions,
+        restarts: items.reduce((n, r) => n + r.restarts, 0),
+        requestsPerSecond: windows.reduce((n, m) => n + m.requestsPerSecond, 0),
+        errorRate: requests > 0 ? errors / requests : null,
+        latencyP95Ms: p95s.length > 0 ? Math.max(...p95s) : null,
+      };
+    });
+    const info = this.state.daemonInfo();
+    const url = info?.url ?? '';
+    return {
+      app: this.model.app,
+      environment: this.model.environment?.name ?? null,
+      specFile: this.model.file,
+      daemon: { pid: process.pid, url, startedAt: this.startedAt, metricsUrl: `${url}/metrics` },
+      services,
+      backing: [...this.backing.values()].map(({ instance: _instance, ...status }) => status),
+    };
+  }
+
+  /** Stops everything: replicas gracefully, load balancers, backing services, the API. Idempotent. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log('shutting down');
+      clearInterval(this.timer);
+      await Promise.all([...this.controllers.values()].map((c) => c.close()));
+      for (const entry of this.backing.values())
+        if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
+      for (const name of this.backing.keys()) this.store.setMeta(`backing:${name}`, undefined);
+      this.store.clearRuntime();
+      await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
+      this.state.clearDaemonInfo(process.pid);
+      this.store.close();
+      this.log('stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The Platform seam on this machine: the release engine and the autoscaler drive the
+ * local services through it exactly as they drive a cluster. Changes go to the store
+ * (desired replicas and weights per version); the service controllers make them real.
+ */
+import type { Platform, ServiceState, VersionMetrics } from '../platform/platform.ts';
+import type { ServiceController } from './service-controller.ts';
+import type { Store } from './store.ts';
+
+const EMPTY: VersionMetrics = {
+  windowSeconds: 0,
+  requests: 0,
+  errors: 0,
+  successRate: null,
+  requestsPerSecond: 0,
+  latencyP50Ms: null,
+  latencyP95Ms: null,
+  latencyP99Ms: null,
+};
+
+export class LocalPlatform implements Platform {
+  constructor(
+    private readonly store: Store,
+    private readonly controllers: ReadonlyMap<string, ServiceController>,
+  ) {}
+
+  private controller(service: string): ServiceController {
+    const controller = this.controllers.get(service);
+    if (!controller) throw new Error(`unknown service ${service}`);
+    return controller;
+  }
+
+  async observe(service: string): Promise<ServiceState> {
+    const controller = this.controller(service);
+    return {
+      service,
+      versions: controller.versionStates(),
+      ...(controller.url ? { url: controller.url } : {}),
+    };
+  }
+
+  async scale(service: string, version: string, replicas: number): Promise<void> {
+    const controller = this.controller(service);
+    if (!this.store.revision(service, version))
+      throw new Error(`service ${service} has no revision ${version}`);
+    const existing = this.store.desired(service).find((d) => d.version === version);
+    this.store.setDesired({
+      service,
+      version,
+      replicas,
+      weight: existing?.weight ?? 0,
+      generation: existing?.generation ?? 0,
+    });
+    await controller.reconcile();
+  }
+
+  async route(service: string, weights: Record<string, number>): Promise<void> {
+    const controller = this.controller(service);
+    const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
+    if (Math.abs(total - 100) > 1e-9) throw new Error(`weights must sum to 100, got ${total}`);
+    this.store.transaction(() => {
+      for (const entry of this.store.desired(service))
+        this.store.setDesired({ ...entry, weight: weights[entry.version] ?? 0 });
+    });
+    await controller.reconcile();
+  }
+
+  async metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics> {
+    return this.controller(service).metrics(version, windowSeconds) ?? EMPTY;
+  }
+}

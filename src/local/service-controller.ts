@@ -1,0 +1,333 @@
+/**
+ * One service on the local platform: its replicas (supervised processes), its load
+ * balancer, and the loop that makes the replicas match the desired state in the store.
+ * Like a Deployment controller plus kube-proxy for one service.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { VersionMetrics, VersionState } from '../platform/platform.ts';
+import { resolveFenceposts } from '../rollout/surge.ts';
+import type { ServiceModel } from '../spec/model.ts';
+import { type Backend, LoadBalancer } from './lb/load-balancer.ts';
+import type { LbMetrics } from './lb/metrics.ts';
+import { planReplicas } from './plan.ts';
+import { freePort } from './ports.ts';
+import type { StateDir } from './state-dir.ts';
+import type { DesiredVersion, ReplicaRecord, Store } from './store.ts';
+import { type BackoffPolicy, Replica, type ReplicaEvent, type ReplicaStatus } from './supervisor/replica.ts';
+
+export interface ControllerContext {
+  store: Store;
+  stateDir: StateDir;
+  /** Folder of the spec file: `run` and `workdir` are relative to it. */
+  specDir: string;
+  /** Environment for a replica: spec env, secrets, backing URLs and Gantry's own variables. */
+  environment(service: ServiceModel, version: string, index: number, port: number): Record<string, string>;
+  record(service: string, replica: string | null, event: Omit<ReplicaEvent, 'at'> & { at?: number }): void;
+  lbMetrics: LbMetrics;
+  backoff?: BackoffPolicy;
+}
+
+export interface ReplicaView {
+  id: string;
+  index: number;
+  version: string;
+  pid: number | null;
+  port: number;
+  state: string;
+  ready: boolean;
+  restarts: number;
+  lastExit?: ReplicaStatus['lastExit'];
+}
+
+const HOST = '127.0.0.1';
+
+export class ServiceController {
+  readonly name: string;
+  private readonly replicas = new Map<string, Replica>();
+  private readonly generations = new Map<string, number>();
+  private readonly terminating = new Set<string>();
+  private lb: LoadBalancer | undefined;
+  private reconciling: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly service: ServiceModel,
+    private readonly context: ControllerContext,
+  ) {
+    this.name = service.name;
+  }
+
+  /** The load balancer listens on the spec's port when free, else on a free one (said in an event). */
+  async listen(preferredPort: number | undefined): Promise<void> {
+    if (!this.service.port) return;
+    const options = { service: this.name, host: HOST, metrics: this.context.lbMetrics };
+    if (preferredPort) {
+      try {
+        this.lb = await LoadBalancer.listen({ ...options, port: preferredPort });
+        return;
+      } catch (error) {
+        this.context.record(this.name, null, {
+          type: 'Warning',
+          reason: 'PortInUse',
+          message: `port ${preferredPort} is in use (${(error as Error).message}); the load balancer uses a free port instead`,
+        });
+      }
+    }
+    this.lb = await LoadBalancer.listen(options);
+  }
+
+  get url(): string | undefined {
+    return this.lb?.url;
+  }
+
+  get port(): number | undefined {
+    return this.lb?.port;
+  }
+
+  /** Takes over replicas a previous daemon started, if their processes are still alive. */
+  adopt(records: ReplicaRecord[]): void {
+    for (const record of records) {
+      const replica = this.createReplica(record.version, record.index, record.port, record.generation);
+      if (replica.adopt(record.pid ?? -1, record.startTime ?? -1, record.restarts)) {
+        this.context.record(this.name, record.id, {
+          type: 'Normal',
+          reason: 'Adopted',
+          message: `adopted running process ${record.pid} after a daemon restart`,
+        });
+      } else {
+        this.forget(record.id);
+      }
+    }
+  }
+
+  desired(): DesiredVersion[] {
+    return this.context.store.desired(this.name);
+  }
+
+  /** Runs the reconcile loop now; concurrent calls fold into one more pass. */
+  reconcile(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.reconciling) {
+      this.again = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      do {
+        this.again = false;
+        await this.reconcileOnce();
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const desired = this.desired();
+    const live = [...this.replicas.values()]
+      .filter((replica) => !this.terminating.has(replica.status().id))
+      .map((replica) => {
+        const status = replica.status();
+        return {
+          id: status.id,
+          version: status.version,
+          index: status.index,
+          ready: status.ready,
+          generation: this.generations.get(status.id) ?? 0,
+        };
+      });
+    const plan = planReplicas(desired, live, (count) =>
+      resolveFenceposts(count, this.service.release.maxSurge, this.service.release.maxUnavailable),
+    );
+    for (const id of plan.stop) void this.stopReplica(id);
+    for (const batch of plan.create) {
+      for (let i = 0; i < batch.count; i++) {
+        const port = await freePort(HOST);
+        if (this.closed) return;
+        const replica = this.createReplica(batch.version, this.nextIndex(), port, batch.generation);
+        replica.start();
+      }
+    }
+    this.applyWeights(desired);
+  }
+
+  private nextIndex(): number {
+    const records = this.context.store.replicas().filter((r) => r.service === this.name);
+    const indexes = [
+      ...records.map((r) => r.index),
+      ...[...this.replicas.values()].map((r) => r.status().index),
+    ];
+    return indexes.length === 0 ? 1 : Math.max(...indexes) + 1;
+  }
+
+  private revisionFor(version: string): ServiceModel {
+    return this.context.store.revision<ServiceModel>(this.name, version) ?? this.service;
+  }
+
+  private createReplica(version: string, index: number, port: number, generation: number): Replica {
+    const service = this.revisionFor(version);
+    const id = `${this.name}-${index}`;
+    const logFile = this.context.stateDir.logFile(this.name, id);
+    mkdirSync(dirname(logFile), { recursive: true });
+    const replica = new Replica({
+      service: this.name,
+      id,
+      index,
+      version,
+      command: service.run ?? '',
+      cwd: resolve(this.context.specDir, service.workdir ?? '.'),
+      env: this.context.environment(service, version, index, port),
+      host: HOST,
+      port,
+      health: service.health,
+      shutdown: service.shutdown,
+      minReadySeconds: service.release.minReadySeconds,
+      logFile,
+      ...(this.context.backoff ? { backoff: this.context.backoff } : {}),
+    });
+    this.replicas.set(id, replica);
+    this.generations.set(id, generation);
+    const save = () => {
+      const status = replica.status();
+      this.context.store.saveReplica({
+        id,
+        service: this.name,
+        version,
+        index,
+        port,
+        generation,
+        pid: status.pid,
+        startTime: status.startTime,
+        restarts: status.restarts,
+      });
+    };
+    save();
+    replica.on('process', save);
+    replica.on('ready', () => {
+      save();
+      this.updateBackends();
+      void this.reconcile();
+    });
+    replica.on('event', (event: ReplicaEvent) => this.context.record(this.name, id, event));
+    return replica;
+  }
+
+  private async stopReplica(id: string): Promise<void> {
+    const replica = this.replicas.get(id);
+    if (!replica || this.terminating.has(id)) return;
+    this.terminating.add(id);
+    this.updateBackends();
+    await replica.stop();
+    this.forget(id);
+    if (!this.closed) void this.reconcile();
+  }
+
+  private forget(id: string): void {
+    this.replicas.get(id)?.removeAllListeners();
+    this.replicas.delete(id);
+    this.generations.delete(id);
+    this.terminating.delete(id);
+    this.context.store.removeReplica(id);
+    this.updateBackends();
+  }
+
+  private updateBackends(): void {
+    if (!this.lb) return;
+    const backends: Backend[] = [];
+    for (const replica of this.replicas.values()) {
+      const status = replica.status();
+      if (status.ready && !this.terminating.has(status.id))
+        backends.push({ id: status.id, version: status.version, host: HOST, port: status.port });
+    }
+    this.lb.setBackends(backends);
+  }
+
+  private applyWeights(desired: DesiredVersion[]): void {
+    if (!this.lb) return;
+    this.lb.setWeights(Object.fromEntries(desired.map((d) => [d.version, d.weight])));
+  }
+
+  /** A rolling restart: bump every desired version's generation; the plan replaces replicas in a rolling way. */
+  restart(): void {
+    this.context.store.transaction(() => {
+      for (const entry of this.desired())
+        this.context.store.setDesired({ ...entry, generation: entry.generation + 1 });
+    });
+    this.context.record(this.name, null, {
+      type: 'Normal',
+      reason: 'RollingRestart',
+      message: 'rolling restart requested',
+    });
+    void this.reconcile();
+  }
+
+  /** Sets the replicas of one version (the only one when not given). */
+  scale(replicas: number, version?: string): void {
+    const desired = this.desired();
+    const entry = version === undefined ? desired[0] : desired.find((d) => d.version === version);
+    if (!entry) throw new Error(`service ${this.name} has no version ${version}`);
+    this.context.store.setDesired({ ...entry, replicas });
+    this.context.record(this.name, null, {
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `scaled ${entry.version} from ${entry.replicas} to ${replicas} replicas`,
+    });
+    void this.reconcile();
+  }
+
+  views(): ReplicaView[] {
+    return [...this.replicas.values()]
+      .map((replica) => {
+        const status = replica.status();
+        return {
+          id: status.id,
+          index: status.index,
+          version: status.version,
+          pid: status.pid,
+          port: status.port,
+          state: this.terminating.has(status.id) ? 'terminating' : status.phase,
+          ready: status.ready && !this.terminating.has(status.id),
+          restarts: status.restarts,
+          ...(status.lastExit ? { lastExit: status.lastExit } : {}),
+        };
+      })
+      .sort((a, b) => a.index - b.index);
+  }
+
+  versionStates(): VersionState[] {
+    const views = this.views();
+    const desired = this.desired();
+    const versions = new Set([...desired.map((d) => d.version), ...views.map((v) => v.version)]);
+    const weights = this.lb?.weights() ?? {};
+    return [...versions].map((version) => {
+      const mine = views.filter((v) => v.version === version);
+      const entry = desired.find((d) => d.version === version);
+      return {
+        version,
+        desired: entry?.replicas ?? 0,
+        current: mine.length,
+        ready: mine.filter((v) => v.ready).length,
+        weight: weights[version] ?? entry?.weight ?? 0,
+      };
+    });
+  }
+
+  metrics(version: string, windowSeconds: number): VersionMetrics | undefined {
+    return this.lb?.metrics(version, windowSeconds);
+  }
+
+  /** Stops every replica gracefully and closes the load balancer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.replicas.keys()].map((id) => this.stopReplica(id)));
+    await this.lb?.close();
+  }
+
+  /** Leaves replicas running (for a daemon that must exit without stopping the app). */
+  async detach(): Promise<void> {
+    this.closed = true;
+    await this.lb?.close();
+  }
+}

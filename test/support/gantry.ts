@@ -1,0 +1,41 @@
+/** Runs the gantry CLI as a real process without blocking the event loop (load may be running). */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const GANTRY = join(ROOT, 'bin/gantry.js');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function gantry(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [GANTRY, ...args],
+      {
+        cwd: options.cwd ?? ROOT,
+        timeout: options.timeoutMs ?? 120_000,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A temporary folder holding `gantry.yaml` with the given text. */
+export function specDir(text: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-test-'));
+  const file = join(dir, 'gantry.yaml');
+  writeFileSync(file, text);
+  return { dir, file };
+}
