@@ -11,7 +11,7 @@ import type { ServiceModel } from '../spec/model.ts';
 import { type Backend, LoadBalancer } from './lb/load-balancer.ts';
 import type { LbMetrics } from './lb/metrics.ts';
 import { planReplicas } from './plan.ts';
-import { freePort } from './ports.ts';
+import { freePort } from './process.ts';
 import type { StateDir } from './state-dir.ts';
 import type { DesiredVersion, ReplicaRecord, Store } from './store.ts';
 import { type BackoffPolicy, Replica, type ReplicaEvent, type ReplicaStatus } from './supervisor/replica.ts';

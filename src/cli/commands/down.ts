@@ -1,5 +1,5 @@
 /** `gantry down`: stop every replica gracefully, the load balancers, backing services and the daemon. */
-import { isAlive } from '../../local/state-dir.ts';
+import { isAlive } from '../../local/process.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonStatus } from '../../daemon/status.ts';
-import { isAlive } from '../../local/state-dir.ts';
+import { isAlive } from '../../local/process.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';
