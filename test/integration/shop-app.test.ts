@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 
 const API = fileURLToPath(new URL('../../examples/shop/api/server.js', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../examples/shop/worker/worker.js', import.meta.url));
-const DEV = fileURLToPath(new URL('../../examples/shop/dev.js', import.meta.url));
 
 /** Variables that change the services' behaviour; never inherited from whoever runs the tests. */
 const SERVICE_VARS =
@@ -116,17 +115,6 @@ async function startService(
   const match = await proc.waitForOutput(/msg="listening" port=(\d+)/);
   const port = Number(match[1]);
   return { ...proc, port, base: `http://127.0.0.1:${port}` };
-}
-
-/** A port that was free a moment ago (for dev.js, which takes fixed ports). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 interface Product {
@@ -553,57 +541,5 @@ describe('shop worker', { timeout: 60_000 }, () => {
     assert.equal(await statusOf(`${worker.base}/health/live`), 200);
     const exit = await exitWithin(worker, 10_000);
     assert.equal(exit.code, 1);
-  });
-});
-
-describe('dev.js launcher', { timeout: 60_000 }, () => {
-  /** dev.js's children are not ours to track, so it prints their pids and we kill leftovers. */
-  function killChildrenOf(t: TestContext, dev: Proc) {
-    t.after(() => {
-      for (const [, name, pid] of dev.output().matchAll(/started (\w+) \(pid (\d+)\)/g)) {
-        // Only a child dev.js has not seen exit: an exited child's pid may already belong to another process.
-        if (dev.output().includes(`${name} exited`)) continue;
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // already gone, as it should be
-        }
-      }
-    });
-  }
-
-  test('starts api and worker with prefixed output and stops both on SIGTERM', async (t) => {
-    const [apiPort, workerPort] = [await freePort(), await freePort()];
-    const dev = launch(testCleanup(t), DEV, { API_PORT: String(apiPort), WORKER_PORT: String(workerPort) });
-    killChildrenOf(t, dev);
-    await dev.waitForOutput(/\[api\]\s+level=info msg="started"/);
-    await dev.waitForOutput(/\[worker\]\s+level=info msg="started"/);
-    assert.match(dev.output(), new RegExp(`http://127\\.0\\.0\\.1:${apiPort}/`));
-    assert.equal(await statusOf(`http://127.0.0.1:${apiPort}/api/products`), 200);
-    assert.equal(await statusOf(`http://127.0.0.1:${workerPort}/health/ready`), 200);
-    dev.child.kill('SIGTERM');
-    const exit = await exitWithin(dev, 10_000);
-    assert.equal(exit.code, 0);
-    assert.match(dev.output(), /api exited with code 0/);
-    assert.match(dev.output(), /worker exited with code 0/);
-  });
-
-  test('a busy port is reported clearly and dev.js exits 1', async (t) => {
-    const blocker = net.createServer();
-    blocker.listen(0, '127.0.0.1');
-    await once(blocker, 'listening');
-    t.after(() => blocker.close());
-    const busyPort = (blocker.address() as net.AddressInfo).port;
-    const dev = launch(testCleanup(t), DEV, {
-      API_PORT: String(busyPort),
-      WORKER_PORT: String(await freePort()),
-    });
-    killChildrenOf(t, dev);
-    const exit = await exitWithin(dev, 10_000);
-    assert.equal(exit.code, 1);
-    assert.match(
-      dev.output(),
-      new RegExp(`\\[api\\]\\s+level=error msg="port already in use: 127\\.0\\.0\\.1:${busyPort}"`),
-    );
   });
 });

@@ -1,6 +1,6 @@
 // @ts-check
 // Plain-text, one-line-per-event logging in logfmt style (`level=info msg="listening" port=8000`), on
-// stdout so that whatever runs the service (dev.js, the local platform, Kubernetes) just collects it.
+// stdout so that whatever runs the service (the local platform, Kubernetes) just collects it.
 
 export const LOG_LEVELS = /** @type {const} */ (['debug', 'info', 'warn', 'error']);
 

@@ -38,7 +38,7 @@ export function enableGracefulShutdown({ server, health, log, timeoutMs, stopWor
   /** @param {NodeJS.Signals} signal */
   async function shutdown(signal) {
     if (draining) {
-      // Ctrl-C reaches both dev.js and its children, which then also get SIGTERM from dev.js.
+      // Ctrl-C can reach both a launcher and its children, which then also get SIGTERM from it.
       log.info('shutdown already in progress', { signal });
       return;
     }
