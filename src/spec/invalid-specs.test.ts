@@ -516,15 +516,12 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'analysis step with no thresholds anywhere',
-    text: spec(
-      '    release:\n      strategy: canary\n      steps: [ {weight: 50}, {analysis: {}}, {weight: 100} ]\n',
-    ),
+    name: 'success rate above 1',
+    text: spec('    release:\n      analysis: { successRate: 99 }\n'),
     expect: {
-      line: 9,
-      path: 'services.api.release.steps[1].analysis',
-      message: 'this analysis step has no thresholds',
-      hint: 'set release.analysis (successRate, latencyP95Ms) or thresholds in the step',
+      line: 8,
+      path: 'services.api.release.analysis.successRate',
+      message: 'must be at most 1, got 99',
     },
   },
   {

@@ -113,13 +113,15 @@ describe('analysis thresholds', () => {
     const prod = load(example, 'prod').model!.services.api!.release;
     const step = prod.steps!.find((s) => s.analysis)!.analysis;
     assert.deepEqual(step, {}, 'an empty analysis step adds nothing of its own');
-    assert.deepEqual(effectiveAnalysis(prod.analysis, { failureLimit: 0 }), {
+    assert.deepEqual(effectiveAnalysis(prod.analysis, { failureLimit: 1 }), {
       intervalSeconds: 5,
       successRate: 0.99,
       latencyP95Ms: 200,
-      failureLimit: 0,
-      inconclusiveLimit: 2,
+      failureLimit: 1,
+      consecutiveErrorLimit: 4,
+      inconclusiveLimit: 3,
       minRequests: 20,
+      count: 1,
     });
   });
 });

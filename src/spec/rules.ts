@@ -258,17 +258,6 @@ const releaseSteps: ServiceRule = (service, name) => {
       lastWeight = step.weight;
       lastIndex = index;
     }
-    if (
-      step.analysis &&
-      !release.analysis &&
-      step.analysis.successRate === undefined &&
-      step.analysis.latencyP95Ms === undefined
-    )
-      findings.push({
-        path: [...path, 'steps', index, 'analysis'],
-        message: 'this analysis step has no thresholds',
-        hint: 'set release.analysis (successRate, latencyP95Ms) or thresholds in the step',
-      });
   });
   if (lastWeight !== 100 && findings.length === 0)
     findings.push({
@@ -287,15 +276,6 @@ const releaseOptions: ServiceRule = (service, name) => {
       path: at(name, 'release', 'smoke'),
       severity: 'warning',
       message: 'smoke checks run only in blue-green and canary releases, before the new version gets traffic',
-    });
-  if (
-    release.analysis &&
-    release.analysis.successRate === undefined &&
-    release.analysis.latencyP95Ms === undefined
-  )
-    findings.push({
-      path: at(name, 'release', 'analysis'),
-      message: 'analysis needs a threshold: successRate or latencyP95Ms',
     });
   if ((release.strategy === 'blue-green' || release.strategy === 'canary') && !service.port)
     findings.push({

@@ -121,34 +121,64 @@ const Shutdown = z.strictObject({
 });
 
 // ── releases ────────────────────────────────────────────────────────────────────────────
-/** Analysis defaults; a step's analysis overrides the release's, which overrides these. */
+/**
+ * Analysis defaults (the thresholds our users wrote down: error rate < 1 %, p95 < 200 ms);
+ * a step's analysis overrides the release's, which overrides these.
+ */
 export const ANALYSIS_DEFAULTS = {
   intervalSeconds: 5,
-  failureLimit: 2,
-  inconclusiveLimit: 2,
+  successRate: 0.99,
+  latencyP95Ms: 200,
+  failureLimit: 0,
+  consecutiveErrorLimit: 4,
+  inconclusiveLimit: 3,
   minRequests: 20,
+  count: 1,
 } as const;
 
 const Analysis = z.strictObject({
   intervalSeconds: Seconds(1)
     .optional()
-    .describe(`seconds between measurements (default ${ANALYSIS_DEFAULTS.intervalSeconds})`),
+    .describe(`seconds each measurement covers (default ${ANALYSIS_DEFAULTS.intervalSeconds})`),
   successRate: z
     .number()
     .min(0)
     .max(1)
     .optional()
-    .describe('minimum fraction of non-5xx responses, e.g. 0.99'),
-  latencyP95Ms: z.number().positive().optional().describe('maximum 95th percentile latency in ms'),
+    .describe(`minimum fraction of requests answered without 5xx (default ${ANALYSIS_DEFAULTS.successRate})`),
+  latencyP95Ms: z
+    .number()
+    .positive()
+    .optional()
+    .describe(`maximum p95 latency in ms (default ${ANALYSIS_DEFAULTS.latencyP95Ms})`),
+  latencyP99Ms: z
+    .number()
+    .positive()
+    .optional()
+    .describe('maximum p99 latency in ms (not checked unless set)'),
   failureLimit: Seconds(0)
     .optional()
-    .describe(`failed measurements tolerated before rollback (default ${ANALYSIS_DEFAULTS.failureLimit})`),
-  inconclusiveLimit: Seconds(0).optional().describe(`default ${ANALYSIS_DEFAULTS.inconclusiveLimit}`),
+    .describe(
+      `failed measurements tolerated; one more rolls back (default ${ANALYSIS_DEFAULTS.failureLimit})`,
+    ),
+  consecutiveErrorLimit: Seconds(0)
+    .optional()
+    .describe(
+      `measurements that could not be taken, in a row, before it counts as failed (default ${ANALYSIS_DEFAULTS.consecutiveErrorLimit})`,
+    ),
+  inconclusiveLimit: Seconds(0)
+    .optional()
+    .describe(
+      `too-few-requests measurements in a row before the release pauses for a person (default ${ANALYSIS_DEFAULTS.inconclusiveLimit})`,
+    ),
   minRequests: Seconds(0)
     .optional()
     .describe(
-      `fewer requests in an interval make it inconclusive (default ${ANALYSIS_DEFAULTS.minRequests})`,
+      `fewer requests in a measurement make it inconclusive (default ${ANALYSIS_DEFAULTS.minRequests})`,
     ),
+  count: Seconds(1)
+    .optional()
+    .describe(`analysis steps: passing measurements needed (default ${ANALYSIS_DEFAULTS.count})`),
 });
 
 const Pause = z
@@ -191,6 +221,12 @@ const Release = z.strictObject({
     .optional()
     .describe('blue-green and canary: requests the new version must pass before it gets traffic'),
   autoPromotion: z.boolean().default(true).describe('blue-green: switch traffic without `gantry promote`'),
+  prePromotionAnalysis: z
+    .boolean()
+    .default(false)
+    .describe(
+      'blue-green: also analyse the new colour through its preview URL before the switch (needs traffic to it)',
+    ),
   scaleDownDelaySeconds: Seconds(0).default(30).describe('blue-green: keep the old colour this long'),
 });
 
