@@ -10,6 +10,14 @@ import { daemonCommand } from './commands/daemon.ts';
 import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
 import { logsCommand } from './commands/logs.ts';
+import {
+  abortCommand,
+  deployCommand,
+  historyCommand,
+  promoteCommand,
+  rollbackCommand,
+  rolloutCommand,
+} from './commands/release.ts';
 import { restartCommand, scaleCommand } from './commands/scale.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { statusCommand } from './commands/status.ts';
@@ -28,6 +36,12 @@ const COMMANDS: GantryCommand[] = [
   logsCommand,
   scaleCommand,
   restartCommand,
+  deployCommand,
+  rolloutCommand,
+  promoteCommand,
+  abortCommand,
+  rollbackCommand,
+  historyCommand,
   daemonCommand,
 ];
 
@@ -49,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--verbose', 'show stack traces for unexpected errors')
     .option('--no-color', 'plain output without colours')
     .showHelpAfterError('(run with --help for usage)')
+    // Options before a command belong to gantry, after it to the command (deploy has its own --version).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(style.red(text, process.stderr)) })
     .hook('preAction', (command) => {

@@ -15,6 +15,7 @@ import {
   stopBacking,
 } from '../local/backing/index.ts';
 import { LbMetrics } from '../local/lb/metrics.ts';
+import { LocalPlatform } from '../local/local-platform.ts';
 import { readSecretsFile, resolveSecrets } from '../local/secrets.ts';
 import { ServiceController } from '../local/service-controller.ts';
 import { StateDir } from '../local/state-dir.ts';
@@ -23,6 +24,7 @@ import type { BackoffPolicy } from '../local/supervisor/replica.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
 import { Api, HttpError } from './api.ts';
+import { type DeployRequest, ReleaseManager } from './releases.ts';
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
 
 export interface DaemonOptions {
@@ -48,6 +50,7 @@ export class Daemon {
   private readonly registry = new Registry();
   private readonly lbMetrics = new LbMetrics(this.registry);
   private server: Server | undefined;
+  private releases: ReleaseManager | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -129,10 +132,11 @@ export class Daemon {
       this.store.setMeta(`lb:${service.name}`, controller.port);
     }
     // Desired state: kept from before a crash, else taken from the spec.
+    const fresh: { service: ServiceModel; version: string }[] = [];
     for (const service of Object.values(this.model.services)) {
       const version = initialVersion(service);
       this.store.saveRevision(service.name, version, service, Date.now());
-      if (this.store.desired(service.name).length === 0)
+      if (this.store.desired(service.name).length === 0) {
         this.store.setDesired({
           service: service.name,
           version,
@@ -140,6 +144,8 @@ export class Daemon {
           weight: 100,
           generation: 0,
         });
+        fresh.push({ service, version });
+      }
       const { missing } = resolveSecrets(service.secrets, secretsFile, this.injectedEnv(service));
       if (missing.length > 0)
         this.record(service.name, null, {
@@ -150,6 +156,14 @@ export class Daemon {
     }
     for (const controller of this.controllers.values())
       controller.adopt(adoptable.filter((r) => r.service === controller.name));
+
+    this.releases = new ReleaseManager(
+      this.store,
+      new LocalPlatform(this.store, this.controllers),
+      (service, type, reason, message) => this.record(service, null, { type, reason, message }),
+    );
+    for (const { service, version } of fresh) this.releases.recordInitial(service, version);
+    this.releases.start();
 
     this.server = await this.api(token).listen(this.options.apiPort ?? 0);
     const address = this.server.address();
@@ -291,6 +305,31 @@ export class Daemon {
         this.controller(params.service!).restart();
         return { ok: true };
       })
+      .post('/v1/services/:service/releases', ({ params, body }) =>
+        this.release(params.service!).deploy(params.service!, parseDeploy(body)),
+      )
+      .get('/v1/services/:service/rollout', ({ params }) => ({
+        release: this.release(params.service!).current(params.service!),
+        versions: this.controller(params.service!).versionStates(),
+      }))
+      .get('/v1/services/:service/history', ({ params }) =>
+        this.release(params.service!).history(params.service!),
+      )
+      .post('/v1/services/:service/promote', ({ params, body }) =>
+        this.release(params.service!).request(
+          params.service!,
+          (body as { full?: boolean })?.full ? 'promote-full' : 'promote',
+        ),
+      )
+      .post('/v1/services/:service/abort', ({ params }) =>
+        this.release(params.service!).request(params.service!, 'abort'),
+      )
+      .post('/v1/services/:service/rollback', ({ params, body }) => {
+        const revision = (body as { toRevision?: unknown })?.toRevision;
+        if (revision !== undefined && !Number.isInteger(revision))
+          throw new HttpError(400, 'toRevision must be a whole number');
+        return this.release(params.service!).rollbackTo(params.service!, revision as number | undefined);
+      })
       .post('/v1/shutdown', () => {
         setImmediate(() => void this.shutdown().then(() => process.exit(0)));
         return { ok: true, stopping: true };
@@ -299,6 +338,12 @@ export class Daemon {
         contentType: this.registry.contentType,
         body: await this.registry.metrics(),
       }));
+  }
+
+  /** The release manager, after checking the service exists. */
+  private release(service: string): ReleaseManager {
+    this.controller(service);
+    return this.releases!;
   }
 
   status(): DaemonStatus {
@@ -343,6 +388,7 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.log('shutting down');
       clearInterval(this.timer);
+      this.releases?.stop();
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
       for (const entry of this.backing.values())
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
@@ -355,4 +401,22 @@ export class Daemon {
     })();
     return this.stopping;
   }
+}
+
+function parseDeploy(body: unknown): DeployRequest {
+  const input = (body ?? {}) as Record<string, unknown>;
+  if (typeof input.version !== 'string') throw new HttpError(400, 'version is required');
+  const env = input.env ?? {};
+  if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
+    throw new HttpError(400, 'env must map names to strings');
+  const strategies = ['rolling', 'blue-green', 'canary'];
+  if (input.strategy !== undefined && !strategies.includes(String(input.strategy)))
+    throw new HttpError(400, `strategy must be one of ${strategies.join(', ')}`);
+  return {
+    version: input.version,
+    ...(typeof input.run === 'string' ? { run: input.run } : {}),
+    ...(typeof input.image === 'string' ? { image: input.image } : {}),
+    env: env as Record<string, string>,
+    ...(input.strategy ? { strategy: input.strategy as DeployRequest['strategy'] } : {}),
+  };
 }

@@ -68,4 +68,8 @@ export class LocalPlatform implements Platform {
   async metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics> {
     return this.controller(service).metrics(version, windowSeconds) ?? EMPTY;
   }
+
+  preview(service: string, version: string): Promise<string> {
+    return this.controller(service).preview(version);
+  }
 }

@@ -48,6 +48,8 @@ export class ServiceController {
   private readonly generations = new Map<string, number>();
   private readonly terminating = new Set<string>();
   private lb: LoadBalancer | undefined;
+  /** Preview listeners that reach one version only (blue-green), made on demand. */
+  private readonly previews = new Map<string, LoadBalancer>();
   private reconciling: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -242,6 +244,19 @@ export class ServiceController {
         backends.push({ id: status.id, version: status.version, host: HOST, port: status.port });
     }
     this.lb.setBackends(backends);
+    for (const [version, preview] of this.previews)
+      preview.setBackends(backends.filter((b) => b.version === version));
+  }
+
+  /** A URL that reaches only `version`'s ready replicas (the main listener's weights do not apply). */
+  async preview(version: string): Promise<string> {
+    let preview = this.previews.get(version);
+    if (!preview) {
+      preview = await LoadBalancer.listen({ service: `${this.name}-preview`, host: HOST });
+      this.previews.set(version, preview);
+      this.updateBackends();
+    }
+    return preview.url;
   }
 
   private applyWeights(desired: DesiredVersion[]): void {
@@ -322,12 +337,12 @@ export class ServiceController {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.replicas.keys()].map((id) => this.stopReplica(id)));
-    await this.lb?.close();
+    await Promise.all([this.lb, ...this.previews.values()].map((lb) => lb?.close()));
   }
 
   /** Leaves replicas running (for a daemon that must exit without stopping the app). */
   async detach(): Promise<void> {
     this.closed = true;
-    await this.lb?.close();
+    await Promise.all([this.lb, ...this.previews.values()].map((lb) => lb?.close()));
   }
 }

@@ -52,6 +52,9 @@ create table if not exists events (
   type text not null, reason text not null, message text not null);
 create index if not exists events_by_service on events (service, id);
 create table if not exists meta (key text primary key, value text not null);
+create table if not exists releases (
+  id integer primary key autoincrement, service text not null, status text not null, state text not null);
+create index if not exists releases_by_service on releases (service, id);
 `;
 
 /** Keep the newest events only, so a long-running daemon's database stays small. */
@@ -96,6 +99,36 @@ export class Store {
   /** A clean `down`: nothing to adopt or restore next time. */
   clearRuntime(): void {
     this.db.exec('delete from desired; delete from replicas;');
+  }
+
+  /** Inserts a release and returns its id (the revision number). */
+  createRelease(service: string, build: (id: number) => { status: string }): number {
+    return this.transaction(() => {
+      const { lastInsertRowid } = this.db
+        .prepare("insert into releases (service, status, state) values (?, 'new', '{}')")
+        .run(service);
+      const id = Number(lastInsertRowid);
+      const state = build(id);
+      this.db
+        .prepare('update releases set status = ?, state = ? where id = ?')
+        .run(state.status, JSON.stringify(state), id);
+      return id;
+    });
+  }
+
+  saveRelease(state: { id: number; status: string }): void {
+    this.db
+      .prepare('update releases set status = ?, state = ? where id = ?')
+      .run(state.status, JSON.stringify(state), state.id);
+  }
+
+  releases<T>(service?: string): T[] {
+    const rows = (
+      service === undefined
+        ? this.db.prepare('select state from releases order by id').all()
+        : this.db.prepare('select state from releases where service = ? order by id').all(service)
+    ) as { state: string }[];
+    return rows.map((row) => JSON.parse(row.state) as T);
   }
 
   saveRevision(service: string, version: string, spec: unknown, now: number): void {

@@ -48,4 +48,6 @@ export interface Platform {
   /** Sets traffic weights by version (percent, summing to 100). */
   route(service: string, weights: Record<string, number>): Promise<void>;
   metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics>;
+  /** A URL that reaches only `version` (blue-green smoke checks and pre-promotion analysis). */
+  preview(service: string, version: string): Promise<string>;
 }

@@ -1,0 +1,287 @@
+/**
+ * Release commands: deploy, rollout status, promote, abort, rollback, history.
+ * The daemon runs releases; these commands ask and watch.
+ */
+import { Option } from 'commander';
+import type { VersionState } from '../../platform/platform.ts';
+import type { ReleaseState } from '../../rollout/state.ts';
+import type { GantryCommand } from '../command.ts';
+import { connect, type DaemonClient, sleep } from '../daemon-client.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { DEFAULT_SPEC } from '../spec-file.ts';
+import { style } from '../style.ts';
+
+interface Target {
+  file: string;
+  stateDir?: string;
+}
+
+interface Rollout {
+  release: ReleaseState | null;
+  versions: VersionState[];
+}
+
+const target = (command: import('commander').Command) =>
+  command
+    .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
+    .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)');
+
+const path = (service: string, rest: string) => `/v1/services/${encodeURIComponent(service)}/${rest}`;
+
+export function describeRollout(service: string, { release, versions }: Rollout): string {
+  if (!release) return `${service}: no release yet`;
+  const colour =
+    release.status === 'succeeded'
+      ? style.green
+      : release.status === 'rolled-back' || release.status === 'aborted'
+        ? style.red
+        : style.yellow;
+  const lines = [
+    `${style.bold(service)} revision ${release.id}: ${release.strategy} ${release.stable} → ${release.version}  ${colour(release.status)}`,
+    `  ${release.message}`,
+  ];
+  if (release.reason && !release.message.includes(release.reason)) lines.push(`  reason: ${release.reason}`);
+  lines.push(
+    `  ${versions.map((v) => `${v.version}: ${v.ready}/${v.desired} ready, ${Math.round(v.weight)} % traffic`).join('   ')}`,
+  );
+  const last = release.measurements[release.measurements.length - 1];
+  if (last) lines.push(`  last analysis (${last.version}): ${last.verdict} — ${last.summary}`);
+  return lines.join('\n');
+}
+
+async function watch(
+  client: DaemonClient,
+  service: string,
+  id: number,
+  timeoutMs: number,
+  quiet = false,
+): Promise<ReleaseState> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  for (;;) {
+    const rollout = await client.request<Rollout>('GET', path(service, 'rollout'));
+    const release = rollout.release;
+    if (!release || release.id !== id)
+      throw new CliError(`release ${id} of ${service} was replaced by another`, EXIT.failed);
+    const text = describeRollout(service, rollout);
+    const headline = `${release.status}: ${release.message}`;
+    if (!quiet && headline !== previous)
+      process.stdout.write(`${style.dim(new Date().toISOString().slice(11, 19))} ${headline}\n`);
+    previous = headline;
+    if (release.status === 'succeeded' || release.status === 'rolled-back' || release.status === 'aborted') {
+      if (!quiet) process.stdout.write(`\n${text}\n`);
+      return release;
+    }
+    if (Date.now() > deadline)
+      throw new CliError(
+        `release ${id} of ${service} still ${release.status} after ${timeoutMs / 1000}s`,
+        EXIT.failed,
+        `see gantry rollout status ${service}`,
+      );
+    await sleep(250);
+  }
+}
+
+function resultCode(release: ReleaseState): number {
+  if (release.status === 'succeeded') return EXIT.ok;
+  process.stderr.write(
+    `${style.red('✗', process.stderr)} ${release.service} ${release.version} ${release.status}: ${release.reason ?? release.message}\n`,
+  );
+  return EXIT.failed;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const deployCommand: GantryCommand = {
+  register(program, run) {
+    target(
+      program
+        .command('deploy')
+        .description(
+          'release a new version of a service (rolling, blue-green or canary), with analysis and automatic rollback',
+        )
+        .argument('<service>')
+        .requiredOption('--version <version>', 'the new version (becomes APP_VERSION)')
+        .option('--run <command>', 'a different command for the new version')
+        .option('--image <image>', 'a different image for the new version')
+        .option(
+          '--set-env <KEY=VALUE>',
+          'an environment variable for the new version (repeatable)',
+          collect,
+          [],
+        )
+        .addOption(
+          new Option('--strategy <strategy>', 'override the spec').choices([
+            'rolling',
+            'blue-green',
+            'canary',
+          ]),
+        )
+        .option('--wait', 'wait for the result; exit 1 if it was rolled back')
+        .option('--timeout <seconds>', 'with --wait: how long', '900'),
+    ).action(
+      (
+        service: string,
+        options: Target & {
+          version: string;
+          run?: string;
+          image?: string;
+          setEnv: string[];
+          strategy?: string;
+          wait?: boolean;
+          timeout: string;
+        },
+      ) =>
+        run(async () => {
+          const env: Record<string, string> = {};
+          for (const pair of options.setEnv) {
+            const at = pair.indexOf('=');
+            if (at < 1) throw new CliError(`--set-env expects KEY=VALUE, got "${pair}"`, EXIT.usage);
+            env[pair.slice(0, at)] = pair.slice(at + 1);
+          }
+          const client = connect(options);
+          const release = await client.request<ReleaseState>('POST', path(service, 'releases'), {
+            version: options.version,
+            env,
+            ...(options.run ? { run: options.run } : {}),
+            ...(options.image ? { image: options.image } : {}),
+            ...(options.strategy ? { strategy: options.strategy } : {}),
+          });
+          process.stdout.write(
+            `revision ${release.id}: ${release.strategy} release of ${service} ${release.stable} → ${release.version}\n`,
+          );
+          if (!options.wait) {
+            process.stdout.write(`follow it with: gantry rollout status ${service} --watch\n`);
+            return EXIT.ok;
+          }
+          return resultCode(await watch(client, service, release.id, Number(options.timeout) * 1000));
+        }),
+    );
+  },
+};
+
+export const rolloutCommand: GantryCommand = {
+  register(program, run) {
+    const rollout = program.command('rollout').description('releases in progress');
+    target(
+      rollout
+        .command('status')
+        .description('the current release of a service: step, weights, replicas per version, analysis')
+        .argument('<service>')
+        .option('-w, --watch', 'follow it until it ends')
+        .addOption(
+          new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+        ),
+    ).action((service: string, options: Target & { watch?: boolean; output: string }) =>
+      run(async () => {
+        const client = connect(options);
+        const state = await client.request<Rollout>('GET', path(service, 'rollout'));
+        if (options.output === 'json') {
+          process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
+          return EXIT.ok;
+        }
+        if (
+          options.watch &&
+          state.release &&
+          (state.release.status === 'progressing' || state.release.status === 'paused')
+        )
+          return resultCode(await watch(client, service, state.release.id, 24 * 3600 * 1000));
+        process.stdout.write(`${describeRollout(service, state)}\n`);
+        return EXIT.ok;
+      }),
+    );
+  },
+};
+
+function simple(
+  name: string,
+  description: string,
+  action: string,
+  extra?: (c: import('commander').Command) => void,
+): GantryCommand {
+  return {
+    register(program, run) {
+      const command = target(program.command(name).description(description).argument('<service>'));
+      extra?.(command);
+      command.action((service: string, options: Target & { full?: boolean; toRevision?: string }) =>
+        run(async () => {
+          const body =
+            name === 'rollback'
+              ? options.toRevision
+                ? { toRevision: Number(options.toRevision) }
+                : {}
+              : { full: options.full === true };
+          const release = await connect(options).request<ReleaseState>('POST', path(service, action), body);
+          process.stdout.write(
+            `${style.green('✓')} ${service}: ${name} requested (revision ${release.id}: ${release.version})\n`,
+          );
+          return EXIT.ok;
+        }),
+      );
+    },
+  };
+}
+
+export const promoteCommand = simple(
+  'promote',
+  'go past the current pause or step (--full: straight to 100 %)',
+  'promote',
+  (c) => c.option('--full', 'skip every remaining step'),
+);
+export const abortCommand = simple(
+  'abort',
+  'stop the release in progress and send all traffic back to the stable version',
+  'abort',
+);
+export const rollbackCommand = simple(
+  'rollback',
+  'go back to the previous revision (fast: no steps, no analysis)',
+  'rollback',
+  (c) => c.option('--to-revision <n>', 'a revision number from `gantry history`'),
+);
+
+export const historyCommand: GantryCommand = {
+  register(program, run) {
+    target(
+      program
+        .command('history')
+        .description('every revision of a service: version, strategy, result, reason, start and end')
+        .argument('<service>')
+        .addOption(
+          new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+        ),
+    ).action((service: string, options: Target & { output: string }) =>
+      run(async () => {
+        const history = await connect(options).request<ReleaseState[]>('GET', path(service, 'history'));
+        if (options.output === 'json') {
+          process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
+          return EXIT.ok;
+        }
+        const time = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '-');
+        const rows = [['REVISION', 'VERSION', 'STRATEGY', 'RESULT', 'STARTED', 'ENDED', 'REASON']];
+        for (const r of history)
+          rows.push([
+            String(r.id),
+            r.version,
+            r.strategy,
+            r.status,
+            time(r.startedAt),
+            time(r.endedAt),
+            r.reason ?? '',
+          ]);
+        const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+        process.stdout.write(
+          `${rows
+            .map((row) =>
+              row
+                .map((cell, i) => cell.padEnd(widths[i]!))
+                .join('  ')
+                .trimEnd(),
+            )
+            .join('\n')}\n`,
+        );
+        return EXIT.ok;
+      }),
+    );
+  },
+};

@@ -1,0 +1,227 @@
+/**
+ * Releases in the daemon: starts them (`gantry deploy`), ticks every active one, takes a
+ * person's word (promote, abort, rollback) and resumes whatever was in flight when a
+ * previous daemon died: the state is in SQLite after every step.
+ */
+
+import type { Store } from '../local/store.ts';
+import type { Platform } from '../platform/platform.ts';
+import { EMPTY_TALLY } from '../rollout/analysis.ts';
+import { ReleaseRunner } from '../rollout/runner.ts';
+import { isActive, type ReleaseState, type Strategy } from '../rollout/state.ts';
+import type { ServiceModel } from '../spec/model.ts';
+import { HttpError } from './api.ts';
+
+export interface DeployRequest {
+  version: string;
+  run?: string;
+  image?: string;
+  env?: Record<string, string>;
+  strategy?: Exclude<Strategy, 'rollback'>;
+}
+
+type RecordEvent = (service: string, type: 'Normal' | 'Warning', reason: string, message: string) => void;
+
+const TICK_MS = 250;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,62}$/;
+
+export class ReleaseManager {
+  private readonly runners = new Map<string, ReleaseRunner>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly platform: Platform,
+    private readonly record: RecordEvent,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Picks up releases a previous daemon left in flight, and starts ticking. */
+  start(): void {
+    for (const state of this.store.releases<ReleaseState>()) {
+      const runner = this.runner(state);
+      if (runner.live) {
+        this.runners.set(state.service, runner);
+        if (isActive(state))
+          this.record(
+            state.service,
+            'Normal',
+            'ReleaseResumed',
+            `resumed release ${state.id} of ${state.version} at: ${state.message}`,
+          );
+      }
+    }
+    this.timer = setInterval(() => {
+      for (const [service, runner] of this.runners) {
+        void runner.tick().then(() => {
+          if (!runner.live && this.runners.get(service) === runner) this.runners.delete(service);
+        });
+      }
+    }, TICK_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The first revision of a service (what `gantry up` started), so history begins with it. */
+  recordInitial(service: ServiceModel, version: string): void {
+    const now = this.now();
+    this.store.createRelease(service.name, (id) => ({
+      ...this.blank(id, service.name, version, version, 'rolling', service.replicas, now),
+      status: 'succeeded',
+      message: `started ${version} with gantry up`,
+      endedAt: now,
+    }));
+  }
+
+  deploy(service: string, request: DeployRequest): ReleaseState {
+    if (!VERSION.test(request.version))
+      throw new HttpError(
+        400,
+        `version must be letters, digits, '.', '_', '+' or '-' (at most 63), got "${request.version}"`,
+      );
+    const active = this.runners.get(service);
+    if (active && isActive(active.state))
+      throw new HttpError(
+        409,
+        `a release of ${service} is in progress (${active.state.version}: ${active.state.message}); wait, or \`gantry abort ${service}\``,
+      );
+    const stable = this.stableVersion(service);
+    if (stable === request.version) throw new HttpError(409, `${service} already runs ${request.version}`);
+    const base = this.store.revision<ServiceModel>(service, stable);
+    if (!base) throw new HttpError(404, `no revision of ${service} to start from`);
+    const revision: ServiceModel = {
+      ...base,
+      ...(request.run ? { run: request.run } : {}),
+      ...(request.image ? { image: request.image } : {}),
+      env: { ...base.env, ...request.env },
+      release: { ...base.release, ...(request.strategy ? { strategy: request.strategy } : {}) },
+    };
+    if (revision.release.strategy === 'canary' && !revision.release.steps?.length)
+      revision.release.steps = [{ weight: 100 }];
+    this.store.saveRevision(service, request.version, revision, this.now());
+    const replicas = this.store.desired(service).find((d) => d.version === stable)?.replicas ?? base.replicas;
+    return this.begin(
+      this.blank(0, service, request.version, stable, revision.release.strategy, replicas, this.now()),
+    );
+  }
+
+  /** Back to an earlier revision (the previous one by default): no steps, no analysis. */
+  rollbackTo(service: string, revision?: number): ReleaseState {
+    const history = this.store.releases<ReleaseState>(service);
+    const stable = this.stableVersion(service);
+    const target =
+      revision === undefined
+        ? [...history].reverse().find((r) => r.status === 'succeeded' && r.version !== stable)
+        : history.find((r) => r.id === revision);
+    if (!target)
+      throw new HttpError(
+        404,
+        revision === undefined
+          ? `no earlier revision of ${service} to go back to`
+          : `${service} has no revision ${revision}`,
+      );
+    if (target.version === stable)
+      throw new HttpError(409, `${service} already runs ${target.version} (revision ${target.id})`);
+    const active = this.runners.get(service);
+    if (active && isActive(active.state)) active.request('abort');
+    const replicas =
+      this.store.desired(service).find((d) => d.version === stable)?.replicas ?? target.replicas;
+    return this.begin({
+      ...this.blank(0, service, target.version, stable, 'rollback', replicas, this.now()),
+      message: `back to revision ${target.id} (${target.version})`,
+    });
+  }
+
+  request(service: string, action: 'promote' | 'promote-full' | 'abort'): ReleaseState {
+    const runner = this.runners.get(service);
+    if (!runner || !isActive(runner.state))
+      throw new HttpError(409, `no release of ${service} is in progress`);
+    try {
+      runner.request(action);
+    } catch (error) {
+      throw new HttpError(409, (error as Error).message);
+    }
+    return runner.state;
+  }
+
+  current(service: string): ReleaseState | null {
+    const history = this.store.releases<ReleaseState>(service);
+    return this.runners.get(service)?.state ?? history[history.length - 1] ?? null;
+  }
+
+  history(service: string): ReleaseState[] {
+    return this.store.releases<ReleaseState>(service);
+  }
+
+  /** The version taking the most traffic now. */
+  private stableVersion(service: string): string {
+    const desired = this.store.desired(service);
+    const top = [...desired].sort((a, b) => b.weight - a.weight)[0];
+    if (!top) throw new HttpError(404, `service ${service} runs no version`);
+    return top.version;
+  }
+
+  private begin(draft: ReleaseState): ReleaseState {
+    const id = this.store.createRelease(draft.service, (id) => ({ ...draft, id }));
+    const state = { ...draft, id };
+    const previous = this.runners.get(state.service);
+    // A retained old version from the last release stays until this one decides about it.
+    if (previous && !isActive(previous.state)) previous.state.retainDone = true;
+    this.runners.set(state.service, this.runner(state));
+    this.record(
+      state.service,
+      'Normal',
+      'ReleaseStarted',
+      `revision ${id}: ${state.strategy} from ${state.stable} to ${state.version}`,
+    );
+    return state;
+  }
+
+  private runner(state: ReleaseState): ReleaseRunner {
+    return new ReleaseRunner(state, {
+      platform: this.platform,
+      specFor: (service, version) => {
+        const spec = this.store.revision<ServiceModel>(service, version);
+        if (!spec) throw new Error(`no revision ${version} of ${service}`);
+        return spec;
+      },
+      save: (next) => this.store.saveRelease(next),
+      event: (next, type, reason, message) =>
+        this.record(next.service, type, reason, `[${next.version}] ${message}`),
+      now: this.now,
+    });
+  }
+
+  private blank(
+    id: number,
+    service: string,
+    version: string,
+    stable: string,
+    strategy: Strategy,
+    replicas: number,
+    now: number,
+  ): ReleaseState {
+    return {
+      id,
+      service,
+      version,
+      stable,
+      strategy,
+      replicas,
+      status: 'progressing',
+      step: 0,
+      stepStartedAt: now,
+      lastProgressAt: now,
+      promote: 'none',
+      gate: EMPTY_TALLY,
+      background: EMPTY_TALLY,
+      lastGateAt: null,
+      lastBackgroundAt: null,
+      measurements: [],
+      message: 'starting',
+      startedAt: now,
+    };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Blue-green: bring up the new colour at full size beside the old one, check it through
+ * its preview URL (smoke checks, optional pre-promotion analysis), switch all traffic at
+ * once (on promote when autoPromotion is off), then analyse it under real traffic; the
+ * old colour stays up for scaleDownDelaySeconds so switching back is instant.
+ */
+import {
+  advance,
+  type DecideInput,
+  type Decision,
+  pastDeadline,
+  readyOf,
+  rollback,
+  succeed,
+} from './decision.ts';
+
+export const BLUE_GREEN_PHASES = [
+  'scale-up',
+  'smoke',
+  'pre-promotion analysis',
+  'promotion',
+  'post-promotion analysis',
+] as const;
+
+export function decideBlueGreen(input: DecideInput): Decision {
+  const { spec, observed, now } = input;
+  const release = spec.release;
+  let state = input.state;
+  const { version, stable, replicas } = state;
+  const both = { [version]: replicas, [stable]: replicas };
+  const before = { replicas: both, weights: { [stable]: 100 } };
+  const after = { replicas: both, weights: { [version]: 100 }, background: true };
+  const phase = BLUE_GREEN_PHASES[state.step];
+
+  switch (phase) {
+    case 'scale-up': {
+      const ready = readyOf(observed, version);
+      if (ready >= replicas)
+        return { ...before, state: advance(state, now, `${version} ready at full size (${ready})`) };
+      if (pastDeadline(input))
+        return rollback(
+          input,
+          `${version} not ready within progressDeadlineSeconds (${ready}/${replicas} ready)`,
+        );
+      return {
+        ...before,
+        state: { ...state, message: `bringing up ${version}: ${ready}/${replicas} ready` },
+      };
+    }
+    case 'smoke':
+      if (!release.smoke || release.smoke.length === 0)
+        return { ...before, state: advance(state, now, 'no smoke checks') };
+      return {
+        ...before,
+        smoke: true,
+        state: { ...state, message: `smoke checks against the ${version} preview` },
+      };
+    case 'pre-promotion analysis':
+      if (!release.prePromotionAnalysis || state.gate.passed >= (release.analysis?.count ?? 1))
+        return { ...before, state: advance(state, now, 'ready to switch') };
+      return {
+        ...before,
+        gate: { previewOnly: true },
+        state: { ...state, lastProgressAt: now, message: `analysing the ${version} preview` },
+      };
+    case 'promotion':
+      if (release.autoPromotion || state.promote !== 'none')
+        return {
+          ...after,
+          state: { ...advance(state, now, `switched all traffic to ${version}`), status: 'progressing' },
+        };
+      state = {
+        ...state,
+        status: 'paused',
+        lastProgressAt: now,
+        message: `${version} is ready: switch traffic with \`gantry promote ${state.service}\``,
+      };
+      return { ...before, state };
+    case 'post-promotion analysis':
+      if (state.promote === 'full' || state.gate.passed >= (release.analysis?.count ?? 1))
+        return succeed(
+          input,
+          `${version} takes all traffic; ${stable} kept ${release.scaleDownDelaySeconds}s for an instant rollback`,
+        );
+      return {
+        ...after,
+        gate: { previewOnly: false },
+        state: { ...state, lastProgressAt: now, message: `analysing ${version} under traffic` },
+      };
+    default:
+      return succeed(input, `${version} takes all traffic`);
+  }
+}

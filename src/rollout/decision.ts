@@ -1,0 +1,96 @@
+/**
+ * What a strategy asks for on each tick. The runner makes the platform match `replicas`
+ * and `weights` (idempotent, so a resumed release simply asks again), runs a gate
+ * measurement or the smoke checks when asked, and persists `state`.
+ */
+import type { ServiceState } from '../platform/platform.ts';
+import type { ServiceModel } from '../spec/model.ts';
+import type { ReleaseState } from './state.ts';
+
+export interface Decision {
+  state: ReleaseState;
+  /** Replicas per version; versions not named are left as they are. */
+  replicas: Record<string, number>;
+  /** Traffic per version (sums to 100); undefined leaves routing as it is. */
+  weights?: Record<string, number>;
+  /** Measure the new version as a gate (canary analysis step, blue-green analysis phases). */
+  gate?: { previewOnly: boolean };
+  /** Run the smoke checks against the new version's preview. */
+  smoke?: boolean;
+  /** Background analysis of the new version is meaningful now (it takes traffic). */
+  background?: boolean;
+}
+
+export interface DecideInput {
+  state: ReleaseState;
+  /** The new revision's service spec: its `release` settings drive the strategy. */
+  spec: ServiceModel;
+  observed: ServiceState;
+  now: number;
+}
+
+export function readyOf(observed: ServiceState, version: string): number {
+  return observed.versions.find((v) => v.version === version)?.ready ?? 0;
+}
+
+export function desiredOf(observed: ServiceState, version: string): number {
+  return observed.versions.find((v) => v.version === version)?.desired ?? 0;
+}
+
+export function currentOf(observed: ServiceState, version: string): number {
+  return observed.versions.find((v) => v.version === version)?.current ?? 0;
+}
+
+/** The release ends in a rollback: all traffic to stable at once, the new version to zero. */
+export function rollback(
+  input: DecideInput,
+  reason: string,
+  status: 'rolled-back' | 'aborted' = 'rolled-back',
+): Decision {
+  const { state, now } = input;
+  return {
+    state: {
+      ...state,
+      status,
+      reason,
+      message: `${status === 'aborted' ? 'aborted' : 'rolled back'}: ${reason}`,
+      endedAt: now,
+    },
+    replicas: { [state.stable]: state.replicas, [state.version]: 0 },
+    weights: { [state.stable]: 100 },
+  };
+}
+
+/** The release succeeded: all traffic to the new version; the old one is kept a while for an instant rollback. */
+export function succeed(input: DecideInput, message: string): Decision {
+  const { state, spec, now } = input;
+  return {
+    state: {
+      ...state,
+      status: 'succeeded',
+      message,
+      endedAt: now,
+      retainUntil: now + spec.release.scaleDownDelaySeconds * 1000,
+    },
+    replicas: { [state.version]: state.replicas },
+    weights: { [state.version]: 100 },
+  };
+}
+
+/** No progress within progressDeadlineSeconds → the release fails (Kubernetes' ProgressDeadlineExceeded). */
+export function pastDeadline(input: DecideInput): boolean {
+  return input.now - input.state.lastProgressAt > input.spec.release.progressDeadlineSeconds * 1000;
+}
+
+export function advance(state: ReleaseState, now: number, message: string): ReleaseState {
+  return {
+    ...state,
+    step: state.step + 1,
+    stepStartedAt: now,
+    lastProgressAt: now,
+    promote: state.promote === 'full' ? 'full' : 'none',
+    gate: { passed: 0, failed: 0, consecutiveErrors: 0, consecutiveInconclusive: 0 },
+    lastGateAt: null,
+    message,
+  };
+}

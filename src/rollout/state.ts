@@ -1,0 +1,47 @@
+/**
+ * A release as it is persisted after every step: enough to resume it in a new daemon at
+ * the same step, and to show it (`gantry rollout status`, `gantry history`).
+ */
+import type { Measurement, Tally } from './analysis.ts';
+
+export type Strategy = 'rolling' | 'blue-green' | 'canary' | 'rollback';
+export type ReleaseStatus = 'progressing' | 'paused' | 'succeeded' | 'rolled-back' | 'aborted';
+
+export interface ReleaseState {
+  /** Also the revision number `gantry rollback --to-revision` takes. */
+  id: number;
+  service: string;
+  version: string;
+  /** The version serving before the release; what a rollback returns to. */
+  stable: string;
+  strategy: Strategy;
+  /** Replicas the service runs at (the stable version's count when the release began). */
+  replicas: number;
+  status: ReleaseStatus;
+  /** Canary: index into the steps. Blue-green: index into its phases. Rolling: unused. */
+  step: number;
+  stepStartedAt: number;
+  /** Last time the release made progress (a replica became ready, a step advanced). */
+  lastProgressAt: number;
+  /** A promotion asked for by a person: past the current step, or all the way. */
+  promote: 'none' | 'step' | 'full';
+  gate: Tally;
+  background: Tally;
+  lastGateAt: number | null;
+  lastBackgroundAt: number | null;
+  /** The newest measurements, newest last (at most 20). */
+  measurements: Measurement[];
+  /** What the release is doing or waiting for, in one line. */
+  message: string;
+  /** Why it ended, when it did not succeed. */
+  reason?: string;
+  startedAt: number;
+  endedAt?: number;
+  /** After success: the previous version keeps its replicas until then, for an instant rollback. */
+  retainUntil?: number;
+  retainDone?: boolean;
+}
+
+export const isActive = (state: ReleaseState) => state.status === 'progressing' || state.status === 'paused';
+
+export const MAX_MEASUREMENTS = 20;
