@@ -49,6 +49,20 @@ export function decideCanary(input: DecideInput): Decision {
   };
   const position = `step ${state.step + 1}/${steps.length}`;
 
+  // Smoke checks first, against the canary alone, before it takes any traffic.
+  if (spec.release.smoke?.length && !state.smokePassed) {
+    const hold = { replicas: base.replicas, weights: { [stable]: 100 } };
+    if (ready > 0)
+      return {
+        ...hold,
+        smoke: true,
+        state: { ...state, message: `smoke checks against the ${version} canary` },
+      };
+    if (pastDeadline({ ...input, state }))
+      return rollback(input, `${version} not ready within progressDeadlineSeconds`);
+    return { ...hold, state: { ...state, message: `waiting for the first ${version} replica` } };
+  }
+
   if (step.weight !== undefined) {
     if (ready >= size)
       return {

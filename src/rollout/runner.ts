@@ -148,6 +148,9 @@ export class ReleaseRunner {
       const observed = await this.deps.platform.observe(state.service);
       return rollback({ state, spec, observed, now }, `analysis failed: ${measurement.summary}`);
     }
+    // A measurement that could judge ends a wait for traffic.
+    if (counted.outcome === 'continue' && state.status === 'paused' && measurement.verdict !== 'inconclusive')
+      state = { ...state, status: 'progressing' };
     if (counted.outcome === 'stuck')
       state = {
         ...state,
@@ -168,7 +171,14 @@ export class ReleaseRunner {
       result.lines.join('; '),
     );
     const now = this.deps.now();
-    if (result.passed) return { ...decision, state: advance(state, now, 'smoke checks passed') };
+    if (result.passed) {
+      // Blue-green has a smoke phase to leave; a canary just notes it and goes on with its steps.
+      const next =
+        state.strategy === 'blue-green'
+          ? advance(state, now, 'smoke checks passed')
+          : { ...state, smokePassed: true, lastProgressAt: now, message: 'smoke checks passed' };
+      return { ...decision, state: next };
+    }
     const observed = await this.deps.platform.observe(state.service);
     return rollback(
       { state, spec, observed, now },

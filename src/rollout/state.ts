@@ -31,6 +31,8 @@ export interface ReleaseState {
   lastBackgroundAt: number | null;
   /** The newest measurements, newest last (at most 20). */
   measurements: Measurement[];
+  /** Canary: the smoke checks passed against the first canary replica, before it got traffic. */
+  smokePassed?: boolean;
   /** What the release is doing or waiting for, in one line. */
   message: string;
   /** Why it ended, when it did not succeed. */

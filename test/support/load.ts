@@ -8,6 +8,9 @@ import { Agent, request } from 'undici';
 export interface LoadResult {
   ok: number;
   failed: number;
+  /** When the first and the last failure happened (epoch ms), if any. */
+  firstFailureAt?: number;
+  lastFailureAt?: number;
   reasons: Record<string, number>;
   versions: Record<string, number>;
 }
@@ -22,6 +25,8 @@ export function startLoad(url: string, options: { concurrency?: number; maxSecon
   let running = true;
   const fail = (reason: string) => {
     result.failed++;
+    result.firstFailureAt ??= Date.now();
+    result.lastFailureAt = Date.now();
     result.reasons[reason] = (result.reasons[reason] ?? 0) + 1;
   };
   const worker = async () => {
