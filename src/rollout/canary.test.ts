@@ -505,22 +505,64 @@ describe('decideCanary: doubtful behaviour (todo until fixed)', () => {
     });
     assert.deepEqual(at100.weights, { [NEW]: 50, [OLD]: 50 });
   });
+});
 
-  it('a gate that was stuck (runner set paused) and then passes makes the release progressing again', {
-    todo: 'bug: canary.ts analysis-passed advance keeps status "paused"; later weight steps never reset it',
-  }, () => {
-    // [weight 50, analysis, weight 100]: the runner paused the gate after inconclusiveLimit, then it passed.
-    const spec = serviceWith('{ strategy: canary, steps: [ {weight: 50}, {analysis: {}}, {weight: 100} ] }');
-    const observed = withCanary({ desired: 2, ready: 2, weight: 50 }, 50);
-    const passedGate = decideCanary({
-      state: releaseState('canary', { step: 1, status: 'paused', gate: passed(1) }),
-      spec,
-      observed,
+describe('decideCanary: smoke checks before the canary takes traffic', () => {
+  const SMOKE = serviceWith(
+    '{ strategy: canary, smoke: [ {path: /health/ready} ], steps: [ {weight: 10}, {weight: 100} ] }',
+  );
+  const rows: Row[] = [
+    {
+      name: 'no canary ready yet: waits for the first replica, stable keeps all traffic',
+      spec: SMOKE,
+      canary: { desired: 1, ready: 0 },
       now: T0 + S,
+      expect: {
+        step: 0,
+        replicas: { [NEW]: 1, [OLD]: 3 },
+        weights: { [OLD]: 100 },
+        background: false,
+        message: /waiting for the first v2 replica/,
+      },
+    },
+    {
+      name: 'the first canary replica ready: asks for the smoke checks, still no traffic to it',
+      spec: SMOKE,
+      canary: { desired: 1, ready: 1 },
+      now: T0 + S,
+      expect: {
+        step: 0,
+        weights: { [OLD]: 100 },
+        background: false,
+        message: /smoke checks against the v2 canary/,
+      },
+    },
+    {
+      name: 'smoke passed: the weight step goes on as without smoke',
+      spec: SMOKE,
+      state: { smokePassed: true },
+      canary: { desired: 1, ready: 1 },
+      now: T0 + S,
+      expect: { step: 1, weights: { [NEW]: 10, [OLD]: 90 }, background: true },
+    },
+    {
+      name: 'no canary replica ready past the deadline: rolled back',
+      spec: SMOKE,
+      canary: { desired: 1, ready: 0 },
+      now: T0 + 600 * S + 1,
+      expect: { status: 'rolled-back', replicas: { [OLD]: 3, [NEW]: 0 }, weights: { [OLD]: 100 } },
+    },
+  ];
+  for (const row of rows)
+    it(row.name, () => {
+      check(row);
+      const decision = decideCanary({
+        state: releaseState('canary', row.state),
+        spec: SMOKE,
+        observed: withCanary(row.canary),
+        now: row.now,
+      });
+      const asks = !row.state?.smokePassed && (row.canary?.ready ?? 0) > 0;
+      assert.equal(decision.smoke ?? false, asks, 'smoke');
     });
-    assert.equal(passedGate.state.step, 2);
-    const next = decideCanary({ state: passedGate.state, spec, observed, now: T0 + 5 * S });
-    assert.equal(next.state.status, 'progressing', 'at the weight 100 step');
-    assert.equal(passedGate.state.status, 'progressing', 'once the gate passed');
-  });
 });
