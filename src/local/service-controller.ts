@@ -329,8 +329,11 @@ export class ServiceController {
     });
   }
 
+  /** The version's measurements from the main listener, or from its preview while it has no user traffic yet. */
   metrics(version: string, windowSeconds: number): VersionMetrics | undefined {
-    return this.lb?.metrics(version, windowSeconds);
+    const main = this.lb?.metrics(version, windowSeconds);
+    const preview = this.previews.get(version)?.metrics(version, windowSeconds);
+    return main && main.requests > 0 ? main : (preview ?? main);
   }
 
   /** Stops every replica gracefully and closes the load balancer. */

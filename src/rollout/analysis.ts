@@ -24,7 +24,11 @@ export interface Measurement {
   latencyP99Ms: number | null;
 }
 
-const pct = (value: number) => `${(value * 100).toFixed(value > 0.999 && value < 1 ? 2 : 1)}%`;
+/** Two decimals, so a miss never rounds to the threshold it missed (98.96 %, not 99.0 %). */
+const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+/** Whole milliseconds unless that would hide a miss by a fraction (200.4ms > 200ms). */
+const ms = (value: number, limit: number) =>
+  `${Math.round(value) === limit && value !== limit ? value.toFixed(1) : Math.round(value)}ms`;
 
 export function judge(
   version: string,
@@ -51,7 +55,7 @@ export function judge(
     latencyP95Ms: metrics.latencyP95Ms,
     latencyP99Ms: metrics.latencyP99Ms,
   };
-  if (metrics.requests < thresholds.minRequests)
+  if (metrics.requests === 0 || metrics.requests < thresholds.minRequests)
     return {
       ...base,
       verdict: 'inconclusive',
@@ -61,13 +65,13 @@ export function judge(
   if (metrics.successRate !== null && metrics.successRate < thresholds.successRate)
     misses.push(`success rate ${pct(metrics.successRate)} < ${pct(thresholds.successRate)}`);
   if (metrics.latencyP95Ms !== null && metrics.latencyP95Ms > thresholds.latencyP95Ms)
-    misses.push(`p95 ${Math.round(metrics.latencyP95Ms)}ms > ${thresholds.latencyP95Ms}ms`);
+    misses.push(`p95 ${ms(metrics.latencyP95Ms, thresholds.latencyP95Ms)} > ${thresholds.latencyP95Ms}ms`);
   if (
     thresholds.latencyP99Ms !== undefined &&
     metrics.latencyP99Ms !== null &&
     metrics.latencyP99Ms > thresholds.latencyP99Ms
   )
-    misses.push(`p99 ${Math.round(metrics.latencyP99Ms)}ms > ${thresholds.latencyP99Ms}ms`);
+    misses.push(`p99 ${ms(metrics.latencyP99Ms, thresholds.latencyP99Ms)} > ${thresholds.latencyP99Ms}ms`);
   if (misses.length > 0)
     return { ...base, verdict: 'failed', summary: `${misses.join(', ')} (${metrics.requests} requests)` };
   const p95 = metrics.latencyP95Ms === null ? '-' : `${Math.round(metrics.latencyP95Ms)}ms`;
@@ -111,4 +115,39 @@ export function tally(
   if (thresholds.inconclusiveLimit > 0 && next.consecutiveInconclusive >= thresholds.inconclusiveLimit)
     return { tally: next, outcome: 'stuck' };
   return { tally: next, outcome: 'continue' };
+}
+
+/**
+ * The most a success rate can plausibly be, given `successes` of `requests`: the upper end
+ * of the Wilson score interval,
+ *   (p + z²/2n + z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n),  p = successes / n.
+ * With z = 3 (about 99.9 % one-sided) 14 of 20 gives 0.90, 19 of 20 gives 0.995.
+ */
+export function successUpperBound(successes: number, requests: number, z = 3): number {
+  if (requests === 0) return 1;
+  const p = successes / requests;
+  const z2n = (z * z) / requests;
+  return (p + z2n / 2 + z * Math.sqrt((p * (1 - p)) / requests + z2n / (4 * requests))) / (1 + z2n);
+}
+
+/**
+ * Fail fast on overwhelming evidence: between regular measurements, a version whose
+ * success rate is below the threshold even at the top of its confidence interval is
+ * failed at once, so a bad canary costs fractions of a second of traffic, not a whole
+ * interval. One bad request among a few never triggers it (19 of 20 stays above 0.99).
+ */
+export function clearlyFailing(
+  version: string,
+  metrics: VersionMetrics,
+  thresholds: EffectiveAnalysis,
+  at: number,
+): Measurement | null {
+  if (metrics.requests === 0 || metrics.requests < thresholds.minRequests) return null;
+  const bound = successUpperBound(metrics.requests - metrics.errors, metrics.requests);
+  if (bound >= thresholds.successRate) return null;
+  return {
+    ...judge(version, metrics, thresholds, at),
+    verdict: 'failed',
+    summary: `success rate ${pct((metrics.requests - metrics.errors) / metrics.requests)} < ${pct(thresholds.successRate)} (at most ${pct(bound)} with 99.9 % confidence, ${metrics.requests} requests)`,
+  };
 }

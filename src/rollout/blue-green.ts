@@ -8,6 +8,7 @@ import {
   advance,
   type DecideInput,
   type Decision,
+  noteReady,
   pastDeadline,
   readyOf,
   rollback,
@@ -35,6 +36,7 @@ export function decideBlueGreen(input: DecideInput): Decision {
   switch (phase) {
     case 'scale-up': {
       const ready = readyOf(observed, version);
+      state = noteReady(state, ready, now);
       if (ready >= replicas)
         return { ...before, state: advance(state, now, `${version} ready at full size (${ready})`) };
       if (pastDeadline(input))

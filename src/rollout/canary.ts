@@ -11,6 +11,7 @@ import {
   advance,
   type DecideInput,
   type Decision,
+  noteReady,
   pastDeadline,
   readyOf,
   rollback,
@@ -30,22 +31,39 @@ export function weightAt(steps: readonly { weight?: number | undefined }[], inde
 
 export function decideCanary(input: DecideInput): Decision {
   const { spec, observed, now } = input;
-  let state = input.state;
   const steps = spec.release.steps ?? [{ weight: 100 }];
-  const { version, stable, replicas } = state;
+  const { version, stable, replicas } = input.state;
+  const ready = readyOf(observed, version);
+  let state = noteReady(input.state, ready, now);
   if (state.promote === 'full' && state.step < steps.length)
     state = { ...state, step: steps.length, message: 'promoted in full' };
-  if (state.step >= steps.length) return succeed(input, `promoted: ${version} takes 100 % of traffic`);
+  if (state.step >= steps.length) {
+    // Full size first, then all traffic: never 100 % on a version that is only partly ready.
+    if (ready >= replicas) return succeed({ ...input, state }, `promoted: ${version} takes 100 % of traffic`);
+    if (pastDeadline({ ...input, state }))
+      return rollback(
+        input,
+        `${version} not ready within progressDeadlineSeconds (${ready}/${replicas} ready)`,
+      );
+    return {
+      replicas: { [version]: replicas, [stable]: replicas },
+      background: ready > 0,
+      state: {
+        ...state,
+        message: `promoting: waiting for ${replicas - ready} ${version} replica(s) to be ready`,
+      },
+    };
+  }
 
   const step = steps[state.step]!;
   const weight = weightAt(steps, state.step);
   const size = weight >= 100 ? replicas : canaryReplicas(replicas, weight);
-  const ready = readyOf(observed, version);
+  // A weight step moves traffic once the canary has its new size; until then the last weight holds.
+  const applied = step.weight !== undefined && ready < size ? weightAt(steps, state.step - 1) : weight;
   const base = {
     replicas: { [version]: size, [stable]: replicas },
-    // Route only to a canary that can answer; until then stable keeps everything.
-    weights: ready > 0 ? { [version]: weight, [stable]: 100 - weight } : { [stable]: 100 },
-    background: ready > 0 && weight > 0,
+    weights: ready > 0 && applied > 0 ? { [version]: applied, [stable]: 100 - applied } : { [stable]: 100 },
+    background: ready > 0 && applied > 0,
   };
   const position = `step ${state.step + 1}/${steps.length}`;
 
@@ -67,6 +85,8 @@ export function decideCanary(input: DecideInput): Decision {
     if (ready >= size)
       return {
         ...base,
+        weights: { [version]: weight, [stable]: 100 - weight },
+        background: true,
         state: advance(state, now, `${position}: ${version} at ${weight} % (${ready} ready)`),
       };
     if (pastDeadline({ ...input, state }))

@@ -94,3 +94,9 @@ export function advance(state: ReleaseState, now: number, message: string): Rele
     message,
   };
 }
+
+/** Notes the new version's ready replicas; one more than last time is progress. */
+export function noteReady(state: ReleaseState, ready: number, now: number): ReleaseState {
+  const progressed = ready > (state.lastReady ?? 0);
+  return { ...state, lastReady: ready, lastProgressAt: progressed ? now : state.lastProgressAt };
+}

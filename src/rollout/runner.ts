@@ -6,7 +6,7 @@
  */
 import type { Platform, ServiceState } from '../platform/platform.ts';
 import { effectiveAnalysis, type ServiceModel } from '../spec/model.ts';
-import { judge, type Measurement, tally } from './analysis.ts';
+import { clearlyFailing, judge, type Measurement, tally } from './analysis.ts';
 import { advance, type Decision, rollback } from './decision.ts';
 import { runSmokeChecks } from './smoke.ts';
 import { isActive, MAX_MEASUREMENTS, type ReleaseState } from './state.ts';
@@ -114,7 +114,15 @@ export class ReleaseRunner {
     const thresholds = effectiveAnalysis(spec.release.analysis);
     const now = this.deps.now();
     if (state.lastBackgroundAt === null) return { ...decision, state: { ...state, lastBackgroundAt: now } };
-    if (now - state.lastBackgroundAt < thresholds.intervalSeconds * 1000) return decision;
+    if (now - state.lastBackgroundAt < thresholds.intervalSeconds * 1000) {
+      const early = await this.earlyFailure(state, spec, now - state.lastBackgroundAt);
+      return early
+        ? rollback(
+            { state: this.record(state, early, 'background analysis of'), spec, observed, now },
+            `analysis failed: ${early.summary}`,
+          )
+        : decision;
+    }
     const measurement = await this.measure(state.version, thresholds.intervalSeconds, thresholds);
     state = this.record({ ...state, lastBackgroundAt: now }, measurement, 'background analysis of');
     const counted = tally(state.background, measurement, thresholds);
@@ -122,6 +130,20 @@ export class ReleaseRunner {
     if (counted.outcome === 'fail')
       return rollback({ state, spec, observed, now }, `analysis failed: ${measurement.summary}`);
     return { ...decision, state };
+  }
+
+  /** Between measurements: a version failing beyond doubt over the time since the last one. */
+  private async earlyFailure(
+    state: ReleaseState,
+    spec: ServiceModel,
+    sinceMs: number,
+  ): Promise<Measurement | null> {
+    const thresholds = effectiveAnalysis(spec.release.analysis);
+    const windowSeconds = Math.max(1, Math.min(thresholds.intervalSeconds, Math.ceil(sinceMs / 1000)));
+    const metrics = await this.deps.platform
+      .metrics(state.service, state.version, windowSeconds)
+      .catch(() => null);
+    return metrics ? clearlyFailing(state.version, metrics, thresholds, this.deps.now()) : null;
   }
 
   /** A gate: measure every interval; enough passes let the strategy advance, a failure rolls back. */

@@ -31,6 +31,8 @@ export interface ReleaseState {
   lastBackgroundAt: number | null;
   /** The newest measurements, newest last (at most 20). */
   measurements: Measurement[];
+  /** New-version replicas ready at the last tick: one more counts as progress. */
+  lastReady?: number;
   /** Canary: the smoke checks passed against the first canary replica, before it got traffic. */
   smokePassed?: boolean;
   /** What the release is doing or waiting for, in one line. */
