@@ -7,9 +7,11 @@
 import type { Store } from '../local/store.ts';
 import type { Platform } from '../platform/platform.ts';
 import { EMPTY_TALLY } from '../rollout/analysis.ts';
+import { BLUE_GREEN_PHASES } from '../rollout/blue-green.ts';
 import { ReleaseRunner } from '../rollout/runner.ts';
 import { isActive, type ReleaseState, type Strategy } from '../rollout/state.ts';
 import type { ServiceModel } from '../spec/model.ts';
+import { formatDuration } from '../spec/units.ts';
 import { HttpError } from './api.ts';
 
 export interface DeployRequest {
@@ -146,9 +148,12 @@ export class ReleaseManager {
     return runner.state;
   }
 
-  current(service: string): ReleaseState | null {
+  /** The latest release, with its steps named for a progress line. */
+  current(service: string): (ReleaseState & { steps: string[] }) | null {
     const history = this.store.releases<ReleaseState>(service);
-    return this.runners.get(service)?.state ?? history[history.length - 1] ?? null;
+    const state = this.runners.get(service)?.state ?? history[history.length - 1];
+    if (!state) return null;
+    return { ...state, steps: stepLabels(state, this.store.revision<ServiceModel>(service, state.version)) };
   }
 
   history(service: string): ReleaseState[] {
@@ -167,8 +172,7 @@ export class ReleaseManager {
     const id = this.store.createRelease(draft.service, (id) => ({ ...draft, id }));
     const state = { ...draft, id };
     const previous = this.runners.get(state.service);
-    // A retained old version from the last release stays until this one decides about it.
-    if (previous && !isActive(previous.state)) previous.state.retainDone = true;
+    if (previous && !isActive(previous.state)) void previous.endRetention(state.version);
     this.runners.set(state.service, this.runner(state));
     this.record(
       state.service,
@@ -224,4 +228,18 @@ export class ReleaseManager {
       startedAt: now,
     };
   }
+}
+
+/** Short names for the steps of a release, as `gantry rollout status` shows them. */
+export function stepLabels(state: ReleaseState, spec: ServiceModel | undefined): string[] {
+  if (state.strategy === 'blue-green') return [...BLUE_GREEN_PHASES];
+  if (state.strategy !== 'canary' || !spec) return [];
+  return (spec.release.steps ?? [{ weight: 100 }]).map((step) => {
+    if (step.weight !== undefined) return `${step.weight}%`;
+    if (step.pause)
+      return step.pause.durationMs === null
+        ? 'pause (promote)'
+        : `pause ${formatDuration(step.pause.durationMs)}`;
+    return 'analysis';
+  });
 }

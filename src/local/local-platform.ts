@@ -44,13 +44,9 @@ export class LocalPlatform implements Platform {
     if (!this.store.revision(service, version))
       throw new Error(`service ${service} has no revision ${version}`);
     const existing = this.store.desired(service).find((d) => d.version === version);
-    this.store.setDesired({
-      service,
-      version,
-      replicas,
-      weight: existing?.weight ?? 0,
-      generation: existing?.generation ?? 0,
-    });
+    const weight = existing?.weight ?? 0;
+    if (replicas === 0 && weight === 0) this.store.removeDesired(service, version);
+    else this.store.setDesired({ service, version, replicas, weight, generation: existing?.generation ?? 0 });
     await controller.reconcile();
   }
 
@@ -59,8 +55,12 @@ export class LocalPlatform implements Platform {
     const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
     if (Math.abs(total - 100) > 1e-9) throw new Error(`weights must sum to 100, got ${total}`);
     this.store.transaction(() => {
-      for (const entry of this.store.desired(service))
-        this.store.setDesired({ ...entry, weight: weights[entry.version] ?? 0 });
+      for (const entry of this.store.desired(service)) {
+        const weight = weights[entry.version] ?? 0;
+        // A version with neither replicas nor traffic is no longer part of the service.
+        if (weight === 0 && entry.replicas === 0) this.store.removeDesired(service, entry.version);
+        else this.store.setDesired({ ...entry, weight });
+      }
     });
     await controller.reconcile();
   }

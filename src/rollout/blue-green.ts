@@ -63,7 +63,11 @@ export function decideBlueGreen(input: DecideInput): Decision {
       return {
         ...before,
         gate: { previewOnly: true },
-        state: { ...state, lastProgressAt: now, message: `analysing the ${version} preview` },
+        state: {
+          ...state,
+          lastProgressAt: now,
+          message: state.status === 'paused' ? state.message : `analysing the ${version} preview`,
+        },
       };
     case 'promotion':
       if (release.autoPromotion || state.promote !== 'none')
@@ -87,7 +91,11 @@ export function decideBlueGreen(input: DecideInput): Decision {
       return {
         ...after,
         gate: { previewOnly: false },
-        state: { ...state, lastProgressAt: now, message: `analysing ${version} under traffic` },
+        state: {
+          ...state,
+          lastProgressAt: now,
+          message: state.status === 'paused' ? state.message : `analysing ${version} under traffic`,
+        },
       };
     default:
       return succeed(input, `${version} takes all traffic`);

@@ -225,6 +225,18 @@ export class ReleaseRunner {
     }
   }
 
+  /**
+   * A new release begins: the old version this one kept for an instant rollback goes now,
+   * unless the new release brings exactly that version back (then it takes the replicas over).
+   */
+  async endRetention(nextVersion: string): Promise<void> {
+    const state = this.state;
+    if (state.status !== 'succeeded' || state.retainDone || state.retainUntil === undefined) return;
+    if (state.stable !== nextVersion && state.stable !== state.version)
+      await this.deps.platform.scale(state.service, state.stable, 0);
+    this.commit({ ...state, retainDone: true });
+  }
+
   /** After success: scale the retained old version down once its time is up. */
   private async housekeeping(): Promise<void> {
     const state = this.state;

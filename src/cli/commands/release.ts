@@ -28,6 +28,20 @@ const target = (command: import('commander').Command) =>
 
 const path = (service: string, rest: string) => `/v1/services/${encodeURIComponent(service)}/${rest}`;
 
+/** The steps as a progress line, the current one in brackets: 10% ─ pause 3s ─ [25%] ─ analysis ─ 100%. */
+function progressLine(release: ReleaseState & { steps?: string[] }): string | undefined {
+  const steps = release.steps;
+  if (!steps || steps.length === 0) return undefined;
+  return steps
+    .map((label, index) => {
+      if (index < release.step) return style.green(label);
+      if (index === release.step && (release.status === 'progressing' || release.status === 'paused'))
+        return style.bold(`[${label}]`);
+      return style.dim(label);
+    })
+    .join(' ─ ');
+}
+
 export function describeRollout(service: string, { release, versions }: Rollout): string {
   if (!release) return `${service}: no release yet`;
   const colour =
@@ -40,6 +54,8 @@ export function describeRollout(service: string, { release, versions }: Rollout)
     `${style.bold(service)} revision ${release.id}: ${release.strategy} ${release.stable} → ${release.version}  ${colour(release.status)}`,
     `  ${release.message}`,
   ];
+  const progress = progressLine(release);
+  if (progress) lines.splice(1, 0, `  ${progress}`);
   if (release.reason && !release.message.includes(release.reason)) lines.push(`  reason: ${release.reason}`);
   lines.push(
     `  ${versions.map((v) => `${v.version}: ${v.ready}/${v.desired} ready, ${Math.round(v.weight)} % traffic`).join('   ')}`,
