@@ -38,6 +38,8 @@ export interface AppModel {
   environments: string[];
   services: Record<string, ServiceModel>;
   backing: Record<string, BackingModel>;
+  secrets: SpecFileOutput['secrets'];
+  ingress: SpecFileOutput['ingress'];
 }
 
 /** The tier an environment has when it does not say: dev*, local*, test* → development; prod*, live* → production. */
@@ -64,6 +66,8 @@ export function toModel(spec: SpecFileOutput, file: string, environment: Environ
     environments: Object.keys(spec.environments),
     services,
     backing,
+    secrets: spec.secrets,
+    ingress: spec.ingress,
   };
 }
 

@@ -236,7 +236,29 @@ const Route = z.strictObject({
   }),
   path: z.string().startsWith('/').default('/'),
   tls: z.boolean().default(true),
+  rateLimit: z
+    .strictObject({ rps: z.number().int().min(1).describe('requests per second per client IP') })
+    .optional()
+    .describe('rendered as the ingress controller annotation (NGINX: limit-rps)'),
 });
+
+const Toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(['Equal', 'Exists']).default('Equal'),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+});
+
+const Placement = z
+  .strictObject({
+    nodeSelector: z.record(z.string(), z.string()).optional(),
+    tolerations: z.array(Toleration).optional().describe('e.g. for tainted spot or database node pools'),
+    zoneSpread: z
+      .boolean()
+      .default(true)
+      .describe('spread replicas across zones (and nodes) when there are several'),
+  })
+  .describe('where pods may run on a cluster');
 
 const NamedPort = z.strictObject({ name: name('port name'), port: Port });
 
@@ -265,6 +287,7 @@ export const Service = z.strictObject({
   shutdown: Shutdown.default({ preStopSeconds: 0, gracePeriodSeconds: 30 }),
   release: Release.prefault({}),
   routes: z.array(Route).default([]),
+  placement: Placement.prefault({}),
 });
 
 export const Backing = z.strictObject({
@@ -292,9 +315,37 @@ const Environment = z.strictObject({
   backing: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
 });
 
+const SecretsSource = z
+  .strictObject({
+    provider: z.enum(['kubernetes', 'external-secrets']).default('kubernetes'),
+    store: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('external-secrets: the SecretStore to read from (AWS Secrets Manager, Vault…)'),
+    storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('SecretStore'),
+    refreshInterval: DurationText.optional().describe('external-secrets: how often to re-read (default 1h)'),
+  })
+  .refine((source) => source.provider !== 'external-secrets' || source.store !== undefined, {
+    error: 'external-secrets needs `store`: the SecretStore to read from',
+    path: ['store'],
+  })
+  .describe('where secret values come from on a cluster: a Secret you create, or External Secrets Operator');
+
+const Ingress = z
+  .strictObject({
+    className: z.string().default('nginx'),
+    controllerNamespace: name('namespace')
+      .default('ingress-nginx')
+      .describe('allowed through the NetworkPolicy'),
+  })
+  .describe('the ingress controller routes go through');
+
 export const SpecFile = z.strictObject({
   app: name('app name').describe('the application name, used in labels and object names'),
   namespace: name('namespace').optional(),
+  secrets: SecretsSource.prefault({}),
+  ingress: Ingress.prefault({}),
   services: z.record(name('service name'), Service).refine((s) => Object.keys(s).length > 0, {
     error: 'at least one service is required',
   }),
