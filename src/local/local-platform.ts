@@ -3,20 +3,9 @@
  * local services through it exactly as they drive a cluster. Changes go to the store
  * (desired replicas and weights per version); the service controllers make them real.
  */
-import type { Platform, ServiceState, VersionMetrics } from '../platform/platform.ts';
+import { NO_METRICS, type Platform, type ServiceState, type VersionMetrics } from '../platform/platform.ts';
 import type { ServiceController } from './service-controller.ts';
 import type { Store } from './store.ts';
-
-const EMPTY: VersionMetrics = {
-  windowSeconds: 0,
-  requests: 0,
-  errors: 0,
-  successRate: null,
-  requestsPerSecond: 0,
-  latencyP50Ms: null,
-  latencyP95Ms: null,
-  latencyP99Ms: null,
-};
 
 export class LocalPlatform implements Platform {
   constructor(
@@ -66,7 +55,7 @@ export class LocalPlatform implements Platform {
   }
 
   async metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics> {
-    return this.controller(service).metrics(version, windowSeconds) ?? EMPTY;
+    return this.controller(service).metrics(version, windowSeconds) ?? NO_METRICS;
   }
 
   preview(service: string, version: string): Promise<string> {

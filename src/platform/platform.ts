@@ -41,6 +41,18 @@ export interface VersionMetrics {
   latencyP99Ms: number | null;
 }
 
+/** What a version measures when it has had no traffic at all. */
+export const NO_METRICS: VersionMetrics = {
+  windowSeconds: 0,
+  requests: 0,
+  errors: 0,
+  successRate: null,
+  requestsPerSecond: 0,
+  latencyP50Ms: null,
+  latencyP95Ms: null,
+  latencyP99Ms: null,
+};
+
 export interface Platform {
   observe(service: string): Promise<ServiceState>;
   /** Runs `replicas` replicas of `version` (0 removes them gracefully). */

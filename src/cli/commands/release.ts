@@ -65,29 +65,42 @@ export function describeRollout(service: string, { release, versions }: Rollout)
   return lines.join('\n');
 }
 
+/**
+ * Follows a release until it ends. On a terminal the whole view is redrawn in place
+ * (steps, weights, replicas, latest analysis); in a log, one timestamped line per change.
+ */
 async function watch(
   client: DaemonClient,
   service: string,
   id: number,
   timeoutMs: number,
-  quiet = false,
 ): Promise<ReleaseState> {
   const deadline = Date.now() + timeoutMs;
+  const live = process.stdout.isTTY === true;
   let previous = '';
+  let drawn = '';
   for (;;) {
     const rollout = await client.request<Rollout>('GET', path(service, 'rollout'));
     const release = rollout.release;
     if (!release || release.id !== id)
       throw new CliError(`release ${id} of ${service} was replaced by another`, EXIT.failed);
     const text = describeRollout(service, rollout);
-    const headline = `${release.status}: ${release.message}`;
-    if (!quiet && headline !== previous)
-      process.stdout.write(`${style.dim(new Date().toISOString().slice(11, 19))} ${headline}\n`);
-    previous = headline;
-    if (release.status === 'succeeded' || release.status === 'rolled-back' || release.status === 'aborted') {
-      if (!quiet) process.stdout.write(`\n${text}\n`);
-      return release;
+    const ended =
+      release.status === 'succeeded' || release.status === 'rolled-back' || release.status === 'aborted';
+    if (live) {
+      if (text !== drawn) {
+        if (drawn) process.stdout.write(`\u001b[${drawn.split('\n').length}A\u001b[J`);
+        process.stdout.write(`${text}\n`);
+        drawn = text;
+      }
+    } else {
+      const headline = `${release.status}: ${release.message}`;
+      if (headline !== previous)
+        process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${headline}\n`);
+      previous = headline;
+      if (ended) process.stdout.write(`\n${text}\n`);
     }
+    if (ended) return release;
     if (Date.now() > deadline)
       throw new CliError(
         `release ${id} of ${service} still ${release.status} after ${timeoutMs / 1000}s`,
