@@ -1,0 +1,43 @@
+/**
+ * PostgreSQL with `ha: true`: a CloudNativePG `Cluster` (primary + streaming replicas,
+ * failover, its own PodDisruptionBudgets and Services `<name>-rw`/`-ro`). Gantry does not
+ * hand-roll replication; the operator must be installed, and the output says so.
+ */
+import type { BackingModel } from '../../../spec/model.ts';
+import type { K8sObject, RenderContext } from '../types.ts';
+import { backingLabels, backingName, credentialsSecretName, metadata, storageSize } from './common.ts';
+import { databaseName, POSTGRES_DEFAULT_VERSION } from './postgres.ts';
+
+export const CNPG_INSTALL_HINT =
+  'helm repo add cnpg https://cloudnative-pg.github.io/charts && helm upgrade --install cnpg --namespace cnpg-system --create-namespace cnpg/cloudnative-pg (https://cloudnative-pg.io/documentation/current/installation_upgrade/)';
+
+export function renderPostgresCluster(ctx: RenderContext, backing: BackingModel): K8sObject[] {
+  const version = backing.version ?? POSTGRES_DEFAULT_VERSION;
+  const name = backingName(ctx, backing);
+  const secret = credentialsSecretName(ctx, backing);
+  ctx.note({
+    level: 'warning',
+    message: `backing ${backing.name} (postgres, ha): rendered as a CloudNativePG Cluster ${name}; the CloudNativePG operator must be installed in the cluster: ${CNPG_INSTALL_HINT}`,
+  });
+  ctx.note({
+    level: 'info',
+    message: `backing ${backing.name}: create Secret ${secret} (type kubernetes.io/basic-auth, username ${databaseName(ctx)}) before applying; clients connect to Service ${name}-rw; no backup section is rendered — add spec.backup (object store or volume snapshots) for point-in-time recovery`,
+  });
+  return [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: metadata(ctx, backing, version),
+      spec: {
+        instances: Math.max(2, backing.replicas),
+        imageName: `ghcr.io/cloudnative-pg/postgresql:${version}`,
+        // The operator copies these onto every pod, so NetworkPolicies select them like the others.
+        inheritedMetadata: { labels: backingLabels(ctx, backing, version) },
+        storage: { size: storageSize(backing) },
+        bootstrap: {
+          initdb: { database: databaseName(ctx), owner: databaseName(ctx), secret: { name: secret } },
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,68 @@
+/**
+ * Redis in the cluster: a StatefulSet of the official image with append-only persistence
+ * on a volume claim, running as its `redis` user (uid 999) with a read-only root filesystem
+ * (it writes only to /data), a headless Service and a PodDisruptionBudget.
+ */
+import type { BackingModel } from '../../../spec/model.ts';
+import type { K8sObject, RenderContext } from '../types.ts';
+import {
+  backingName,
+  backingSelector,
+  containerSecurityContext,
+  dataClaim,
+  disruptionBudget,
+  execProbe,
+  headlessService,
+  metadata,
+  noteSingleReplica,
+  podSecurityContext,
+} from './common.ts';
+
+export const REDIS_DEFAULT_VERSION = '7';
+export const REDIS_PORT = 6379;
+const REDIS_UID = 999;
+
+export function renderRedis(ctx: RenderContext, backing: BackingModel): K8sObject[] {
+  const version = backing.version ?? REDIS_DEFAULT_VERSION;
+  noteSingleReplica(ctx, backing, 'use a Redis operator or `mode: managed` for replication');
+  return [
+    statefulSet(ctx, backing, version),
+    headlessService(ctx, backing, version, { name: 'redis', port: REDIS_PORT }),
+    disruptionBudget(ctx, backing, version),
+  ];
+}
+
+function statefulSet(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
+  const ping = ['redis-cli', 'ping'];
+  const meta = metadata(ctx, backing, version);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: meta,
+    spec: {
+      serviceName: backingName(ctx, backing),
+      replicas: 1,
+      selector: { matchLabels: backingSelector(ctx, backing) },
+      template: {
+        metadata: { labels: { ...meta.labels } },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(REDIS_UID),
+          containers: [
+            {
+              name: 'redis',
+              image: `redis:${version}`,
+              args: ['--appendonly', 'yes'],
+              ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
+              readinessProbe: execProbe(ping, 5, 3),
+              livenessProbe: { ...execProbe(ping, 10, 6), initialDelaySeconds: 15 },
+              securityContext: containerSecurityContext(),
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            },
+          ],
+        },
+      },
+      volumeClaimTemplates: [dataClaim(backing)],
+    },
+  };
+}
