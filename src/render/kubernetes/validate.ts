@@ -3,14 +3,15 @@
  * (kubernetes-models, and its CRD packages for Gateway API, External Secrets and
  * CloudNativePG). A failure is a bug in Gantry, reported with the object and the field.
  */
-import { Namespace, ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+
+import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1';
+import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1';
-import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { K8sObject } from './types.ts';
 
 type Model = new (data: never) => { validate(): void };
@@ -43,6 +44,8 @@ export function validateObject(object: K8sObject): void {
   try {
     new model(structuredClone(object) as never).validate();
   } catch (error) {
-    throw new RenderBug(`${where} does not match the ${key} schema: ${(error as Error).message} (this is a bug in Gantry)`);
+    throw new RenderBug(
+      `${where} does not match the ${key} schema: ${(error as Error).message} (this is a bug in Gantry)`,
+    );
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * A service's Deployments, by release strategy:
+ * - rolling: `<service>`, RollingUpdate with the spec's maxSurge/maxUnavailable.
+ * - blue-green: `<service>-blue` and `<service>-green`, both at full size so switching
+ *   `--active` (the Service selector) is instant and so is switching back; the HPA, when
+ *   there is one, scales the active colour.
+ * - canary: `<service>` (stable) and `<service>-canary`; by replica ratio (canary-split.ts),
+ *   or with `--traffic gateway` the stable keeps its full size and an HTTPRoute weighs exactly.
+ * `replicas` is left out of any Deployment an HPA scales, so an apply never fights the HPA.
+ */
+import type { ServiceModel } from '../../spec/model.ts';
+import type { IntOrPercent } from '../../spec/units.ts';
+import { canarySplit, renderedCanaryWeight } from './canary-split.ts';
+import { COLOUR_LABEL, podSelector, serviceMetadata, TRACK_LABEL } from './names.ts';
+import { renderPodTemplate } from './pod-template.ts';
+import type { K8sObject, RenderContext } from './types.ts';
+
+export const REVISION_HISTORY_LIMIT = 5;
+
+export type Colour = 'blue' | 'green';
+
+/** The name of the Deployment an HPA scales for this service. */
+export function scaledDeploymentName(ctx: RenderContext, service: ServiceModel): string {
+  if (service.release.strategy === 'blue-green') return `${service.name}-${activeColour(ctx)}`;
+  return service.name;
+}
+
+export function activeColour(ctx: RenderContext): Colour {
+  return ctx.options.active ?? 'blue';
+}
+
+export function renderDeployments(ctx: RenderContext, service: ServiceModel): K8sObject[] {
+  const scaled = service.autoscale !== undefined;
+  switch (service.release.strategy) {
+    case 'rolling':
+      return [deployment(ctx, service, service.name, {}, scaled ? undefined : service.replicas)];
+    case 'blue-green':
+      return (['blue', 'green'] as const).map((colour) =>
+        deployment(
+          ctx,
+          service,
+          `${service.name}-${colour}`,
+          { [COLOUR_LABEL]: colour },
+          scaled && colour === activeColour(ctx) ? undefined : service.replicas,
+        ),
+      );
+    case 'canary':
+      return canaryDeployments(ctx, service, scaled);
+  }
+}
+
+function canaryDeployments(ctx: RenderContext, service: ServiceModel, scaled: boolean): K8sObject[] {
+  const weight = renderedCanaryWeight(service.release.steps, ctx.options.canaryWeight);
+  const split = canarySplit(service.replicas, weight);
+  const gateway = ctx.options.traffic === 'gateway';
+  // With an HPA or exact (gateway) weights the stable track keeps its full size.
+  const stable = scaled ? undefined : gateway ? service.replicas : split.stable;
+  if (!gateway)
+    ctx.note({
+      level: 'info',
+      message: `${service.name}: canary sized for weight ${weight}% by replica ratio: ${split.canary} canary pod(s) beside ${stable ?? `the HPA-scaled stable (min ${service.autoscale?.min})`}; the real share is canary pods / all pods. Use --traffic gateway for exact weights.`,
+    });
+  return [
+    deployment(ctx, service, service.name, { [TRACK_LABEL]: 'stable' }, stable),
+    deployment(ctx, service, `${service.name}-canary`, { [TRACK_LABEL]: 'canary' }, split.canary),
+  ];
+}
+
+function deployment(
+  ctx: RenderContext,
+  service: ServiceModel,
+  name: string,
+  variant: Record<string, string>,
+  replicas: number | undefined,
+): K8sObject {
+  const { release } = service;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: serviceMetadata(ctx, service, name, variant),
+    spec: {
+      ...(replicas !== undefined ? { replicas } : {}),
+      revisionHistoryLimit: REVISION_HISTORY_LIMIT,
+      minReadySeconds: release.minReadySeconds,
+      progressDeadlineSeconds: release.progressDeadlineSeconds,
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: {
+          maxSurge: intOrPercent(release.maxSurge),
+          maxUnavailable: intOrPercent(release.maxUnavailable),
+        },
+      },
+      selector: { matchLabels: { ...podSelector(ctx, service), ...variant } },
+      template: renderPodTemplate(ctx, service, variant),
+    },
+  };
+}
+
+/** Kubernetes IntOrString: a count stays a number, a percentage becomes "25%". */
+export function intOrPercent(value: IntOrPercent): number | string {
+  return value.kind === 'count' ? value.value : `${value.value}%`;
+}
