@@ -18,6 +18,7 @@ import {
   rollbackCommand,
   rolloutCommand,
 } from './commands/release.ts';
+import { renderCommand } from './commands/render.ts';
 import { restartCommand, scaleCommand } from './commands/scale.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { statusCommand } from './commands/status.ts';
@@ -30,6 +31,7 @@ const COMMANDS: GantryCommand[] = [
   initCommand,
   validateCommand,
   schemaCommand,
+  renderCommand,
   upCommand,
   downCommand,
   statusCommand,
