@@ -117,6 +117,39 @@ describe('kustomize overlays equal gantry render --env (real kubectl kustomize)'
     });
   }
 
+  it('a CloudNativePG Cluster deleted, added and patched; labels changed; a namespace per environment', () => {
+    const text = `app: data
+namespace: data-base
+services:
+  api: { image: "ghcr.io/acme/api:1.0.0", port: 8000, uses: [db, cache] }
+backing:
+  db: { kind: postgres, version: "16", ha: true, storage: 20Gi }
+  cache: { kind: redis }
+environments:
+  dev: { namespace: data-dev, backing: { db: { ha: false }, cache: { version: "6" } } }
+  prod: { backing: { db: { replicas: 3 }, cache: { mode: managed } } }
+`;
+    const load = (env?: string) => {
+      const loaded = loadSpec(text, { file: 'data.yaml', target: 'cluster', ...(env ? { env } : {}) });
+      assert.ok(loaded.ok, JSON.stringify(loaded.problems, null, 2));
+      return loaded.model;
+    };
+    const dir = join(work, 'kustomize-data');
+    const namespaced = (m: AppModel) => ({ ...renderKubernetes(m), namespace: m.namespace });
+    writeKustomize(
+      dir,
+      namespaced(load()),
+      new Map(['dev', 'prod'].map((env) => [env, namespaced(load(env))])),
+    );
+    const dev = readFileSync(join(dir, 'overlays/dev/kustomization.yaml'), 'utf8');
+    assert.match(dev, /delete-cluster-data-db\.yaml/);
+    assert.match(dev, /statefulset-data-db\.yaml/);
+    for (const env of ['dev', 'prod']) {
+      const built = parseStream(kubectl(['kustomize', join(dir, 'overlays', env)]));
+      assertSameObjects(built, renderKubernetes(load(env)).objects, env);
+    }
+  });
+
   it('the CLI writes the same tree, with a header in every kustomization', () => {
     const dir = join(work, 'cli-kustomize');
     const { code, stderr } = gantry(['render', '-f', EXAMPLE, '--format', 'kustomize', '-o', dir]);
