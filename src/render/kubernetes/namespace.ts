@@ -1,7 +1,7 @@
 /**
  * The Namespace, only when `--namespace` is given (otherwise it is assumed to exist).
- * Pod Security `restricted` is audited and warned about; it is not enforced, because some
- * backing images (databases) cannot run under it.
+ * Pod Security `restricted` is enforced: every pod Gantry renders (services and backing
+ * services) meets it, so anything added by hand that does not is refused at admission.
  */
 import { appLabels } from './names.ts';
 import type { K8sObject, RenderContext } from './types.ts';
@@ -16,6 +16,7 @@ export function renderNamespace(ctx: RenderContext): K8sObject[] {
         name: ctx.namespace,
         labels: {
           ...appLabels(ctx),
+          'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/audit': 'restricted',
           'pod-security.kubernetes.io/warn': 'restricted',
         },

@@ -74,6 +74,13 @@ describe('renderKubernetes on the example, every environment', () => {
       });
 
       it('runs every pod under the restricted profile with a writable /tmp only', () => {
+        // Backing pods too: the Namespace enforces the profile.
+        for (const statefulSet of ofKind(objects, 'StatefulSet'))
+          assert.deepEqual(
+            restrictedViolations(statefulSet.spec.template.spec),
+            [],
+            statefulSet.metadata.name,
+          );
         for (const deployment of ofKind(objects, 'Deployment')) {
           const spec = podSpec(deployment);
           assert.deepEqual(restrictedViolations(spec, { readOnlyRoot: true }), [], deployment.metadata.name);
@@ -497,6 +504,7 @@ describe('namespace', () => {
     assert.equal(namespace!.kind, 'Namespace');
     assert.equal(namespace!.metadata.name, 'team-a');
     assert.equal(namespace!.metadata.namespace, undefined);
+    assert.equal(namespace!.metadata.labels!['pod-security.kubernetes.io/enforce'], 'restricted');
     for (const object of rest) assert.equal(object.metadata.namespace, 'team-a');
   });
 });
