@@ -21,7 +21,7 @@ export function renderHttpRoutes(ctx: RenderContext, service: ServiceModel): K8s
   const paths = [...new Set(service.routes.map((route) => route.path))];
   ctx.note({
     level: 'info',
-    message: `${service.name}: the HTTPRoute needs the Gateway API CRDs (v1), a Gateway implementation and a Gateway named \`${ctx.model.app}\` in namespace ${ctx.namespace}; calls from inside the cluster to the \`${service.name}\` Service bypass the weights`,
+    message: `${service.name}: the HTTPRoute needs the Gateway API CRDs (v1), a Gateway implementation and a Gateway named \`${ctx.model.app}\` in namespace ${ctx.namespace}; its data plane must run in namespace ${ctx.model.ingress.controllerNamespace} (ingress.controllerNamespace) for the NetworkPolicy to let it in; calls from inside the cluster to the \`${service.name}\` Service bypass the weights`,
   });
   return [
     {
