@@ -525,6 +525,16 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'a service and a backing service with the same name',
+    text: spec('', 'backing:\n  api: { kind: redis }\n'),
+    expect: {
+      line: 3,
+      path: 'services.api',
+      message: '`api` names both a service and a backing service',
+      hint: 'rename one of them',
+    },
+  },
+  {
     name: 'no services',
     text: 'app: shop\nservices: {}\n',
     expect: { line: 2, path: 'services', message: 'at least one service is required' },

@@ -42,6 +42,18 @@ function exactlyOne(
       ];
 }
 
+/** Services and backing services share names on a cluster (labels, DNS): one name, one thing. */
+const uniqueName: ServiceRule = (_service, name, context) =>
+  context.backingNames.includes(name)
+    ? [
+        {
+          path: at(name),
+          message: `\`${name}\` names both a service and a backing service`,
+          hint: 'rename one of them',
+        },
+      ]
+    : [];
+
 const needsRunOrImage: ServiceRule = (service, name) =>
   service.run || service.image
     ? []
@@ -319,6 +331,7 @@ const pinnedImage: ServiceRule = (service, name, context) => {
 };
 
 const SERVICE_RULES: ServiceRule[] = [
+  uniqueName,
   needsRunOrImage,
   probeShape,
   uniquePorts,
