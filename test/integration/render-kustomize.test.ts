@@ -85,6 +85,10 @@ describe('kustomize overlays equal gantry render --env (real kubectl kustomize)'
 
   before(() => kubectl(['version', '--client']));
 
+  it('kubectl is installed (required: this test fails without it, never skips)', () => {
+    assert.match(kubectl(['version', '--client']), /Kustomize Version/);
+  });
+
   it('the example declares environments to compare', () => {
     assert.deepEqual(environments, ['dev', 'staging', 'prod']);
   });
