@@ -21,6 +21,7 @@ import { ServiceController } from '../local/service-controller.ts';
 import { StateDir } from '../local/state-dir.ts';
 import { Store } from '../local/store.ts';
 import type { BackoffPolicy } from '../local/supervisor/replica.ts';
+import { urlVariable } from '../platform/connection.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
 import { Api, HttpError } from './api.ts';
@@ -190,7 +191,7 @@ export class Daemon {
       const backing = this.backing.get(used)?.instance;
       if (backing) Object.assign(env, backing.env);
       const other = this.controllers.get(used);
-      if (other?.url) env[`${used.toUpperCase().replace(/-/g, '_')}_URL`] = other.url;
+      if (other?.url) env[urlVariable(used)] = other.url;
     }
     return env;
   }

@@ -7,6 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { connectionVariables } from '../../platform/connection.ts';
+
+export { urlVariable } from '../../platform/connection.ts';
+
 import type { BackingModel } from '../../spec/model.ts';
 import { type Availability, type FindOptions, find, KAFKA_UNAVAILABLE } from './find.ts';
 import { ensureDatabase, postgresUrl, startPostgres } from './postgres.ts';
@@ -52,13 +56,8 @@ export function findBacking(kind: BackingModel['kind'], search?: FindOptions): B
   return find(kind, search);
 }
 
-/** DB → DB_URL; my-cache → MY_CACHE_URL. */
-export function urlVariable(name: string): string {
-  return `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
-}
-
 export function backingEnv(kind: BackingInstance['kind'], name: string, url: string): Record<string, string> {
-  return { [kind === 'postgres' ? 'DATABASE_URL' : 'REDIS_URL']: url, [urlVariable(name)]: url };
+  return Object.fromEntries(connectionVariables(kind, name).map((variable) => [variable, url]));
 }
 
 /**

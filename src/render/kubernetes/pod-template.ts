@@ -5,9 +5,12 @@
  * profile (non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp,
  * read-only root filesystem with a writable emptyDir at /tmp).
  */
+
+import { urlVariable } from '../../platform/connection.ts';
 import type { ServiceModel } from '../../spec/model.ts';
 import type { ProbeSpec } from '../../spec/schema.ts';
 import { formatCpu, formatMemory } from '../../spec/units.ts';
+import { backingEnv } from './backing/connection.ts';
 import { imageVersion, labels } from './labels.ts';
 import { configMapName, podSelector, secretName, serviceAccountName } from './names.ts';
 import type { RenderContext } from './types.ts';
@@ -96,8 +99,9 @@ function containerPorts(service: ServiceModel): Record<string, unknown>[] {
 
 /**
  * PORT and HOST (the app binds 127.0.0.1 unless told otherwise; a pod must listen on all
- * interfaces), `<NAME>_URL` for each service it uses (as `gantry up` injects), then each
- * secret by reference to the service's Secret. Never a secret value.
+ * interfaces), `<NAME>_URL` for each service it uses and the connection URLs of each backing
+ * service it uses (as `gantry up` injects them), then each secret by reference to the
+ * service's Secret. Never a secret value.
  */
 function env(ctx: RenderContext, service: ServiceModel): Record<string, unknown>[] {
   const vars: Record<string, unknown>[] = [];
@@ -109,8 +113,11 @@ function env(ctx: RenderContext, service: ServiceModel): Record<string, unknown>
   plain('HOST', '0.0.0.0');
   for (const used of service.uses) {
     const other = ctx.model.services[used];
-    if (other?.port !== undefined)
-      plain(`${used.toUpperCase().replace(/-/g, '_')}_URL`, `http://${used}:${other.port}`);
+    if (other?.port !== undefined) plain(urlVariable(used), `http://${used}:${other.port}`);
+    const backing = ctx.model.backing[used];
+    if (backing)
+      for (const variable of backingEnv(ctx, backing))
+        if (!taken.has(variable.name as string)) vars.push(variable);
   }
   for (const secret of service.secrets)
     vars.push({ name: secret, valueFrom: { secretKeyRef: { name: secretName(ctx, service), key: secret } } });
