@@ -113,7 +113,7 @@ describe('postgres with ha', () => {
   it('is a CloudNativePG Cluster with at least two instances', () => {
     assert.deepEqual(
       objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.name}`),
-      ['postgresql.cnpg.io/v1/Cluster/shop-db'],
+      ['postgresql.cnpg.io/v1/Cluster/shop-db', 'networking.k8s.io/v1/NetworkPolicy/shop-db-cluster'],
     );
     const cluster = spec(objects[0]!);
     assert.equal(cluster.instances, 2);
@@ -127,6 +127,25 @@ describe('postgres with ha', () => {
     assert.equal(cluster.inheritedMetadata.labels['app.kubernetes.io/part-of'], 'shop');
     const more = render('  db: { kind: postgres, ha: true, replicas: 3 }').objects;
     assert.equal(spec(more[0]!).instances, 3);
+  });
+
+  it('lets the instances replicate and the operator reach them through the default deny', () => {
+    const policy = spec(objects[1]!);
+    assert.deepEqual(policy.podSelector.matchLabels, {
+      'app.kubernetes.io/name': 'db',
+      'app.kubernetes.io/instance': 'shop-db',
+    });
+    assert.deepEqual(policy.ingress[0].from[1], {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } },
+    });
+    assert.deepEqual(
+      policy.ingress[0].ports.map((p: { port: number }) => p.port),
+      [5432, 8000],
+    );
+    assert.deepEqual(
+      policy.egress[1].ports.map((p: { port: number }) => p.port),
+      [443, 6443],
+    );
   });
 
   it('says the operator must be installed, how, and that backups are left out', () => {

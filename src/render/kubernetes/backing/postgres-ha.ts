@@ -5,7 +5,14 @@
  */
 import type { BackingModel } from '../../../spec/model.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
-import { backingLabels, backingName, credentialsSecretName, metadata, storageSize } from './common.ts';
+import {
+  backingLabels,
+  backingName,
+  backingSelector,
+  credentialsSecretName,
+  metadata,
+  storageSize,
+} from './common.ts';
 import { databaseName, POSTGRES_DEFAULT_VERSION } from './postgres.ts';
 
 export const CNPG_INSTALL_HINT =
@@ -39,5 +46,43 @@ export function renderPostgresCluster(ctx: RenderContext, backing: BackingModel)
         },
       },
     },
+    operatorTraffic(ctx, backing, version),
   ];
+}
+
+/** CloudNativePG's own namespace (the default of its install); its operator talks to every instance. */
+export const CNPG_OPERATOR_NAMESPACE = 'cnpg-system';
+
+/**
+ * The app's default-deny policy covers these pods too, and a CloudNativePG cluster needs
+ * more than its clients: instances replicate to each other (5432) and serve status (8000)
+ * to the operator, and each instance talks to the Kubernetes API (443/6443) and DNS.
+ */
+function operatorTraffic(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
+  const self = { podSelector: { matchLabels: backingSelector(ctx, backing) } };
+  const operator = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': CNPG_OPERATOR_NAMESPACE } },
+  };
+  const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { ...metadata(ctx, backing, version), name: `${backingName(ctx, backing)}-cluster` },
+    spec: {
+      podSelector: { matchLabels: backingSelector(ctx, backing) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [self, operator], ports: tcp(5432, 8000) }],
+      egress: [
+        { to: [self], ports: tcp(5432, 8000) },
+        { ports: tcp(443, 6443) },
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    },
+  };
 }
