@@ -199,7 +199,7 @@ describe('schema', () => {
       render('  db: { kind: postgres, ha: true }'),
       render('  cache: { kind: redis, storage: 1Gi }'),
     ].flatMap((r) => r.objects);
-    assert.equal(all.length, 10);
+    assert.equal(all.length, 11);
     for (const object of all) validateObject(object);
   });
 });
