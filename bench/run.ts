@@ -3,10 +3,12 @@
  *   1. the load balancer against a direct replica and nginx (bench/lb.ts)
  *   2. `gantry up --detach` on the example, cold and warm (bench/up.ts)
  *   3. a bad canary's cost and a clean canary's wall time (bench/release.ts)
+ *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchBadCanary, benchCleanCanary } from './release.ts';
+import { benchRender, formatRenderBench } from './render.ts';
 import { benchUp } from './up.ts';
 
 const lb = spawnSync(
@@ -30,4 +32,6 @@ console.log(
 console.log(
   `clean 3-replica canary, no pauses (10 → 50 → 100): ${(await benchCleanCanary()).toFixed(1)} s wall time`,
 );
+console.log('');
+console.log(formatRenderBench(benchRender(500)));
 process.exitCode = lb.status ?? 1;
