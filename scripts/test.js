@@ -1,24 +1,61 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ (unit) and test/ (integration) with node's test runner.
-// Node 20 cannot glob .ts files itself, so we collect them here.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Runs every *.test.ts with node's test runner (Node 20 cannot glob .ts files itself):
+//   1. unit tests (src/) and integration tests (test/integration/), two files at a time;
+//   2. system tests (test/system/: the whole platform under load), one at a time, so two
+//      load tests never compete for this machine's two cores.
+// Ends with one plain line, "N passed, N failed", over both runs.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** @param {string} dir @returns {string[]} */
 function testFiles(dir) {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
     .map((e) => join(e.parentPath, e.name))
     .sort();
 }
 
+/** @param {string[]} files @param {number} concurrency @returns {Promise<{code: number, pass: number, fail: number}>} */
+function run(files, concurrency) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
+      { stdio: ['inherit', 'pipe', 'inherit'] },
+    );
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk).slice(-4000);
+    });
+    child.on('close', (code) => {
+      const count = (/** @type {string} */ word) =>
+        Number(new RegExp(`ℹ ${word} (\\d+)`).exec(tail)?.[1] ?? 0);
+      resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail') });
+    });
+  });
+}
+
 const only = process.argv.slice(2);
-const roots = only.length > 0 ? only : ['src', 'test'];
-const files = roots.flatMap((root) => (root.endsWith('.ts') ? [root] : testFiles(root)));
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const phases =
+  only.length > 0
+    ? [{ files: only.flatMap((root) => (root.endsWith('.ts') ? [root] : testFiles(root))), concurrency: 2 }]
+    : [
+        { files: [...testFiles('src'), ...testFiles('test/integration')], concurrency: 2 },
+        { files: testFiles('test/system'), concurrency: 1 },
+      ];
+
+let pass = 0;
+let fail = 0;
+let code = 0;
+for (const phase of phases) {
+  if (phase.files.length === 0) continue;
+  const result = await run(phase.files, phase.concurrency);
+  pass += result.pass;
+  fail += result.fail;
+  if (result.code !== 0) code = result.code;
+}
+if (phases.length > 1) console.log(`\n${pass} passed, ${fail} failed`);
+process.exit(code);
