@@ -50,29 +50,32 @@ export class ReleaseRunner {
     }
   }
 
-  /** A person's word: promote (past this step, or all the way) or abort. */
+  /**
+   * A person's word: promote (past this step, or all the way) or abort. Taken at the start
+   * of the next tick, never in the middle of one, so a tick in flight cannot overwrite it.
+   */
   request(action: 'promote' | 'promote-full' | 'abort'): void {
     if (!isActive(this.state))
       throw new Error(`the release of ${this.state.version} is ${this.state.status}, not in progress`);
-    if (action === 'abort') this.state = { ...this.state, promote: 'none', message: 'abort requested' };
-    else
+    this.pending = action;
+  }
+
+  private pending: 'promote' | 'promote-full' | 'abort' | undefined;
+
+  private async step(): Promise<void> {
+    const { platform, now } = this.deps;
+    const action = this.pending;
+    this.pending = undefined;
+    if (action === 'promote' || action === 'promote-full')
       this.state = {
         ...this.state,
         promote: action === 'promote-full' ? 'full' : 'step',
         status: 'progressing',
       };
-    this.aborting = action === 'abort';
-    this.deps.save(this.state);
-  }
-
-  private aborting = false;
-
-  private async step(): Promise<void> {
-    const { platform, now } = this.deps;
     const observed = await platform.observe(this.state.service);
     const spec = this.deps.specFor(this.state.service, this.state.version);
     const input = { state: this.state, spec, observed, now: now() };
-    let decision = this.aborting ? rollback(input, 'aborted by a person', 'aborted') : decide(input);
+    let decision = action === 'abort' ? rollback(input, 'aborted by a person', 'aborted') : decide(input);
     decision = await this.backgroundAnalysis(decision, spec, observed);
     if (isActive(decision.state) && decision.gate) decision = await this.gate(decision, spec);
     if (isActive(decision.state) && decision.smoke) decision = await this.smoke(decision, spec);
