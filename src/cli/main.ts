@@ -9,6 +9,7 @@ import type { GantryCommand } from './command.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
+import { lintCommand } from './commands/lint.ts';
 import { logsCommand } from './commands/logs.ts';
 import {
   abortCommand,
@@ -32,6 +33,7 @@ const COMMANDS: GantryCommand[] = [
   validateCommand,
   schemaCommand,
   renderCommand,
+  lintCommand,
   upCommand,
   downCommand,
   statusCommand,

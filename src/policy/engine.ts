@@ -1,0 +1,71 @@
+/**
+ * Runs rules over located objects: each rule on each object, minus what the object's
+ * `gantry.dev/ignore: "rule-a,rule-b"` annotation silences; findings sorted by file and line.
+ * Pure: no I/O, the rules and objects are passed in.
+ */
+import type { LocatedObject } from './input.ts';
+import { type Finding, type Rule, type RuleContext, SEVERITIES, type Severity } from './rule.ts';
+import { field } from './workload.ts';
+
+export const IGNORE_ANNOTATION = 'gantry.dev/ignore';
+
+export function runRules(objects: readonly LocatedObject[], rules: readonly Rule[]): Finding[] {
+  const context: RuleContext = { objects };
+  const findings: Finding[] = [];
+  for (const located of objects) {
+    const { object } = located;
+    const ignored = ignoredRules(object);
+    const name = field(object, 'metadata', 'name');
+    const namespace = field(object, 'metadata', 'namespace');
+    const identity = {
+      file: located.file,
+      line: located.line,
+      kind: object.kind,
+      name: typeof name === 'string' ? name : '<unnamed>',
+      ...(typeof namespace === 'string' ? { namespace } : {}),
+    };
+    for (const rule of rules) {
+      if (ignored.has(rule.id)) continue;
+      for (const violation of rule.check(object, context))
+        findings.push({
+          rule: rule.id,
+          severity: rule.severity,
+          ...identity,
+          ...(violation.container === undefined ? {} : { container: violation.container }),
+          message: violation.message,
+        });
+    }
+  }
+  return sortFindings(findings);
+}
+
+/** The rule ids in the object's ignore annotation; anything after an id (a reason) is skipped. */
+export function ignoredRules(object: unknown): Set<string> {
+  const value = field(object, 'metadata', 'annotations', IGNORE_ANNOTATION);
+  if (typeof value !== 'string') return new Set();
+  return new Set(
+    value
+      .split(',')
+      .map((entry) => /^\s*([a-z0-9-]+)/.exec(entry)?.[1])
+      .filter((id): id is string => id !== undefined),
+  );
+}
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      compare(a.file, b.file) ||
+      a.line - b.line ||
+      compare(a.container ?? '', b.container ?? '') ||
+      compare(a.rule, b.rule),
+  );
+}
+
+/** True when a finding is at or above the threshold; `never` fails on nothing. */
+export function failsOn(findings: readonly Finding[], threshold: Severity | 'never'): boolean {
+  if (threshold === 'never') return false;
+  const limit = SEVERITIES.indexOf(threshold);
+  return findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit);
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,64 @@
+/**
+ * The thin I/O edge of the input: paths (files, directories walked recursively for
+ * `*.yaml|*.yml|*.json`) and stdin, read and handed to the pure `parseManifests`.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ParsedInput, parseManifests } from './input.ts';
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+
+/** A path the user named that cannot be read: a usage error, not a finding. */
+export class InputError extends Error {}
+
+/** Every manifest file under the paths, in a stable order; a named file is read whatever its extension. */
+export function manifestFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new InputError(`${path}: no such file or directory`);
+    }
+    if (!stat.isDirectory()) {
+      files.push(path);
+      continue;
+    }
+    const found = readdirSync(path, { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && MANIFEST.test(entry.name))
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+    files.push(...found);
+  }
+  return files;
+}
+
+export function readManifests(
+  paths: readonly string[],
+  stdin?: () => string,
+): ParsedInput & { files: string[] } {
+  const result: ParsedInput & { files: string[] } = { objects: [], findings: [], files: [] };
+  const add = (file: string, text: string) => {
+    result.files.push(file);
+    const parsed = parseManifests(file, text);
+    result.objects.push(...parsed.objects);
+    result.findings.push(...parsed.findings);
+  };
+  // In the order given, `-` being stdin wherever it appears.
+  for (const path of paths) {
+    if (path === '-') {
+      if (!stdin) throw new InputError('reading from stdin (-) is not available here');
+      add('<stdin>', stdin());
+    } else for (const file of manifestFiles([path])) add(file, readText(file));
+  }
+  return result;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}`);
+  }
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseManifests } from './input.ts';
+
+const located = (file: string, text: string) =>
+  parseManifests(file, text).objects.map((o) => `${o.file}:${o.line} ${o.object.kind}`);
+
+describe('parseManifests', () => {
+  it('reads a multi-document stream with the line of each object', () => {
+    const text = `# api
+apiVersion: v1
+kind: Service
+metadata: { name: api }
+---
+---
+# comment only
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api }
+`;
+    assert.deepEqual(located('a.yaml', text), ['a.yaml:2 Service', 'a.yaml:9 Deployment']);
+  });
+
+  it('unpacks List kinds, each item at its own line', () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: { name: a }
+  - apiVersion: v1
+    kind: Secret
+    metadata: { name: b }
+---
+apiVersion: v1
+kind: ConfigMapList
+items:
+  - { apiVersion: v1, kind: ConfigMap, metadata: { name: c } }
+`;
+    assert.deepEqual(located('l.yaml', text), [
+      'l.yaml:4 ConfigMap',
+      'l.yaml:7 Secret',
+      'l.yaml:14 ConfigMap',
+    ]);
+  });
+
+  it('reads JSON (the object starts at its brace)', () => {
+    assert.deepEqual(located('p.json', '\n{\n  "apiVersion": "v1",\n  "kind": "Pod"\n}\n'), ['p.json:2 Pod']);
+  });
+
+  it('skips documents that are not objects with a kind', () => {
+    assert.deepEqual(located('x.yaml', '- a\n---\nplain\n---\nfoo: bar\n---\n'), []);
+    assert.deepEqual(parseManifests('e.yaml', ''), { objects: [], findings: [] });
+  });
+
+  it('YAML 1.2: enum values like `- =` parse', () => {
+    const text = 'kind: CustomResourceDefinition\nspec:\n  enum:\n    - =\n    - "!="\n';
+    assert.deepEqual(parseManifests('c.yaml', text).findings, []);
+  });
+
+  it('a syntax error is a yaml-syntax finding at its line; the other documents are still read', () => {
+    const text = `kind: Service
+metadata: { name: a }
+---
+kind: Deployment
+metadata:
+  name: [unclosed
+---
+kind: Pod
+metadata: { name: c }
+`;
+    const parsed = parseManifests('bad.yaml', text);
+    assert.deepEqual(
+      parsed.objects.map((o) => o.object.kind),
+      ['Service', 'Pod'],
+    );
+    assert.equal(parsed.findings.length > 0, true);
+    for (const finding of parsed.findings) {
+      assert.equal(finding.rule, 'yaml-syntax');
+      assert.equal(finding.severity, 'error');
+      assert.equal(finding.file, 'bad.yaml');
+      assert.ok(finding.line >= 6 && finding.line <= 7, `line ${finding.line}`);
+      assert.doesNotMatch(finding.message, /\n/);
+    }
+  });
+
+  it('alias abuse is a finding, not a crash', () => {
+    const bomb = `kind: ConfigMap\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`;
+    const parsed = parseManifests('bomb.yaml', bomb);
+    assert.deepEqual(parsed.objects, []);
+    assert.equal(parsed.findings[0]?.rule, 'yaml-syntax');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Findings as text, grouped by file:
+ *
+ *   deploy/api.yaml
+ *     3:1 Deployment/api [web] runs-as-root warning may run as root: …
+ *       fix: securityContext: { runAsNonRoot: true, … }
+ *
+ *   ✗ 3 findings (1 error, 2 warnings) in 2 objects from 1 file
+ *
+ * Pure: returns a string; colour is a function the caller passes (identity when not a TTY).
+ */
+import type { Finding, Rule, Severity } from './rule.ts';
+
+export interface TextOptions {
+  rules: readonly Rule[];
+  /** Objects linted, for the summary. */
+  objects: number;
+  files: number;
+  paint?: (severity: Severity, text: string) => string;
+}
+
+export function formatText(findings: readonly Finding[], options: TextOptions): string {
+  const paint = options.paint ?? ((_: Severity, text: string) => text);
+  const byId = new Map(options.rules.map((rule) => [rule.id, rule]));
+  const lines: string[] = [];
+  let file: string | undefined;
+  for (const finding of findings) {
+    if (finding.file !== file) {
+      if (file !== undefined) lines.push('');
+      file = finding.file;
+      lines.push(file);
+    }
+    const object = finding.kind ? ` ${finding.kind}/${finding.name}` : '';
+    const container = finding.container ? ` [${finding.container}]` : '';
+    lines.push(
+      `  ${finding.line}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
+    );
+    const fix = byId.get(finding.rule)?.fix;
+    if (fix) lines.push(`    fix: ${fix.split('\n').join('\n         ')}`);
+  }
+  if (lines.length > 0) lines.push('');
+  lines.push(summary(findings, options));
+  return `${lines.join('\n')}\n`;
+}
+
+export function summary(findings: readonly Finding[], options: { objects: number; files: number }): string {
+  const scope = `${plural(options.objects, 'object')} in ${plural(options.files, 'file')}`;
+  if (findings.length === 0) return `✓ no findings (${scope})`;
+  const counts = (['error', 'warning', 'info'] as const)
+    .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => plural(n, severity));
+  return `✗ ${plural(findings.length, 'finding')} (${counts.join(', ')}) in ${scope}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,0 +1,216 @@
+/**
+ * Every rule: one failing and one passing pod (tutorial style), the exact violations, and the
+ * same pod under every workload kind. A contract test over all rules checks what each must declare.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import type { KubeObject } from '../input.ts';
+import { KEBAB_CASE, type Rule, type Violation } from '../rule.ts';
+import { WORKLOAD_KINDS } from '../workload.ts';
+import { RULES } from './index.ts';
+
+const byId = (id: string): Rule => RULES.find((rule) => rule.id === id)!;
+const context = { objects: [] };
+
+/** A pod spec (YAML) wrapped in the given workload kind. */
+function workload(kind: string, podSpecYaml: string): KubeObject {
+  const spec = parse(podSpecYaml) as Record<string, unknown>;
+  const template = { metadata: { labels: { app: 'web' } }, spec };
+  const specs: Record<string, unknown> = {
+    Pod: spec,
+    CronJob: { schedule: '* * * * *', jobTemplate: { spec: { template } } },
+  };
+  return { apiVersion: 'v1', kind, metadata: { name: 'web' }, spec: specs[kind] ?? { template } };
+}
+
+const HARDENED = `
+securityContext: { runAsNonRoot: true, runAsUser: 10001 }
+containers:
+  - name: web
+    image: nginx:1.27.3
+    env:
+      - { name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }
+      - { name: PASSWORD_FILE, value: /run/secrets/db }
+      - { name: TOKEN, value: $(OTHER_TOKEN) }
+    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 128Mi } }
+    readinessProbe: { httpGet: { path: /ready, port: 80 } }
+    livenessProbe: { httpGet: { path: /healthz, port: 80 } }
+    securityContext: { allowPrivilegeEscalation: false, privileged: false }
+`;
+
+interface Row {
+  rule: string;
+  fail: string;
+  violations: Violation[];
+}
+
+const rows: Row[] = [
+  {
+    rule: 'privileged-container',
+    fail: `
+initContainers:
+  - { name: setup, image: busybox:1.36, securityContext: { privileged: true } }
+containers:
+  - { name: web, image: nginx, securityContext: { privileged: true } }
+`,
+    violations: [
+      { container: 'setup', message: 'runs privileged (securityContext.privileged: true)' },
+      { container: 'web', message: 'runs privileged (securityContext.privileged: true)' },
+    ],
+  },
+  {
+    rule: 'privilege-escalation-allowed',
+    fail: `
+containers:
+  - { name: web, image: nginx }
+  - { name: sidecar, image: envoy:1.30, securityContext: { allowPrivilegeEscalation: true } }
+`,
+    violations: [
+      { container: 'web', message: 'allowPrivilegeEscalation is not false' },
+      { container: 'sidecar', message: 'allowPrivilegeEscalation is not false' },
+    ],
+  },
+  {
+    rule: 'runs-as-root',
+    fail: `
+securityContext: { runAsNonRoot: true }
+containers:
+  - { name: web, image: nginx, securityContext: { runAsUser: 0 } }
+  - { name: ok, image: nginx }
+`,
+    violations: [{ container: 'web', message: 'runs as root (runAsUser: 0)' }],
+  },
+  {
+    rule: 'runs-as-root',
+    fail: `
+containers:
+  - { name: web, image: nginx }
+`,
+    violations: [
+      { container: 'web', message: 'may run as root: runAsNonRoot is not true and no runAsUser is set' },
+    ],
+  },
+  {
+    rule: 'image-tag-latest',
+    fail: `
+containers:
+  - { name: a, image: nginx }
+  - { name: b, image: "nginx:latest" }
+  - { name: c, image: "localhost:5000/app" }
+  - { name: d, image: "localhost:5000/app:1.0" }
+  - { name: e, image: "nginx@sha256:0123456789abcdef" }
+`,
+    violations: [
+      { container: 'a', message: 'image nginx has no tag (means :latest)' },
+      { container: 'b', message: 'image nginx:latest uses the :latest tag' },
+      { container: 'c', message: 'image localhost:5000/app has no tag (means :latest)' },
+    ],
+  },
+  {
+    rule: 'missing-resources',
+    fail: `
+containers:
+  - { name: a, image: nginx }
+  - { name: b, image: nginx, resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: "1" } } }
+`,
+    violations: [
+      { container: 'a', message: 'no cpu request, no memory request, no memory limit' },
+      { container: 'b', message: 'no memory limit' },
+    ],
+  },
+  {
+    rule: 'missing-readiness-probe',
+    fail: `
+initContainers: [{ name: setup, image: busybox }]
+containers: [{ name: web, image: nginx, livenessProbe: { tcpSocket: { port: 80 } } }]
+`,
+    violations: [{ container: 'web', message: 'no readinessProbe' }],
+  },
+  {
+    rule: 'missing-liveness-probe',
+    fail: `
+initContainers: [{ name: setup, image: busybox }]
+containers: [{ name: web, image: nginx, readinessProbe: { tcpSocket: { port: 80 } } }]
+`,
+    violations: [{ container: 'web', message: 'no livenessProbe' }],
+  },
+  {
+    rule: 'secret-in-env',
+    fail: `
+containers:
+  - name: web
+    image: nginx
+    env:
+      - { name: MYSQL_ROOT_PASSWORD, value: hunter2 }
+      - { name: STRIPE_API_KEY, value: sk_live_123 }
+      - { name: github_token, value: ghp_abc }
+      - { name: LOG_LEVEL, value: debug }
+      - { name: EMPTY_SECRET, value: "" }
+`,
+    violations: [
+      { container: 'web', message: 'env MYSQL_ROOT_PASSWORD holds a literal value' },
+      { container: 'web', message: 'env STRIPE_API_KEY holds a literal value' },
+      { container: 'web', message: 'env github_token holds a literal value' },
+    ],
+  },
+];
+
+describe('rules: failing and passing pods', () => {
+  for (const row of rows) {
+    it(`${row.rule}: fails ${row.violations.map((v) => v.container).join(', ')}`, () => {
+      assert.deepEqual(byId(row.rule).check(workload('Deployment', row.fail), context), row.violations);
+    });
+  }
+  for (const rule of RULES) {
+    it(`${rule.id}: passes a hardened pod`, () => {
+      assert.deepEqual(rule.check(workload('Deployment', HARDENED), context), []);
+    });
+  }
+});
+
+describe('rules: every workload kind', () => {
+  for (const row of rows.filter((r) => !r.rule.startsWith('missing-') || r.rule === 'missing-resources')) {
+    for (const kind of WORKLOAD_KINDS)
+      it(`${row.rule} on a ${kind}`, () => {
+        assert.deepEqual(byId(row.rule).check(workload(kind, row.fail), context), row.violations);
+      });
+  }
+  it('probe rules skip Jobs and CronJobs (they run to completion)', () => {
+    for (const id of ['missing-readiness-probe', 'missing-liveness-probe'])
+      for (const kind of ['Job', 'CronJob'])
+        assert.deepEqual(byId(id).check(workload(kind, 'containers: [{ name: w, image: x }]'), context), []);
+  });
+});
+
+describe('rules: the contract every rule keeps', () => {
+  const crd = {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'w' },
+    spec: { containers: [] },
+  };
+  const malformed: KubeObject[] = [
+    { kind: 'Deployment' },
+    { kind: 'Deployment', spec: 'nope' },
+    { kind: 'Deployment', spec: { template: { spec: { containers: 'x', initContainers: [null, 3] } } } },
+    { kind: 'Pod', spec: { containers: [{ name: 1, env: 'x', resources: 'y', securityContext: [] }] } },
+    { kind: 'Pod', spec: { securityContext: 'x', containers: [{ env: [null, { name: 5 }] }] } },
+  ];
+  it('ids are kebab-case and unique', () => {
+    for (const rule of RULES) assert.match(rule.id, KEBAB_CASE);
+    assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length);
+  });
+  for (const rule of RULES) {
+    it(`${rule.id}: declares title, why, fix, docs and aliases`, () => {
+      assert.ok(rule.title && rule.why && rule.fix, 'title, why and fix are not empty');
+      assert.match(rule.docs, /^https:\/\/kubernetes\.io\/docs\//);
+      parse(rule.fix); // the fix is valid YAML
+      for (const id of rule.aliases.checkov ?? []) assert.match(id, /^CKV_K8S_\d+$/);
+    });
+    it(`${rule.id}: skips unknown kinds and never throws on malformed objects`, () => {
+      assert.deepEqual(rule.check(crd, context), []);
+      for (const object of malformed) assert.doesNotThrow(() => rule.check(object, context));
+    });
+  }
+});

@@ -1,0 +1,37 @@
+import type { Rule } from '../rule.ts';
+import { field, workloadContainers } from '../workload.ts';
+
+/**
+ * The container's effective user: its own securityContext wins over the pod's. Root when the
+ * UID is 0, or when no UID is set and runAsNonRoot is not true (the image's USER decides, often root).
+ */
+export const runsAsRoot: Rule = {
+  id: 'runs-as-root',
+  severity: 'warning',
+  category: 'security',
+  title: 'Container may run as root',
+  why: 'Root in a container is root on the node once anything breaks out, and can write wherever the filesystem allows.',
+  fix: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001',
+  docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
+  aliases: {
+    kubeScore: ['container-security-context-user-group-id'],
+    kubeLinter: ['run-as-non-root'],
+    polaris: ['runAsRootAllowed'],
+    checkov: ['CKV_K8S_23'], // unsure: CKV_K8S_23 "Minimize the admission of root containers"
+  },
+  check(object) {
+    const workload = workloadContainers(object);
+    if (!workload) return [];
+    const pod = field(workload.podSpec, 'securityContext');
+    return workload.containers.flatMap(({ container, name }) => {
+      const own = field(container, 'securityContext');
+      const user = field(own, 'runAsUser') ?? field(pod, 'runAsUser');
+      const nonRoot = field(own, 'runAsNonRoot') ?? field(pod, 'runAsNonRoot');
+      if (user === 0) return [{ container: name, message: 'runs as root (runAsUser: 0)' }];
+      if (typeof user === 'number' || nonRoot === true) return [];
+      return [
+        { container: name, message: 'may run as root: runAsNonRoot is not true and no runAsUser is set' },
+      ];
+    });
+  },
+};

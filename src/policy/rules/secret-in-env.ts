@@ -1,0 +1,44 @@
+import type { Rule } from '../rule.ts';
+import { isJson, workloadContainers } from '../workload.ts';
+
+/** Env names that usually hold a credential. */
+const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL/i;
+/** …unless they only point at one (a file, a path). */
+const REFERENCE_NAME = /_(FILE|PATH|DIR)$/i;
+/** `$(OTHER_VAR)` expands another variable: not a literal. */
+const ONLY_EXPANSION = /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/;
+
+export const secretInEnv: Rule = {
+  id: 'secret-in-env',
+  severity: 'error',
+  category: 'security',
+  title: 'Secret as a literal env value',
+  why: 'A literal value sits in the manifest, in git and in `kubectl get -o yaml` for anyone who can read the workload.',
+  fix: 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }',
+  docs: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
+  aliases: {
+    kubeLinter: ['env-var-secret'],
+    // kube-score, Polaris and Checkov have no exact equivalent (Checkov's CKV_K8S_35 is about secretKeyRef in env).
+  },
+  check(object) {
+    const workload = workloadContainers(object);
+    if (!workload) return [];
+    return workload.containers.flatMap(({ container, name }) =>
+      (Array.isArray(container.env) ? container.env : [])
+        .filter(isJson)
+        .filter(
+          (env) =>
+            typeof env.name === 'string' &&
+            SECRET_NAME.test(env.name) &&
+            !REFERENCE_NAME.test(env.name) &&
+            isLiteral(env.value),
+        )
+        .map((env) => ({ container: name, message: `env ${String(env.name)} holds a literal value` })),
+    );
+  },
+};
+
+function isLiteral(value: unknown): boolean {
+  if (typeof value === 'number') return true;
+  return typeof value === 'string' && value.trim() !== '' && !ONLY_EXPANSION.test(value.trim());
+}

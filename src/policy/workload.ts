@@ -1,0 +1,85 @@
+/**
+ * Where the pod spec sits in every workload kind, so rules about pods and containers work the
+ * same on a Deployment, a CronJob or a bare Pod. Other kinds (CRDs included) have no pod spec.
+ * Defensive on purpose: the input is any YAML, so a field may hold the wrong type.
+ */
+import type { KubeObject } from './input.ts';
+
+export type Json = Record<string, unknown>;
+
+export interface Container extends Json {
+  name?: string;
+}
+
+export interface PodSpec extends Json {
+  containers?: unknown;
+  initContainers?: unknown;
+  securityContext?: unknown;
+}
+
+export interface ContainerEntry {
+  container: Container;
+  /** The container's name, or `#n` when it has none. */
+  name: string;
+  init: boolean;
+}
+
+/** The path from the object to its pod spec, per workload kind. */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
+
+/** Run-to-completion workloads: probes and similar long-running concerns do not apply. */
+export const BATCH_KINDS: readonly string[] = ['Job', 'CronJob'];
+
+export const isJson = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function podSpecOf(object: KubeObject): PodSpec | undefined {
+  const path = POD_SPEC_PATHS[object.kind];
+  if (!path) return undefined;
+  let node: unknown = object;
+  for (const key of path) node = isJson(node) ? node[key] : undefined;
+  return isJson(node) ? node : undefined;
+}
+
+/** Init containers first, then the regular ones, as the kubelet starts them. */
+export function containersOf(podSpec: PodSpec): ContainerEntry[] {
+  const list = (value: unknown, init: boolean) =>
+    (Array.isArray(value) ? value : []).filter(isJson).map((container, i) => ({
+      container: container as Container,
+      name: typeof container.name === 'string' ? container.name : `#${i}`,
+      init,
+    }));
+  return [...list(podSpec.initContainers, true), ...list(podSpec.containers, false)];
+}
+
+/**
+ * The pod spec and containers of a workload, or nothing for other kinds. `init: false` leaves
+ * out init containers (for probes, which they cannot have).
+ */
+export function workloadContainers(
+  object: KubeObject,
+  options: { init?: boolean } = {},
+): { podSpec: PodSpec; containers: ContainerEntry[] } | undefined {
+  const podSpec = podSpecOf(object);
+  if (!podSpec) return undefined;
+  const containers = containersOf(podSpec).filter((c) => options.init !== false || !c.init);
+  return { podSpec, containers };
+}
+
+/** `object.a.b.c`, or undefined when any step is not an object. */
+export function field(value: unknown, ...path: string[]): unknown {
+  let node = value;
+  for (const key of path) node = isJson(node) ? node[key] : undefined;
+  return node;
+}
