@@ -128,3 +128,37 @@ export function noteSingleReplica(ctx: RenderContext, backing: BackingModel, ins
     message: `backing ${backing.name} (${backing.kind}): replicas: ${backing.replicas} renders one pod — independent copies would not replicate data; ${instead}`,
   });
 }
+
+/**
+ * The StatefulSet both in-cluster backing kinds share: one replica with a data volume
+ * claim, the recommended labels on its pods, no service account token, and the image's
+ * own non-root user. The caller supplies the container (and any extra pod fields).
+ */
+export function singleReplicaStatefulSet(
+  ctx: RenderContext,
+  backing: BackingModel,
+  version: string,
+  pod: { uid: number; container: Record<string, unknown>; extra?: Record<string, unknown> },
+): K8sObject {
+  const meta = metadata(ctx, backing, version);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: meta,
+    spec: {
+      serviceName: backingName(ctx, backing),
+      replicas: 1,
+      selector: { matchLabels: backingSelector(ctx, backing) },
+      template: {
+        metadata: { labels: { ...meta.labels } },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(pod.uid),
+          containers: [{ ...pod.container, securityContext: containerSecurityContext() }],
+          ...pod.extra,
+        },
+      },
+      volumeClaimTemplates: [dataClaim(backing)],
+    },
+  };
+}

@@ -7,17 +7,12 @@
 import type { BackingModel } from '../../../spec/model.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 import {
-  backingName,
-  backingSelector,
-  containerSecurityContext,
   credentialsSecretName,
-  dataClaim,
   disruptionBudget,
   execProbe,
   headlessService,
-  metadata,
   noteSingleReplica,
-  podSecurityContext,
+  singleReplicaStatefulSet,
 } from './common.ts';
 
 export const POSTGRES_DEFAULT_VERSION = '16';
@@ -58,49 +53,34 @@ function statefulSet(ctx: RenderContext, backing: BackingModel, version: string)
   });
   const paths = dataPaths(version);
   const ready = ['pg_isready', '-U', 'postgres'];
-  const meta = metadata(ctx, backing, version);
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: meta,
-    spec: {
-      serviceName: backingName(ctx, backing),
-      replicas: 1,
-      selector: { matchLabels: backingSelector(ctx, backing) },
-      template: {
-        metadata: { labels: { ...meta.labels } },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext(POSTGRES_UID),
-          terminationGracePeriodSeconds: 60,
-          containers: [
-            {
-              name: 'postgres',
-              image: `postgres:${version}`,
-              ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-              env: [
-                fromSecret('POSTGRES_USER', 'username'),
-                fromSecret('POSTGRES_PASSWORD', 'password'),
-                { name: 'POSTGRES_DB', value: databaseName(ctx) },
-                { name: 'PGDATA', value: paths.pgdata },
-              ],
-              readinessProbe: execProbe(ready, 5, 3),
-              livenessProbe: { ...execProbe(ready, 10, 6), initialDelaySeconds: 30 },
-              securityContext: containerSecurityContext(),
-              volumeMounts: [
-                { name: 'data', mountPath: paths.mountPath },
-                { name: 'run', mountPath: '/var/run/postgresql' },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            },
-          ],
-          volumes: [
-            { name: 'run', emptyDir: {} },
-            { name: 'tmp', emptyDir: {} },
-          ],
-        },
-      },
-      volumeClaimTemplates: [dataClaim(backing)],
+  return singleReplicaStatefulSet(ctx, backing, version, {
+    uid: POSTGRES_UID,
+    container: {
+      name: 'postgres',
+      image: `postgres:${version}`,
+      ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
+      env: [
+        fromSecret('POSTGRES_USER', 'username'),
+        fromSecret('POSTGRES_PASSWORD', 'password'),
+        { name: 'POSTGRES_DB', value: databaseName(ctx) },
+        { name: 'PGDATA', value: paths.pgdata },
+      ],
+      // A small database's needs; the spec has no resources for backing services yet.
+      resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+      readinessProbe: execProbe(ready, 5, 3),
+      livenessProbe: { ...execProbe(ready, 10, 6), initialDelaySeconds: 30 },
+      volumeMounts: [
+        { name: 'data', mountPath: paths.mountPath },
+        { name: 'run', mountPath: '/var/run/postgresql' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
     },
-  };
+    extra: {
+      terminationGracePeriodSeconds: 60,
+      volumes: [
+        { name: 'run', emptyDir: {} },
+        { name: 'tmp', emptyDir: {} },
+      ],
+    },
+  });
 }

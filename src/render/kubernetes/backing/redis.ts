@@ -6,16 +6,11 @@
 import type { BackingModel } from '../../../spec/model.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 import {
-  backingName,
-  backingSelector,
-  containerSecurityContext,
-  dataClaim,
   disruptionBudget,
   execProbe,
   headlessService,
-  metadata,
   noteSingleReplica,
-  podSecurityContext,
+  singleReplicaStatefulSet,
 } from './common.ts';
 
 export const REDIS_DEFAULT_VERSION = '7';
@@ -34,35 +29,18 @@ export function renderRedis(ctx: RenderContext, backing: BackingModel): K8sObjec
 
 function statefulSet(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
   const ping = ['redis-cli', 'ping'];
-  const meta = metadata(ctx, backing, version);
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: meta,
-    spec: {
-      serviceName: backingName(ctx, backing),
-      replicas: 1,
-      selector: { matchLabels: backingSelector(ctx, backing) },
-      template: {
-        metadata: { labels: { ...meta.labels } },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext(REDIS_UID),
-          containers: [
-            {
-              name: 'redis',
-              image: `redis:${version}`,
-              args: ['--appendonly', 'yes'],
-              ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
-              readinessProbe: execProbe(ping, 5, 3),
-              livenessProbe: { ...execProbe(ping, 10, 6), initialDelaySeconds: 15 },
-              securityContext: containerSecurityContext(),
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            },
-          ],
-        },
-      },
-      volumeClaimTemplates: [dataClaim(backing)],
+  return singleReplicaStatefulSet(ctx, backing, version, {
+    uid: REDIS_UID,
+    container: {
+      name: 'redis',
+      image: `redis:${version}`,
+      args: ['--appendonly', 'yes'],
+      ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
+      // A small cache's needs; the spec has no resources for backing services yet.
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+      readinessProbe: execProbe(ping, 5, 3),
+      livenessProbe: { ...execProbe(ping, 10, 6), initialDelaySeconds: 15 },
+      volumeMounts: [{ name: 'data', mountPath: '/data' }],
     },
-  };
+  });
 }
