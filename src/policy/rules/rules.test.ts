@@ -8,8 +8,22 @@ import { parse } from 'yaml';
 import type { KubeObject } from '../input.ts';
 import { KEBAB_CASE, type Rule, type Violation } from '../rule.ts';
 import { WORKLOAD_KINDS } from '../workload.ts';
-import { RULES } from './index.ts';
+import { capabilitiesNotDropped } from './capabilities-not-dropped.ts';
+import { defaultServiceAccount } from './default-service-account.ts';
+import { RULES as REGISTERED } from './index.ts';
+import { noSeccompProfile } from './no-seccomp-profile.ts';
+import { readOnlyRootFilesystem } from './read-only-root-filesystem.ts';
+import { serviceAccountTokenMounted } from './service-account-token-mounted.ts';
 
+/** The registered rules plus those written but not registered yet (see index.ts): all keep the same contract. */
+const RULES: readonly Rule[] = [
+  ...REGISTERED,
+  readOnlyRootFilesystem,
+  capabilitiesNotDropped,
+  noSeccompProfile,
+  serviceAccountTokenMounted,
+  defaultServiceAccount,
+];
 const byId = (id: string): Rule => RULES.find((rule) => rule.id === id)!;
 const context = { objects: [] };
 
@@ -25,7 +39,10 @@ function workload(kind: string, podSpecYaml: string): KubeObject {
 }
 
 const HARDENED = `
-securityContext: { runAsNonRoot: true, runAsUser: 10001 }
+securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: RuntimeDefault } }
+serviceAccountName: web
+automountServiceAccountToken: false
+volumes: [{ name: tmp, emptyDir: {} }]
 containers:
   - name: web
     image: nginx:1.27.3
@@ -36,7 +53,12 @@ containers:
     resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 128Mi } }
     readinessProbe: { httpGet: { path: /ready, port: 80 } }
     livenessProbe: { httpGet: { path: /healthz, port: 80 } }
-    securityContext: { allowPrivilegeEscalation: false, privileged: false }
+    ports: [{ containerPort: 80, hostPort: 0 }]
+    securityContext:
+      allowPrivilegeEscalation: false
+      privileged: false
+      readOnlyRootFilesystem: true
+      capabilities: { drop: [ALL], add: [NET_BIND_SERVICE] }
 `;
 
 interface Row {
@@ -90,6 +112,141 @@ containers:
     violations: [
       { container: 'web', message: 'may run as root: runAsNonRoot is not true and no runAsUser is set' },
     ],
+  },
+  {
+    rule: 'read-only-root-filesystem',
+    fail: `
+initContainers: [{ name: setup, image: busybox, securityContext: { readOnlyRootFilesystem: true } }]
+containers: [{ name: web, image: nginx, securityContext: { readOnlyRootFilesystem: false } }, { name: log, image: x }]
+`,
+    violations: [
+      { container: 'web', message: 'readOnlyRootFilesystem is not true' },
+      { container: 'log', message: 'readOnlyRootFilesystem is not true' },
+    ],
+  },
+  {
+    rule: 'capabilities-not-dropped',
+    fail: `
+containers:
+  - { name: web, image: nginx }
+  - { name: net, image: x, securityContext: { capabilities: { drop: [NET_RAW] } } }
+  - { name: ok, image: x, securityContext: { capabilities: { drop: [all] } } }
+`,
+    violations: [
+      { container: 'web', message: 'capabilities.drop does not include ALL' },
+      { container: 'net', message: 'capabilities.drop does not include ALL' },
+    ],
+  },
+  {
+    rule: 'dangerous-capabilities',
+    fail: `
+initContainers: [{ name: setup, image: x, securityContext: { capabilities: { add: [CAP_SYS_ADMIN, CHOWN] } } }]
+containers:
+  - { name: web, image: nginx, securityContext: { capabilities: { drop: [ALL], add: [NET_ADMIN, NET_RAW, SYS_PTRACE] } } }
+  - { name: all, image: x, securityContext: { capabilities: { add: [ALL] } } }
+  - { name: ok, image: x, securityContext: { capabilities: { add: [NET_BIND_SERVICE] } } }
+`,
+    violations: [
+      { container: 'setup', message: 'adds capabilities SYS_ADMIN' },
+      { container: 'web', message: 'adds capabilities NET_ADMIN, NET_RAW, SYS_PTRACE' },
+      { container: 'all', message: 'adds capabilities ALL' },
+    ],
+  },
+  {
+    rule: 'host-namespaces',
+    fail: `
+hostNetwork: true
+hostPID: true
+hostIPC: false
+containers: [{ name: web, image: nginx }]
+`,
+    violations: [{ message: 'shares host namespaces: hostNetwork: true, hostPID: true' }],
+  },
+  {
+    rule: 'host-path-mount',
+    fail: `
+volumes:
+  - { name: logs, hostPath: { path: /var/log } }
+  - { name: docker, hostPath: { path: /var/run/docker.sock, type: Socket } }
+  - { name: containerd, hostPath: { path: /run/containerd/containerd.sock } }
+  - { name: tmp, emptyDir: {} }
+containers: [{ name: web, image: nginx }]
+`,
+    violations: [
+      { message: 'volume logs mounts hostPath /var/log' },
+      {
+        message:
+          'volume docker mounts the container runtime socket /var/run/docker.sock from the host (root on the node)',
+      },
+      {
+        message:
+          'volume containerd mounts the container runtime socket /run/containerd/containerd.sock from the host (root on the node)',
+      },
+    ],
+  },
+  {
+    rule: 'host-port',
+    fail: `
+containers:
+  - { name: web, image: nginx, ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 443 }] }
+  - { name: ok, image: x, ports: [{ containerPort: 9090, hostPort: 0 }] }
+`,
+    violations: [{ container: 'web', message: 'hostPort 8080 is set' }],
+  },
+  {
+    rule: 'no-seccomp-profile',
+    fail: `
+containers:
+  - { name: web, image: nginx }
+  - { name: open, image: x, securityContext: { seccompProfile: { type: Unconfined } } }
+  - { name: own, image: x, securityContext: { seccompProfile: { type: Localhost, localhostProfile: p.json } } }
+`,
+    violations: [
+      { container: 'web', message: 'no seccompProfile (pod or container)' },
+      { container: 'open', message: 'seccompProfile.type is Unconfined, not RuntimeDefault or Localhost' },
+    ],
+  },
+  {
+    rule: 'no-seccomp-profile',
+    fail: `
+securityContext: { seccompProfile: { type: RuntimeDefault } }
+containers:
+  - { name: web, image: nginx }
+  - { name: open, image: x, securityContext: { seccompProfile: { type: Unconfined } } }
+`,
+    violations: [
+      { container: 'open', message: 'seccompProfile.type is Unconfined, not RuntimeDefault or Localhost' },
+    ],
+  },
+  {
+    rule: 'service-account-token-mounted',
+    fail: `
+automountServiceAccountToken: true
+containers: [{ name: web, image: nginx }]
+`,
+    violations: [{ message: 'automountServiceAccountToken is not false' }],
+  },
+  {
+    rule: 'service-account-token-mounted',
+    fail: `
+containers: [{ name: web, image: nginx }]
+`,
+    violations: [{ message: 'automountServiceAccountToken is not false' }],
+  },
+  {
+    rule: 'default-service-account',
+    fail: `
+containers: [{ name: web, image: nginx }]
+`,
+    violations: [{ message: 'no serviceAccountName (uses default)' }],
+  },
+  {
+    rule: 'default-service-account',
+    fail: `
+serviceAccountName: default
+containers: [{ name: web, image: nginx }]
+`,
+    violations: [{ message: 'serviceAccountName is default' }],
   },
   {
     rule: 'image-tag-latest',

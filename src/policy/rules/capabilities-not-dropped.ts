@@ -1,0 +1,24 @@
+import type { Rule } from '../rule.ts';
+import { workloadContainers } from '../workload.ts';
+import { capabilityList } from './capabilities.ts';
+
+export const capabilitiesNotDropped: Rule = {
+  id: 'capabilities-not-dropped',
+  severity: 'warning',
+  category: 'security',
+  title: 'Capabilities not dropped',
+  why: 'Containers start with a default set of Linux capabilities (NET_RAW, CHOWN, SETUID…) that most never use and an attacker can; drop them all and add back only what is needed.',
+  fix: 'securityContext:\n  capabilities:\n    drop: [ALL]',
+  docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',
+  aliases: {
+    polaris: ['insecureCapabilities'], // unsure: Polaris flags the insecure defaults not being dropped
+    checkov: ['CKV_K8S_37'], // unsure: "Minimize the admission of containers with capabilities assigned"
+  },
+  check(object) {
+    const workload = workloadContainers(object);
+    if (!workload) return [];
+    return workload.containers
+      .filter(({ container }) => !capabilityList(container, 'drop').includes('ALL'))
+      .map(({ name }) => ({ container: name, message: 'capabilities.drop does not include ALL' }));
+  },
+};

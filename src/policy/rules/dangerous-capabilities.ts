@@ -1,0 +1,39 @@
+import type { Rule } from '../rule.ts';
+import { workloadContainers } from '../workload.ts';
+import { capabilityList } from './capabilities.ts';
+
+/** Capabilities that hand a container the node (or its network): never add these. */
+export const DANGEROUS_CAPABILITIES: readonly string[] = [
+  'ALL',
+  'SYS_ADMIN',
+  'NET_ADMIN',
+  'NET_RAW',
+  'SYS_PTRACE',
+];
+
+export const dangerousCapabilities: Rule = {
+  id: 'dangerous-capabilities',
+  severity: 'error',
+  category: 'security',
+  title: 'Dangerous capabilities added',
+  why: 'SYS_ADMIN is nearly root on the node, SYS_PTRACE reads other processes, NET_ADMIN and NET_RAW spoof and sniff the network, ALL is all of them: each one is a short path out of the container.',
+  fix: 'securityContext:\n  capabilities:\n    drop: [ALL]\n    add: [NET_BIND_SERVICE] # only what the process needs',
+  docs: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  aliases: {
+    kubeLinter: ['drop-net-raw-capability'], // unsure: covers NET_RAW only
+    polaris: ['dangerousCapabilities'],
+    checkov: ['CKV_K8S_39'], // CKV_K8S_39: CAP_SYS_ADMIN; unsure whether CKV_K8S_28 (NET_RAW) also maps
+  },
+  check(object) {
+    const workload = workloadContainers(object);
+    if (!workload) return [];
+    return workload.containers.flatMap(({ container, name }) => {
+      const added = [...new Set(capabilityList(container, 'add'))].filter((c) =>
+        DANGEROUS_CAPABILITIES.includes(c),
+      );
+      return added.length === 0
+        ? []
+        : [{ container: name, message: `adds capabilities ${added.join(', ')}` }];
+    });
+  },
+};
