@@ -60,6 +60,4 @@ export function connect(options: TargetOptions): DaemonClient {
   return new DaemonClient(info, state.readToken());
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { setTimeout as sleep } from 'node:timers/promises';

@@ -52,6 +52,8 @@ export class Daemon {
   private readonly lbMetrics = new LbMetrics(this.registry);
   private server: Server | undefined;
   private releases: ReleaseManager | undefined;
+  /** The API's own address, known once it listens (status answers with it). */
+  private apiUrl = '';
   private timer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -169,6 +171,7 @@ export class Daemon {
     this.server = await this.api(token).listen(this.options.apiPort ?? 0);
     const address = this.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.apiUrl = url;
     this.state.writeDaemonInfo({
       pid: process.pid,
       url,
@@ -372,8 +375,7 @@ export class Daemon {
         latencyP95Ms: p95s.length > 0 ? Math.max(...p95s) : null,
       };
     });
-    const info = this.state.daemonInfo();
-    const url = info?.url ?? '';
+    const url = this.apiUrl;
     return {
       app: this.model.app,
       environment: this.model.environment?.name ?? null,

@@ -4,7 +4,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
 
 import { isAlive } from '../process.ts';
 
