@@ -8,12 +8,15 @@ import { parse } from 'yaml';
 import type { KubeObject } from '../input.ts';
 import { KEBAB_CASE, type Rule, type Violation } from '../rule.ts';
 import { WORKLOAD_KINDS } from '../workload.ts';
+import { ACCESS_AND_HYGIENE_RULES } from './access-and-hygiene.ts';
 import { capabilitiesNotDropped } from './capabilities-not-dropped.ts';
+import { CROSS_OBJECT_RULES } from './cross-object.ts';
 import { defaultServiceAccount } from './default-service-account.ts';
 import { RULES as REGISTERED } from './index.ts';
 import { noSeccompProfile } from './no-seccomp-profile.ts';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem.ts';
 import { serviceAccountTokenMounted } from './service-account-token-mounted.ts';
+import { WORKLOAD_RELIABILITY_RULES } from './workload-reliability.ts';
 
 /** The registered rules plus those written but not registered yet (see index.ts): all keep the same contract. */
 const RULES: readonly Rule[] = [
@@ -23,6 +26,13 @@ const RULES: readonly Rule[] = [
   noSeccompProfile,
   serviceAccountTokenMounted,
   defaultServiceAccount,
+];
+/** Every rule, the groups above included: what the contract tests check. */
+const ALL_RULES: readonly Rule[] = [
+  ...RULES,
+  ...WORKLOAD_RELIABILITY_RULES,
+  ...CROSS_OBJECT_RULES,
+  ...ACCESS_AND_HYGIENE_RULES,
 ];
 const byId = (id: string): Rule => RULES.find((rule) => rule.id === id)!;
 const context = { objects: [] };
@@ -355,10 +365,10 @@ describe('rules: the contract every rule keeps', () => {
     { kind: 'Pod', spec: { securityContext: 'x', containers: [{ env: [null, { name: 5 }] }] } },
   ];
   it('ids are kebab-case and unique', () => {
-    for (const rule of RULES) assert.match(rule.id, KEBAB_CASE);
-    assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length);
+    for (const rule of ALL_RULES) assert.match(rule.id, KEBAB_CASE);
+    assert.equal(new Set(ALL_RULES.map((r) => r.id)).size, ALL_RULES.length);
   });
-  for (const rule of RULES) {
+  for (const rule of ALL_RULES) {
     it(`${rule.id}: declares title, why, fix, docs and aliases`, () => {
       assert.ok(rule.title && rule.why && rule.fix, 'title, why and fix are not empty');
       assert.match(rule.docs, /^https:\/\/kubernetes\.io\/docs\//);
