@@ -34,11 +34,12 @@ describe('postgres in the cluster', () => {
   const pod = spec(statefulSet).template.spec;
   const container = pod.containers[0];
 
-  it('is a StatefulSet, a headless Service and a PDB named <app>-<name>', () => {
+  it('is a StatefulSet, a headless Service, a PDB and a ServiceAccount named <app>-<name>', () => {
     assert.deepEqual(
       objects.map((o) => `${o.kind}/${o.metadata.name}`),
-      ['StatefulSet/shop-db', 'Service/shop-db', 'PodDisruptionBudget/shop-db'],
+      ['StatefulSet/shop-db', 'Service/shop-db', 'PodDisruptionBudget/shop-db', 'ServiceAccount/shop-db'],
     );
+    assert.equal(pod.serviceAccountName, 'shop-db');
     assert.deepEqual(notes, []);
   });
 
@@ -199,7 +200,7 @@ describe('schema', () => {
       render('  db: { kind: postgres, ha: true }'),
       render('  cache: { kind: redis, storage: 1Gi }'),
     ].flatMap((r) => r.objects);
-    assert.equal(all.length, 11);
+    assert.equal(all.length, 14);
     for (const object of all) validateObject(object);
   });
 });

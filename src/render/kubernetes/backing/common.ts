@@ -102,6 +102,16 @@ export function headlessService(
   };
 }
 
+/** Its own ServiceAccount without an API token, so the pod does not run as the namespace's default one. */
+export function serviceAccount(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: metadata(ctx, backing, version),
+    automountServiceAccountToken: false,
+  };
+}
+
 /** maxUnavailable 1: a node drain may move the pod (a short outage), never hangs forever. */
 export function disruptionBudget(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
   return {
@@ -131,7 +141,7 @@ export function noteSingleReplica(ctx: RenderContext, backing: BackingModel, ins
 
 /**
  * The StatefulSet both in-cluster backing kinds share: one replica with a data volume
- * claim, the recommended labels on its pods, no service account token, and the image's
+ * claim, the recommended labels on its pods, its own service account without a token, and the image's
  * own non-root user. The caller supplies the container (and any extra pod fields).
  */
 export function singleReplicaStatefulSet(
@@ -152,6 +162,7 @@ export function singleReplicaStatefulSet(
       template: {
         metadata: { labels: { ...meta.labels } },
         spec: {
+          serviceAccountName: backingName(ctx, backing),
           automountServiceAccountToken: false,
           securityContext: podSecurityContext(pod.uid),
           containers: [{ ...pod.container, securityContext: containerSecurityContext() }],

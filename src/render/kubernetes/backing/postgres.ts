@@ -12,6 +12,7 @@ import {
   execProbe,
   headlessService,
   noteSingleReplica,
+  serviceAccount,
   singleReplicaStatefulSet,
 } from './common.ts';
 
@@ -42,6 +43,7 @@ export function renderPostgres(ctx: RenderContext, backing: BackingModel): K8sOb
     statefulSet(ctx, backing, version),
     headlessService(ctx, backing, version, { name: 'postgres', port: POSTGRES_PORT }),
     disruptionBudget(ctx, backing, version),
+    serviceAccount(ctx, backing, version),
   ];
 }
 

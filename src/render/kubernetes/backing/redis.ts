@@ -10,6 +10,7 @@ import {
   execProbe,
   headlessService,
   noteSingleReplica,
+  serviceAccount,
   singleReplicaStatefulSet,
 } from './common.ts';
 
@@ -24,6 +25,7 @@ export function renderRedis(ctx: RenderContext, backing: BackingModel): K8sObjec
     statefulSet(ctx, backing, version),
     headlessService(ctx, backing, version, { name: 'redis', port: REDIS_PORT }),
     disruptionBudget(ctx, backing, version),
+    serviceAccount(ctx, backing, version),
   ];
 }
 
