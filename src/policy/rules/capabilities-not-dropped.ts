@@ -11,8 +11,10 @@ export const capabilitiesNotDropped: Rule = {
   fix: 'securityContext:\n  capabilities:\n    drop: [ALL]',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',
   aliases: {
-    polaris: ['insecureCapabilities'], // unsure: Polaris flags the insecure defaults not being dropped
-    checkov: ['CKV_K8S_37'], // unsure: "Minimize the admission of containers with capabilities assigned"
+    kubeLinter: ['drop-net-raw-capability'], // partial: passes when NET_RAW alone is dropped
+    polaris: ['insecureCapabilities'], // passes on drop ALL or on dropping its whole list of default capabilities
+    // CKV_K8S_37 passes only on drop ALL; CKV_K8S_28 is the NET_RAW-only variant (passes on drop NET_RAW).
+    checkov: ['CKV_K8S_37', 'CKV_K8S_28'],
   },
   check(object) {
     const workload = workloadContainers(object);

@@ -20,9 +20,9 @@ export const dangerousCapabilities: Rule = {
   fix: 'securityContext:\n  capabilities:\n    drop: [ALL]\n    add: [NET_BIND_SERVICE] # only what the process needs',
   docs: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   aliases: {
-    kubeLinter: ['drop-net-raw-capability'], // unsure: covers NET_RAW only
-    polaris: ['dangerousCapabilities'],
-    checkov: ['CKV_K8S_39'], // CKV_K8S_39: CAP_SYS_ADMIN; unsure whether CKV_K8S_28 (NET_RAW) also maps
+    // kube-linter has no added-capability check (drop-net-raw-capability is about drop: see capabilities-not-dropped).
+    polaris: ['dangerousCapabilities'], // ALL, SYS_ADMIN, NET_ADMIN added
+    checkov: ['CKV_K8S_39'], // SYS_ADMIN added only; CKV_K8S_28 checks the drop list, CKV_K8S_25 any added capability
   },
   check(object) {
     const workload = workloadContainers(object);

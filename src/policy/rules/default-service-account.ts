@@ -11,7 +11,7 @@ export const defaultServiceAccount: Rule = {
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/',
   aliases: {
     kubeLinter: ['default-service-account'],
-    checkov: ['CKV_K8S_41'], // unsure: CKV_K8S_41/42 concern the default service account
+    // Not Checkov's CKV_K8S_41/42: they look at the ServiceAccount named default and at bindings to it, not at pods.
   },
   check(object) {
     const podSpec = podSpecOf(object);

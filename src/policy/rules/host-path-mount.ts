@@ -20,9 +20,11 @@ export const hostPathMount: Rule = {
   fix: 'volumes:\n  - name: data\n    emptyDir: {} # or a persistentVolumeClaim',
   docs: 'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath',
   aliases: {
-    kubeLinter: ['docker-sock', 'sensitive-host-mounts'], // unsure: kube-linter splits it in two
-    polaris: ['hostPathSet'], // unsure
-    checkov: ['CKV_K8S_27'], // the docker daemon socket only
+    // Partial: each kube-linter check covers only some paths (docker.sock; /, /etc, /proc…; docker/containerd/crio
+    // sockets). container-runtime-sock is in kube-linter's newest built-in checks, not yet in its generated docs.
+    kubeLinter: ['docker-sock', 'sensitive-host-mounts', 'container-runtime-sock'],
+    polaris: ['hostPathSet'],
+    checkov: ['CKV_K8S_27'], // /var/run/docker.sock only
   },
   check(object) {
     const podSpec = podSpecOf(object);

@@ -10,7 +10,7 @@ export const hostPort: Rule = {
   fix: 'ports:\n  - containerPort: 8080 # no hostPort; expose it with a Service',
   docs: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   aliases: {
-    kubeLinter: ['host-port'], // unsure
+    // kube-linter has no hostPort check (privileged-ports looks at containerPort < 1024).
     polaris: ['hostPortSet'],
     checkov: ['CKV_K8S_26'],
   },

@@ -10,7 +10,7 @@ export const missingLivenessProbe: Rule = {
   fix: 'livenessProbe:\n  httpGet: { path: /healthz, port: http }\n  periodSeconds: 10\n  failureThreshold: 6',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
   aliases: {
-    kubeScore: ['pod-probes'],
+    kubeScore: ['pod-probes'], // partial: it only notes a missing liveness probe (graded OK)
     kubeLinter: ['no-liveness-probe'],
     polaris: ['livenessProbeMissing'],
     checkov: ['CKV_K8S_8'],

@@ -10,7 +10,7 @@ export const missingReadinessProbe: Rule = {
   fix: 'readinessProbe:\n  httpGet: { path: /ready, port: http }\n  periodSeconds: 5',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
   aliases: {
-    kubeScore: ['pod-probes'],
+    kubeScore: ['pod-probes'], // also covers liveness and identical probes; skipped when no Service selects the pod
     kubeLinter: ['no-readiness-probe'],
     polaris: ['readinessProbeMissing'],
     checkov: ['CKV_K8S_9'],

@@ -13,8 +13,9 @@ export const noSeccompProfile: Rule = {
   fix: 'securityContext:\n  seccompProfile:\n    type: RuntimeDefault',
   docs: 'https://kubernetes.io/docs/tutorials/security/seccomp/',
   aliases: {
-    kubeScore: ['pod-seccomp'], // unsure: kube-score checks the old annotation
-    checkov: ['CKV_K8S_31'], // unsure: CKV_K8S_31/32 both concern seccomp
+    // Optional in kube-score, and it reads only the old seccomp.security.alpha.kubernetes.io annotation.
+    kubeScore: ['container-seccomp-profile'],
+    checkov: ['CKV_K8S_31'], // CKV_K8S_32 is the PodSecurityPolicy variant
   },
   check(object) {
     const workload = workloadContainers(object);

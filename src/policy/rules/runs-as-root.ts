@@ -14,10 +14,12 @@ export const runsAsRoot: Rule = {
   fix: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
   aliases: {
+    // kube-score has no root check of its own; this one wants UID and GID >= 10000 (stricter).
     kubeScore: ['container-security-context-user-group-id'],
     kubeLinter: ['run-as-non-root'],
     polaris: ['runAsRootAllowed'],
-    checkov: ['CKV_K8S_23'], // unsure: CKV_K8S_23 "Minimize the admission of root containers"
+    // Not CKV_K8S_40 (UID >= 10000) or CKV_K8S_6 (PodSecurityPolicy objects).
+    checkov: ['CKV_K8S_23'],
   },
   check(object) {
     const workload = workloadContainers(object);

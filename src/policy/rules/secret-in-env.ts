@@ -17,8 +17,9 @@ export const secretInEnv: Rule = {
   fix: 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }',
   docs: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
   aliases: {
-    kubeLinter: ['env-var-secret'],
-    // kube-score, Polaris and Checkov have no exact equivalent (Checkov's CKV_K8S_35 is about secretKeyRef in env).
+    kubeLinter: ['env-var-secret'], // names matching /secret/i only
+    polaris: ['sensitiveContainerEnvVar'], // literal values of PASSWORD/TOKEN/SECRET/… names
+    // kube-score has none; Checkov's CKV_K8S_35 flags secretKeyRef in env (the opposite advice), so it is not an alias.
   },
   check(object) {
     const workload = workloadContainers(object);

@@ -10,7 +10,9 @@ export const serviceAccountTokenMounted: Rule = {
   fix: 'automountServiceAccountToken: false',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
   aliases: {
-    polaris: ['automountServiceAccountToken'], // unsure
+    // In kube-linter's newest built-in checks, not yet in its generated docs.
+    kubeLinter: ['automount-service-account-token'],
+    polaris: ['automountServiceAccountToken'], // also passes when the named ServiceAccount disables it
     checkov: ['CKV_K8S_38'],
   },
   check(object) {
