@@ -1,0 +1,228 @@
+/**
+ * Lookups across the whole set of objects linted in one run, for the cross-object rules: which
+ * pod templates a selector reaches, which HPAs scale a workload, which PDBs cover it, how many
+ * replicas it runs. Pure; defensive like every rule (any field may hold the wrong type).
+ *
+ * Namespaces: objects meet only inside one namespace. A missing `metadata.namespace` means "the
+ * namespace the set is applied to", so it equals other missing ones and no explicit name (not
+ * even `default`, since `kubectl apply -n team` would put it elsewhere).
+ *
+ * Cost: the index is built once per run (O(n), cached in a WeakMap keyed by the run's objects
+ * array) and pod templates are indexed by `key=value` label. A selector is answered from the
+ * smallest candidate list among its `key=value` / `key in (…)` requirements, so it costs the
+ * number of pods sharing that label, not the size of the set; only a selector made of
+ * NotIn / Exists / DoesNotExist scans its namespace. HPA targets and PDB coverage are inverted
+ * once, on first use, so a workload's HPAs and PDBs are O(1) lookups.
+ */
+import type { KubeObject, LocatedObject } from './input.ts';
+import { type Labels, parseSelector, selectorMatches, toLabels } from './label-selector.ts';
+import { field, WORKLOAD_KINDS } from './workload.ts';
+
+/** A workload (or bare Pod) and the labels its pods get. */
+export interface PodOwner {
+  object: KubeObject;
+  labels: Labels;
+}
+
+/** Kinds with `spec.replicas`; other workloads run per node (DaemonSet) or to completion (Job). */
+export const REPLICATED_KINDS: readonly string[] = [
+  'Deployment',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+];
+
+interface NamespaceIndex {
+  pods: PodOwner[];
+  /** `key=value` → the pod owners whose labels hold it. */
+  byLabel: Map<string, PodOwner[]>;
+  byKind: Map<string, KubeObject[]>;
+}
+
+const cache = new WeakMap<readonly LocatedObject[], ObjectSet>();
+
+/** The index for one run's objects, built on first use and shared by every rule of the run. */
+export function objectSetOf(objects: readonly LocatedObject[]): ObjectSet {
+  let set = cache.get(objects);
+  if (!set) {
+    set = new ObjectSet(objects.map((located) => located.object));
+    cache.set(objects, set);
+  }
+  return set;
+}
+
+export class ObjectSet {
+  readonly #namespaces = new Map<string, NamespaceIndex>();
+  readonly #byName = new Map<string, KubeObject>();
+  #hpasByTarget?: Map<string, KubeObject[]>;
+  #pdbsByPod?: Map<KubeObject, KubeObject[]>;
+
+  constructor(objects: readonly KubeObject[]) {
+    for (const object of objects) {
+      const index = this.#namespace(namespaceOf(object));
+      push(index.byKind, object.kind, object);
+      const name = nameOf(object);
+      const key = refKey(namespaceOf(object), object.kind, name);
+      if (name !== undefined && !this.#byName.has(key)) this.#byName.set(key, object);
+      const labels = podLabelsOf(object);
+      if (!labels) continue;
+      const owner = { object, labels };
+      index.pods.push(owner);
+      for (const [k, v] of Object.entries(labels)) push(index.byLabel, `${k}=${v}`, owner);
+    }
+  }
+
+  /** The object of this kind and name in the namespace, if the set holds one. */
+  find(kind: string, namespace: string, name: string): KubeObject | undefined {
+    return this.#byName.get(refKey(namespace, kind, name));
+  }
+
+  /** Every object of a kind in the namespace. */
+  ofKind(kind: string, namespace: string): readonly KubeObject[] {
+    return this.#namespaces.get(namespace)?.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * The workloads and bare Pods in the namespace whose pod labels the selector (LabelSelector or
+   * plain map) selects. An empty selector selects all of them; a missing or invalid one, none.
+   */
+  podsSelectedBy(selector: unknown, namespace: string): readonly PodOwner[] {
+    const index = this.#namespaces.get(namespace);
+    if (!index || selector === undefined || selector === null) return [];
+    const parsed = parseSelector(selector);
+    if (!parsed.ok) return [];
+    if (parsed.requirements.length === 0) return index.pods;
+    let candidates: readonly PodOwner[] | undefined;
+    for (const { operator, key, values } of parsed.requirements) {
+      if (operator !== '=' && operator !== 'In') continue;
+      const found = values.flatMap((value) => index.byLabel.get(`${key}=${value}`) ?? []);
+      if (!candidates || found.length < candidates.length) candidates = found;
+    }
+    return (candidates ?? index.pods).filter((pod) => selectorMatches(selector, pod.labels));
+  }
+
+  /** The HorizontalPodAutoscalers whose scaleTargetRef names this object (same namespace, kind and name). */
+  hpasTargeting(object: KubeObject): readonly KubeObject[] {
+    if (!this.#hpasByTarget) {
+      this.#hpasByTarget = new Map();
+      for (const index of this.#namespaces.values())
+        for (const hpa of index.byKind.get('HorizontalPodAutoscaler') ?? []) {
+          const target = scaleTargetOf(hpa);
+          if (target) push(this.#hpasByTarget, refKey(namespaceOf(hpa), target.kind, target.name), hpa);
+        }
+    }
+    const name = nameOf(object);
+    if (name === undefined) return [];
+    return this.#hpasByTarget.get(refKey(namespaceOf(object), object.kind, name)) ?? [];
+  }
+
+  /** The PodDisruptionBudgets whose selector selects this workload's pods. */
+  pdbsSelecting(object: KubeObject): readonly KubeObject[] {
+    if (!this.#pdbsByPod) {
+      this.#pdbsByPod = new Map();
+      for (const [namespace, index] of this.#namespaces)
+        for (const pdb of index.byKind.get('PodDisruptionBudget') ?? [])
+          for (const pod of this.podsSelectedBy(field(pdb, 'spec', 'selector'), namespace))
+            push(this.#pdbsByPod, pod.object, pdb);
+    }
+    const known = this.#pdbsByPod.get(object);
+    if (known) return known;
+    // An object outside the set (a rule called on its own): answer directly.
+    const labels = podLabelsOf(object);
+    if (!labels) return [];
+    return this.ofKind('PodDisruptionBudget', namespaceOf(object)).filter((pdb) =>
+      selectorMatches(field(pdb, 'spec', 'selector'), labels),
+    );
+  }
+
+  #namespace(namespace: string): NamespaceIndex {
+    let index = this.#namespaces.get(namespace);
+    if (!index) {
+      index = { pods: [], byLabel: new Map(), byKind: new Map() };
+      this.#namespaces.set(namespace, index);
+    }
+    return index;
+  }
+}
+
+/** `metadata.namespace`, or '' when missing: the namespace the set is applied to. */
+export function namespaceOf(object: KubeObject): string {
+  const namespace = field(object, 'metadata', 'namespace');
+  return typeof namespace === 'string' ? namespace : '';
+}
+
+export function nameOf(object: KubeObject): string | undefined {
+  const name = field(object, 'metadata', 'name');
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** `Deployment/web`, for messages that name another object. */
+export function describe(object: KubeObject): string {
+  return `${object.kind}/${nameOf(object) ?? '<unnamed>'}`;
+}
+
+/** The labels the object's pods get, or undefined for kinds without a pod template. */
+export function podLabelsOf(object: KubeObject): Labels | undefined {
+  if (!WORKLOAD_KINDS.includes(object.kind)) return undefined;
+  const metadata =
+    object.kind === 'Pod'
+      ? field(object, 'metadata')
+      : object.kind === 'CronJob'
+        ? field(object, 'spec', 'jobTemplate', 'spec', 'template', 'metadata')
+        : field(object, 'spec', 'template', 'metadata');
+  return toLabels(field(metadata, 'labels'));
+}
+
+/**
+ * `spec.replicas` of a Deployment, StatefulSet, ReplicaSet or ReplicationController (missing = 1,
+ * as the API server defaults it); 1 for a bare Pod. Undefined for other kinds and for a value
+ * that is not a whole number (a Helm placeholder, say): the rules then say nothing.
+ */
+export function replicasOf(object: KubeObject): number | undefined {
+  if (object.kind === 'Pod') return 1;
+  if (!REPLICATED_KINDS.includes(object.kind)) return undefined;
+  return wholeNumber(field(object, 'spec', 'replicas'), 1);
+}
+
+/** An HPA's minReplicas (missing = 1), or undefined when it is not a whole number. */
+export function hpaMinReplicas(hpa: KubeObject): number | undefined {
+  return wholeNumber(field(hpa, 'spec', 'minReplicas'), 1);
+}
+
+export function hpaMaxReplicas(hpa: KubeObject): number | undefined {
+  return wholeNumber(field(hpa, 'spec', 'maxReplicas'), undefined);
+}
+
+/** The kind and name an HPA scales, when both are strings. */
+export function scaleTargetOf(hpa: KubeObject): { kind: string; name: string } | undefined {
+  const kind = field(hpa, 'spec', 'scaleTargetRef', 'kind');
+  const name = field(hpa, 'spec', 'scaleTargetRef', 'name');
+  return typeof kind === 'string' && typeof name === 'string' ? { kind, name } : undefined;
+}
+
+/**
+ * The number of pods an IntOrString field stands for out of `total`, rounding a percentage up as
+ * the disruption controller does for minAvailable and maxUnavailable:
+ *   n       → n
+ *   "p%"    → ceil(p · total / 100)
+ * e.g. minAvailable "50%" of 3 replicas → 2. Undefined for anything else ("2", "x%", -1).
+ */
+export function scaledCount(value: unknown, total: number): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  const percent = typeof value === 'string' ? /^(\d+)%$/.exec(value)?.[1] : undefined;
+  return percent === undefined ? undefined : Math.ceil((Number(percent) * total) / 100);
+}
+
+function wholeNumber<T>(value: unknown, missing: T): number | T | undefined {
+  if (value === undefined || value === null) return missing;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+const refKey = (namespace: string, kind: string, name: string | undefined) =>
+  `${namespace}\0${kind}\0${name ?? ''}`;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
