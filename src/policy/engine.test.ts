@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { failsOn, ignoredRules, runRules } from './engine.ts';
+import { failsOn, runRules } from './engine.ts';
 import { parseManifests } from './input.ts';
 import type { Finding, Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
@@ -67,13 +67,6 @@ kind: ConfigMap
 metadata: { name: bad-b }
 `;
     assert.deepEqual(brief(lint(text, [badName])), ['m.yaml:6 ConfigMap/bad-b - bad-name']);
-  });
-
-  it('reads ids from the annotation and ignores reasons and junk', () => {
-    const annotated = (value: unknown) => ({ metadata: { annotations: { 'gantry.dev/ignore': value } } });
-    assert.deepEqual([...ignoredRules(annotated('a-b,c  (legacy), ,d'))], ['a-b', 'c', 'd']);
-    assert.deepEqual([...ignoredRules(annotated(3))], []);
-    assert.deepEqual([...ignoredRules({ metadata: 'x' })], []);
   });
 
   it('cross-object rules see the whole set', () => {

@@ -1,20 +1,21 @@
 /**
- * Runs rules over located objects: each rule on each object, minus what the object's
- * `gantry.dev/ignore: "rule-a,rule-b"` annotation silences; findings sorted by file and line.
+ * Runs rules over located objects: each rule on each object, minus what the object's ignore
+ * annotations silence (ours, `gantry.dev/ignore: "rule-a,rule-b"`, and the other linters'
+ * through the rules' aliases: see ignore.ts); findings sorted by file and line.
  * Pure: no I/O, the rules and objects are passed in.
  */
+
+import { ignoredRules } from './ignore.ts';
 import type { LocatedObject } from './input.ts';
 import { type Finding, type Rule, type RuleContext, SEVERITIES, type Severity } from './rule.ts';
 import { field } from './workload.ts';
-
-export const IGNORE_ANNOTATION = 'gantry.dev/ignore';
 
 export function runRules(objects: readonly LocatedObject[], rules: readonly Rule[]): Finding[] {
   const context: RuleContext = { objects };
   const findings: Finding[] = [];
   for (const located of objects) {
     const { object } = located;
-    const ignored = ignoredRules(object);
+    const ignored = ignoredRules(object, rules);
     const name = field(object, 'metadata', 'name');
     const namespace = field(object, 'metadata', 'namespace');
     const identity = {
@@ -37,18 +38,6 @@ export function runRules(objects: readonly LocatedObject[], rules: readonly Rule
     }
   }
   return sortFindings(findings);
-}
-
-/** The rule ids in the object's ignore annotation; anything after an id (a reason) is skipped. */
-export function ignoredRules(object: unknown): Set<string> {
-  const value = field(object, 'metadata', 'annotations', IGNORE_ANNOTATION);
-  if (typeof value !== 'string') return new Set();
-  return new Set(
-    value
-      .split(',')
-      .map((entry) => /^\s*([a-z0-9-]+)/.exec(entry)?.[1])
-      .filter((id): id is string => id !== undefined),
-  );
 }
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {

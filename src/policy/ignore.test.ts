@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ignoredRules } from './ignore.ts';
+import type { Rule } from './rule.ts';
+
+const rule = (id: string, aliases: Rule['aliases']): Rule => ({
+  id,
+  severity: 'warning',
+  category: 'security',
+  title: id,
+  why: 'why',
+  fix: 'a: b',
+  docs: 'https://kubernetes.io/docs/',
+  aliases,
+  check: () => [],
+});
+
+const RULES: readonly Rule[] = [
+  rule('runs-as-root', {
+    kubeScore: ['container-security-context-user-group-id'],
+    kubeLinter: ['run-as-non-root'],
+    polaris: ['runAsRootAllowed'],
+    checkov: ['CKV_K8S_23'],
+  }),
+  rule('missing-liveness-probe', { kubeScore: ['pod-probes'], polaris: ['livenessProbeMissing'] }),
+  rule('missing-readiness-probe', { kubeScore: ['pod-probes'], checkov: ['CKV_K8S_9'] }),
+];
+
+const annotated = (annotations: Record<string, unknown>) => ({
+  kind: 'Deployment',
+  metadata: { annotations },
+});
+const ignored = (annotations: Record<string, unknown>) =>
+  [...ignoredRules(annotated(annotations), RULES)].sort();
+
+describe('ignoredRules', () => {
+  it('gantry.dev/ignore: ids, reasons and junk', () => {
+    assert.deepEqual(ignored({ 'gantry.dev/ignore': 'a-b,c  (legacy), ,d' }), ['a-b', 'c', 'd']);
+    assert.deepEqual(ignored({ 'gantry.dev/ignore': 3 }), []);
+    assert.deepEqual([...ignoredRules({ metadata: 'x' }, RULES)], []);
+    assert.deepEqual([...ignoredRules(null, RULES)], []);
+  });
+
+  it('kube-score/ignore maps each check to every rule aliased to it', () => {
+    assert.deepEqual(
+      ignored({ 'kube-score/ignore': 'pod-probes, container-security-context-user-group-id' }),
+      ['missing-liveness-probe', 'missing-readiness-probe', 'runs-as-root'],
+    );
+    assert.deepEqual(ignored({ 'kube-score/ignore': 'no-such-check' }), []);
+  });
+
+  it('ignore-check.kube-linter.io/<check>', () => {
+    assert.deepEqual(ignored({ 'ignore-check.kube-linter.io/run-as-non-root': 'legacy image' }), [
+      'runs-as-root',
+    ]);
+    assert.deepEqual(ignored({ 'ignore-check.kube-linter.io/latest-tag': '' }), []);
+  });
+
+  it('polaris.fairwinds.com/<check>-exempt and the whole-object exempt, only when "true"', () => {
+    assert.deepEqual(ignored({ 'polaris.fairwinds.com/runAsRootAllowed-exempt': 'true' }), ['runs-as-root']);
+    assert.deepEqual(ignored({ 'polaris.fairwinds.com/runAsRootAllowed-exempt': 'false' }), []);
+    assert.deepEqual(ignored({ 'polaris.fairwinds.com/exempt': 'true' }), [
+      'missing-liveness-probe',
+      'missing-readiness-probe',
+      'runs-as-root',
+    ]);
+  });
+
+  it('checkov.io/skipN: CKV_K8S_n=reason', () => {
+    assert.deepEqual(
+      ignored({ 'checkov.io/skip1': 'CKV_K8S_23=runs as root on purpose', 'checkov.io/skip2': 'CKV_K8S_9' }),
+      ['missing-readiness-probe', 'runs-as-root'],
+    );
+    assert.deepEqual(ignored({ 'checkov.io/skip': 'CKV_K8S_23', 'checkov.io/skip1': 'nonsense' }), []);
+  });
+
+  it('reads the pod template annotations of workloads and CronJobs too', () => {
+    const deployment = {
+      kind: 'Deployment',
+      spec: { template: { metadata: { annotations: { 'gantry.dev/ignore': 'runs-as-root' } } } },
+    };
+    const cronJob = {
+      kind: 'CronJob',
+      spec: {
+        jobTemplate: {
+          spec: { template: { metadata: { annotations: { 'kube-score/ignore': 'pod-probes' } } } },
+        },
+      },
+    };
+    assert.deepEqual([...ignoredRules(deployment, RULES)], ['runs-as-root']);
+    assert.deepEqual([...ignoredRules(cronJob, RULES)].sort(), [
+      'missing-liveness-probe',
+      'missing-readiness-probe',
+    ]);
+  });
+});
