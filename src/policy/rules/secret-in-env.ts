@@ -1,10 +1,11 @@
 import type { Rule } from '../rule.ts';
 import { isJson, workloadContainers } from '../workload.ts';
 
-/** Env names that usually hold a credential. */
-const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL/i;
+/** Names that usually hold a credential (env names here, ConfigMap keys in secret-in-configmap). */
+export const SECRET_NAME =
+  /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL/i;
 /** …unless they only point at one (a file, a path). */
-const REFERENCE_NAME = /_(FILE|PATH|DIR)$/i;
+export const REFERENCE_NAME = /_(FILE|PATH|DIR)$/i;
 /** `$(OTHER_VAR)` expands another variable: not a literal. */
 const ONLY_EXPANSION = /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/;
 
