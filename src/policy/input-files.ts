@@ -11,8 +11,12 @@ const MANIFEST = /\.(ya?ml|json)$/i;
 /** A path the user named that cannot be read: a usage error, not a finding. */
 export class InputError extends Error {}
 
-/** Every manifest file under the paths, in a stable order; a named file is read whatever its extension. */
-export function manifestFiles(paths: readonly string[]): string[] {
+/**
+ * Every manifest file under the paths, in a stable order. A named file is read whatever its
+ * extension and whatever `exclude` says (naming it is explicit); `exclude` drops files found
+ * by walking a directory.
+ */
+export function manifestFiles(paths: readonly string[], exclude?: (file: string) => boolean): string[] {
   const files: string[] = [];
   for (const path of paths) {
     let stat: ReturnType<typeof statSync>;
@@ -28,19 +32,32 @@ export function manifestFiles(paths: readonly string[]): string[] {
     const found = readdirSync(path, { withFileTypes: true, recursive: true })
       .filter((entry) => entry.isFile() && MANIFEST.test(entry.name))
       .map((entry) => join(entry.parentPath, entry.name))
+      .filter((file) => !exclude?.(file))
       .sort();
     files.push(...found);
   }
   return files;
 }
 
-export function readManifests(
-  paths: readonly string[],
-  stdin?: () => string,
-): ParsedInput & { files: string[] } {
-  const result: ParsedInput & { files: string[] } = { objects: [], findings: [], files: [] };
+export interface ReadOptions {
+  /** Reads stdin, for the path `-`. */
+  stdin?: () => string;
+  /** What findings call stdin; `<stdin>` by default. */
+  stdinName?: string;
+  exclude?: (file: string) => boolean;
+}
+
+export interface ReadInput extends ParsedInput {
+  files: string[];
+  /** The text of every file read, for `--fix`. */
+  texts: Map<string, string>;
+}
+
+export function readManifests(paths: readonly string[], options: ReadOptions = {}): ReadInput {
+  const result: ReadInput = { objects: [], findings: [], files: [], texts: new Map() };
   const add = (file: string, text: string) => {
     result.files.push(file);
+    result.texts.set(file, text);
     const parsed = parseManifests(file, text);
     result.objects.push(...parsed.objects);
     result.findings.push(...parsed.findings);
@@ -48,12 +65,14 @@ export function readManifests(
   // In the order given, `-` being stdin wherever it appears.
   for (const path of paths) {
     if (path === '-') {
-      if (!stdin) throw new InputError('reading from stdin (-) is not available here');
-      add('<stdin>', stdin());
-    } else for (const file of manifestFiles([path])) add(file, readText(file));
+      if (!options.stdin) throw new InputError('reading from stdin (-) is not available here');
+      add(options.stdinName ?? STDIN, options.stdin());
+    } else for (const file of manifestFiles([path], options.exclude)) add(file, readText(file));
   }
   return result;
 }
+
+export const STDIN = '<stdin>';
 
 function readText(path: string): string {
   try {
