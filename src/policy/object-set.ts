@@ -32,10 +32,15 @@ export const REPLICATED_KINDS: readonly string[] = [
   'ReplicationController',
 ];
 
+/** A pod owner with its place in the namespace, so answers keep the order of the input. */
+interface IndexedPod extends PodOwner {
+  position: number;
+}
+
 interface NamespaceIndex {
-  pods: PodOwner[];
+  pods: IndexedPod[];
   /** `key=value` → the pod owners whose labels hold it. */
-  byLabel: Map<string, PodOwner[]>;
+  byLabel: Map<string, IndexedPod[]>;
   byKind: Map<string, KubeObject[]>;
 }
 
@@ -66,7 +71,7 @@ export class ObjectSet {
       if (name !== undefined && !this.#byName.has(key)) this.#byName.set(key, object);
       const labels = podLabelsOf(object);
       if (!labels) continue;
-      const owner = { object, labels };
+      const owner = { object, labels, position: index.pods.length };
       index.pods.push(owner);
       for (const [k, v] of Object.entries(labels)) push(index.byLabel, `${k}=${v}`, owner);
     }
@@ -92,10 +97,11 @@ export class ObjectSet {
     const parsed = parseSelector(selector);
     if (!parsed.ok) return [];
     if (parsed.requirements.length === 0) return index.pods;
-    let candidates: readonly PodOwner[] | undefined;
+    let candidates: IndexedPod[] | undefined;
     for (const { operator, key, values } of parsed.requirements) {
       if (operator !== '=' && operator !== 'In') continue;
       const found = values.flatMap((value) => index.byLabel.get(`${key}=${value}`) ?? []);
+      if (values.length > 1) found.sort((a, b) => a.position - b.position);
       if (!candidates || found.length < candidates.length) candidates = found;
     }
     return (candidates ?? index.pods).filter((pod) => selectorMatches(selector, pod.labels));
