@@ -20,7 +20,7 @@ import { type Behavior, EMPTY_HISTORY, type History, type HpaSpec, type Observed
 
 interface Row {
   name: string;
-  spec: Partial<HpaSpec>;
+  spec?: Partial<HpaSpec>;
   observed: Observed;
   history?: Partial<History>;
   desired: number;
@@ -401,7 +401,7 @@ describe('decide: one HPA sync', () => {
   for (const row of rows)
     it(row.name, () => {
       const history = { ...EMPTY_HISTORY, ...row.history };
-      const decision = decide(spec(row.spec), row.observed, history, NOW);
+      const decision = decide(spec(row.spec ?? {}), row.observed, history, NOW);
       assert.deepEqual(
         { desired: decision.desiredReplicas, reason: decision.reason },
         { desired: row.desired, reason: row.reason },
