@@ -1,0 +1,21 @@
+/** capabilities.drop gains ALL; the entries already there stay (ALL covers them, removing is a person's call). */
+import { capabilityList } from '../rules/capabilities.ts';
+import { eachSecurityContext } from './containers.ts';
+import type { Fixer } from './fixer.ts';
+import { childMap, childSeq, toJs } from './tree.ts';
+
+export const capabilitiesNotDroppedFixer: Fixer = {
+  rule: 'capabilities-not-dropped',
+  fix: (target, finding) =>
+    eachSecurityContext(target, finding, (securityContext, container) => {
+      if (capabilityList(toJs(target, container), 'drop').includes('ALL')) return [];
+      const capabilities = childMap(target, securityContext, 'capabilities');
+      if (!capabilities) return [{ skip: 'securityContext.capabilities is not a map; fix it by hand' }];
+      const drop = childSeq(target, capabilities, 'drop');
+      if (!drop) return [{ skip: 'securityContext.capabilities.drop is not a list; fix it by hand' }];
+      const had = drop.items.length > 0;
+      drop.items.push(target.doc.createNode('ALL'));
+      if (!had) return [{ change: 'set securityContext.capabilities.drop: [ALL]' }];
+      return [{ change: 'added ALL to securityContext.capabilities.drop' }];
+    }),
+};
