@@ -47,6 +47,10 @@ describe('ignoredRules', () => {
       ['missing-liveness-probe', 'missing-readiness-probe', 'runs-as-root'],
     );
     assert.deepEqual(ignored({ 'kube-score/ignore': 'no-such-check' }), []);
+    const all = ['missing-liveness-probe', 'missing-readiness-probe', 'runs-as-root'];
+    assert.deepEqual(ignored({ 'kube-score/ignore': 'pod-probes, *' }), all);
+    assert.deepEqual(ignored({ 'kube-score/skip': 'true' }), all);
+    assert.deepEqual(ignored({ 'kube-score/skip': 'false' }), []);
   });
 
   it('ignore-check.kube-linter.io/<check>', () => {
@@ -54,6 +58,7 @@ describe('ignoredRules', () => {
       'runs-as-root',
     ]);
     assert.deepEqual(ignored({ 'ignore-check.kube-linter.io/latest-tag': '' }), []);
+    assert.equal(ignored({ 'kube-linter.io/ignore-all': '' }).length, 3);
   });
 
   it('polaris.fairwinds.com/<check>-exempt and the whole-object exempt, only when "true"', () => {
@@ -71,10 +76,12 @@ describe('ignoredRules', () => {
       ignored({ 'checkov.io/skip1': 'CKV_K8S_23=runs as root on purpose', 'checkov.io/skip2': 'CKV_K8S_9' }),
       ['missing-readiness-probe', 'runs-as-root'],
     );
-    assert.deepEqual(ignored({ 'checkov.io/skip': 'CKV_K8S_23', 'checkov.io/skip1': 'nonsense' }), []);
+    assert.deepEqual(ignored({ 'checkov.io/skip': ' CKV_K8S_23 = reason with = sign' }), ['runs-as-root']);
+    assert.deepEqual(ignored({ 'bridgecrew.io/skip3': 'CKV_K8S_9' }), ['missing-readiness-probe']);
+    assert.deepEqual(ignored({ 'checkov.io/skip1': 'nonsense' }), []);
   });
 
-  it('reads the pod template annotations of workloads and CronJobs too', () => {
+  it('reads ours and kube-score’s on the pod template of workloads and CronJobs, not the others’', () => {
     const deployment = {
       kind: 'Deployment',
       spec: { template: { metadata: { annotations: { 'gantry.dev/ignore': 'runs-as-root' } } } },
@@ -92,5 +99,10 @@ describe('ignoredRules', () => {
       'missing-liveness-probe',
       'missing-readiness-probe',
     ]);
+    const polarisOnTemplate = {
+      kind: 'Deployment',
+      spec: { template: { metadata: { annotations: { 'polaris.fairwinds.com/exempt': 'true' } } } },
+    };
+    assert.deepEqual([...ignoredRules(polarisOnTemplate, RULES)], []);
   });
 });

@@ -1,26 +1,32 @@
 /**
  * Which rules an object's annotations silence. Ours first, then the other linters' own
  * annotations mapped through each rule's aliases, so a repository annotated for kube-score,
- * kube-linter, Polaris or Checkov lints the same under gantry without edits:
+ * kube-linter, Polaris or Checkov lints the same under gantry without edits. The formats
+ * follow each tool's source:
  *
- *   gantry.dev/ignore: "runs-as-root, missing-pdb (batch job, no disruption budget needed)"
- *   kube-score/ignore: "container-security-context-user-group-id,pod-probes"
- *   ignore-check.kube-linter.io/run-as-non-root: "reason"
- *   polaris.fairwinds.com/runAsRootAllowed-exempt: "true"   (polaris.fairwinds.com/exempt: every rule)
- *   checkov.io/skip1: CKV_K8S_23=reason                      (skip1, skip2, …)
+ *   gantry.dev/ignore: "runs-as-root, missing-pdb (batch job)"   ids, each with an optional reason
+ *   kube-score/ignore: "container-security-context-user-group-id,pod-probes"   (`*`: every check;
+ *                      kube-score/skip: "true" skips the object)
+ *   ignore-check.kube-linter.io/run-as-non-root: "reason"      (kube-linter.io/ignore-all: every check)
+ *   polaris.fairwinds.com/runAsRootAllowed-exempt: "true"      (polaris.fairwinds.com/exempt: every check)
+ *   checkov.io/skip1: CKV_K8S_23=reason                        (any key containing checkov.io/skip)
  *
- * Annotations are read from the object's metadata and, for workloads, from the pod
- * template's metadata (where some teams keep them).
+ * Annotations are read from the object's metadata; ours and kube-score's also from a
+ * workload's pod template metadata, as kube-score does. When several of a tool's ids map to
+ * one of our rules, ignoring any of them silences the rule: existing single annotations keep
+ * working as their authors expect.
  */
 import type { Rule } from './rule.ts';
 import { field, isJson } from './workload.ts';
 
 export const IGNORE_ANNOTATION = 'gantry.dev/ignore';
 const KUBE_SCORE = 'kube-score/ignore';
+const KUBE_SCORE_SKIP = 'kube-score/skip';
 const KUBE_LINTER_PREFIX = 'ignore-check.kube-linter.io/';
+const KUBE_LINTER_ALL = 'kube-linter.io/ignore-all';
 const POLARIS_PREFIX = 'polaris.fairwinds.com/';
 const POLARIS_ALL = 'polaris.fairwinds.com/exempt';
-const CHECKOV_SKIP = /^checkov\.io\/skip\d+$/;
+const CHECKOV_SKIP = /(checkov|bridgecrew)\.io\/skip/;
 
 /** Each tool's id → our rule ids, built once per rule list. */
 interface AliasIndex {
@@ -50,32 +56,42 @@ function aliasIndex(rules: readonly Rule[]): AliasIndex {
 /** Rule ids silenced for this object (ids of rules not in `rules` may be in it too: harmless). */
 export function ignoredRules(object: unknown, rules: readonly Rule[] = []): Set<string> {
   const ignored = new Set<string>();
-  const annotations = [field(object, 'metadata', 'annotations'), podTemplateAnnotations(object)];
-  for (const found of annotations) {
-    if (!isJson(found)) continue;
-    for (const [key, value] of Object.entries(found)) {
+  const read = (annotations: unknown, template: boolean) => {
+    if (!isJson(annotations)) return;
+    for (const [key, value] of Object.entries(annotations)) {
       if (typeof value !== 'string') continue;
+      if (template && key !== IGNORE_ANNOTATION && key !== KUBE_SCORE) continue;
       for (const id of silencedBy(key, value, rules)) ignored.add(id);
     }
-  }
+  };
+  read(field(object, 'metadata', 'annotations'), false);
+  read(podTemplateAnnotations(object), true);
   return ignored;
 }
 
-function silencedBy(key: string, value: string, rules: readonly Rule[]): string[] {
+function silencedBy(key: string, value: string, rules: readonly Rule[]): readonly string[] {
   if (key === IGNORE_ANNOTATION) return listedIds(value);
-  // Only build the alias index when an object carries another tool's annotation.
+  // The alias index is built only once an object carries another tool's annotation.
+  const isTrue = value.trim().toLowerCase() === 'true';
   if (key === KUBE_SCORE) {
+    const ids = listedIds(value);
+    if (ids.includes('*') || value.split(',').some((entry) => entry.trim() === '*'))
+      return aliasIndex(rules).all;
     const index = aliasIndex(rules).kubeScore;
-    return listedIds(value).flatMap((id) => index.get(id) ?? []);
+    return ids.flatMap((id) => index.get(id) ?? []);
   }
+  if (key === KUBE_SCORE_SKIP) return isTrue ? aliasIndex(rules).all : [];
+  if (key === KUBE_LINTER_ALL) return aliasIndex(rules).all;
   if (key.startsWith(KUBE_LINTER_PREFIX))
     return aliasIndex(rules).kubeLinter.get(key.slice(KUBE_LINTER_PREFIX.length)) ?? [];
-  if (key === POLARIS_ALL) return value.trim().toLowerCase() === 'true' ? aliasIndex(rules).all : [];
-  if (key.startsWith(POLARIS_PREFIX) && key.endsWith('-exempt') && value.trim().toLowerCase() === 'true')
-    return aliasIndex(rules).polaris.get(key.slice(POLARIS_PREFIX.length, -'-exempt'.length)) ?? [];
+  if (key === POLARIS_ALL) return isTrue ? aliasIndex(rules).all : [];
+  if (key.startsWith(POLARIS_PREFIX) && key.endsWith('-exempt'))
+    return isTrue
+      ? (aliasIndex(rules).polaris.get(key.slice(POLARIS_PREFIX.length, -'-exempt'.length)) ?? [])
+      : [];
   if (CHECKOV_SKIP.test(key)) {
-    const id = /^\s*(CKV_K8S_\d+)/.exec(value)?.[1];
-    return id ? (aliasIndex(rules).checkov.get(id) ?? []) : [];
+    const id = value.split('=')[0]!.trim();
+    return aliasIndex(rules).checkov.get(id) ?? [];
   }
   return [];
 }
