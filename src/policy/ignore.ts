@@ -74,11 +74,9 @@ function silencedBy(key: string, value: string, rules: readonly Rule[]): readonl
   // The alias index is built only once an object carries another tool's annotation.
   const isTrue = value.trim().toLowerCase() === 'true';
   if (key === KUBE_SCORE) {
-    const ids = listedIds(value);
-    if (ids.includes('*') || value.split(',').some((entry) => entry.trim() === '*'))
-      return aliasIndex(rules).all;
+    if (value.split(',').some((entry) => entry.trim() === '*')) return aliasIndex(rules).all;
     const index = aliasIndex(rules).kubeScore;
-    return ids.flatMap((id) => index.get(id) ?? []);
+    return listedIds(value).flatMap((id) => index.get(id) ?? []);
   }
   if (key === KUBE_SCORE_SKIP) return isTrue ? aliasIndex(rules).all : [];
   if (key === KUBE_LINTER_ALL) return aliasIndex(rules).all;
