@@ -1,4 +1,5 @@
 /** capabilities.drop gains ALL; the entries already there stay (ALL covers them, removing is a person's call). */
+import { isScalar } from 'yaml';
 import { capabilityList } from '../rules/capabilities.ts';
 import { eachSecurityContext } from './containers.ts';
 import type { Fixer } from './fixer.ts';
@@ -14,7 +15,11 @@ export const capabilitiesNotDroppedFixer: Fixer = {
       const drop = childSeq(target, capabilities, 'drop');
       if (!drop) return [{ skip: 'securityContext.capabilities.drop is not a list; fix it by hand' }];
       const had = drop.items.length > 0;
-      drop.items.push(target.doc.createNode('ALL'));
+      const all = target.doc.createNode('ALL');
+      // Quoted like the entry before it: drop: ['NET_RAW', 'ALL'].
+      const last = drop.items.at(-1);
+      if (isScalar(last) && last.type) all.type = last.type;
+      drop.items.push(all);
       if (!had) return [{ change: 'set securityContext.capabilities.drop: [ALL]' }];
       return [{ change: 'added ALL to securityContext.capabilities.drop' }];
     }),

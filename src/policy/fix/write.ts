@@ -81,11 +81,15 @@ export function documentSplices(
     if (node.flow) {
       if (!dirty(node)) return;
       const padded = node.items.length === 0 || text[node.range[0] + 1] === ' ';
+      // Its comments sit outside the spliced range and stay there; rendering them would double them.
+      const { comment, commentBefore } = node;
+      node.comment = node.commentBefore = null;
       splices.push({
         start: node.range[0],
         end: node.range[1],
         text: render(node, { flowCollectionPadding: padded }),
       });
+      Object.assign(node, { comment, commentBefore });
       return;
     }
     walkBlock(node);
