@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe as group, it } from 'node:test';
 import type { KubeObject, LocatedObject } from './input.ts';
 import {
+  budgetCoverage,
   describe,
   hpaMinReplicas,
   ObjectSet,
@@ -239,4 +240,52 @@ group('object set: scaledCount (IntOrString, percentages rounded up)', () => {
   for (const { value, total, count } of rows)
     it(`${JSON.stringify(value)} of ${total} is ${count}`, () =>
       assert.equal(scaledCount(value, total), count));
+});
+
+group('object set: what a PodDisruptionBudget counts', () => {
+  const budget = (selector: unknown): KubeObject => ({
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'b' },
+    spec: { minAvailable: 1, selector },
+  });
+  const autoscaler = (target: string, minReplicas?: unknown): KubeObject => ({
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: `${target}-${String(minReplicas)}` },
+    spec: { scaleTargetRef: { kind: 'Deployment', name: target }, minReplicas, maxReplicas: 9 },
+  });
+  const set = new ObjectSet([
+    workload('Deployment', 'web', { app: 'web', team: 'a' }, { replicas: 2 }),
+    workload('Deployment', 'canary', { app: 'web', team: 'a' }),
+    workload('Deployment', 'api', { app: 'api', team: 'a' }, { replicas: 5 }),
+    autoscaler('api', 2),
+    autoscaler('api', 3),
+    workload('Deployment', 'odd', { app: 'odd' }),
+    autoscaler('odd', 'x'),
+    workload('DaemonSet', 'agent', { app: 'agent' }),
+  ]);
+  const summary = (selector: unknown) => {
+    const c = budgetCoverage(set, budget(selector));
+    const scaled = c.scaled.map((s) => `${describe(s.workload)}@${s.minReplicas}`);
+    return { workloads: c.workloads.map(describe), fixed: c.fixed, scaled, known: c.known };
+  };
+  it('sums the replicas of every workload it selects', () =>
+    assert.deepEqual(summary({ matchLabels: { app: 'web' } }), {
+      workloads: ['Deployment/web', 'Deployment/canary'],
+      fixed: 3,
+      scaled: [],
+      known: true,
+    }));
+  it('an HPA-scaled workload counts at the largest minReplicas', () =>
+    assert.deepEqual(summary({ matchLabels: { team: 'a' } }), {
+      workloads: ['Deployment/web', 'Deployment/canary', 'Deployment/api'],
+      fixed: 3,
+      scaled: ['Deployment/api@3'],
+      known: true,
+    }));
+  it('a DaemonSet or an unreadable minReplicas makes the count unknown', () => {
+    assert.equal(summary({ matchLabels: { app: 'agent' } }).known, false);
+    assert.equal(summary({ matchLabels: { app: 'odd' } }).known, false);
+  });
+  it('selects nothing: an empty count', () =>
+    assert.deepEqual(summary(undefined), { workloads: [], fixed: 0, scaled: [], known: true }));
 });

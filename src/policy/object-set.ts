@@ -151,6 +151,36 @@ export class ObjectSet {
   }
 }
 
+/**
+ * What a PodDisruptionBudget counts: the pods of every workload it selects, together. `fixed` sums
+ * the replicas of the workloads no HPA scales; `scaled` lists those an HPA scales, with the floor
+ * it keeps (the largest minReplicas when several HPAs name one workload). `known` is false when a
+ * selected workload's pod count cannot be read from the manifests (DaemonSet, Job, a templated
+ * replicas): then no total can be given.
+ *   pods at the minimum = fixed + Σ scaled.minReplicas
+ */
+export interface BudgetCoverage {
+  workloads: KubeObject[];
+  fixed: number;
+  scaled: { workload: KubeObject; hpas: readonly KubeObject[]; minReplicas: number }[];
+  known: boolean;
+}
+
+export function budgetCoverage(set: ObjectSet, pdb: KubeObject): BudgetCoverage {
+  const coverage: BudgetCoverage = { workloads: [], fixed: 0, scaled: [], known: true };
+  for (const { object } of set.podsSelectedBy(field(pdb, 'spec', 'selector'), namespaceOf(pdb))) {
+    coverage.workloads.push(object);
+    const hpas = set.hpasTargeting(object);
+    const floors = hpas.map(hpaMinReplicas);
+    const replicas = replicasOf(object);
+    if (hpas.length > 0 && floors.every((n) => n !== undefined))
+      coverage.scaled.push({ workload: object, hpas, minReplicas: Math.max(...(floors as number[])) });
+    else if (hpas.length === 0 && replicas !== undefined) coverage.fixed += replicas;
+    else coverage.known = false;
+  }
+  return coverage;
+}
+
 /** `metadata.namespace`, or '' when missing: the namespace the set is applied to. */
 export function namespaceOf(object: KubeObject): string {
   const namespace = field(object, 'metadata', 'namespace');

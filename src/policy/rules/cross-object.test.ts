@@ -246,15 +246,16 @@ const rows: Row[] = [
     ],
   },
   {
-    name: 'minAvailable ≥ replicas of one of the workloads it selects',
+    name: 'minAvailable ≥ the pods of all the workloads it selects together',
     rule: 'pdb-blocks-eviction',
     yaml: docs(
       deployment('web', '\n  replicas: 2'),
       statefulSet('db', '\n  replicas: 3'),
-      pdb('all', 'minAvailable: 2\n  selector: {}'),
+      pdb('all', 'minAvailable: 5\n  selector: {}'),
+      pdb('room', 'minAvailable: 4\n  selector: {}'),
     ),
     findings: [
-      'PodDisruptionBudget/all: minAvailable: 2 with 2 replicas of Deployment/web: no pod may be evicted',
+      'PodDisruptionBudget/all: minAvailable: 5 with 5 replicas of Deployment/web, StatefulSet/db: no pod may be evicted',
     ],
   },
   {
@@ -263,11 +264,36 @@ const rows: Row[] = [
     yaml: docs(
       deployment('one'),
       deployment('three', '\n  replicas: 3'),
-      pdb('half', 'minAvailable: "50%"\n  selector: { matchExpressions: [{ key: app, operator: Exists }] }'),
+      pdb(
+        'one',
+        'minAvailable: "50%"\n  selector: { matchExpressions: [{ key: app, operator: In, values: [one] }] }',
+      ),
+      pdb('three', 'minAvailable: "50%"\n  selector: { matchLabels: { app: three } }'),
     ),
     findings: [
-      'PodDisruptionBudget/half: minAvailable: 50% with 1 replica of Deployment/one: no pod may be evicted',
+      'PodDisruptionBudget/one: minAvailable: 50% with 1 replica of Deployment/one: no pod may be evicted',
     ],
+  },
+  {
+    name: 'a canary next to the stable pods: the budget counts both',
+    rule: 'pdb-blocks-eviction',
+    yaml: docs(
+      deployment('api', '\n  replicas: 2'),
+      deployment('api-canary', '\n  replicas: 1')
+        .replace('app: api-canary', 'app: api')
+        .replace('app: api-canary', 'app: api'),
+      pdb('api', 'minAvailable: 2\n  selector: { matchLabels: { app: api } }'),
+    ),
+    findings: [],
+  },
+  {
+    name: 'a DaemonSet’s pod count is unknown',
+    rule: 'pdb-blocks-eviction',
+    yaml: docs(
+      deployment('agent').replace('kind: Deployment', 'kind: DaemonSet'),
+      pdb('agent', 'minAvailable: 1\n  selector: { matchLabels: { app: agent } }'),
+    ),
+    findings: [],
   },
   {
     name: 'a bare Pod is one replica',
@@ -303,7 +329,23 @@ const rows: Row[] = [
       pdb('web', 'minAvailable: 2\n  selector: { matchLabels: { app: web } }'),
     ),
     findings: [
-      'PodDisruptionBudget/web: minAvailable: 2 with HorizontalPodAutoscaler/web at minReplicas 2 for Deployment/web: no pod may be evicted then',
+      'PodDisruptionBudget/web: minAvailable: 2 with 2 pods of Deployment/web when HorizontalPodAutoscaler/web (minReplicas 2) is at its minimum: no pod may be evicted then',
+    ],
+  },
+  {
+    name: 'an HPA-scaled Deployment and its canary under one budget',
+    rule: 'pdb-min-available-vs-hpa',
+    yaml: docs(
+      deployment('api'),
+      hpa('api', 'api'),
+      deployment('api-canary', '\n  replicas: 1')
+        .replace('app: api-canary', 'app: api')
+        .replace('app: api-canary', 'app: api'),
+      pdb('tight', 'minAvailable: 3\n  selector: { matchLabels: { app: api } }'),
+      pdb('room', 'minAvailable: 2\n  selector: { matchLabels: { app: api } }'),
+    ),
+    findings: [
+      'PodDisruptionBudget/tight: minAvailable: 3 with 3 pods of Deployment/api, Deployment/api-canary when HorizontalPodAutoscaler/api (minReplicas 2) is at its minimum: no pod may be evicted then',
     ],
   },
   {
@@ -315,7 +357,7 @@ const rows: Row[] = [
       pdb('web', 'minAvailable: "50%"\n  selector: { matchLabels: { app: web } }'),
     ),
     findings: [
-      'PodDisruptionBudget/web: minAvailable: 50% with HorizontalPodAutoscaler/web at minReplicas 1 for Deployment/web: no pod may be evicted then',
+      'PodDisruptionBudget/web: minAvailable: 50% with 1 pod of Deployment/web when HorizontalPodAutoscaler/web (minReplicas 1) is at its minimum: no pod may be evicted then',
     ],
   },
   {
@@ -708,7 +750,7 @@ spec:
       'StatefulSet/redis: replicas is not set (1) and no HorizontalPodAutoscaler scales it',
       'StatefulSet/redis: Service redis is not headless (clusterIP: None is not set)',
       'HorizontalPodAutoscaler/frontend: minReplicas equals maxReplicas (3): it never scales',
-      'PodDisruptionBudget/frontend: minAvailable: 3 with HorizontalPodAutoscaler/frontend at minReplicas 3 for Deployment/frontend: no pod may be evicted then',
+      'PodDisruptionBudget/frontend: minAvailable: 3 with 3 pods of Deployment/frontend when HorizontalPodAutoscaler/frontend (minReplicas 3) is at its minimum: no pod may be evicted then',
       'Ingress/guestbook: backend Service frontend-svc is not in the set',
     ]);
   });

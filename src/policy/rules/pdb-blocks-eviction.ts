@@ -1,13 +1,13 @@
-import { describe, namespaceOf, objectSetOf, replicasOf, scaledCount } from '../object-set.ts';
+import { budgetCoverage, describe, objectSetOf, scaledCount } from '../object-set.ts';
 import type { Rule, Violation } from '../rule.ts';
 import { field } from '../workload.ts';
 
 /**
  * A PodDisruptionBudget under which no pod may ever be evicted: maxUnavailable 0 or "0%",
- * minAvailable "100%", or a minAvailable that is ≥ the replicas of a workload it selects
- * (percentages rounded up, as the disruption controller does: "50%" of 1 replica is 1).
- * Workloads an HPA scales are left to `pdb-min-available-vs-hpa`; DaemonSets and Jobs, whose pod
- * count the manifest does not say, are skipped.
+ * minAvailable "100%", or a minAvailable ≥ the pods of all the workloads it selects together
+ * (percentages rounded up, as the disruption controller does: "50%" of 1 pod is 1). A budget
+ * over a workload an HPA scales is `pdb-min-available-vs-hpa`'s; one over a DaemonSet or Job,
+ * whose pod count the manifests do not say, is skipped.
  */
 export const pdbBlocksEviction: Rule = {
   id: 'pdb-blocks-eviction',
@@ -29,23 +29,16 @@ export const pdbBlocksEviction: Rule = {
       violations.push({ message: `maxUnavailable: ${maxUnavailable} allows no voluntary disruption` });
     const minAvailable = field(object, 'spec', 'minAvailable');
     if (minAvailable === undefined || minAvailable === null) return violations;
-    if (typeof minAvailable === 'string' && (scaledCount(minAvailable, 100) ?? 0) >= 100) {
-      violations.push({ message: `minAvailable: ${minAvailable} allows no voluntary disruption` });
-      return violations;
-    }
-    const set = objectSetOf(context.objects);
-    for (const { object: workload } of set.podsSelectedBy(
-      field(object, 'spec', 'selector'),
-      namespaceOf(object),
-    )) {
-      const replicas = replicasOf(workload);
-      if (replicas === undefined || replicas === 0 || set.hpasTargeting(workload).length > 0) continue;
-      const required = scaledCount(minAvailable, replicas);
-      if (required !== undefined && required >= replicas)
-        violations.push({
-          message: `minAvailable: ${minAvailable} with ${replicas} ${replicas === 1 ? 'replica' : 'replicas'} of ${describe(workload)}: no pod may be evicted`,
-        });
-    }
+    if (typeof minAvailable === 'string' && (scaledCount(minAvailable, 100) ?? 0) >= 100)
+      return [...violations, { message: `minAvailable: ${minAvailable} allows no voluntary disruption` }];
+    const coverage = budgetCoverage(objectSetOf(context.objects), object);
+    const total = coverage.fixed;
+    if (!coverage.known || coverage.scaled.length > 0 || total === 0) return violations;
+    const required = scaledCount(minAvailable, total);
+    if (required !== undefined && required >= total)
+      violations.push({
+        message: `minAvailable: ${minAvailable} with ${total} ${total === 1 ? 'replica' : 'replicas'} of ${coverage.workloads.map(describe).join(', ')}: no pod may be evicted`,
+      });
     return violations;
   },
 };

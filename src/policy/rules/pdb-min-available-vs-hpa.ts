@@ -1,11 +1,13 @@
-import { describe, hpaMinReplicas, namespaceOf, objectSetOf, scaledCount } from '../object-set.ts';
-import type { Rule, Violation } from '../rule.ts';
+import { budgetCoverage, describe, objectSetOf, scaledCount } from '../object-set.ts';
+import type { Rule } from '../rule.ts';
 import { field } from '../workload.ts';
 
 /**
- * A PodDisruptionBudget whose minAvailable is ≥ the minReplicas of an HPA that scales a workload
- * it selects (percentages rounded up). When load is low the HPA sits at minReplicas, and then no
- * pod may be evicted. minAvailable "100%" is `pdb-blocks-eviction`'s, not repeated here.
+ * A PodDisruptionBudget over a workload an HPA scales, whose minAvailable is ≥ the pods it selects
+ * when the HPA sits at minReplicas (percentages rounded up):
+ *   pods at the minimum = Σ HPA minReplicas + Σ replicas of the other workloads it selects
+ * e.g. minAvailable 2 over a Deployment whose HPA has minReplicas 2 → no eviction at low load.
+ * minAvailable "100%" is `pdb-blocks-eviction`'s and is not repeated here.
  */
 export const pdbMinAvailableVsHpa: Rule = {
   id: 'pdb-min-available-vs-hpa',
@@ -26,21 +28,18 @@ export const pdbMinAvailableVsHpa: Rule = {
     const minAvailable = field(object, 'spec', 'minAvailable');
     if (minAvailable === undefined || minAvailable === null) return [];
     if (typeof minAvailable === 'string' && (scaledCount(minAvailable, 100) ?? 0) >= 100) return [];
-    const set = objectSetOf(context.objects);
-    const violations: Violation[] = [];
-    for (const { object: workload } of set.podsSelectedBy(
-      field(object, 'spec', 'selector'),
-      namespaceOf(object),
-    ))
-      for (const hpa of set.hpasTargeting(workload)) {
-        const min = hpaMinReplicas(hpa);
-        if (min === undefined || min === 0) continue;
-        const required = scaledCount(minAvailable, min);
-        if (required !== undefined && required >= min)
-          violations.push({
-            message: `minAvailable: ${minAvailable} with ${describe(hpa)} at minReplicas ${min} for ${describe(workload)}: no pod may be evicted then`,
-          });
-      }
-    return violations;
+    const coverage = budgetCoverage(objectSetOf(context.objects), object);
+    if (!coverage.known || coverage.scaled.length === 0) return [];
+    const total = coverage.fixed + coverage.scaled.reduce((sum, s) => sum + s.minReplicas, 0);
+    const required = scaledCount(minAvailable, total);
+    if (total === 0 || required === undefined || required < total) return [];
+    const hpas = coverage.scaled.flatMap((s) =>
+      s.hpas.map((hpa) => `${describe(hpa)} (minReplicas ${s.minReplicas})`),
+    );
+    return [
+      {
+        message: `minAvailable: ${minAvailable} with ${total} ${total === 1 ? 'pod' : 'pods'} of ${coverage.workloads.map(describe).join(', ')} when ${hpas.join(', ')} ${hpas.length === 1 ? 'is at its' : 'are at their'} minimum: no pod may be evicted then`,
+      },
+    ];
   },
 };
