@@ -46,7 +46,7 @@ export interface CurrentValue {
 export interface Recompute {
   ratio: number;
   /** How pods without a sample were counted: 0, their request × max(100 %, target), or the target. */
-  missingAs: 'zero' | 'request' | 'target' | 'left-out';
+  missingAs: 'none' | 'zero' | 'request' | 'target' | 'left-out';
   /** Unready pods counted as 0 (scale-up only). */
   unreadyAsZero: boolean;
   podsCounted: number;
@@ -215,7 +215,7 @@ function utilizationProposal(
     return { ...base, proposal: Math.ceil(first.ratio * groups.ready.length), outcome: 'scaled' };
   }
 
-  let missingAs: Recompute['missingAs'] = 'left-out';
+  let missingAs: Recompute['missingAs'] = groups.missing.length > 0 ? 'left-out' : 'none';
   if (groups.missing.length > 0 && first.ratio !== 1) {
     // Scaling down: a pod without a sample is assumed at 100 % of its request, or at the target above 100 %.
     const fallback = BigInt(Math.max(100, target));
@@ -270,7 +270,7 @@ function averageValueProposal(
     return { ...base, proposal: Math.ceil(first.ratio * groups.ready.length), outcome: 'scaled' };
   }
 
-  let missingAs: Recompute['missingAs'] = 'left-out';
+  let missingAs: Recompute['missingAs'] = groups.missing.length > 0 ? 'left-out' : 'none';
   if (groups.missing.length > 0 && first.ratio !== 1) {
     // Scaling down: a pod without a sample is assumed exactly at the target.
     missingAs = first.ratio < 1 ? 'target' : 'zero';

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { GantryCommand } from './command.ts';
+import { autoscaleCommand } from './commands/autoscale.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
@@ -34,6 +35,7 @@ const COMMANDS: GantryCommand[] = [
   schemaCommand,
   renderCommand,
   lintCommand,
+  autoscaleCommand,
   upCommand,
   downCommand,
   statusCommand,

@@ -1,0 +1,455 @@
+/**
+ * Reading `gantry autoscale explain` input: one YAML document holding a Kubernetes
+ * HorizontalPodAutoscaler (autoscaling/v2, as `kubectl get hpa NAME -o yaml` prints it; its
+ * `status` is ignored) plus an `observed:` section — the target's replicas, its pods, recent
+ * recommendations and scale events with their ages — and optionally `controller:`
+ * (kube-controller-manager's --horizontal-pod-autoscaler-* settings).
+ *
+ * Pure: text in, the model or every problem found (file, line, column, field, hint) out.
+ * Validation follows the API server's where the algorithm depends on it (policies need at
+ * least one entry, periods 1–1800 s, windows 0–3600 s, maxReplicas ≥ minReplicas).
+ */
+import { z } from 'zod';
+import { issueToFindings } from '../spec/issues.ts';
+import type { Finding, PathSegment, Problem } from '../spec/problem.ts';
+import { formatPath, sortProblems } from '../spec/problem.ts';
+import { parseSource } from '../spec/source.ts';
+import {
+  type ControllerConfig,
+  DEFAULT_CONTROLLER,
+  type History,
+  type HpaSpec,
+  type MetricSpec,
+  type MetricTarget,
+  type Observed,
+  type PodState,
+} from './model.ts';
+import { parseMilli } from './quantity.ts';
+
+const Quantity = z
+  .union([z.number(), z.string()])
+  .refine((value) => parseMilli(value) !== undefined, {
+    error: 'expected a Kubernetes quantity such as 250m, 1.5, 2k or 512Mi',
+  })
+  .transform((value) => parseMilli(value)!)
+  .describe('a Kubernetes quantity such as 250m, 1.5, 2k or 512Mi');
+
+const Int = (min: number, max = 2_147_483_647) => z.number().int().min(min).max(max);
+const Seconds = Int(0).describe('seconds, a whole number');
+
+const Target = z.strictObject({
+  type: z.enum(['Utilization', 'Value', 'AverageValue']),
+  averageUtilization: Int(1).optional().describe('percent of the pods’ requests, e.g. 70'),
+  averageValue: Quantity.optional(),
+  value: Quantity.optional(),
+});
+
+const MetricIdentifier = z.looseObject({ name: z.string().min(1).describe('the metric’s name') });
+
+const MetricEntry = z.strictObject({
+  type: z.enum(['Resource', 'Pods', 'Object', 'External']),
+  resource: z.strictObject({ name: z.string().min(1).describe('cpu or memory'), target: Target }).optional(),
+  pods: z.strictObject({ metric: MetricIdentifier, target: Target }).optional(),
+  object: z
+    .strictObject({
+      describedObject: z.looseObject({ kind: z.string().min(1), name: z.string().min(1) }),
+      metric: MetricIdentifier,
+      target: Target,
+    })
+    .optional(),
+  external: z.strictObject({ metric: MetricIdentifier, target: Target }).optional(),
+});
+
+const Policy = z.strictObject({
+  type: z.enum(['Pods', 'Percent']),
+  value: Int(1).describe('pods, or percent of the replicas at the start of the period'),
+  periodSeconds: Int(1, 1800).describe('1 to 1800 seconds'),
+});
+
+const Rules = z.strictObject({
+  stabilizationWindowSeconds: Int(0, 3600).optional().describe('0 to 3600 seconds'),
+  selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
+  policies: z.array(Policy).min(1).optional(),
+  tolerance: z
+    .union([z.number().nonnegative(), z.string().regex(/^\d*\.?\d+$/)])
+    .transform(Number)
+    .optional()
+    .describe('a fraction such as 0.05'),
+});
+
+const Spec = z.strictObject({
+  scaleTargetRef: z.looseObject({ kind: z.string(), name: z.string() }).optional(),
+  minReplicas: Int(0).optional(),
+  maxReplicas: Int(1).describe('the most replicas the autoscaler may set, e.g. 10'),
+  metrics: z.array(MetricEntry).optional(),
+  behavior: z.strictObject({ scaleUp: Rules.optional(), scaleDown: Rules.optional() }).optional(),
+});
+
+const PodResource = z.strictObject({
+  request: Quantity.optional(),
+  usage: Quantity.optional().describe(
+    'what the metrics API reports; leave it out for a pod without a sample',
+  ),
+  sampledSecondsAgo: Seconds.optional(),
+  windowSeconds: Int(1).optional(),
+});
+
+const Pod = z.strictObject({
+  name: z.string().min(1).optional(),
+  count: Int(1).optional().describe('this many identical pods'),
+  phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed']).optional(),
+  ready: z.boolean().optional(),
+  deleting: z.boolean().optional(),
+  startedSecondsAgo: Seconds.optional(),
+  readyChangedSecondsAgo: Seconds.optional(),
+  cpu: PodResource.optional(),
+  memory: PodResource.optional(),
+  metrics: z.record(z.string(), Quantity).optional(),
+});
+
+const Observation = z.strictObject({
+  replicas: Int(0).describe('the scale target’s spec.replicas now, e.g. 4'),
+  statusReplicas: Int(0).optional(),
+  pods: z.array(Pod).optional(),
+  objects: z.record(z.string(), Quantity).optional(),
+  external: z.record(z.string(), z.union([Quantity, z.array(Quantity)])).optional(),
+  recommendations: z
+    .array(z.strictObject({ replicas: Int(0), ageSeconds: Seconds }))
+    .optional()
+    .describe('the controller’s recent recommendations with their ages'),
+  scaleEvents: z
+    .array(
+      z.strictObject({
+        change: z
+          .number()
+          .int()
+          .refine((n) => n !== 0, 'must not be 0'),
+        ageSeconds: Seconds,
+      }),
+    )
+    .optional()
+    .describe('recent scalings: +N added N replicas, -N removed N'),
+});
+
+const Controller = z.strictObject({
+  tolerance: z.number().nonnegative().optional(),
+  downscaleStabilizationWindowSeconds: Seconds.optional(),
+  cpuInitializationPeriodSeconds: Seconds.optional(),
+  initialReadinessDelaySeconds: Seconds.optional(),
+  metricWindowSeconds: Int(1).optional(),
+});
+
+const Input = z.strictObject({
+  apiVersion: z.literal('autoscaling/v2'),
+  kind: z.literal('HorizontalPodAutoscaler'),
+  metadata: z.looseObject({ name: z.string().optional(), namespace: z.string().optional() }).optional(),
+  spec: Spec,
+  status: z.unknown().optional(),
+  observed: Observation.describe('what the controller sees now: replicas, pods, recent history'),
+  controller: Controller.optional(),
+});
+
+type InputData = z.output<typeof Input>;
+
+export interface ExplainInput {
+  name: string;
+  /** Kind/name of the scale target, when given. */
+  target?: string;
+  spec: HpaSpec;
+  observed: Observed;
+  history: History;
+  now: number;
+  config: ControllerConfig;
+}
+
+export type LoadedHpa = { ok: true; input: ExplainInput } | { ok: false; problems: Problem[] };
+
+/** The clock of the input: ages in seconds become times before it. */
+export const INPUT_NOW = 0;
+
+export function loadHpa(text: string, file: string): LoadedHpa {
+  const source = parseSource(text);
+  const place = (finding: Finding): Problem => {
+    const where = source.locate(finding.path).position;
+    return {
+      severity: 'error',
+      file,
+      line: where.line,
+      column: where.column,
+      path: formatPath(finding.path),
+      message: finding.message,
+      ...(finding.hint ? { hint: finding.hint } : {}),
+    };
+  };
+  if (source.syntaxErrors.length > 0)
+    return {
+      ok: false,
+      problems: source.syntaxErrors.map((error) => ({
+        severity: 'error',
+        file,
+        line: error.line,
+        column: error.column,
+        path: '(yaml)',
+        message: `YAML syntax error: ${error.message}`,
+        hint: 'check the indentation and that every `key:` is followed by a space',
+      })),
+    };
+  const data = source.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    return {
+      ok: false,
+      problems: [
+        place({
+          path: [],
+          message: 'expected a HorizontalPodAutoscaler (autoscaling/v2) with an `observed:` section',
+          hint: 'see examples/autoscale/hpa-observed.yaml',
+        }),
+      ],
+    };
+
+  const parsed = Input.safeParse(data);
+  const findings: Finding[] = parsed.success
+    ? rules(parsed.data)
+    : parsed.error.issues.flatMap((issue) => hinted(issueToFindings(Input, data, issue), data));
+  if (!parsed.success || findings.length > 0)
+    return { ok: false, problems: sortProblems(findings.map(place)) };
+  return { ok: true, input: toInput(parsed.data) };
+}
+
+/** Hints for mistakes people make with HPA YAML. */
+function hinted(findings: Finding[], data: unknown): Finding[] {
+  return findings.map((finding) => {
+    const [first] = finding.path;
+    if (first === 'apiVersion' && finding.path.length === 1)
+      return {
+        ...finding,
+        hint: 'print the HPA in that version: kubectl get hpa.v2.autoscaling NAME -o yaml',
+      };
+    if (first === 'observed' && finding.path.length === 1 && !('observed' in (data as object)))
+      return {
+        ...finding,
+        message: 'the `observed:` section is missing',
+        hint: 'add what the controller sees: observed: { replicas: 3, pods: [...] } (see examples/autoscale/hpa-observed.yaml)',
+      };
+    return finding;
+  });
+}
+
+/** Checks that span fields: each metric's source matches its type, targets fit the source, min ≤ max. */
+function rules(input: InputData): Finding[] {
+  const findings: Finding[] = [];
+  const { spec } = input;
+  if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas)
+    findings.push({
+      path: ['spec', 'maxReplicas'],
+      message: `must be at least minReplicas (${spec.minReplicas}), got ${spec.maxReplicas}`,
+    });
+  (spec.metrics ?? []).forEach((metric, i) => {
+    const key = SOURCE_KEY[metric.type];
+    const source = metric[key];
+    if (!source) {
+      findings.push({
+        path: ['spec', 'metrics', i],
+        message: `a metric of type ${metric.type} needs \`${key}:\``,
+        hint: `e.g. ${SOURCE_EXAMPLE[metric.type]}`,
+      });
+      return;
+    }
+    for (const other of Object.values(SOURCE_KEY))
+      if (other !== key && metric[other])
+        findings.push({
+          path: ['spec', 'metrics', i, other],
+          message: `\`${other}:\` does not belong to a metric of type ${metric.type}`,
+          hint: `use \`${key}:\`, or set type to ${TYPE_OF[other]}`,
+        });
+    findings.push(...targetFindings(metric.type, source.target, ['spec', 'metrics', i, key, 'target']));
+  });
+  if (spec.behavior)
+    for (const direction of ['scaleUp', 'scaleDown'] as const)
+      if (spec.behavior[direction]?.policies?.length === 0)
+        findings.push({
+          path: ['spec', 'behavior', direction, 'policies'],
+          message: 'must specify at least one policy',
+        });
+  return findings;
+}
+
+const SOURCE_KEY = { Resource: 'resource', Pods: 'pods', Object: 'object', External: 'external' } as const;
+const TYPE_OF = { resource: 'Resource', pods: 'Pods', object: 'Object', external: 'External' } as const;
+const SOURCE_EXAMPLE = {
+  Resource: 'resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }',
+  Pods: 'pods: { metric: { name: requests_per_second }, target: { type: AverageValue, averageValue: "100" } }',
+  Object:
+    'object: { describedObject: { apiVersion: networking.k8s.io/v1, kind: Ingress, name: main }, metric: { name: requests_per_second }, target: { type: Value, value: 2k } }',
+  External:
+    'external: { metric: { name: queue_messages_ready }, target: { type: AverageValue, averageValue: "30" } }',
+} as const;
+
+const ALLOWED_TARGETS: Record<keyof typeof SOURCE_KEY, string[]> = {
+  Resource: ['Utilization', 'AverageValue'],
+  Pods: ['AverageValue'],
+  Object: ['Value', 'AverageValue'],
+  External: ['Value', 'AverageValue'],
+};
+
+const TARGET_FIELD = {
+  Utilization: 'averageUtilization',
+  AverageValue: 'averageValue',
+  Value: 'value',
+} as const;
+
+function targetFindings(
+  metricType: keyof typeof SOURCE_KEY,
+  target: z.output<typeof Target>,
+  path: PathSegment[],
+): Finding[] {
+  const allowed = ALLOWED_TARGETS[metricType];
+  if (!allowed.includes(target.type))
+    return [
+      {
+        path: [...path, 'type'],
+        message: `a ${metricType} metric's target must be ${allowed.join(' or ')}, got ${target.type}`,
+      },
+    ];
+  const field = TARGET_FIELD[target.type];
+  if (target[field] === undefined)
+    return [
+      {
+        path,
+        message: `a target of type ${target.type} needs \`${field}\``,
+        hint:
+          field === 'averageUtilization' ? 'averageUtilization: 70 (percent of requests)' : `${field}: "100"`,
+      },
+    ];
+  return Object.values(TARGET_FIELD)
+    .filter((other) => other !== field && target[other] !== undefined)
+    .map((other) => ({
+      path: [...path, other],
+      message: `\`${other}\` does not apply to a target of type ${target.type}`,
+      hint: `remove it, or set type to ${Object.entries(TARGET_FIELD).find(([, f]) => f === other)![0]}`,
+    }));
+}
+
+function toTarget(target: z.output<typeof Target>): MetricTarget {
+  if (target.type === 'Utilization')
+    return { type: 'Utilization', averageUtilization: target.averageUtilization! };
+  if (target.type === 'AverageValue') return { type: 'AverageValue', averageValue: target.averageValue! };
+  return { type: 'Value', value: target.value! };
+}
+
+function toMetric(metric: z.output<typeof MetricEntry>): MetricSpec {
+  switch (metric.type) {
+    case 'Resource':
+      return { type: 'Resource', resource: metric.resource!.name, target: toTarget(metric.resource!.target) };
+    case 'Pods':
+      return {
+        type: 'Pods',
+        metric: metric.pods!.metric.name,
+        target: { type: 'AverageValue', averageValue: metric.pods!.target.averageValue! },
+      };
+    case 'Object': {
+      const object = metric.object!;
+      return {
+        type: 'Object',
+        metric: object.metric.name,
+        object: `${object.describedObject.kind}/${object.describedObject.name}`,
+        target: toTarget(object.target),
+      };
+    }
+    case 'External':
+      return {
+        type: 'External',
+        metric: metric.external!.metric.name,
+        target: toTarget(metric.external!.target),
+      };
+  }
+}
+
+/** The API server's default when an HPA lists no metrics: 80 % CPU. */
+const DEFAULT_METRIC: MetricSpec = {
+  type: 'Resource',
+  resource: 'cpu',
+  target: { type: 'Utilization', averageUtilization: 80 },
+};
+
+function toInput(input: InputData): ExplainInput {
+  const now = INPUT_NOW;
+  const ago = (seconds: number) => now - seconds * 1000;
+  const { spec, observed } = input;
+  const metrics = spec.metrics && spec.metrics.length > 0 ? spec.metrics.map(toMetric) : [DEFAULT_METRIC];
+  const hpa: HpaSpec = {
+    ...(input.metadata?.name ? { name: input.metadata.name } : {}),
+    ...(spec.minReplicas !== undefined ? { minReplicas: spec.minReplicas } : {}),
+    maxReplicas: spec.maxReplicas,
+    metrics,
+    ...(spec.behavior ? { behavior: spec.behavior } : {}),
+  };
+  const pods: PodState[] = [];
+  for (const entry of observed.pods ?? [])
+    for (let copy = 0; copy < (entry.count ?? 1); copy++) {
+      const name = entry.name
+        ? entry.count && entry.count > 1
+          ? `${entry.name}-${copy + 1}`
+          : entry.name
+        : `pod-${pods.length + 1}`;
+      const resources: PodState['resources'] = {};
+      for (const resource of ['cpu', 'memory'] as const) {
+        const given = entry[resource];
+        if (!given) continue;
+        resources[resource] = {
+          ...(given.request !== undefined ? { request: given.request } : {}),
+          ...(given.usage !== undefined ? { usage: given.usage } : {}),
+          ...(given.sampledSecondsAgo !== undefined ? { sampledAt: ago(given.sampledSecondsAgo) } : {}),
+          ...(given.windowSeconds !== undefined ? { windowSeconds: given.windowSeconds } : {}),
+        };
+      }
+      pods.push({
+        name,
+        ...(entry.phase ? { phase: entry.phase } : {}),
+        ...(entry.ready !== undefined ? { ready: entry.ready } : {}),
+        ...(entry.deleting ? { deleting: true } : {}),
+        ...(entry.startedSecondsAgo !== undefined ? { startedAt: ago(entry.startedSecondsAgo) } : {}),
+        ...(entry.readyChangedSecondsAgo !== undefined
+          ? { readyChangedAt: ago(entry.readyChangedSecondsAgo) }
+          : {}),
+        resources,
+        ...(entry.metrics ? { metrics: entry.metrics } : {}),
+      });
+    }
+  const external = Object.fromEntries(
+    Object.entries(observed.external ?? {}).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value : [value],
+    ]),
+  );
+  const oldestFirst = <T extends { ageSeconds: number }>(list: T[] | undefined) =>
+    [...(list ?? [])].sort((a, b) => b.ageSeconds - a.ageSeconds);
+  const events = oldestFirst(observed.scaleEvents);
+  const target = spec.scaleTargetRef ? `${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}` : undefined;
+  return {
+    name: input.metadata?.name ?? '(unnamed)',
+    ...(target ? { target } : {}),
+    spec: hpa,
+    observed: {
+      currentReplicas: observed.replicas,
+      ...(observed.statusReplicas !== undefined ? { statusReplicas: observed.statusReplicas } : {}),
+      pods,
+      ...(observed.objects ? { objectMetrics: observed.objects } : {}),
+      ...(observed.external ? { externalMetrics: external } : {}),
+    },
+    history: {
+      recommendations: oldestFirst(observed.recommendations).map((r) => ({
+        replicas: r.replicas,
+        at: ago(r.ageSeconds),
+      })),
+      scaleUpEvents: events
+        .filter((e) => e.change > 0)
+        .map((e) => ({ change: e.change, at: ago(e.ageSeconds) })),
+      scaleDownEvents: events
+        .filter((e) => e.change < 0)
+        .map((e) => ({ change: -e.change, at: ago(e.ageSeconds) })),
+    },
+    now,
+    config: { ...DEFAULT_CONTROLLER, ...input.controller },
+  };
+}
