@@ -18,7 +18,7 @@ export const deprecatedApiVersionFixer: Fixer = {
     if (!api.replacement)
       return [
         {
-          skip: `${api.apiVersion} ${api.kind} was removed in ${api.removedIn} with no replacement${api.alternative ? ` (use ${api.alternative})` : ''}`,
+          skip: `${api.apiVersion} ${api.kind} was removed in ${api.removedIn} with no replacement${api.alternative ? `; use ${api.alternative}` : ''}`,
         },
       ];
     if (!api.sameFields(object))

@@ -40,10 +40,15 @@ export function documentSplices(
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const column = (offset: number) => lineCounter.linePos(offset).col - 1;
   const style = documentStyle(doc, column);
+  /** The node as the library writes it, without its own comments: those stay where they are in the text. */
   const render = (node: unknown, options: ToStringOptions = {}) => {
     const holder = new Document();
     holder.contents = node as Node;
-    return holder.toString({ ...style, lineWidth: 0, ...options }).replace(/\n$/, '');
+    const { comment, commentBefore } = node as Node;
+    Object.assign(node as Node, { comment: null, commentBefore: null });
+    const out = holder.toString({ ...style, lineWidth: 0, ...options }).replace(/\n$/, '');
+    Object.assign(node as Node, { comment, commentBefore });
+    return out;
   };
   const indented = (block: string, by: number) =>
     block
@@ -81,15 +86,11 @@ export function documentSplices(
     if (node.flow) {
       if (!dirty(node)) return;
       const padded = node.items.length === 0 || text[node.range[0] + 1] === ' ';
-      // Its comments sit outside the spliced range and stay there; rendering them would double them.
-      const { comment, commentBefore } = node;
-      node.comment = node.commentBefore = null;
       splices.push({
         start: node.range[0],
         end: node.range[1],
         text: render(node, { flowCollectionPadding: padded }),
       });
-      Object.assign(node, { comment, commentBefore });
       return;
     }
     walkBlock(node);
