@@ -5,6 +5,7 @@ import {
   budgetCoverage,
   describe,
   hpaMinReplicas,
+  isControlled,
   ObjectSet,
   objectSetOf,
   podLabelsOf,
@@ -288,4 +289,18 @@ group('object set: what a PodDisruptionBudget counts', () => {
   });
   it('selects nothing: an empty count', () =>
     assert.deepEqual(summary(undefined), { workloads: [], fixed: 0, scaled: [], known: true }));
+});
+
+group('object set: controlled objects', () => {
+  const owner = (controller: unknown) => ({
+    kind: 'ReplicaSet',
+    metadata: { name: 'rs', ownerReferences: [{ kind: 'Deployment', name: 'web', controller }] },
+  });
+  it('an ownerReference with controller: true', () => assert.equal(isControlled(owner(true)), true));
+  it('an owner that is not the controller', () => assert.equal(isControlled(owner(false)), false));
+  it('no or malformed ownerReferences', () => {
+    assert.equal(isControlled({ kind: 'ReplicaSet' }), false);
+    assert.equal(isControlled({ kind: 'ReplicaSet', metadata: { ownerReferences: 'x' } }), false);
+    assert.equal(isControlled({ kind: 'ReplicaSet', metadata: { ownerReferences: [null, 3] } }), false);
+  });
 });

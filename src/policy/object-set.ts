@@ -156,7 +156,8 @@ export class ObjectSet {
  * the replicas of the workloads no HPA scales; `scaled` lists those an HPA scales, with the floor
  * it keeps (the largest minReplicas when several HPAs name one workload). `known` is false when a
  * selected workload's pod count cannot be read from the manifests (DaemonSet, Job, a templated
- * replicas): then no total can be given.
+ * replicas): then no total can be given. Objects a controller owns (the ReplicaSets and Pods of a
+ * `kubectl get -o yaml` dump) are counted through their controller, not again.
  *   pods at the minimum = fixed + Σ scaled.minReplicas
  */
 export interface BudgetCoverage {
@@ -169,6 +170,7 @@ export interface BudgetCoverage {
 export function budgetCoverage(set: ObjectSet, pdb: KubeObject): BudgetCoverage {
   const coverage: BudgetCoverage = { workloads: [], fixed: 0, scaled: [], known: true };
   for (const { object } of set.podsSelectedBy(field(pdb, 'spec', 'selector'), namespaceOf(pdb))) {
+    if (isControlled(object)) continue; // its controller is counted
     coverage.workloads.push(object);
     const hpas = set.hpasTargeting(object);
     const floors = hpas.map(hpaMinReplicas);
@@ -179,6 +181,16 @@ export function budgetCoverage(set: ObjectSet, pdb: KubeObject): BudgetCoverage 
     else coverage.known = false;
   }
   return coverage;
+}
+
+/**
+ * True when another object controls this one (`ownerReferences` with `controller: true`): the
+ * ReplicaSet of a Deployment or the Pod of a ReplicaSet in a dump of a live cluster. Rules about
+ * replica counts judge the controller instead.
+ */
+export function isControlled(object: KubeObject): boolean {
+  const owners = field(object, 'metadata', 'ownerReferences');
+  return Array.isArray(owners) && owners.some((owner) => field(owner, 'controller') === true);
 }
 
 /** `metadata.namespace`, or '' when missing: the namespace the set is applied to. */

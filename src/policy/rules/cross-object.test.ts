@@ -116,6 +116,21 @@ spec:
 
 const docs = (...parts: string[]) => parts.join('---\n');
 
+/** What `kubectl get deploy,rs,pods -o yaml` adds: a ReplicaSet and Pods that a controller owns. */
+const owned = (kind: string, name: string, owner: string, extra = '') => `
+apiVersion: ${kind === 'Pod' ? 'v1' : 'apps/v1'}
+kind: ${kind}
+metadata:
+  name: ${name}
+  labels: { app: web }
+  ownerReferences: [{ apiVersion: apps/v1, kind: ${kind === 'Pod' ? 'ReplicaSet' : 'Deployment'}, name: ${owner}, uid: 1, controller: true }]
+spec:${extra}
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: nginx }] }
+`;
+
 interface Row {
   name: string;
   rule: string;
@@ -157,6 +172,15 @@ const rows: Row[] = [
       deployment('helm', '\n  replicas: "{{ .Values.replicas }}"'),
     ),
     findings: [],
+  },
+  {
+    name: 'a cluster dump: the controlled ReplicaSet is judged through its Deployment',
+    rule: 'single-replica',
+    yaml: docs(
+      deployment('web', '\n  replicas: 1'),
+      owned('ReplicaSet', 'web-5d9c', 'web', '\n  replicas: 1'),
+    ),
+    findings: ['Deployment/web: replicas: 1 and no HorizontalPodAutoscaler scales it'],
   },
   // missing-pdb
   {
@@ -285,6 +309,20 @@ const rows: Row[] = [
       pdb('api', 'minAvailable: 2\n  selector: { matchLabels: { app: api } }'),
     ),
     findings: [],
+  },
+  {
+    name: 'a cluster dump: the ReplicaSet and Pods count through their Deployment',
+    rule: 'pdb-blocks-eviction',
+    yaml: docs(
+      deployment('web', '\n  replicas: 2'),
+      owned('ReplicaSet', 'web-5d9c', 'web', '\n  replicas: 2'),
+      owned('Pod', 'web-5d9c-a', 'web-5d9c'),
+      owned('Pod', 'web-5d9c-b', 'web-5d9c'),
+      pdb('web', 'minAvailable: 2\n  selector: { matchLabels: { app: web } }'),
+    ),
+    findings: [
+      'PodDisruptionBudget/web: minAvailable: 2 with 2 replicas of Deployment/web: no pod may be evicted',
+    ],
   },
   {
     name: 'a DaemonSet’s pod count is unknown',

@@ -1,5 +1,12 @@
 import { formatLabels } from '../label-selector.ts';
-import { hpaMinReplicas, objectSetOf, podLabelsOf, REPLICATED_KINDS, replicasOf } from '../object-set.ts';
+import {
+  hpaMinReplicas,
+  isControlled,
+  objectSetOf,
+  podLabelsOf,
+  REPLICATED_KINDS,
+  replicasOf,
+} from '../object-set.ts';
 import type { Rule } from '../rule.ts';
 
 /**
@@ -20,7 +27,7 @@ export const missingPdb: Rule = {
     polaris: ['missingPodDisruptionBudget'],
   },
   check(object, context) {
-    if (!REPLICATED_KINDS.includes(object.kind)) return [];
+    if (!REPLICATED_KINDS.includes(object.kind) || isControlled(object)) return [];
     const set = objectSetOf(context.objects);
     const hpas = set.hpasTargeting(object);
     // An HPA overrides spec.replicas: the floor it keeps is its minReplicas.

@@ -1,11 +1,12 @@
-import { objectSetOf, REPLICATED_KINDS, replicasOf } from '../object-set.ts';
+import { isControlled, objectSetOf, REPLICATED_KINDS, replicasOf } from '../object-set.ts';
 import type { Rule } from '../rule.ts';
 import { field } from '../workload.ts';
 
 /**
  * A Deployment, StatefulSet, ReplicaSet or ReplicationController that runs one pod and that no
  * HPA in the set scales. `replicas: 0` is a workload switched off on purpose, not a single point
- * of failure, and is skipped.
+ * of failure, and is skipped; so is a ReplicaSet a Deployment controls (in a cluster dump), whose
+ * Deployment is judged instead.
  */
 export const singleReplica: Rule = {
   id: 'single-replica',
@@ -21,7 +22,7 @@ export const singleReplica: Rule = {
     polaris: ['deploymentMissingReplicas'],
   },
   check(object, context) {
-    if (!REPLICATED_KINDS.includes(object.kind)) return [];
+    if (!REPLICATED_KINDS.includes(object.kind) || isControlled(object)) return [];
     const replicas = replicasOf(object);
     if (replicas !== 1) return [];
     const hpas = objectSetOf(context.objects).hpasTargeting(object);
