@@ -819,3 +819,50 @@ describe('removed API versions table', () => {
       assert.equal(deprecatedApi(object(yaml)), undefined);
   });
 });
+
+describe('access and hygiene rules: malformed objects of their own kinds', () => {
+  const malformed: KubeObject[] = [
+    { kind: 'ConfigMap', data: ['x'], binaryData: 'y' },
+    {
+      kind: 'ConfigMap',
+      data: { a: null, b: { c: 1 }, PASSWORD: ['x'] },
+      binaryData: { k: '%%%not base64' },
+    },
+    { kind: 'Role', rules: 'x' },
+    { kind: 'ClusterRole', rules: [null, 3, { verbs: '*', resources: [1, null], apiGroups: {} }] },
+    { kind: 'ClusterRoleBinding', roleRef: 'cluster-admin', subjects: 'x' },
+    {
+      kind: 'RoleBinding',
+      roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [null, 'x', {}],
+    },
+    { kind: 'Ingress', spec: { tls: 'x', rules: 'y' } },
+    {
+      kind: 'Ingress',
+      spec: { tls: [null, { hosts: [3, null] }], rules: [null, { host: 5 }, { host: 'a.example.com' }] },
+    },
+    { kind: 'Service', metadata: 'x', spec: { type: ['NodePort'] } },
+    {
+      kind: 'Deployment',
+      apiVersion: 'extensions/v1beta1',
+      spec: 'x',
+      metadata: { labels: 'x', namespace: 7 },
+    },
+    { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1beta1', spec: { selector: 'x' } },
+    { kind: 'CronJob', spec: { jobTemplate: { spec: { template: 'x' } } } },
+  ];
+  for (const rule of ACCESS_AND_HYGIENE_RULES)
+    it(`${rule.id} never throws`, () => {
+      for (const object of malformed)
+        assert.doesNotThrow(() => rule.check(object, context), JSON.stringify(object));
+    });
+  it('a binding to cluster-admin without subjects still says so', () => {
+    assert.deepEqual(
+      clusterAdminBinding.check(
+        { kind: 'ClusterRoleBinding', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } },
+        context,
+      ),
+      [{ message: 'binds ClusterRole cluster-admin to no subjects yet' }],
+    );
+  });
+});
