@@ -14,7 +14,7 @@ export const rbacSecretsAccess: Rule = {
   fix: 'rules:\n  - apiGroups: [""]\n    resources: [secrets]\n    resourceNames: [app-config]   # only the Secrets it needs\n    verbs: [get]',
   docs: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets',
   aliases: {
-    kubeLinter: ['access-to-secrets'],
+    kubeLinter: ['access-to-secrets'], // which also counts create and delete
   },
   check(object) {
     return roleRules(object).flatMap((rule) => {
