@@ -23,8 +23,8 @@ export const fullOutageRollout: Rule = {
   fix: 'strategy:\n  type: RollingUpdate\n  rollingUpdate:\n    maxUnavailable: 0\n    maxSurge: 25%',
   docs: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy',
   aliases: {
-    kubeScore: ['deployment-strategy'],
-    kubeLinter: ['no-rolling-update-strategy'],
+    kubeScore: ['deployment-strategy'], // Recreate only, and only for Deployments a Service targets
+    kubeLinter: ['no-rolling-update-strategy'], // Recreate only
   },
   check(object) {
     const replicas = replicasOf(object);

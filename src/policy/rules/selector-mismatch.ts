@@ -66,5 +66,5 @@ function mismatch(selector: unknown, labels: unknown, emptyIsInvalid: boolean): 
 }
 
 function isAppsV1(object: KubeObject): boolean {
-  return object.apiVersion === 'apps/v1' || object.apiVersion === 'batch/v1';
+  return object.apiVersion === 'apps/v1';
 }
