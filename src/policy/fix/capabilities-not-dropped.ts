@@ -3,7 +3,7 @@ import { isScalar } from 'yaml';
 import { capabilityList } from '../rules/capabilities.ts';
 import { eachSecurityContext } from './containers.ts';
 import type { Fixer } from './fixer.ts';
-import { childMap, childSeq, toJs } from './tree.ts';
+import { childMap, childSeq, notEditable, toJs } from './tree.ts';
 
 export const capabilitiesNotDroppedFixer: Fixer = {
   rule: 'capabilities-not-dropped',
@@ -11,9 +11,9 @@ export const capabilitiesNotDroppedFixer: Fixer = {
     eachSecurityContext(target, finding, (securityContext, container) => {
       if (capabilityList(toJs(target, container), 'drop').includes('ALL')) return [];
       const capabilities = childMap(target, securityContext, 'capabilities');
-      if (!capabilities) return [{ skip: 'securityContext.capabilities is not a map; fix it by hand' }];
+      if (!capabilities) return [{ skip: notEditable('securityContext.capabilities') }];
       const drop = childSeq(target, capabilities, 'drop');
-      if (!drop) return [{ skip: 'securityContext.capabilities.drop is not a list; fix it by hand' }];
+      if (!drop) return [{ skip: notEditable('securityContext.capabilities.drop') }];
       const had = drop.items.length > 0;
       const all = target.doc.createNode('ALL');
       // Quoted like the entry before it: drop: ['NET_RAW', 'ALL'].

@@ -2,7 +2,7 @@
 import type { YAMLMap } from 'yaml';
 import type { Finding } from '../rule.ts';
 import type { Outcome } from './fixer.ts';
-import { childMap, containerNodes, podSpecNode, type Target } from './tree.ts';
+import { childMap, containerNodes, notEditable, podSpecNode, type Target } from './tree.ts';
 
 /**
  * Runs `fix` on every container named by the finding (an init container and a container may share
@@ -16,7 +16,7 @@ export function eachSecurityContext(
 ): Outcome[] {
   return eachContainer(target, finding, (container) => {
     const securityContext = childMap(target, container, 'securityContext');
-    if (!securityContext) return [{ skip: 'securityContext is not a map; fix it by hand' }];
+    if (!securityContext) return [{ skip: notEditable('securityContext') }];
     return fix(securityContext, container);
   });
 }

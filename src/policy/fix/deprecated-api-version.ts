@@ -5,7 +5,7 @@
 import { deprecatedApi } from '../deprecated-apis.ts';
 import type { KubeObject } from '../input.ts';
 import type { Fixer } from './fixer.ts';
-import { setScalar, toJs } from './tree.ts';
+import { notEditable, setScalar, toJs } from './tree.ts';
 
 const GUIDE = 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/';
 
@@ -28,7 +28,7 @@ export const deprecatedApiVersionFixer: Fixer = {
         },
       ];
     if (!setScalar(target, target.node, 'apiVersion', api.replacement))
-      return [{ skip: 'apiVersion is not a scalar; fix it by hand' }];
+      return [{ skip: notEditable('apiVersion') }];
     return [{ change: `set apiVersion: ${api.replacement} (was ${api.apiVersion})` }];
   },
 };

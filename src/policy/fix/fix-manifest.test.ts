@@ -19,6 +19,7 @@ import { readOnlyRootFilesystem } from '../rules/read-only-root-filesystem.ts';
 import { runsAsRoot } from '../rules/runs-as-root.ts';
 import { serviceAccountTokenMounted } from '../rules/service-account-token-mounted.ts';
 import { FIXABLE_RULES, fixManifest } from './fix-manifest.ts';
+import { notEditable } from './tree.ts';
 
 /** The rules with a fixer. */
 const FIXED_RULES: readonly Rule[] = [
@@ -36,6 +37,7 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../../../test/fixtures/lint/fix/${name}`, import.meta.url), 'utf8');
 const lint = (text: string, rules: readonly Rule[] = FIXED_RULES): Finding[] =>
   runRules(parseManifests('guestbook.yaml', text).objects, rules);
+const fix = (text: string, rules: readonly Rule[]) => fixManifest(text, lint(text, rules));
 const documents = (text: string) => text.split(/^---\n/m);
 const comments = (text: string) => text.match(/#.*$/gm) ?? [];
 
@@ -116,5 +118,137 @@ describe('fixManifest on a tutorial guestbook (Deployment, Service, CronJob, Lis
 
   it('FIXABLE_RULES names exactly the rules with a fixer', () => {
     assert.deepEqual([...FIXABLE_RULES].sort(), FIXED_RULES.map((r) => r.id).sort());
+  });
+});
+
+describe('fixManifest edge cases', () => {
+  const pod = (containers: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+${containers}`;
+
+  it('returns the very text when no finding is fixable', () => {
+    const text = pod('  - name: web\n    image: nginx\n');
+    const result = fixManifest(
+      text,
+      lint(text, RULES).filter((f) => !FIXABLE_RULES.has(f.rule)),
+    );
+    assert.deepEqual(result, { text, changes: [], skipped: [] });
+  });
+
+  it('fixes exactly the findings given (the rest were ignored or turned off)', () => {
+    const text = pod('  - name: web\n  - name: worker\n');
+    const findings = lint(text, [readOnlyRootFilesystem]).filter((f) => f.container === 'web');
+    assert.equal(
+      fixManifest(text, findings).text,
+      pod('  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n  - name: worker\n'),
+    );
+  });
+
+  it('names unnamed containers #n, as the rules do', () => {
+    const text = pod('  - image: a\n  - image: b\n');
+    const findings = lint(text, [readOnlyRootFilesystem]).filter((f) => f.container === '#1');
+    assert.equal(
+      fixManifest(text, findings).text,
+      pod('  - image: a\n  - image: b\n    securityContext:\n      readOnlyRootFilesystem: true\n'),
+    );
+  });
+
+  it('reports a finding whose line holds no such object (the file changed since the lint)', () => {
+    const text = pod('  - name: web\n');
+    const [finding] = lint(text, [readOnlyRootFilesystem]);
+    const result = fixManifest(text, [{ ...finding!, line: 3 }]);
+    assert.equal(result.text, text);
+    assert.deepEqual(
+      result.skipped.map((s) => s.reason),
+      ['no Pod starts at line 3; lint the file again'],
+    );
+  });
+
+  it('edits an anchored node once, and leaves aliases and << merges to a person', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: web
+      securityContext: &hardened {runAsUser: 1000}
+    - name: worker
+      securityContext: *hardened
+    - &base
+      name: sidecar
+    - <<: *base
+      name: copy
+`;
+    const result = fix(text, [readOnlyRootFilesystem]);
+    assert.equal(
+      result.text,
+      text
+        .replace('{runAsUser: 1000}', '{runAsUser: 1000, readOnlyRootFilesystem: true}')
+        .replace(
+          'name: sidecar\n',
+          'name: sidecar\n      securityContext:\n        readOnlyRootFilesystem: true\n',
+        ),
+    );
+    assert.deepEqual(
+      result.changes.map((c) => c.container),
+      ['sidecar', 'web'],
+    );
+    assert.deepEqual(
+      result.skipped.map((s) => `${s.container}: ${s.reason}`),
+      [`copy: ${notEditable('securityContext')}`, `worker: ${notEditable('securityContext')}`],
+    );
+  });
+
+  it('keeps CRLF line endings in the lines it adds', () => {
+    const text = pod('  - name: web\n    image: nginx:1.27\n').replaceAll('\n', '\r\n');
+    const result = fix(text, [readOnlyRootFilesystem]);
+    assert.equal(
+      result.text,
+      pod(
+        '  - name: web\n    image: nginx:1.27\n    securityContext:\n      readOnlyRootFilesystem: true\n',
+      ).replaceAll('\n', '\r\n'),
+    );
+  });
+
+  it('adds lines at the end of a file with no final newline', () => {
+    const text = pod('  - name: web\n    image: nginx:1.27');
+    assert.equal(
+      fix(text, [readOnlyRootFilesystem]).text,
+      `${text}\n    securityContext:\n      readOnlyRootFilesystem: true\n`,
+    );
+  });
+
+  it('leaves documents with syntax errors, directives and end markers as they are', () => {
+    const broken = 'apiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n';
+    const text = `%YAML 1.2\n---\n${pod('  - name: web\n')}...\n---\n${broken}`;
+    assert.equal(
+      fix(text, [readOnlyRootFilesystem]).text,
+      `%YAML 1.2\n---\n${pod('  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n')}...\n---\n${broken}`,
+    );
+  });
+
+  it('fixes JSON and writes JSON back, in its indentation and key order', () => {
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web' },
+      spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+    };
+    const text = `${JSON.stringify(object, null, 4)}\n`;
+    const result = fix(text, [readOnlyRootFilesystem, serviceAccountTokenMounted]);
+    const expected: Record<string, unknown> = {
+      ...object,
+      spec: {
+        containers: [{ name: 'web', image: 'nginx:1.27', securityContext: { readOnlyRootFilesystem: true } }],
+        automountServiceAccountToken: false,
+      },
+    };
+    assert.equal(result.text, `${JSON.stringify(expected, null, 4)}\n`);
+    const compact = JSON.stringify(object);
+    assert.equal(fix(compact, [readOnlyRootFilesystem]).text.includes('\n'), false);
   });
 });

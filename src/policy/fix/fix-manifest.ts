@@ -96,7 +96,14 @@ export function fixManifest(text: string, findings: readonly Finding[]): FixResu
         changes.push({ ...where, ...container, description: outcome.change });
         changed.add(target);
       } else if (
-        !skipped.some((s) => s.line === where.line && s.rule === where.rule && s.reason === outcome.skip)
+        // A pod-level reason comes once per container finding: say it once.
+        !skipped.some(
+          (s) =>
+            s.line === where.line &&
+            s.rule === where.rule &&
+            s.container === outcome.container &&
+            s.reason === outcome.skip,
+        )
       ) {
         skipped.push({ ...where, ...container, reason: outcome.skip });
       }

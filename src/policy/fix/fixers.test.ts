@@ -17,6 +17,7 @@ import { readOnlyRootFilesystem } from '../rules/read-only-root-filesystem.ts';
 import { runsAsRoot } from '../rules/runs-as-root.ts';
 import { serviceAccountTokenMounted } from '../rules/service-account-token-mounted.ts';
 import { type FixResult, fixManifest } from './fix-manifest.ts';
+import { notEditable } from './tree.ts';
 
 const lint = (text: string, rules: readonly Rule[]): Finding[] =>
   runRules(parseManifests('m.yaml', text).objects, rules);
@@ -223,7 +224,7 @@ containers:
     securityContext:
       capabilities: {drop: ALL}
 `),
-    lines: ['web: left: securityContext.capabilities.drop is not a list; fix it by hand'],
+    lines: [`web: left: ${notEditable('securityContext.capabilities.drop')}`],
   },
   {
     name: 'seccomp: once on the pod for every container; an empty securityContext is filled',

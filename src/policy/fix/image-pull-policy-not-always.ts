@@ -4,7 +4,7 @@
  */
 import { eachContainer } from './containers.ts';
 import type { Fixer } from './fixer.ts';
-import { setScalar, valueAt } from './tree.ts';
+import { notEditable, setScalar, valueAt } from './tree.ts';
 
 export const imagePullPolicyFixer: Fixer = {
   rule: 'image-pull-policy-not-always',
@@ -15,7 +15,7 @@ export const imagePullPolicyFixer: Fixer = {
       if (current === 'Never')
         return [{ skip: 'imagePullPolicy: Never means the image is not in a registry; left as is' }];
       if (!setScalar(target, container, 'imagePullPolicy', 'Always', { after: ['image'] }))
-        return [{ skip: 'imagePullPolicy holds a collection; fix it by hand' }];
+        return [{ skip: notEditable('imagePullPolicy') }];
       const was = current === undefined || current === null ? '' : ` (was ${String(current)})`;
       return [{ change: `set imagePullPolicy: Always${was}` }];
     }),

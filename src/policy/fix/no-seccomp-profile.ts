@@ -6,7 +6,7 @@
 import { field } from '../workload.ts';
 import { eachContainer } from './containers.ts';
 import type { Fixer } from './fixer.ts';
-import { childMap, podSpecNode, setScalar, toJs } from './tree.ts';
+import { childMap, notEditable, podSpecNode, setScalar, toJs } from './tree.ts';
 
 const CONFINED: readonly unknown[] = ['RuntimeDefault', 'Localhost'];
 
@@ -30,7 +30,7 @@ export const noSeccompProfileFixer: Fixer = {
         return [
           {
             container: undefined,
-            skip: 'the pod securityContext.seccompProfile is not a map; fix it by hand',
+            skip: notEditable('the pod securityContext.seccompProfile'),
           },
         ];
       return [

@@ -6,7 +6,7 @@
 import { capabilityList } from '../rules/capabilities.ts';
 import { eachSecurityContext } from './containers.ts';
 import type { Fixer } from './fixer.ts';
-import { setScalar, toJs, valueAt } from './tree.ts';
+import { notEditable, setScalar, toJs, valueAt } from './tree.ts';
 
 export const privilegeEscalationFixer: Fixer = {
   rule: 'privilege-escalation-allowed',
@@ -31,7 +31,7 @@ export const privilegeEscalationFixer: Fixer = {
           { skip: 'the container adds SYS_ADMIN, which needs allowPrivilegeEscalation; drop it first' },
         ];
       if (!setScalar(target, securityContext, 'allowPrivilegeEscalation', false))
-        return [{ skip: 'allowPrivilegeEscalation holds a collection; fix it by hand' }];
+        return [{ skip: notEditable('securityContext.allowPrivilegeEscalation') }];
       return [{ change: 'set securityContext.allowPrivilegeEscalation: false' }];
     }),
 };

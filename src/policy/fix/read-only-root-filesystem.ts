@@ -1,7 +1,7 @@
 /** readOnlyRootFilesystem: true on the container; an explicit `false` is left alone and reported. */
 import { eachSecurityContext } from './containers.ts';
 import type { Fixer } from './fixer.ts';
-import { setScalar, valueAt } from './tree.ts';
+import { notEditable, setScalar, valueAt } from './tree.ts';
 
 export const readOnlyRootFilesystemFixer: Fixer = {
   rule: 'read-only-root-filesystem',
@@ -16,7 +16,7 @@ export const readOnlyRootFilesystemFixer: Fixer = {
           },
         ];
       if (!setScalar(target, securityContext, 'readOnlyRootFilesystem', true))
-        return [{ skip: 'readOnlyRootFilesystem holds a collection; fix it by hand' }];
+        return [{ skip: notEditable('securityContext.readOnlyRootFilesystem') }];
       return [{ change: 'set securityContext.readOnlyRootFilesystem: true' }];
     }),
 };

@@ -8,7 +8,7 @@ import type { YAMLMap } from 'yaml';
 import { field } from '../workload.ts';
 import { eachContainer } from './containers.ts';
 import type { Fixer } from './fixer.ts';
-import { childMap, podSpecNode, setScalar, type Target, toJs } from './tree.ts';
+import { childMap, notEditable, podSpecNode, setScalar, type Target, toJs } from './tree.ts';
 
 const POD_KEYS_FIRST = { before: ['initContainers', 'containers'] };
 
@@ -32,7 +32,7 @@ export const runsAsRootFixer: Fixer = {
       if (rootOnPurpose(target, podSpec)) {
         const securityContext = childMap(target, container, 'securityContext');
         if (!securityContext || !setScalar(target, securityContext, 'runAsNonRoot', true))
-          return [{ skip: 'securityContext is not a map; fix it by hand' }];
+          return [{ skip: notEditable('securityContext') }];
         return [
           {
             change:
@@ -42,7 +42,7 @@ export const runsAsRootFixer: Fixer = {
       }
       const securityContext = childMap(target, podSpec, 'securityContext', POD_KEYS_FIRST);
       if (!securityContext || !setScalar(target, securityContext, 'runAsNonRoot', true))
-        return [{ container: undefined, skip: 'the pod securityContext is not a map; fix it by hand' }];
+        return [{ container: undefined, skip: notEditable('the pod securityContext') }];
       return [{ container: undefined, change: 'set pod securityContext.runAsNonRoot: true' }];
     }),
 };

@@ -3,7 +3,7 @@
  * the pod calls the Kubernetes API.
  */
 import type { Fixer } from './fixer.ts';
-import { podSpecNode, setScalar, valueAt } from './tree.ts';
+import { notEditable, podSpecNode, setScalar, valueAt } from './tree.ts';
 
 export const serviceAccountTokenFixer: Fixer = {
   rule: 'service-account-token-mounted',
@@ -21,7 +21,7 @@ export const serviceAccountTokenFixer: Fixer = {
         before: ['initContainers', 'containers'],
       })
     )
-      return [{ skip: 'automountServiceAccountToken holds a collection; fix it by hand' }];
+      return [{ skip: notEditable('automountServiceAccountToken') }];
     return [{ change: 'set automountServiceAccountToken: false' }];
   },
 };

@@ -41,6 +41,10 @@ export interface Placement {
   before?: readonly string[];
 }
 
+/** Why a field was not edited: it holds the wrong type, an alias, or sits beside a `<<` merge key. */
+export const notEditable = (field: string) =>
+  `${field} is not a plain value this fix can edit (another type, an alias or a << merge key); fix it by hand`;
+
 /** The object as plain data, with the edits made so far. */
 export const toJs = (target: Target, node: Node = target.node): unknown => node.toJS(target.doc);
 

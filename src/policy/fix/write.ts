@@ -40,14 +40,14 @@ export function documentSplices(
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const column = (offset: number) => lineCounter.linePos(offset).col - 1;
   const style = documentStyle(doc, column);
-  /** The node as the library writes it, without its own comments: those stay where they are in the text. */
+  /** The node as the library writes it, without its comments, anchor and tag: those lie outside its range and stay. */
   const render = (node: unknown, options: ToStringOptions = {}) => {
     const holder = new Document();
     holder.contents = node as Node;
-    const { comment, commentBefore } = node as Node;
-    Object.assign(node as Node, { comment: null, commentBefore: null });
+    const { comment, commentBefore, anchor, tag } = node as Node;
+    Object.assign(node as Node, { comment: null, commentBefore: null, anchor: undefined, tag: undefined });
     const out = holder.toString({ ...style, lineWidth: 0, ...options }).replace(/\n$/, '');
-    Object.assign(node as Node, { comment, commentBefore });
+    Object.assign(node as Node, { comment, commentBefore, anchor, tag });
     return out;
   };
   const indented = (block: string, by: number) =>
