@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { issueToFindings } from '../spec/issues.ts';
+import { isRecord } from '../spec/overlay.ts';
 import type { Finding, PathSegment, Problem } from '../spec/problem.ts';
 import { formatPath, sortProblems } from '../spec/problem.ts';
 import { parseSource } from '../spec/source.ts';
@@ -208,9 +209,12 @@ export function loadHpa(text: string, file: string): LoadedHpa {
     };
 
   const parsed = Input.safeParse(data);
-  const findings: Finding[] = parsed.success
-    ? rules(parsed.data)
-    : parsed.error.issues.flatMap((issue) => hinted(issueToFindings(Input, data, issue), data));
+  const findings: Finding[] = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.flatMap((issue) => hinted(issueToFindings(Input, data, issue), data))),
+    ...rules(data as Record<string, unknown>),
+  ];
   if (!parsed.success || findings.length > 0)
     return { ok: false, problems: sortProblems(findings.map(place)) };
   return { ok: true, input: toInput(parsed.data) };
@@ -235,42 +239,46 @@ function hinted(findings: Finding[], data: unknown): Finding[] {
   });
 }
 
-/** Checks that span fields: each metric's source matches its type, targets fit the source, min ≤ max. */
-function rules(input: InputData): Finding[] {
+/**
+ * Checks that span fields: each metric's source matches its type, targets fit the source,
+ * min ≤ max. They read the raw data, so they run (and report) even where the schema failed.
+ */
+function rules(data: Record<string, unknown>): Finding[] {
   const findings: Finding[] = [];
-  const { spec } = input;
-  if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas)
+  const spec = isRecord(data.spec) ? data.spec : {};
+  const { minReplicas, maxReplicas } = spec;
+  if (typeof minReplicas === 'number' && typeof maxReplicas === 'number' && maxReplicas < minReplicas)
     findings.push({
       path: ['spec', 'maxReplicas'],
-      message: `must be at least minReplicas (${spec.minReplicas}), got ${spec.maxReplicas}`,
+      message: `must be at least minReplicas (${minReplicas}), got ${maxReplicas}`,
     });
-  (spec.metrics ?? []).forEach((metric, i) => {
-    const key = SOURCE_KEY[metric.type];
+  const metrics = Array.isArray(spec.metrics) ? spec.metrics : [];
+  metrics.forEach((metric: unknown, i) => {
+    if (!isRecord(metric) || typeof metric.type !== 'string' || !(metric.type in SOURCE_KEY)) return;
+    const type = metric.type as keyof typeof SOURCE_KEY;
+    const key = SOURCE_KEY[type];
     const source = metric[key];
-    if (!source) {
+    if (source === undefined) {
+      const present = Object.values(SOURCE_KEY).find((other) => metric[other] !== undefined);
       findings.push({
-        path: ['spec', 'metrics', i],
-        message: `a metric of type ${metric.type} needs \`${key}:\``,
-        hint: `e.g. ${SOURCE_EXAMPLE[metric.type]}`,
+        path: ['spec', 'metrics', i, ...(present ? [present] : [])],
+        message: `a metric of type ${type} needs \`${key}:\`${present ? `, not \`${present}:\`` : ''}`,
+        hint: present
+          ? `set type: ${TYPE_OF[present]}, or write ${SOURCE_EXAMPLE[type]}`
+          : `e.g. ${SOURCE_EXAMPLE[type]}`,
       });
       return;
     }
     for (const other of Object.values(SOURCE_KEY))
-      if (other !== key && metric[other])
+      if (other !== key && metric[other] !== undefined)
         findings.push({
           path: ['spec', 'metrics', i, other],
-          message: `\`${other}:\` does not belong to a metric of type ${metric.type}`,
+          message: `\`${other}:\` does not belong to a metric of type ${type}`,
           hint: `use \`${key}:\`, or set type to ${TYPE_OF[other]}`,
         });
-    findings.push(...targetFindings(metric.type, source.target, ['spec', 'metrics', i, key, 'target']));
+    if (isRecord(source) && isRecord(source.target))
+      findings.push(...targetFindings(type, source.target, ['spec', 'metrics', i, key, 'target']));
   });
-  if (spec.behavior)
-    for (const direction of ['scaleUp', 'scaleDown'] as const)
-      if (spec.behavior[direction]?.policies?.length === 0)
-        findings.push({
-          path: ['spec', 'behavior', direction, 'policies'],
-          message: 'must specify at least one policy',
-        });
   return findings;
 }
 
@@ -300,23 +308,26 @@ const TARGET_FIELD = {
 
 function targetFindings(
   metricType: keyof typeof SOURCE_KEY,
-  target: z.output<typeof Target>,
+  target: Record<string, unknown>,
   path: PathSegment[],
 ): Finding[] {
   const allowed = ALLOWED_TARGETS[metricType];
-  if (!allowed.includes(target.type))
+  // An unknown type is the schema's to report.
+  if (typeof target.type !== 'string' || !(target.type in TARGET_FIELD)) return [];
+  const type = target.type as keyof typeof TARGET_FIELD;
+  if (!allowed.includes(type))
     return [
       {
         path: [...path, 'type'],
-        message: `a ${metricType} metric's target must be ${allowed.join(' or ')}, got ${target.type}`,
+        message: `${/^[AEIOU]/.test(metricType) ? 'an' : 'a'} ${metricType} metric's target must be ${allowed.join(' or ')}, got ${type}`,
       },
     ];
-  const field = TARGET_FIELD[target.type];
+  const field = TARGET_FIELD[type];
   if (target[field] === undefined)
     return [
       {
         path,
-        message: `a target of type ${target.type} needs \`${field}\``,
+        message: `a target of type ${type} needs \`${field}\``,
         hint:
           field === 'averageUtilization' ? 'averageUtilization: 70 (percent of requests)' : `${field}: "100"`,
       },
@@ -325,7 +336,7 @@ function targetFindings(
     .filter((other) => other !== field && target[other] !== undefined)
     .map((other) => ({
       path: [...path, other],
-      message: `\`${other}\` does not apply to a target of type ${target.type}`,
+      message: `\`${other}\` does not apply to a target of type ${type}`,
       hint: `remove it, or set type to ${Object.entries(TARGET_FIELD).find(([, f]) => f === other)![0]}`,
     }));
 }
