@@ -76,11 +76,7 @@ function metricLines(result: MetricResult, currentReplicas: number): string[] {
       lines.push(`    within the tolerance → ${stays}`);
       break;
     case 'scaled':
-      lines.push(
-        podCount === undefined
-          ? `    proposes ${result.proposal}`
-          : `    proposes ceil(${number(result.ratio)} × ${podCount}) = ${result.proposal}`,
-      );
+      lines.push(`    proposes ${scaledFormula(result, podCount)} = ${result.proposal}`);
       break;
     case 'recomputed':
       lines.push(
@@ -98,6 +94,15 @@ function metricLines(result: MetricResult, currentReplicas: number): string[] {
       break;
   }
   return lines;
+}
+
+function scaledFormula(result: MetricProposal, podCount: number | undefined): string {
+  const count = podCount ?? result.readyPods;
+  const target = result.spec.target;
+  if (result.total !== undefined && target.type === 'AverageValue')
+    return `ceil(${formatValue(result.total)} / ${formatValue(target.averageValue)})`;
+  if (count === undefined) return `ceil(${number(result.ratio)})`;
+  return `ceil(${number(result.ratio)} × ${count}${podCount === undefined ? ' ready pods' : ''})`;
 }
 
 const MISSING_AS = {

@@ -65,6 +65,9 @@ export interface MetricProposal {
   outcome: Outcome;
   pods?: { ready: number; unready: number; missing: number; ignored: number };
   recompute?: Recompute;
+  /** Object/External: the metric's whole value (External: its series summed), and for a Value target the pods it scales. */
+  total?: bigint;
+  readyPods?: number;
 }
 
 export interface MetricFailure {
@@ -320,13 +323,13 @@ function objectOrExternalProposal(
 ): Proposal | string {
   if (target.type === 'Value') {
     const ratio = Number(value) / Number(target.value);
-    const current = { value };
+    const base = { current: { value }, ratio, total: value };
     const specReplicas = observed.currentReplicas;
-    if (specReplicas === 0) return { current, ratio, proposal: Math.ceil(ratio), outcome: 'scaled' };
-    if (isWithin(tolerances, ratio))
-      return { current, ratio, proposal: specReplicas, outcome: 'within-tolerance' };
+    if (specReplicas === 0) return { ...base, proposal: Math.ceil(ratio), outcome: 'scaled' };
+    if (isWithin(tolerances, ratio)) return { ...base, proposal: specReplicas, outcome: 'within-tolerance' };
     if (observed.pods.length === 0) return `unable to calculate ready pods: ${NO_PODS}`;
-    return { current, ratio, proposal: Math.ceil(ratio * readyPodCount(observed.pods)), outcome: 'scaled' };
+    const readyPods = readyPodCount(observed.pods);
+    return { ...base, readyPods, proposal: Math.ceil(ratio * readyPods), outcome: 'scaled' };
   }
   if (target.type === 'AverageValue') {
     const statusReplicas = observed.statusReplicas ?? observed.currentReplicas;
@@ -334,14 +337,10 @@ function objectOrExternalProposal(
     const current = {
       averageValue: statusReplicas > 0 ? BigInt(Math.ceil(Number(value) / statusReplicas)) : value,
     };
+    const base = { current, ratio, total: value };
     if (isWithin(tolerances, ratio))
-      return { current, ratio, proposal: statusReplicas, outcome: 'within-tolerance' };
-    return {
-      current,
-      ratio,
-      proposal: Math.ceil(Number(value) / Number(target.averageValue)),
-      outcome: 'scaled',
-    };
+      return { ...base, proposal: statusReplicas, outcome: 'within-tolerance' };
+    return { ...base, proposal: Math.ceil(Number(value) / Number(target.averageValue)), outcome: 'scaled' };
   }
   return 'invalid metric source: neither a value target nor an average value target was set';
 }
