@@ -27,17 +27,24 @@ describe('gantry lint', () => {
     assert.equal(stderr, '');
     const findings = stdout.split('\n').filter((line) => /^ {2}\d/.test(line));
     assert.deepEqual(findings, [
+      '  2 Deployment/wordpress default-service-account warning no serviceAccountName (uses default)',
+      '  2 Deployment/wordpress missing-recommended-label info no label app.kubernetes.io/name (on the object and its pod template)',
+      '  2 Deployment/wordpress service-account-token-mounted info automountServiceAccountToken is not false',
+      '  2 Deployment/wordpress single-replica warning replicas: 1 and no HorizontalPodAutoscaler scales it',
+      '  2 Deployment/wordpress [wordpress] capabilities-not-dropped warning capabilities.drop does not include ALL',
       '  2 Deployment/wordpress [wordpress] image-tag-latest warning image wordpress:latest uses the :latest tag',
       '  2 Deployment/wordpress [wordpress] missing-liveness-probe warning no livenessProbe',
       '  2 Deployment/wordpress [wordpress] missing-readiness-probe warning no readinessProbe',
       '  2 Deployment/wordpress [wordpress] missing-resources warning no cpu request, no memory request, no memory limit',
+      '  2 Deployment/wordpress [wordpress] no-seccomp-profile warning no seccompProfile (pod or container)',
       '  2 Deployment/wordpress [wordpress] privilege-escalation-allowed warning allowPrivilegeEscalation is not false',
+      '  2 Deployment/wordpress [wordpress] read-only-root-filesystem warning readOnlyRootFilesystem is not true',
       '  2 Deployment/wordpress [wordpress] runs-as-root warning may run as root: runAsNonRoot is not true and no runAsUser is set',
       '  2 Deployment/wordpress [wordpress] secret-in-env error env WORDPRESS_DB_PASSWORD holds a literal value',
     ]);
     assert.match(stdout, /^test\/fixtures\/lint\/tutorial\/wordpress\.yaml$/m);
     assert.match(stdout, /^ {4}fix: env:\n {11}- name: DB_PASSWORD$/m);
-    assert.match(stdout, /\n✗ 7 findings \(1 error, 6 warnings\) in 2 objects in 2 files\n$/);
+    assert.match(stdout, /\n✗ 14 findings \(1 error, 11 warnings, 2 infos\) in 2 objects in 2 files\n$/);
   });
 
   it('--fail-on sets the threshold', () => {
@@ -50,7 +57,7 @@ describe('gantry lint', () => {
   it('says so when there is nothing to report (exit 0)', () => {
     const { code, stdout } = gantry(['lint', `${FIXTURES}/hardened.yaml`]);
     assert.equal(code, 0);
-    assert.equal(stdout, '✓ no findings (1 object in 1 file)\n');
+    assert.equal(stdout, '✓ no findings (2 objects in 1 file)\n');
   });
 
   it('a syntax error is a finding with its line; the other files are still linted', () => {
@@ -65,7 +72,7 @@ describe('gantry lint', () => {
     const report = JSON.parse(stdout);
     assert.equal(report.version, 1);
     assert.deepEqual(report.summary, {
-      objects: 1,
+      objects: 2,
       files: 2,
       error: report.findings.length,
       warning: 0,
@@ -115,16 +122,37 @@ describe('gantry lint', () => {
     assert.match(stdout, /^<stdin>\n {2}\d+ yaml-syntax error /);
   });
 
-  it('our own render of the shop example has no findings at error severity', () => {
-    const rendered = gantry(['render', '-f', 'examples/shop/gantry.yaml', '--env', 'prod']);
-    assert.equal(rendered.code, 0, rendered.stderr);
-    const { code, stdout } = gantry(['lint', '-', '--format', 'json'], rendered.stdout);
-    assert.equal(code, 0, stdout);
-    const report = JSON.parse(stdout);
-    assert.ok(report.summary.objects > 10);
-    assert.deepEqual(
-      report.findings.filter((f: { severity: string }) => f.severity === 'error'),
-      [],
-    );
+  it('--spec: what render makes of the example has no findings at all, in every environment', () => {
+    const { code, stdout, stderr } = gantry([
+      'lint',
+      '--spec',
+      '-f',
+      'examples/shop/gantry.yaml',
+      '--fail-on',
+      'info',
+    ]);
+    assert.equal(code, 0, stdout + stderr);
+    assert.match(stdout, /^✓ no findings \(\d+ objects in 3 files\)\n$/);
+    const objects = Number(/(\d+) objects/.exec(stdout)![1]);
+    assert.ok(objects > 60, stdout);
+  });
+
+  it('--spec --env lints one environment; an unknown one is an error naming the spec', () => {
+    const one = gantry([
+      'lint',
+      '--spec',
+      '-f',
+      'examples/shop/gantry.yaml',
+      '--env',
+      'prod',
+      '--format',
+      'json',
+    ]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(JSON.parse(one.stdout).summary.files, 1);
+    const unknown = gantry(['lint', '--spec', '-f', 'examples/shop/gantry.yaml', '--env', 'moon']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /examples\/shop\/gantry\.yaml/);
+    assert.doesNotMatch(unknown.stderr, /\n\s+at /);
   });
 });

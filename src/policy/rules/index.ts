@@ -1,6 +1,10 @@
 /** Every rule `gantry lint` runs, in the order `--help` and the docs list them. Add new rules here. */
 import type { Rule } from '../rule.ts';
+import { ACCESS_AND_HYGIENE_RULES } from './access-and-hygiene.ts';
+import { capabilitiesNotDropped } from './capabilities-not-dropped.ts';
+import { CROSS_OBJECT_RULES } from './cross-object.ts';
 import { dangerousCapabilities } from './dangerous-capabilities.ts';
+import { defaultServiceAccount } from './default-service-account.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { hostPathMount } from './host-path-mount.ts';
 import { hostPort } from './host-port.ts';
@@ -8,15 +12,15 @@ import { imageTagLatest } from './image-tag-latest.ts';
 import { missingLivenessProbe } from './missing-liveness-probe.ts';
 import { missingReadinessProbe } from './missing-readiness-probe.ts';
 import { missingResources } from './missing-resources.ts';
+import { noSeccompProfile } from './no-seccomp-profile.ts';
 import { privilegeEscalationAllowed } from './privilege-escalation-allowed.ts';
 import { privilegedContainer } from './privileged-container.ts';
+import { readOnlyRootFilesystem } from './read-only-root-filesystem.ts';
 import { runsAsRoot } from './runs-as-root.ts';
 import { secretInEnv } from './secret-in-env.ts';
+import { serviceAccountTokenMounted } from './service-account-token-mounted.ts';
+import { WORKLOAD_RELIABILITY_RULES } from './workload-reliability.ts';
 
-// Written and unit-tested but not registered yet: read-only-root-filesystem, capabilities-not-dropped,
-// no-seccomp-profile, service-account-token-mounted, default-service-account. Each fires on
-// test/fixtures/lint/hardened.yaml and the tutorial Deployment, whose exact findings
-// test/integration/lint.test.ts pins; register them here together with updating those fixtures.
 export const RULES: readonly Rule[] = [
   // security
   privilegedContainer,
@@ -27,9 +31,18 @@ export const RULES: readonly Rule[] = [
   hostPathMount,
   hostPort,
   secretInEnv,
+  readOnlyRootFilesystem,
+  capabilitiesNotDropped,
+  noSeccompProfile,
+  serviceAccountTokenMounted,
+  defaultServiceAccount,
   // reliability
   imageTagLatest,
   missingResources,
   missingReadinessProbe,
   missingLivenessProbe,
+  ...WORKLOAD_RELIABILITY_RULES,
+  ...CROSS_OBJECT_RULES,
+  // RBAC and ConfigMap security, hygiene
+  ...ACCESS_AND_HYGIENE_RULES,
 ];

@@ -10,6 +10,7 @@
  */
 import type { ServiceModel } from '../../spec/model.ts';
 import type { IntOrPercent } from '../../spec/units.ts';
+import { withAcceptedFindings } from './accepted-findings.ts';
 import { canarySplit, renderedCanaryWeight } from './canary-split.ts';
 import { COLOUR_LABEL, podSelector, serviceMetadata, TRACK_LABEL } from './names.ts';
 import { renderPodTemplate } from './pod-template.ts';
@@ -74,7 +75,7 @@ function deployment(
   replicas: number | undefined,
 ): K8sObject {
   const { release } = service;
-  return {
+  const object: K8sObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: serviceMetadata(ctx, service, name, variant),
@@ -94,6 +95,16 @@ function deployment(
       template: renderPodTemplate(ctx, service, variant),
     },
   };
+  const reason = replicas === 1 ? singleReplicaReason(ctx, variant) : undefined;
+  return reason ? withAcceptedFindings(object, { 'single-replica': reason }) : object;
+}
+
+/** Why one replica is fine here, when it is: the canary track, or a development environment. */
+function singleReplicaReason(ctx: RenderContext, variant: Record<string, string>): string | undefined {
+  if (variant[TRACK_LABEL] === 'canary') return 'the canary runs beside the stable track';
+  if ((ctx.model.environment?.tier ?? 'development') === 'development')
+    return 'one replica is the spec’s choice for a development environment';
+  return undefined;
 }
 
 /** Kubernetes IntOrString: a count stays a number, a percentage becomes "25%". */

@@ -73,6 +73,8 @@ function container(ctx: RenderContext, service: ServiceModel): Record<string, un
   return {
     name: service.name,
     image: service.image,
+    // Always re-resolves the tag on each start (cached layers are reused): pull secrets are checked every time.
+    imagePullPolicy: 'Always',
     ...(service.port !== undefined ? { ports: containerPorts(service) } : {}),
     env: env(ctx, service),
     ...(configData(service) ? { envFrom: [{ configMapRef: { name: configMapName(service) } }] } : {}),

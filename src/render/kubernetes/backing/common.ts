@@ -5,6 +5,7 @@
  */
 import type { BackingModel } from '../../../spec/model.ts';
 import { formatMemory } from '../../../spec/units.ts';
+import { acceptedFindings } from '../accepted-findings.ts';
 import { labelValue } from '../labels.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 
@@ -154,7 +155,13 @@ export function singleReplicaStatefulSet(
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: meta,
+    metadata: {
+      ...meta,
+      annotations: acceptedFindings({
+        'single-replica':
+          'one pod by design: replicas would not share data; use an operator or mode: managed',
+      }),
+    },
     spec: {
       serviceName: backingName(ctx, backing),
       replicas: 1,

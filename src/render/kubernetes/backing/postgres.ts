@@ -60,6 +60,7 @@ function statefulSet(ctx: RenderContext, backing: BackingModel, version: string)
     container: {
       name: 'postgres',
       image: `postgres:${version}`,
+      imagePullPolicy: 'Always',
       ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
       env: [
         fromSecret('POSTGRES_USER', 'username'),

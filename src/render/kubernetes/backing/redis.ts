@@ -36,6 +36,7 @@ function statefulSet(ctx: RenderContext, backing: BackingModel, version: string)
     container: {
       name: 'redis',
       image: `redis:${version}`,
+      imagePullPolicy: 'Always',
       args: ['--appendonly', 'yes'],
       ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
       // A small cache's needs; the spec has no resources for backing services yet.
