@@ -3,7 +3,6 @@
  * decides exit codes and how errors are printed: a CliError as a message and a hint,
  * anything else as a bug, with the stack under --verbose.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { GantryCommand } from './command.ts';
 import { autoscaleCommand } from './commands/autoscale.ts';
@@ -28,6 +27,7 @@ import { upCommand } from './commands/up.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
 import { style } from './style.ts';
+import { VERSION } from './version.ts';
 
 const COMMANDS: GantryCommand[] = [
   initCommand,
@@ -50,10 +50,6 @@ const COMMANDS: GantryCommand[] = [
   historyCommand,
   daemonCommand,
 ];
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;

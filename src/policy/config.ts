@@ -15,6 +15,7 @@ import { formatPath, type Problem } from '../spec/problem.ts';
 import { parseSource } from '../spec/source.ts';
 import { closest } from '../spec/suggest.ts';
 import type { Rule, Severity } from './rule.ts';
+import { missingRecommendedLabel, requiredLabelsRule } from './rules/missing-recommended-label.ts';
 
 export const CONFIG_FILE = '.gantry-lint.yaml';
 
@@ -113,9 +114,14 @@ function idsByName(rules: readonly Rule[]): Map<string, string[]> {
   return ids;
 }
 
-/** The rules as configured: `off` ones left out, others at their configured severity. */
+/**
+ * The rules as configured: `off` ones left out, others at their configured severity, and the
+ * required-labels rule checking the configured labels instead of the recommended one.
+ */
 export function configureRules(rules: readonly Rule[], config: LintConfig): Rule[] {
-  return rules.flatMap((rule) => {
+  const labels = config.requiredLabels;
+  return rules.flatMap((given) => {
+    const rule = labels && given.id === missingRecommendedLabel.id ? requiredLabelsRule(labels) : given;
     const setting = config.rules.get(rule.id);
     if (setting === 'off') return [];
     if (setting === undefined || setting === rule.severity) return [rule];

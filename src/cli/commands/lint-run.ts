@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import picomatch from 'picomatch';
 import {
@@ -9,9 +9,12 @@ import {
   parseLintConfig,
 } from '../../policy/config.ts';
 import { failsOn, runRules, sortFindings } from '../../policy/engine.ts';
+import { FIXABLE_RULES, fixManifest } from '../../policy/fix/fix-manifest.ts';
 import { type LocatedObject, parseManifests } from '../../policy/input.ts';
-import { InputError, readManifests } from '../../policy/input-files.ts';
+import { InputError, readManifests, STDIN } from '../../policy/input-files.ts';
 import { formatJson, toJsonReport } from '../../policy/report-json.ts';
+import { formatJunit } from '../../policy/report-junit.ts';
+import { formatSarif } from '../../policy/report-sarif.ts';
 import { formatText } from '../../policy/report-text.ts';
 import type { Finding, Rule, Severity } from '../../policy/rule.ts';
 import { RULES } from '../../policy/rules/index.ts';
@@ -22,13 +25,15 @@ import { CliError, EXIT } from '../errors.ts';
 import { formatProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 import { style } from '../style.ts';
+import { VERSION } from '../version.ts';
 
 export interface Options {
   paths: string[];
   spec?: boolean;
   file: string;
   env?: string;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif' | 'junit';
+  fix?: boolean;
   failOn: Severity | 'never';
   config?: string;
   listRules?: boolean;
@@ -43,6 +48,8 @@ const PAINT: Record<Severity, (text: string) => string> = {
 /** Objects linted together: cross-object rules see one set at a time. */
 interface LintSet {
   objects: LocatedObject[];
+  /** The text of each file, for --fix (rendered specs have none). */
+  texts?: Map<string, string>;
   /** Findings from reading (YAML syntax errors). */
   findings: Finding[];
   files: string[];
@@ -59,22 +66,85 @@ export function lint(options: Options): number {
       'gantry lint deploy/  (or - to read stdin, or --spec to lint what gantry render makes of gantry.yaml)',
     );
 
-  const sets = [
-    ...(options.paths.length > 0 ? [read(options.paths, config)] : []),
+  const stdin = options.paths.includes('-') ? readFileSync(0, 'utf8') : '';
+  const collect = (): LintSet[] => [
+    ...(options.paths.length > 0 ? [read(options.paths, config, stdin)] : []),
     ...(options.spec ? renderedSets(options) : []),
   ];
+  let sets = collect();
+  if (options.fix && fix(sets[0], rules, options)) sets = collect(); // lint what the files say now
+
   const findings = sortFindings(sets.flatMap((set) => [...set.findings, ...runRules(set.objects, rules)]));
-  const scope = {
-    rules,
-    objects: sets.reduce((n, set) => n + set.objects.length, 0),
-    files: sets.reduce((n, set) => n + set.files.length, 0),
-  };
-  process.stdout.write(
-    options.format === 'json'
-      ? formatJson(toJsonReport(findings, scope))
-      : formatText(findings, { ...scope, paint: (severity, text) => PAINT[severity](text) }),
-  );
+  const linted = { objects: sets.flatMap((set) => set.objects), files: sets.flatMap((set) => set.files) };
+  const scope = { rules, objects: linted.objects.length, files: linted.files.length };
+  process.stdout.write(report(findings, scope, linted, options));
   return failsOn(findings, options.failOn) ? EXIT.failed : EXIT.ok;
+}
+
+function report(
+  findings: Finding[],
+  scope: { rules: readonly Rule[]; objects: number; files: number },
+  linted: { objects: LocatedObject[]; files: string[] },
+  options: Options,
+): string {
+  switch (options.format) {
+    case 'json':
+      return formatJson(toJsonReport(findings, scope));
+    case 'sarif':
+      return formatSarif(findings, { ...scope, toolVersion: VERSION });
+    case 'junit':
+      return formatJunit(findings, { ...scope, linted });
+    case 'text': {
+      const text = formatText(findings, { ...scope, paint: (severity, words) => PAINT[severity](words) });
+      const fixable = options.fix ? 0 : findings.filter((f) => FIXABLE_RULES.has(f.rule) && f.kind).length;
+      return fixable > 0 ? `${text}  ${fixable} of them can be fixed with --fix\n` : text;
+    }
+  }
+}
+
+/**
+ * `--fix`: rewrites the files of the first set (stdin and rendered specs cannot be written back)
+ * for the fixable findings, and prints what changed on stderr. True when a file changed.
+ */
+function fix(set: LintSet | undefined, rules: readonly Rule[], options: Options): boolean {
+  if (!set || options.paths.length === 0) {
+    process.stderr.write('--fix: no files to fix (a rendered spec is fixed in the renderer, not here)\n');
+    return false;
+  }
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of runRules(set.objects, rules))
+    byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  let changed = 0;
+  let changes = 0;
+  let skipped = 0;
+  const texts = set.texts ?? new Map<string, string>();
+  for (const [file, text] of texts) {
+    const findings = byFile.get(file) ?? [];
+    if (file === STDIN || findings.length === 0) continue;
+    const result = fixManifest(text, findings);
+    if (result.changes.length === 0 && result.skipped.length === 0) continue;
+    process.stderr.write(`${style.bold(file, process.stderr)}\n`);
+    for (const change of result.changes)
+      process.stderr.write(`  ${where(change)} ${change.rule}: ${change.description}\n`);
+    for (const skip of result.skipped)
+      process.stderr.write(`  ${where(skip)} ${skip.rule}: left as is: ${skip.reason}\n`);
+    if (result.text !== text) {
+      writeFileSync(file, result.text);
+      changed++;
+    }
+    changes += result.changes.length;
+    skipped += result.skipped.length;
+  }
+  if (texts.has(STDIN)) process.stderr.write('--fix: stdin is linted but cannot be written back\n');
+  const left = skipped > 0 ? ` (${skipped} left as they are, see above)` : '';
+  process.stderr.write(
+    `${style.green('✓', process.stderr)} --fix: ${changes} change${changes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}${left}\n`,
+  );
+  return changed > 0;
+}
+
+function where(at: { line: number; kind: string; name: string; container?: string }): string {
+  return `${at.line} ${at.kind}/${at.name}${at.container ? ` [${at.container}]` : ''}`;
 }
 
 /** `--config FILE`, else `.gantry-lint.yaml` in the working directory when there is one. */
@@ -96,12 +166,16 @@ function loadConfig(path: string | undefined): LintConfig & { base: string } {
   return { ...parsed.config, base: dirname(file) };
 }
 
-function read(paths: string[], config: LintConfig & { base: string }): LintSet {
+function read(
+  paths: string[],
+  config: LintConfig & { base: string },
+  stdin: string,
+): LintSet & { texts: Map<string, string> } {
   const excluded =
     config.exclude.length > 0 ? picomatch(config.exclude as string[], { dot: true }) : undefined;
   try {
     return readManifests(paths, {
-      stdin: () => readFileSync(0, 'utf8'),
+      stdin: () => stdin,
       ...(excluded ? { exclude: (file: string) => excluded(relative(config.base, file)) } : {}),
     });
   } catch (error) {

@@ -17,7 +17,11 @@ export const lintCommand: GantryCommand = {
       .option('--spec', 'lint what gantry render makes of the spec (every environment, or --env)')
       .option('-f, --file <file>', 'the spec file, with --spec', DEFAULT_SPEC)
       .option('-e, --env <name>', 'with --spec: only this environment')
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(['text', 'json', 'sarif', 'junit'])
+          .default('text'),
+      )
       .addOption(
         new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists')
           .choices(['error', 'warning', 'info', 'never'])
@@ -26,6 +30,10 @@ export const lintCommand: GantryCommand = {
       .option(
         '--config <file>',
         `rule severities, excludes and required labels (default: ${CONFIG_FILE} if present)`,
+      )
+      .option(
+        '--fix',
+        'rewrite the files for the safe, mechanical rules (comments and layout kept), then lint again',
       )
       .option('--list-rules', 'list the rules (with --format json: everything about them) and exit')
       .addHelpText(
