@@ -5,7 +5,7 @@
  *     3:1 Deployment/api [web] runs-as-root warning may run as root: …
  *       fix: securityContext: { runAsNonRoot: true, … }
  *
- *   ✗ 3 findings (1 error, 2 warnings) in 2 objects from 1 file
+ *   ✗ 3 findings (1 error, 2 warnings) in 2 objects in 1 file; 2 fixable with --fix
  *
  * Pure: returns a string; colour is a function the caller passes (identity when not a TTY).
  */
@@ -17,6 +17,8 @@ export interface TextOptions {
   objects: number;
   files: number;
   paint?: (severity: Severity, text: string) => string;
+  /** Findings `--fix` could fix, named in the summary when there are any. */
+  fixable?: number;
 }
 
 export function formatText(findings: readonly Finding[], options: TextOptions): string {
@@ -43,14 +45,18 @@ export function formatText(findings: readonly Finding[], options: TextOptions): 
   return `${lines.join('\n')}\n`;
 }
 
-export function summary(findings: readonly Finding[], options: { objects: number; files: number }): string {
+export function summary(
+  findings: readonly Finding[],
+  options: { objects: number; files: number; fixable?: number },
+): string {
   const scope = `${plural(options.objects, 'object')} in ${plural(options.files, 'file')}`;
   if (findings.length === 0) return `✓ no findings (${scope})`;
   const counts = (['error', 'warning', 'info'] as const)
     .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => plural(n, severity));
-  return `✗ ${plural(findings.length, 'finding')} (${counts.join(', ')}) in ${scope}`;
+  const fixable = options.fixable ? `; ${options.fixable} fixable with --fix` : '';
+  return `✗ ${plural(findings.length, 'finding')} (${counts.join(', ')}) in ${scope}${fixable}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -44,7 +44,10 @@ describe('gantry lint', () => {
     ]);
     assert.match(stdout, /^test\/fixtures\/lint\/tutorial\/wordpress\.yaml$/m);
     assert.match(stdout, /^ {4}fix: env:\n {11}- name: DB_PASSWORD$/m);
-    assert.match(stdout, /\n✗ 14 findings \(1 error, 11 warnings, 2 infos\) in 2 objects in 2 files\n$/);
+    assert.match(
+      stdout,
+      /\n✗ 14 findings \(1 error, 11 warnings, 2 infos\) in 2 objects in 2 files; 6 fixable with --fix\n$/,
+    );
   });
 
   it('--fail-on sets the threshold', () => {

@@ -95,9 +95,8 @@ function report(
     case 'junit':
       return formatJunit(findings, { ...scope, linted });
     case 'text': {
-      const text = formatText(findings, { ...scope, paint: (severity, words) => PAINT[severity](words) });
       const fixable = options.fix ? 0 : findings.filter((f) => FIXABLE_RULES.has(f.rule) && f.kind).length;
-      return fixable > 0 ? `${text}  ${fixable} of them can be fixed with --fix\n` : text;
+      return formatText(findings, { ...scope, fixable, paint: (severity, words) => PAINT[severity](words) });
     }
   }
 }
