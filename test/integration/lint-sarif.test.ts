@@ -1,8 +1,8 @@
 /**
  * `gantry lint`'s SARIF, checked by the SARIF authors' own validator (Microsoft's SARIF
  * Multitool, the devDependency @microsoft/sarif-multitool: a native executable, run offline).
- * Findings come from the real rules over a tutorial manifest, plus syntax errors from a file
- * and from stdin. Two passes: the SARIF rules (SARIF1xxx errors, SARIF2xxx warnings; notes are
+ * The report comes from the real CLI over the lint corpus and a tutorial manifest, plus syntax
+ * errors from a file and from stdin. Two passes: the SARIF rules (SARIF1xxx errors, SARIF2xxx warnings; notes are
  * advice, listed below) and GitHub code scanning's own ingestion rules (GH1xxx, GH2xxx).
  *
  * The multitool (5.7.0 on linux) reports a missing required property (JSON1002) but says nothing
@@ -27,13 +27,11 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { runRules, sortFindings } from '../../src/policy/engine.ts';
-import { parseManifests } from '../../src/policy/input.ts';
-import { formatSarif } from '../../src/policy/report-sarif.ts';
-import { RULES } from '../../src/policy/rules/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORDPRESS = 'test/fixtures/lint/tutorial/wordpress.yaml';
+const CORPUS = 'test/fixtures/lint/corpus';
+const BROKEN = 'test/fixtures/lint/broken';
 /** The package's main export is the path of the executable for this platform. */
 const MULTITOOL: string = createRequire(import.meta.url)('@microsoft/sarif-multitool');
 const SCHEMA = JSON.parse(readFileSync(join(dirname(MULTITOOL), 'sarif-2.1.0.json'), 'utf8'));
@@ -82,21 +80,22 @@ describe('SARIF report, checked by sarif-multitool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-sarif-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const tutorial = parseManifests(WORDPRESS, readFileSync(join(ROOT, WORDPRESS), 'utf8'));
-  const brokenFile = parseManifests('test/fixtures/lint/broken/bad file.yaml', 'kind: Pod\nspec: [\n');
-  const brokenStdin = parseManifests('<stdin>', 'a: b: c\n');
-  const findings = sortFindings([
-    ...runRules(tutorial.objects, RULES),
-    ...brokenFile.findings,
-    ...brokenStdin.findings,
-  ]);
+  // What users upload: the real CLI over the corpus, the tutorial, a broken file and broken stdin.
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/gantry.js'), 'lint', CORPUS, WORDPRESS, BROKEN, '-', '--format', 'sarif'],
+    { cwd: ROOT, encoding: 'utf8', input: 'a: b: c\n', timeout: 60_000 },
+  );
   const file = join(dir, 'gantry.sarif');
-  writeFileSync(file, formatSarif(findings, { rules: RULES, objects: 1, files: 3, toolVersion: '0.1.0' }));
+  writeFileSync(file, run.stdout);
+  const results: { ruleId: string; level: string }[] = JSON.parse(run.stdout).runs[0].results;
 
   it('the input has the findings worth checking: rule findings, errors, and syntax errors', () => {
-    assert.ok(findings.filter((f) => f.kind).length >= 5);
-    assert.ok(findings.some((f) => f.severity === 'error' && f.kind));
-    assert.equal(findings.filter((f) => f.rule === 'yaml-syntax').length, 2);
+    assert.equal(run.status, 1, run.stderr);
+    assert.ok(results.length > 90);
+    assert.ok(results.some((r) => r.level === 'error' && r.ruleId !== 'yaml-syntax'));
+    assert.ok(results.some((r) => r.level === 'note'));
+    assert.ok(results.filter((r) => r.ruleId === 'yaml-syntax').length >= 2);
   });
 
   it('matches the SARIF 2.1.0 schema', () => {
