@@ -336,6 +336,11 @@ export class ServiceController {
     return main && main.requests > 0 ? main : (preview ?? main);
   }
 
+  /** Requests finished per ready replica since it joined the load balancer (see LoadBalancer.servedByBackend). */
+  requestsServed(): Map<string, number> {
+    return this.lb?.servedByBackend() ?? new Map();
+  }
+
   /** Stops every replica gracefully and closes the load balancer. */
   async close(): Promise<void> {
     this.closed = true;

@@ -168,6 +168,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.slot = undefined;
     this.finished = true;
     slot.outstanding--;
+    slot.backend.served++;
     const end = performance.now();
     const ms = end - this.start;
     const stats = slot.backend.stats;

@@ -116,6 +116,7 @@ export class LoadBalancer {
           pipelining: 1,
         }),
         stats: this.statsFor(b.version),
+        served: 0,
       });
     }
     for (const [id, old] of this.upstreams) {
@@ -147,6 +148,11 @@ export class LoadBalancer {
     const now = performance.now();
     if (stats) return stats.window.summary(now, windowSeconds);
     return new MetricsWindow(now, 1).summary(now, windowSeconds);
+  }
+
+  /** Requests finished per backend id since it joined (a counter: restarts at 0 if it leaves and rejoins). */
+  servedByBackend(): Map<string, number> {
+    return new Map([...this.upstreams].map(([id, upstream]) => [id, upstream.served]));
   }
 
   /** Stops listening and ends pooled and upgraded connections; waits for in-flight requests. */

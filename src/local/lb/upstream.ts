@@ -23,6 +23,8 @@ export interface VersionStats {
 export interface Upstream extends Backend {
   pool: Pool;
   stats: VersionStats;
+  /** Requests finished on this backend since it joined: the autoscaler's per-replica requests/s. */
+  served: number;
 }
 
 export interface ProxyContext {
