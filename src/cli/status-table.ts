@@ -1,5 +1,6 @@
 /** The status table `gantry status` and `gantry up` print. */
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import { metricsLine } from '../daemon/autoscale-status.ts';
 import type { DaemonStatus } from '../daemon/status.ts';
 import { style } from './style.ts';
 
@@ -40,6 +41,22 @@ export function formatStatus(status: DaemonStatus): string {
     ]);
   }
   const lines = [table(rows)];
+  const autoscaled = status.services.filter((service) => service.autoscale);
+  if (autoscaled.length > 0) {
+    const scaling = [['AUTOSCALED', 'CURRENT', 'DESIRED', 'MIN–MAX', 'METRICS (current/target)', 'REASON']];
+    for (const service of autoscaled) {
+      const a = service.autoscale!;
+      scaling.push([
+        service.name,
+        String(a.currentReplicas),
+        String(a.desiredReplicas),
+        `${a.minReplicas}–${a.maxReplicas}`,
+        metricsLine(a),
+        a.reason,
+      ]);
+    }
+    lines.push('', table(scaling));
+  }
   const notes = status.backing.map((b) =>
     b.state === 'running'
       ? `${b.name} (${b.kind}): ${b.url}`

@@ -25,6 +25,8 @@ import { urlVariable } from '../platform/connection.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
 import { Api, HttpError } from './api.ts';
+import type { AutoscaleStatus } from './autoscale-status.ts';
+import { Autoscaler } from './autoscaler.ts';
 import { type DeployRequest, ReleaseManager } from './releases.ts';
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
 
@@ -36,6 +38,8 @@ export interface DaemonOptions {
   /** Load balancers on free ports instead of the spec's ports (tests, several apps at once). */
   ephemeralPorts?: boolean;
   backoff?: BackoffPolicy;
+  /** How often the autoscaler syncs (default 15 s, Kubernetes' --horizontal-pod-autoscaler-sync-period). */
+  autoscaleSyncPeriodMs?: number;
   log?: (line: string) => void;
 }
 
@@ -52,6 +56,7 @@ export class Daemon {
   private readonly lbMetrics = new LbMetrics(this.registry);
   private server: Server | undefined;
   private releases: ReleaseManager | undefined;
+  private autoscaler: Autoscaler | undefined;
   /** The API's own address, known once it listens (status answers with it). */
   private apiUrl = '';
   private timer: NodeJS.Timeout | undefined;
@@ -167,6 +172,16 @@ export class Daemon {
     );
     for (const { service, version } of fresh) this.releases.recordInitial(service, version);
     this.releases.start();
+
+    const platform = new LocalPlatform(this.store, this.controllers);
+    this.autoscaler = new Autoscaler(
+      this.model,
+      this.controllers,
+      platform,
+      (service, type, reason, message) => this.record(service, null, { type, reason, message }),
+      this.options.autoscaleSyncPeriodMs ? { syncPeriodMs: this.options.autoscaleSyncPeriodMs } : {},
+    );
+    this.autoscaler.start();
 
     this.server = await this.api(token).listen(this.options.apiPort ?? 0);
     const address = this.server.address();
@@ -303,7 +318,9 @@ export class Daemon {
         if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 100)
           throw new HttpError(400, 'replicas must be a whole number from 0 to 100');
         this.controller(params.service!).scale(replicas, typeof version === 'string' ? version : undefined);
-        return { ok: true };
+        // Like a Kubernetes HPA, the autoscaler overrides a manual count at its next sync: say so.
+        const autoscale = this.autoscaler?.status(params.service!);
+        return { ok: true, ...(autoscale ? { autoscale } : {}) };
       })
       .post('/v1/services/:service/restart', ({ params }) => {
         this.controller(params.service!).restart();
@@ -373,6 +390,7 @@ export class Daemon {
         requestsPerSecond: windows.reduce((n, m) => n + m.requestsPerSecond, 0),
         errorRate: requests > 0 ? errors / requests : null,
         latencyP95Ms: p95s.length > 0 ? Math.max(...p95s) : null,
+        ...this.autoscaleOf(controller.name),
       };
     });
     const url = this.apiUrl;
@@ -386,12 +404,18 @@ export class Daemon {
     };
   }
 
+  private autoscaleOf(service: string): { autoscale?: AutoscaleStatus } {
+    const autoscale = this.autoscaler?.status(service);
+    return autoscale ? { autoscale } : {};
+  }
+
   /** Stops everything: replicas gracefully, load balancers, backing services, the API. Idempotent. */
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.log('shutting down');
       clearInterval(this.timer);
       this.releases?.stop();
+      this.autoscaler?.stop();
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
       for (const entry of this.backing.values())
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);

@@ -2,6 +2,7 @@
 
 import type { ReplicaView } from '../local/service-controller.ts';
 import type { VersionState } from '../platform/platform.ts';
+import type { AutoscaleStatus } from './autoscale-status.ts';
 
 export interface ServiceStatus {
   name: string;
@@ -16,6 +17,8 @@ export interface ServiceStatus {
   /** Fraction of requests that failed (5xx or no response) over the last 30 s; null without traffic. */
   errorRate: number | null;
   latencyP95Ms: number | null;
+  /** For a service with `autoscale:`: current/desired replicas and each metric against its target. */
+  autoscale?: AutoscaleStatus;
 }
 
 export interface BackingStatus {

@@ -12,7 +12,11 @@ interface Options {
   apiPort?: string;
   ephemeralPorts?: boolean;
   backoff?: string;
+  autoscaleSyncPeriod?: string;
 }
+
+/** Read when --autoscale-sync-period is not given, so `gantry up` (which starts the daemon) passes it on. */
+export const SYNC_PERIOD_VARIABLE = 'GANTRY_AUTOSCALE_SYNC_PERIOD';
 
 export const daemonCommand: GantryCommand = {
   register(program, run) {
@@ -25,6 +29,10 @@ export const daemonCommand: GantryCommand = {
       .option('--api-port <port>', 'port for the daemon API (default: a free one)')
       .option('--ephemeral-ports', 'load balancers on free ports instead of the spec ports')
       .option('--backoff <initial,max>', 'restart back-off, e.g. 10s,5m (Kubernetes default)')
+      .option(
+        '--autoscale-sync-period <duration>',
+        `how often the autoscaler decides, e.g. 2s (default: $${SYNC_PERIOD_VARIABLE}, else 15s)`,
+      )
       .action((options: Options) => run(() => daemon(options)));
   },
 };
@@ -37,8 +45,26 @@ function parseBackoff(text: string | undefined) {
   return { initialMs: initial, maxMs: max, resetAfterMs: max * 2 };
 }
 
+/** The autoscaler's sync period in ms: the option, else the environment variable, else the default (undefined). */
+export function parseSyncPeriod(option: string | undefined, env = process.env): number | undefined {
+  const [text, source] =
+    option !== undefined
+      ? [option, '--autoscale-sync-period']
+      : [env[SYNC_PERIOD_VARIABLE], SYNC_PERIOD_VARIABLE];
+  if (text === undefined || text === '') return undefined;
+  const ms = parseDuration(text.trim());
+  if (ms === undefined || ms < 100)
+    throw new CliError(
+      `${source} must be a duration of at least 100ms, got "${text}"`,
+      EXIT.usage,
+      'for example 2s for tests; Kubernetes syncs every 15s',
+    );
+  return ms;
+}
+
 async function daemon(options: Options): Promise<number> {
   const backoff = parseBackoff(options.backoff);
+  const syncPeriodMs = parseSyncPeriod(options.autoscaleSyncPeriod);
   // Loaded here, not at the top: the daemon pulls in SQLite, undici and prom-client, which
   // every other command would otherwise pay for at start-up.
   const { Daemon } = await import('../../daemon/daemon.ts');
@@ -49,6 +75,7 @@ async function daemon(options: Options): Promise<number> {
     ...(options.apiPort ? { apiPort: Number(options.apiPort) } : {}),
     ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
     ...(backoff ? { backoff } : {}),
+    ...(syncPeriodMs ? { autoscaleSyncPeriodMs: syncPeriodMs } : {}),
   });
   await new Promise<void>((done) => {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)

@@ -1,4 +1,6 @@
 /** `gantry scale <service> <replicas>` and `gantry restart <service>` (a rolling restart). */
+import { Option } from 'commander';
+import type { AutoscaleStatus } from '../../daemon/autoscale-status.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, sleep } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -19,20 +21,44 @@ export const scaleCommand: GantryCommand = {
       .argument('<replicas>')
       .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
-      .action((service: string, replicas: string, options: Target) =>
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+      )
+      .action((service: string, replicas: string, options: Target & { output: string }) =>
         run(async () => {
           const count = Number(replicas);
           if (!Number.isInteger(count) || count < 0)
             throw new CliError(`replicas must be a whole number ≥ 0, got "${replicas}"`, EXIT.usage);
-          await connect(options).request('POST', `/v1/services/${encodeURIComponent(service)}/scale`, {
-            replicas: count,
-          });
+          const answer = (await connect(options).request(
+            'POST',
+            `/v1/services/${encodeURIComponent(service)}/scale`,
+            { replicas: count },
+          )) as { autoscale?: AutoscaleStatus };
+          if (options.output === 'json') {
+            const json = {
+              service,
+              replicas: count,
+              ...(answer.autoscale ? { autoscale: answer.autoscale } : {}),
+            };
+            process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+            return EXIT.ok;
+          }
           process.stdout.write(`${style.green('✓')} ${service} scaled to ${count}\n`);
+          if (answer.autoscale) process.stdout.write(autoscaledNote(service, answer.autoscale));
           return EXIT.ok;
         }),
       );
   },
 };
+
+/** A Kubernetes HPA overrides a manual scale of its target at its next sync; so does ours. */
+function autoscaledNote(service: string, autoscale: AutoscaleStatus): string {
+  return style.yellow(
+    `note: ${service} is autoscaled (${autoscale.minReplicas}–${autoscale.maxReplicas} replicas): like a Kubernetes HPA, ` +
+      `the autoscaler sets the count again at its next sync (within ${autoscale.syncPeriodSeconds}s).\n` +
+      `  To keep a fixed count, remove \`autoscale\` from ${service} in the spec and restart the app (gantry down, gantry up).\n`,
+  );
+}
 
 export const restartCommand: GantryCommand = {
   register(program, run) {

@@ -36,11 +36,25 @@ test('ReplicaUsageSampler: millicores from the tree’s ticks over wall time; RS
     { id: 'api-3', pid: null },
   ];
   const first = sampler.sample(replicas, 10_000);
-  assert.deepEqual(first.get('api-1'), { memoryBytes: 41_000_000 }, 'no CPU rate on the first sample');
+  assert.deepEqual(
+    first.get('api-1'),
+    { startTime: 1000, memoryBytes: 41_000_000 },
+    'no CPU rate on the first sample',
+  );
   assert.equal(first.has('api-3'), false, 'no process, no usage');
   const second = sampler.sample(replicas, 12_000);
-  assert.deepEqual(second.get('api-1'), { cpuMillicores: 1000, windowSeconds: 2, memoryBytes: 46_000_000 });
-  assert.deepEqual(second.get('api-2'), { cpuMillicores: 150, windowSeconds: 2, memoryBytes: 2_000_000 });
+  assert.deepEqual(second.get('api-1'), {
+    startTime: 1000,
+    cpuMillicores: 1000,
+    windowSeconds: 2,
+    memoryBytes: 46_000_000,
+  });
+  assert.deepEqual(second.get('api-2'), {
+    startTime: 1000,
+    cpuMillicores: 150,
+    windowSeconds: 2,
+    memoryBytes: 2_000_000,
+  });
 });
 
 test('ReplicaUsageSampler: a restarted process (same pid, new start time) starts over', () => {
@@ -49,8 +63,12 @@ test('ReplicaUsageSampler: a restarted process (same pid, new start time) starts
   );
   const replicas = [{ id: 'api-1', pid: 100 }];
   sampler.sample(replicas, 0);
-  assert.deepEqual(sampler.sample(replicas, 1000).get('api-1'), {});
-  assert.deepEqual(sampler.sample(replicas, 2000).get('api-1'), { cpuMillicores: 500, windowSeconds: 1 });
+  assert.deepEqual(sampler.sample(replicas, 1000).get('api-1'), { startTime: 2000 });
+  assert.deepEqual(sampler.sample(replicas, 2000).get('api-1'), {
+    startTime: 2000,
+    cpuMillicores: 500,
+    windowSeconds: 1,
+  });
 });
 
 test('ReplicaUsageSampler on real processes: a busy grandchild counts for the replica', async () => {

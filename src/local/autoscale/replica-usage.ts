@@ -17,6 +17,8 @@ export interface ReplicaProcess {
 }
 
 export interface ReplicaUsage {
+  /** The replica process's start, in clock ticks since boot (/proc/<pid>/stat field 22). */
+  startTime: number;
   /** Average over `windowSeconds`; absent on the first sample of a process. */
   cpuMillicores?: number;
   windowSeconds?: number;
@@ -50,6 +52,7 @@ export class ReplicaUsageSampler {
       const rate = this.cpu.observe(key, treeCpuTicks(tree), now);
       const rss = tree.map((stat) => this.source.rssBytes(stat.pid)).filter((bytes) => bytes !== null);
       usage.set(replica.id, {
+        startTime: tree[0]!.startTime,
         ...(rate
           ? {
               cpuMillicores: Math.round((rate.perSecond * 1000) / CLOCK_TICKS_PER_SECOND),
