@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configureRules, parseLintConfig } from './config.ts';
+import { configureRules } from './config.ts';
+import { parseLintConfig } from './config-file.ts';
 import type { Rule } from './rule.ts';
 
 const rule = (id: string, aliases: Rule['aliases'] = {}): Rule => ({

@@ -18,7 +18,8 @@ import { privilegeEscalationAllowed } from '../rules/privilege-escalation-allowe
 import { readOnlyRootFilesystem } from '../rules/read-only-root-filesystem.ts';
 import { runsAsRoot } from '../rules/runs-as-root.ts';
 import { serviceAccountTokenMounted } from '../rules/service-account-token-mounted.ts';
-import { FIXABLE_RULES, fixManifest } from './fix-manifest.ts';
+import { FIXER_RULES, fixManifest } from './fix-manifest.ts';
+import { FIXABLE_RULES } from './fixable.ts';
 import { notEditable } from './tree.ts';
 
 /** The rules with a fixer. */
@@ -116,8 +117,9 @@ describe('fixManifest on a tutorial guestbook (Deployment, Service, CronJob, Lis
     assert.equal(fixManifest(input, lint(input, [...RULES, ...FIXED_RULES])).text, fixed.text);
   });
 
-  it('FIXABLE_RULES names exactly the rules with a fixer', () => {
-    assert.deepEqual([...FIXABLE_RULES].sort(), FIXED_RULES.map((r) => r.id).sort());
+  it('FIXABLE_RULES (fixable.ts) and FIXER_RULES name exactly the rules with a fixer', () => {
+    assert.deepEqual([...FIXER_RULES].sort(), FIXED_RULES.map((r) => r.id).sort());
+    assert.deepEqual([...FIXABLE_RULES].sort(), [...FIXER_RULES].sort());
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * `gantry lint --fix` as a pure function: manifest text and the findings the engine reported for
  * it in → fixed text and what changed out. Fixes exactly the findings given (already filtered by
- * ignore annotations and configuration), for the rules in FIXABLE_RULES; other findings are left.
+ * ignore annotations and configuration), for the rules in FIXER_RULES; other findings are left.
  *
  * YAML is edited in place (see write.ts): what no fix touched stays byte for byte, in every
  * document. JSON files are fixed too and re-emitted as JSON (JSON.stringify, the file's own
@@ -34,8 +34,8 @@ const FIXERS: ReadonlyMap<string, Fixer> = new Map(
   ].map((fixer) => [fixer.rule, fixer]),
 );
 
-/** The rules `--fix` can fix: "N findings fixable with --fix". */
-export const FIXABLE_RULES: ReadonlySet<string> = new Set(FIXERS.keys());
+/** The rules the fixers cover; fixable.ts lists the same ids for callers that do not fix. */
+export const FIXER_RULES: ReadonlySet<string> = new Set(FIXERS.keys());
 
 /** Which object, as the findings name it: `line` is the object's line in the text given. */
 interface Located {
