@@ -29,8 +29,9 @@
  * Pure: no clock (times are seconds from the start, `decide` gets milliseconds), no I/O.
  */
 import { RPS_METRIC } from '../render/kubernetes/hpa.ts';
+import { withDefaults } from './behavior.ts';
 import { type Decision, decide } from './hpa.ts';
-import { type LoadProfile, loadAt } from './load-profile.ts';
+import { type LoadProfile, loadAt, profileEnd } from './load-profile.ts';
 import type { MetricResult } from './metrics.ts';
 import {
   type ControllerConfig,
@@ -120,6 +121,22 @@ export function loadDrivenMetrics(spec: HpaSpec): { simulated: MetricSpec[]; not
     else notSimulated.push(metric.type === 'Resource' ? metric.resource : metric.metric);
   }
   return { simulated, notSimulated };
+}
+
+/**
+ * How long to simulate when not told: the profile's last point, then the scale-down
+ * stabilization window and the longest scale-down policy period, so the run shows where the
+ * replicas settle after the load does.
+ */
+export function defaultDuration(
+  spec: HpaSpec,
+  load: LoadProfile,
+  config: ControllerConfig = DEFAULT_CONTROLLER,
+): number {
+  const scaleDown = spec.behavior ? withDefaults(spec.behavior, config).scaleDown : undefined;
+  const window = scaleDown?.stabilizationWindowSeconds ?? config.downscaleStabilizationWindowSeconds;
+  const period = Math.max(0, ...(scaleDown?.policies ?? []).map((policy) => policy.periodSeconds));
+  return profileEnd(load) + window + period;
 }
 
 interface SimPod {

@@ -22,6 +22,7 @@ import {
 import { renderCommand } from './commands/render.ts';
 import { restartCommand, scaleCommand } from './commands/scale.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { statusCommand } from './commands/status.ts';
 import { upCommand } from './commands/up.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -36,6 +37,7 @@ const COMMANDS: GantryCommand[] = [
   renderCommand,
   lintCommand,
   autoscaleCommand,
+  simulateCommand,
   upCommand,
   downCommand,
   statusCommand,
