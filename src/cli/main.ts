@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { GantryCommand } from './command.ts';
 import { autoscaleCommand } from './commands/autoscale.ts';
+import { costCommand } from './commands/cost.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
@@ -37,6 +38,7 @@ const COMMANDS: GantryCommand[] = [
   renderCommand,
   lintCommand,
   autoscaleCommand,
+  costCommand,
   simulateCommand,
   upCommand,
   downCommand,

@@ -1,0 +1,95 @@
+/**
+ * ECS on Fargate: every pod of the render becomes a task sized to the smallest valid
+ * Fargate CPU/memory combination that holds its requests (Fargate bills the task size, not
+ * the requests), priced per vCPU-hour and per GB-hour (x86 or ARM rows):
+ *
+ *   task $/month = (vCPU × vCPU-hour + GB × GB-hour) × 730
+ *
+ * Valid sizes (Amazon ECS developer guide, "Task CPU and memory"): 0.25 vCPU with 0.5, 1 or
+ * 2 GB; 0.5 vCPU with 1–4 GB; 1 vCPU with 2–8 GB; 2 vCPU with 4–16 GB; 4 vCPU with 8–30 GB
+ * (1 GB steps); 8 vCPU with 16–60 GB (4 GB steps); 16 vCPU with 32–120 GB (8 GB steps).
+ * e.g. 250m / 256Mi → 0.25 vCPU / 0.5 GB: (0.25 × 0.04048 + 0.5 × 0.004445) × 730 = $9.01.
+ */
+import { CostError } from './errors.ts';
+import { type CostLine, hourlyLine } from './line.ts';
+import { withMin } from './kubernetes.ts';
+import type { PriceTable } from './prices.ts';
+import type { Workload } from './workload.ts';
+
+const MiB = 1024 ** 2;
+
+export interface FargateSize {
+  /** CPU units: 1024 = 1 vCPU. */
+  cpu: number;
+  /** MiB. */
+  memory: number;
+}
+
+/** Every valid combination, smallest CPU first, then smallest memory. */
+export const FARGATE_SIZES: readonly FargateSize[] = [
+  ...[512, 1024, 2048].map((memory) => ({ cpu: 256, memory })),
+  ...range(1024, 4096, 1024).map((memory) => ({ cpu: 512, memory })),
+  ...range(2048, 8192, 1024).map((memory) => ({ cpu: 1024, memory })),
+  ...range(4096, 16384, 1024).map((memory) => ({ cpu: 2048, memory })),
+  ...range(8192, 30720, 1024).map((memory) => ({ cpu: 4096, memory })),
+  ...range(16384, 61440, 4096).map((memory) => ({ cpu: 8192, memory })),
+  ...range(32768, 122880, 8192).map((memory) => ({ cpu: 16384, memory })),
+];
+
+function range(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+/**
+ * The smallest valid size holding the requests: the first CPU that is enough, then the first
+ * memory of that CPU that is enough. It is also the cheapest, since each larger CPU starts at
+ * at least as much memory as the smaller one needs.
+ * e.g. 100m / 128Mi → 256 / 512; 300m / 3Gi → 512 / 3072; 1100m / 1Gi → 2048 / 4096.
+ */
+export function fargateSize(cpuMillis: number, memoryBytes: number, what: string): FargateSize {
+  const size = FARGATE_SIZES.find((s) => (s.cpu / 1024) * 1000 >= cpuMillis && s.memory * MiB >= memoryBytes);
+  if (!size)
+    throw new CostError(
+      `${what} asks for ${cpuMillis}m CPU and ${Math.ceil(memoryBytes / MiB)}Mi memory: more than the largest Fargate task (16 vCPU, 120 GB)`,
+      'lower its resources.requests, or price it on a cluster: --target eks',
+    );
+  return size;
+}
+
+export interface FargateOptions {
+  arm: boolean;
+}
+
+export function fargateCost(workloads: readonly Workload[], table: PriceTable, options: FargateOptions): CostLine[] {
+  const arch = options.arm ? 'arm' : 'x86';
+  const vcpuRow = table.row('aws', 'fargate', `linux_${arch}_vcpu`);
+  const gbRow = table.row('aws', 'fargate', `linux_${arch}_memory`);
+  return workloads.flatMap((w) => {
+    if (w.replicas.max === 0) return [];
+    const size = fargateSize(w.cpuMillis, w.memoryBytes, w.object);
+    const vcpu = size.cpu / 1024;
+    const gb = size.memory / 1024;
+    const label = `${w.object}: ${w.replicas.max} task(s) × ${vcpu} vCPU / ${gb} GB`;
+    const requested = `requests ${w.cpuMillis}m / ${Math.round(w.memoryBytes / MiB)}Mi → Fargate ${size.cpu} CPU units / ${size.memory} MiB`;
+    const cpuLine = hourlyLine(table, vcpuRow, w.replicas.max * vcpu, {
+      id: `fargate-cpu:${w.object}`,
+      section: 'compute',
+      item: `${label} (vCPU, ${arch})`,
+      unit: 'vCPU',
+      note: requested,
+      commitment: { kind: 'fargate' },
+    });
+    const memLine = hourlyLine(table, gbRow, w.replicas.max * gb, {
+      id: `fargate-memory:${w.object}`,
+      section: 'compute',
+      item: `${label} (memory, ${arch})`,
+      unit: 'GB',
+      commitment: { kind: 'fargate' },
+    });
+    const hourly = (row: { usd: number | null }) => (q: number) => q * (row.usd ?? Number.NaN) * table.hoursPerMonth;
+    return [
+      withMin(cpuLine, w.replicas.min * vcpu, hourly(vcpuRow)),
+      withMin(memLine, w.replicas.min * gb, hourly(gbRow)),
+    ];
+  });
+}
