@@ -4,7 +4,7 @@ import { RPS_METRIC } from '../render/kubernetes/hpa.ts';
 import { cpu, memory, podsMetric } from './fixtures.test-support.ts';
 import { parseLoadList } from './load-profile.ts';
 import type { HpaSpec } from './model.ts';
-import { NothingToSimulate, type SimulationInput, simulate } from './simulate.ts';
+import { defaultDuration, NothingToSimulate, type SimulationInput, simulate } from './simulate.ts';
 
 function load(list: string) {
   const parsed = parseLoadList(list);
@@ -187,5 +187,22 @@ describe('simulate', () => {
       timeline.map((r) => r.rps),
       [100, 100, 800, 800],
     );
+  });
+
+  it('runs by default until the scale-down window and policy period after the profile ends', () => {
+    const rps = podsMetric(RPS_METRIC, '100');
+    const profile = load('0:100,20m:300');
+    // The example's prod api: window 300 s, Percent 50 per 60 s → 1200 + 300 + 60.
+    const behavior = {
+      scaleDown: {
+        stabilizationWindowSeconds: 300,
+        policies: [{ type: 'Percent' as const, value: 50, periodSeconds: 60 }],
+      },
+    };
+    assert.equal(defaultDuration({ maxReplicas: 4, metrics: [rps], behavior }, profile), 1560);
+    // The API's default scale-down: window 300 s, 100 % per 15 s.
+    assert.equal(defaultDuration({ maxReplicas: 4, metrics: [rps], behavior: {} }, profile), 1515);
+    // No behavior (legacy): the controller's 300 s window, no policies.
+    assert.equal(defaultDuration({ maxReplicas: 4, metrics: [rps] }, profile), 1500);
   });
 });
