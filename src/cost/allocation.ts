@@ -34,9 +34,16 @@ export interface Allocation {
 }
 
 /** The marginal CPU and memory prices whose ratio OpenCost would use for this provider and family. */
-export function ratioRows(table: PriceTable, provider: ProviderName, nodeType: string): { cpu: PriceRef; memory: PriceRef } {
+export function ratioRows(
+  table: PriceTable,
+  provider: ProviderName,
+  nodeType: string,
+): { cpu: PriceRef; memory: PriceRef } {
   if (provider === 'aws')
-    return { cpu: table.row('aws', 'fargate', 'linux_x86_vcpu'), memory: table.row('aws', 'fargate', 'linux_x86_memory') };
+    return {
+      cpu: table.row('aws', 'fargate', 'linux_x86_vcpu'),
+      memory: table.row('aws', 'fargate', 'linux_x86_memory'),
+    };
   // GCP by family; Azure has no per-resource rows, so OpenCost's own defaults (its default.json = n2).
   const family = provider === 'gcp' && nodeType.startsWith('e2-') ? 'e2' : 'n2';
   return {
@@ -64,12 +71,22 @@ export function allocate(
   const byComponent = new Map<string, { cpuMillis: number; memoryBytes: number }>();
   const add = (component: string, cpuMillis: number, memoryBytes: number) => {
     const sum = byComponent.get(component) ?? { cpuMillis: 0, memoryBytes: 0 };
-    byComponent.set(component, { cpuMillis: sum.cpuMillis + cpuMillis, memoryBytes: sum.memoryBytes + memoryBytes });
+    byComponent.set(component, {
+      cpuMillis: sum.cpuMillis + cpuMillis,
+      memoryBytes: sum.memoryBytes + memoryBytes,
+    });
   };
   for (const pod of choice.pods.max) add(componentOf(pod), pod.cpuMillis, pod.memoryBytes);
   const nodes = choice.nodes.max;
-  const daemon = choice.daemonSets.reduce((s, p) => ({ c: s.c + p.cpuMillis, m: s.m + p.memoryBytes }), { c: 0, m: 0 });
-  add('system', nodes * (choice.reserve.cpuMillis + daemon.c), nodes * (choice.reserve.memoryBytes + daemon.m));
+  const daemon = choice.daemonSets.reduce((s, p) => ({ c: s.c + p.cpuMillis, m: s.m + p.memoryBytes }), {
+    c: 0,
+    m: 0,
+  });
+  add(
+    'system',
+    nodes * (choice.reserve.cpuMillis + daemon.c),
+    nodes * (choice.reserve.memoryBytes + daemon.m),
+  );
 
   const used = [...byComponent.values()].reduce(
     (s, v) => ({ cpuMillis: s.cpuMillis + v.cpuMillis, memoryBytes: s.memoryBytes + v.memoryBytes }),

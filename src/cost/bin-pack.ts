@@ -32,11 +32,14 @@ export function packPods(pods: readonly PodRequest[], capacity: NodeCapacity, mi
   const share = (pod: PodRequest) =>
     Math.max(pod.cpuMillis / capacity.cpuMillis, pod.memoryBytes / capacity.memoryBytes);
   const tooLarge = pods.find(
-    (pod) => pod.cpuMillis > capacity.cpuMillis || pod.memoryBytes > capacity.memoryBytes || capacity.pods < 1,
+    (pod) =>
+      pod.cpuMillis > capacity.cpuMillis || pod.memoryBytes > capacity.memoryBytes || capacity.pods < 1,
   );
   if (tooLarge) return { ok: false, tooLarge };
 
-  const sorted = [...pods].sort((a, b) => share(b) - share(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...pods].sort(
+    (a, b) => share(b) - share(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const nodes: PackedNode[] = [];
   for (const pod of sorted) {
     let node = nodes.find(

@@ -85,7 +85,10 @@ export function monthlyCost(model: AppModel, table: PriceTable, options: CostOpt
       `${provider} targets: ${TARGETS_BY_PROVIDER[provider].join(', ')}`,
     );
   if (!hasProvider(table, provider))
-    throw new CostError(`the price table ${table.file} has no ${provider} section`, 'pass --prices FILE with one, or another --provider');
+    throw new CostError(
+      `the price table ${table.file} has no ${provider} section`,
+      'pass --prices FILE with one, or another --provider',
+    );
   const tier = model.environment?.tier ?? 'development';
   const sizing = sizingFor(tier, options.azs === undefined ? {} : { azs: options.azs });
   const summary = readWorkloads(renderKubernetes(model).objects);
@@ -113,7 +116,9 @@ export function monthlyCost(model: AppModel, table: PriceTable, options: CostOpt
       );
     }
     lines.push(...natAndAddresses(table, sizing.azs, exposed ? 1 : 0));
-    notes.push('ECS on Fargate: each pod of the render is a task; in-cluster backing services run as tasks with an EBS volume each');
+    notes.push(
+      'ECS on Fargate: each pod of the render is a task; in-cluster backing services run as tasks with an EBS volume each',
+    );
   } else {
     const estimate = clusterCost(summary, table, {
       provider,
@@ -142,7 +147,9 @@ export function monthlyCost(model: AppModel, table: PriceTable, options: CostOpt
       'aws: cross-zone traffic, ECR image storage, Route 53, KMS, CloudWatch metrics and alarms, RDS backups beyond the free allowance, EBS snapshots',
     );
   } else {
-    notCovered.push(`${provider}: egress, NAT, load balancer data and logs (no usage rows for ${provider} in the price table)`);
+    notCovered.push(
+      `${provider}: egress, NAT, load balancer data and logs (no usage rows for ${provider} in the price table)`,
+    );
   }
 
   const pricing = options.pricing ?? 'on-demand';
@@ -207,7 +214,8 @@ function hasProvider(table: PriceTable, provider: ProviderName): boolean {
 function ecsVolumes(summary: ReturnType<typeof readWorkloads>, table: PriceTable): CostLine[] {
   const GiB = 1024 ** 3;
   const gp3 = table.row('aws', 'ebs', 'gp3');
-  const gb = (scale: 'max' | 'min') => summary.workloads.reduce((s, w) => s + (w.volumeBytes / GiB) * w.replicas[scale], 0);
+  const gb = (scale: 'max' | 'min') =>
+    summary.workloads.reduce((s, w) => s + (w.volumeBytes / GiB) * w.replicas[scale], 0);
   if (gb('max') === 0) return [];
   const line = monthlyLine(gp3, gb('max'), {
     id: 'persistent-volumes',

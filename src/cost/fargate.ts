@@ -11,8 +11,8 @@
  * e.g. 250m / 256Mi → 0.25 vCPU / 0.5 GB: (0.25 × 0.04048 + 0.5 × 0.004445) × 730 = $9.01.
  */
 import { CostError } from './errors.ts';
-import { type CostLine, hourlyLine } from './line.ts';
 import { withMin } from './kubernetes.ts';
+import { type CostLine, hourlyLine } from './line.ts';
 import type { PriceTable } from './prices.ts';
 import type { Workload } from './workload.ts';
 
@@ -60,7 +60,11 @@ export interface FargateOptions {
   arm: boolean;
 }
 
-export function fargateCost(workloads: readonly Workload[], table: PriceTable, options: FargateOptions): CostLine[] {
+export function fargateCost(
+  workloads: readonly Workload[],
+  table: PriceTable,
+  options: FargateOptions,
+): CostLine[] {
   const arch = options.arm ? 'arm' : 'x86';
   const vcpuRow = table.row('aws', 'fargate', `linux_${arch}_vcpu`);
   const gbRow = table.row('aws', 'fargate', `linux_${arch}_memory`);
@@ -86,7 +90,8 @@ export function fargateCost(workloads: readonly Workload[], table: PriceTable, o
       unit: 'GB',
       commitment: { kind: 'fargate' },
     });
-    const hourly = (row: { usd: number | null }) => (q: number) => q * (row.usd ?? Number.NaN) * table.hoursPerMonth;
+    const hourly = (row: { usd: number | null }) => (q: number) =>
+      q * (row.usd ?? Number.NaN) * table.hoursPerMonth;
     return [
       withMin(cpuLine, w.replicas.min * vcpu, hourly(vcpuRow)),
       withMin(memLine, w.replicas.min * gb, hourly(gbRow)),

@@ -38,7 +38,11 @@ export interface ClusterEstimate {
   notes: string[];
 }
 
-export function clusterCost(summary: WorkloadSummary, table: PriceTable, options: ClusterOptions): ClusterEstimate {
+export function clusterCost(
+  summary: WorkloadSummary,
+  table: PriceTable,
+  options: ClusterOptions,
+): ClusterEstimate {
   const { provider, target, sizing } = options;
   const nodes = chooseNodes(summary.workloads, table, {
     provider,
@@ -65,7 +69,9 @@ export function clusterCost(summary: WorkloadSummary, table: PriceTable, options
     unit: 'node',
     commitment: provider === 'aws' ? { kind: 'ec2', instance: type.name } : { kind: 'vm' },
   });
-  lines.push(withMin(nodeLine, nodes.nodes.min, (n) => n * (nodeRow.usd ?? Number.NaN) * table.hoursPerMonth));
+  lines.push(
+    withMin(nodeLine, nodes.nodes.min, (n) => n * (nodeRow.usd ?? Number.NaN) * table.hoursPerMonth),
+  );
 
   const notCovered: string[] = [];
   let loadBalancers: ClusterEstimate['loadBalancers'] = [];
@@ -81,7 +87,9 @@ export function clusterCost(summary: WorkloadSummary, table: PriceTable, options
     const volumeGiB = (scale: 'max' | 'min') =>
       summary.workloads.reduce((sum, w) => sum + (w.volumeBytes / GiB) * w.replicas[scale], 0);
     if (volumeGiB('max') > 0) {
-      const claims = summary.workloads.filter((w) => w.volumeBytes > 0).map((w) => `${w.object} ${gib(w.volumeBytes)}×${w.replicas.max}`);
+      const claims = summary.workloads
+        .filter((w) => w.volumeBytes > 0)
+        .map((w) => `${w.object} ${gib(w.volumeBytes)}×${w.replicas.max}`);
       const pv = monthlyLine(gp3, volumeGiB('max'), {
         id: 'persistent-volumes',
         section: 'storage',
@@ -123,8 +131,15 @@ export function clusterCost(summary: WorkloadSummary, table: PriceTable, options
   }
 
   const components = new Map(summary.workloads.map((w) => [w.object, w.component]));
-  const allocation = allocate(nodes, nodeRow.usd, ratioRows(table, provider, type.name), table.hoursPerMonth, (pod) =>
-    pod.name.startsWith('kube-system/') ? 'system' : (components.get(pod.name.replace(/#\d+$/, '')) ?? 'other'),
+  const allocation = allocate(
+    nodes,
+    nodeRow.usd,
+    ratioRows(table, provider, type.name),
+    table.hoursPerMonth,
+    (pod) =>
+      pod.name.startsWith('kube-system/')
+        ? 'system'
+        : (components.get(pod.name.replace(/#\d+$/, '')) ?? 'other'),
   );
   return { lines, nodes, allocation, loadBalancers, notCovered, notes };
 }
@@ -193,7 +208,11 @@ export function natAndAddresses(table: PriceTable, azs: number, loadBalancers: n
 }
 
 /** The same line at min replicas, when its quantity differs there. */
-export function withMin(line: CostLine, quantityAtMin: number, monthlyAt: (quantity: number) => number | null): CostLine {
+export function withMin(
+  line: CostLine,
+  quantityAtMin: number,
+  monthlyAt: (quantity: number) => number | null,
+): CostLine {
   if (quantityAtMin === line.quantity) return line;
   const monthly = line.monthly === null ? null : monthlyAt(quantityAtMin);
   return { ...line, atMin: { quantity: quantityAtMin, monthly } };

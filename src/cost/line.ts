@@ -69,7 +69,7 @@ export function usageLine(
   if (quantity === undefined) {
     const line = build(ref, null, base, () => null);
     if (ref.usd === null) return line;
-    return { ...line, note: joinNotes(`depends on usage: ${money(ref.usd)} per ${ref.unit}`, base.note) };
+    return { ...line, note: joinNotes(`depends on usage: ${unitMoney(ref.usd)} per ${ref.unit}`, base.note) };
   }
   return build(ref, quantity, base, (usd) => cost(quantity, usd));
 }
@@ -107,13 +107,22 @@ export function joinNotes(...notes: (string | undefined)[]): string {
 
 /** Sum of the lines that have a figure (null lines are listed apart, never counted as 0 silently). */
 export function sumMonthly(lines: readonly CostLine[], at: 'max' | 'min' = 'max'): number {
-  return lines.reduce((sum, line) => sum + ((at === 'min' && line.atMin ? line.atMin.monthly : line.monthly) ?? 0), 0);
+  return lines.reduce(
+    (sum, line) => sum + ((at === 'min' && line.atMin ? line.atMin.monthly : line.monthly) ?? 0),
+    0,
+  );
 }
 
-/** $1,234.56; small unit prices keep their digits ($0.004445). */
+/** $1,234.56, $0.80: money as a bill shows it, to the cent. */
 export function money(usd: number): string {
-  if (usd !== 0 && Math.abs(usd) < 1) return `$${Number(usd.toPrecision(4))}`;
   return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** A unit price keeps the digits of its row: $0.096, $0.004445, $0.10. */
+export function unitMoney(usd: number): string {
+  const text = String(Number(usd.toPrecision(6)));
+  const decimals = text.split('.')[1]?.length ?? 0;
+  return `$${decimals >= 2 ? text : usd.toFixed(2)}`;
 }
 
 /** Cents, as bills round: used for totals and in tests. */

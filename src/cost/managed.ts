@@ -35,7 +35,10 @@ export function managedCost(
   for (const b of backing.filter((b) => b.mode === 'managed')) {
     if (provider === 'aws') lines.push(...awsManaged(b, table, sizing));
     else if (provider === 'gcp' && b.kind !== 'kafka') lines.push(...gcpManaged(b, table));
-    else notCovered.push(`backing ${b.name} (${b.kind}, managed): no ${provider} rows for it in the price table`);
+    else
+      notCovered.push(
+        `backing ${b.name} (${b.kind}, managed): no ${provider} rows for it in the price table`,
+      );
   }
   return { lines, notCovered };
 }
@@ -100,7 +103,9 @@ function rds(b: BackingModel, table: PriceTable, sizing: Sizing): CostLine[] {
       section: 'managed',
       item: `${b.name}: RDS gp3 storage ${label}`,
       unit: 'GB',
-      ...(b.storage === undefined ? { note: `storage: ${storageGB} GB, RDS's gp3 minimum (the spec gives none)` } : {}),
+      ...(b.storage === undefined
+        ? { note: `storage: ${storageGB} GB, RDS's gp3 minimum (the spec gives none)` }
+        : {}),
     }),
   ];
 }
@@ -111,7 +116,12 @@ function multiAzRow(table: PriceTable, name: string, single: string): PriceRef {
   if (row.usd !== null || !name.endsWith('_multi_az')) return row;
   const base = table.row('aws', 'rds_postgresql', single);
   if (base.usd === null) return row;
-  return { ...base, key: `2 × ${base.key}`, usd: 2 * base.usd, source: `Multi-AZ = 2 × Single-AZ; ${base.source}` };
+  return {
+    ...base,
+    key: `2 × ${base.key}`,
+    usd: 2 * base.usd,
+    source: `Multi-AZ = 2 × Single-AZ; ${base.source}`,
+  };
 }
 
 function gcpManaged(b: BackingModel, table: PriceTable): CostLine[] {

@@ -34,7 +34,11 @@ export interface NodeChoiceOptions {
   minimumNodes: number;
 }
 
-export function chooseNodes(workloads: readonly Workload[], table: PriceTable, options: NodeChoiceOptions): NodeChoice {
+export function chooseNodes(
+  workloads: readonly Workload[],
+  table: PriceTable,
+  options: NodeChoiceOptions,
+): NodeChoice {
   const known = nodeTypesOf(options.provider);
   if (options.nodeType === 'cheapest') return cheapest(workloads, table, options, known);
   const name = options.nodeType ?? DEFAULT_NODE_TYPE[options.provider];
@@ -71,7 +75,12 @@ function cheapest(
   if (fits[0]) return fits[0].choice;
   const largest = largestType(known);
   const attempt = packOnto(largest, workloads, options);
-  throw tooLargeError('tooLarge' in attempt ? attempt.tooLarge : { name: '?', cpuMillis: 0, memoryBytes: 0 }, largest, known, options.target);
+  throw tooLargeError(
+    'tooLarge' in attempt ? attempt.tooLarge : { name: '?', cpuMillis: 0, memoryBytes: 0 },
+    largest,
+    known,
+    options.target,
+  );
 }
 
 function packOnto(
@@ -111,7 +120,12 @@ function largestType(types: readonly NodeType[]): NodeType {
   return [...types].sort((a, b) => b.vcpu * 8 + b.memoryGiB - (a.vcpu * 8 + a.memoryGiB))[0]!;
 }
 
-function tooLargeError(pod: PodRequest, type: NodeType, known: NodeType[], target: KubernetesTarget): CostError {
+function tooLargeError(
+  pod: PodRequest,
+  type: NodeType,
+  known: NodeType[],
+  target: KubernetesTarget,
+): CostError {
   const largest = largestType(known);
   const what = `${pod.name.replace(/#\d+$/, '')} asks for ${cpu(pod.cpuMillis)} CPU and ${gib(pod.memoryBytes)} memory`;
   const room = (t: NodeType) => {

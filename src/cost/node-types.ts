@@ -36,9 +36,30 @@ export const NODE_TYPES: readonly NodeType[] = [
   aws('m5.large', 2, 8, 29),
   aws('m6i.large', 2, 8, 29),
   aws('m5.xlarge', 4, 16, 58),
-  { name: 'e2-standard-2', provider: 'gcp', vcpu: 2, memoryGiB: 8, maxPods: 110, priceCategory: 'compute_engine' },
-  { name: 'n2-standard-2', provider: 'gcp', vcpu: 2, memoryGiB: 8, maxPods: 110, priceCategory: 'compute_engine' },
-  { name: 'Standard_D2s_v5', provider: 'azure', vcpu: 2, memoryGiB: 8, maxPods: 30, priceCategory: 'virtual_machines' },
+  {
+    name: 'e2-standard-2',
+    provider: 'gcp',
+    vcpu: 2,
+    memoryGiB: 8,
+    maxPods: 110,
+    priceCategory: 'compute_engine',
+  },
+  {
+    name: 'n2-standard-2',
+    provider: 'gcp',
+    vcpu: 2,
+    memoryGiB: 8,
+    maxPods: 110,
+    priceCategory: 'compute_engine',
+  },
+  {
+    name: 'Standard_D2s_v5',
+    provider: 'azure',
+    vcpu: 2,
+    memoryGiB: 8,
+    maxPods: 30,
+    priceCategory: 'virtual_machines',
+  },
 ];
 
 /** A current general-purpose type with room for a few services: 2 vCPU, 8 GiB. */

@@ -60,17 +60,17 @@ export interface PriceTable {
   has(provider: ProviderName, category: string, name: string): boolean;
 }
 
-export function parsePriceTable(
-  text: string,
-  file: string,
-  sourcesText?: string,
-): Parsed<PriceTable> {
+export function parsePriceTable(text: string, file: string, sourcesText?: string): Parsed<PriceTable> {
   const parsed = parseDocument(PriceTableSchema, text, file, 'the price table');
   if (!parsed.ok) return parsed;
   return { ok: true, value: priceTable(parsed.value, file, parseSourceDates(sourcesText ?? '')) };
 }
 
-export function priceTable(data: PriceTableData, file: string, sourceDates = new Map<string, string>()): PriceTable {
+export function priceTable(
+  data: PriceTableData,
+  file: string,
+  sourceDates = new Map<string, string>(),
+): PriceTable {
   const find = (provider: ProviderName, category: string, name: string) => data[provider]?.[category]?.[name];
   return {
     file,
@@ -84,7 +84,13 @@ export function priceTable(data: PriceTableData, file: string, sourceDates = new
       const found = find(provider, category, name);
       if (!found) return { key, unit: '', usd: null, source: `no row ${key} in ${file}` };
       const pct = typeof found.pct === 'number' ? found.pct : undefined;
-      return { key, unit: found.unit, usd: found.usd, ...(pct === undefined ? {} : { pct }), source: found.source };
+      return {
+        key,
+        unit: found.unit,
+        usd: found.usd,
+        ...(pct === undefined ? {} : { pct }),
+        source: found.source,
+      };
     },
   };
 }

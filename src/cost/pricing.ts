@@ -38,22 +38,38 @@ export function applyPricing(
     return {
       ...line,
       monthly: line.monthly === null ? null : line.monthly * factor,
-      ...(line.atMin ? { atMin: { ...line.atMin, monthly: line.atMin.monthly === null ? null : line.atMin.monthly * factor } } : {}),
-      note: joinNotes(line.note, `${option}: −${discount.pct}%${shareText} (${discount.ref.key}, ${upTo}; ${discount.ref.source})`),
+      ...(line.atMin
+        ? {
+            atMin: {
+              ...line.atMin,
+              monthly: line.atMin.monthly === null ? null : line.atMin.monthly * factor,
+            },
+          }
+        : {}),
+      note: joinNotes(
+        line.note,
+        `${option}: −${discount.pct}%${shareText} (${discount.ref.key}, ${upTo}; ${discount.ref.source})`,
+      ),
     };
   });
 }
 
 type Discount = { ref: PriceRef; pct: number } | { missing: string };
 
-function discountFor(commitment: Commitment, option: Exclude<PricingOption, 'on-demand'>, table: PriceTable): Discount {
+function discountFor(
+  commitment: Commitment,
+  option: Exclude<PricingOption, 'on-demand'>,
+  table: PriceTable,
+): Discount {
   const aws = (name: string) => table.row('aws', 'discounts', name);
   const first = (...names: string[]): Discount => {
     for (const name of names) {
       const ref = aws(name);
       if (ref.pct !== undefined) return { ref, pct: ref.pct };
     }
-    return { missing: `${option}: no discount row for it in the price table (looked for ${names.join(', ')}); on-demand` };
+    return {
+      missing: `${option}: no discount row for it in the price table (looked for ${names.join(', ')}); on-demand`,
+    };
   };
   switch (commitment.kind) {
     case 'ec2':
@@ -70,9 +86,12 @@ function discountFor(commitment: Commitment, option: Exclude<PricingOption, 'on-
       return first('database_savings_plan_max');
     case 'elasticache':
       if (option === 'spot') return { missing: 'spot: ElastiCache has no spot pricing; on-demand' };
-      if (option === 'savings-1y') return first(`elasticache_${commitment.instance}_1yr_all_upfront_effective`);
+      if (option === 'savings-1y')
+        return first(`elasticache_${commitment.instance}_1yr_all_upfront_effective`);
       return first('elasticache_reserved_max');
     case 'vm':
-      return { missing: `${option}: the table has no usable discount rate for GCP/Azure VMs (a range or not found); on-demand` };
+      return {
+        missing: `${option}: the table has no usable discount rate for GCP/Azure VMs (a range or not found); on-demand`,
+      };
   }
 }

@@ -4,7 +4,7 @@
  * Pure: strings and values in, strings out.
  */
 import type { EnvironmentEstimate, Totals } from './estimate.ts';
-import { type CostLine, cents, money } from './line.ts';
+import { type CostLine, cents, money, unitMoney } from './line.ts';
 import { cpu, gib } from './node-choice.ts';
 import type { PriceTable } from './prices.ts';
 
@@ -16,10 +16,10 @@ export function quantityText(line: CostLine, quantity = line.quantity): string {
 }
 
 export function unitPriceText(line: CostLine): string {
-  return line.price.usd === null ? 'no price' : `${money(line.price.usd)}/${line.price.per}`;
+  return line.price.usd === null ? 'no price' : `${unitMoney(line.price.usd)}/${line.price.per}`;
 }
 
-const figure = (usd: number | null) => (usd === null ? '—' : money(usd));
+const figure = (usd: number | null) => (usd === null ? '—' : money(cents(usd)));
 
 function title(e: EnvironmentEstimate): string {
   const env = e.environment ? `${e.environment} (${e.tier})` : `base spec (${e.tier})`;
@@ -47,15 +47,14 @@ function allocationText(e: EnvironmentEstimate): string[] {
   const cluster = e.cluster;
   if (!cluster) return [];
   const { nodes, allocation } = cluster;
-  const lines = [
-    `nodes: ${nodes.nodes.max} × ${nodes.type.name} at max replicas, ${nodes.nodes.min} at min`,
-  ];
+  const lines = [`nodes: ${nodes.nodes.max} × ${nodes.type.name} at max replicas, ${nodes.nodes.min} at min`];
   if (!allocation) return [...lines, 'allocation: no price for the node or the CPU/memory ratio rows'];
   const idle = allocation.shares.find((s) => s.component === 'idle')!;
   lines.push(
-    `allocation at max replicas (OpenCost: node price split ${money(allocation.cpuRatePerHour)}/vCPU-hour, ${money(allocation.memoryRatePerHour)}/GiB-hour in the ratio of ${allocation.ratio.cpu.key} : ${allocation.ratio.memory.key}):`,
+    `allocation at max replicas (OpenCost: node price split ${unitMoney(allocation.cpuRatePerHour)}/vCPU-hour, ${unitMoney(allocation.memoryRatePerHour)}/GiB-hour in the ratio of ${allocation.ratio.cpu.key} : ${allocation.ratio.memory.key}):`,
     ...allocation.shares.map(
-      (s) => `  ${s.component.padEnd(12)} ${money(cents(s.monthly)).padStart(10)}  ${cpu(s.cpuMillis)} CPU, ${gib(s.memoryBytes)}`,
+      (s) =>
+        `  ${s.component.padEnd(12)} ${money(cents(s.monthly)).padStart(10)}  ${cpu(s.cpuMillis)} CPU, ${gib(s.memoryBytes)}`,
     ),
     `idle capacity: ${cpu(idle.cpuMillis)} CPU and ${gib(idle.memoryBytes)} memory (capacity − requests − system)`,
   );
@@ -64,7 +63,12 @@ function allocationText(e: EnvironmentEstimate): string[] {
 
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatTable(estimates: readonly EnvironmentEstimate[], table: PriceTable): string {
@@ -121,8 +125,21 @@ export function formatMarkdown(estimates: readonly EnvironmentEstimate[], table:
     out.push('| Pricing | At max | At min | vs on-demand |', '|---|---:|---:|---:|');
     for (const row of pricingRows(e)) out.push(`| ${row.join(' | ')} |`);
     out.push('');
-    const details = [...allocationText(e), ...e.notes.map((n) => `note: ${n}`), ...e.notCovered.map((n) => `not covered: ${n}`)];
-    if (details.length > 0) out.push('<details><summary>Nodes, allocation and notes</summary>', '', '```', ...details, '```', '</details>', '');
+    const details = [
+      ...allocationText(e),
+      ...e.notes.map((n) => `note: ${n}`),
+      ...e.notCovered.map((n) => `not covered: ${n}`),
+    ];
+    if (details.length > 0)
+      out.push(
+        '<details><summary>Nodes, allocation and notes</summary>',
+        '',
+        '```',
+        ...details,
+        '```',
+        '</details>',
+        '',
+      );
   }
   out.push(`<sub>${sourcesText(estimates, table)}</sub>`);
   return `${out.join('\n')}\n`;
@@ -135,7 +152,12 @@ export function toJson(estimates: readonly EnvironmentEstimate[], table: PriceTa
     ...(t.expected === undefined ? {} : { expected: cents(t.expected) }),
   });
   return {
-    prices: { file: table.file, currency: table.currency, hoursPerMonth: table.hoursPerMonth, generated: table.generated ?? null },
+    prices: {
+      file: table.file,
+      currency: table.currency,
+      hoursPerMonth: table.hoursPerMonth,
+      generated: table.generated ?? null,
+    },
     environments: estimates.map((e) => ({
       app: e.app,
       environment: e.environment,
@@ -155,7 +177,14 @@ export function toJson(estimates: readonly EnvironmentEstimate[], table: PriceTa
         unitPrice: l.price.usd,
         per: l.price.per,
         monthly: l.monthly === null ? null : cents(l.monthly),
-        ...(l.atMin ? { atMin: { quantity: l.atMin.quantity, monthly: l.atMin.monthly === null ? null : cents(l.atMin.monthly) } } : {}),
+        ...(l.atMin
+          ? {
+              atMin: {
+                quantity: l.atMin.quantity,
+                monthly: l.atMin.monthly === null ? null : cents(l.atMin.monthly),
+              },
+            }
+          : {}),
         priceKey: l.price.key,
         source: l.source,
         ...(l.note ? { note: l.note } : {}),
@@ -163,7 +192,11 @@ export function toJson(estimates: readonly EnvironmentEstimate[], table: PriceTa
       unpriced: e.unpriced,
       ...(e.cluster
         ? {
-            nodes: { type: e.cluster.nodes.type.name, max: e.cluster.nodes.nodes.max, min: e.cluster.nodes.nodes.min },
+            nodes: {
+              type: e.cluster.nodes.type.name,
+              max: e.cluster.nodes.nodes.max,
+              min: e.cluster.nodes.nodes.min,
+            },
             allocation:
               e.cluster.allocation?.shares.map((s) => ({
                 component: s.component,

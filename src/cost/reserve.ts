@@ -28,7 +28,10 @@ export function nodeReserve(target: KubernetesTarget, node: NodeType): Reserve {
   const memoryBytes = node.memoryGiB * GiB;
   switch (target) {
     case 'eks':
-      return { cpuMillis: tieredCpu(node.vcpu), memoryBytes: (11 * node.maxPods + 255) * MiB + EVICTION_HARD };
+      return {
+        cpuMillis: tieredCpu(node.vcpu),
+        memoryBytes: (11 * node.maxPods + 255) * MiB + EVICTION_HARD,
+      };
     case 'gke':
       return { cpuMillis: tieredCpu(node.vcpu), memoryBytes: gkeMemory(memoryBytes) + EVICTION_HARD };
     case 'aks':

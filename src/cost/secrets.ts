@@ -6,7 +6,11 @@
 import { type CostLine, monthlyLine } from './line.ts';
 import type { PriceTable } from './prices.ts';
 
-export function secretsCost(keys: readonly string[], store: string | undefined, table: PriceTable): CostLine[] {
+export function secretsCost(
+  keys: readonly string[],
+  store: string | undefined,
+  table: PriceTable,
+): CostLine[] {
   if (keys.length === 0) return [];
   return [
     monthlyLine(table.row('aws', 'secrets_manager', 'secret'), keys.length, {

@@ -35,7 +35,10 @@ const Figures_ = z.strictObject(Figures);
 export const UsageSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional().describe('start from a preset; fields here override it'),
   ...Figures,
-  environments: z.record(z.string(), Figures_).optional().describe('per environment: overrides the fields above'),
+  environments: z
+    .record(z.string(), Figures_)
+    .optional()
+    .describe('per environment: overrides the fields above'),
 });
 
 export type UsageFile = z.output<typeof UsageSchema>;
@@ -129,7 +132,13 @@ export function usageCost(usage: Usage | undefined, table: PriceTable, options: 
     usageLine(
       ref,
       usage?.lcu,
-      { id, section: 'usage', item: `${item}${tag}`, unit: 'LCU (avg)', note: `${count} load balancer(s) × 730 h` },
+      {
+        id,
+        section: 'usage',
+        item: `${item}${tag}`,
+        unit: 'LCU (avg)',
+        note: `${count} load balancer(s) × 730 h`,
+      },
       (units, usd) => units * usd * table.hoursPerMonth * count,
     );
   if (options.loadBalancers.alb > 0)

@@ -42,7 +42,11 @@ type PodSpec = { containers?: Container[] };
 export function readWorkloads(objects: readonly K8sObject[]): WorkloadSummary {
   const scaled = new Map<string, { min: number; max: number }>();
   for (const object of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
-    const spec = object.spec as { scaleTargetRef: { kind: string; name: string }; minReplicas?: number; maxReplicas: number };
+    const spec = object.spec as {
+      scaleTargetRef: { kind: string; name: string };
+      minReplicas?: number;
+      maxReplicas: number;
+    };
     scaled.set(`${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}`, {
       min: spec.minReplicas ?? 1,
       max: spec.maxReplicas,
@@ -57,13 +61,18 @@ export function readWorkloads(objects: readonly K8sObject[]): WorkloadSummary {
         .map((o) => o.metadata.name),
       ingresses: objects
         .filter((o) => o.kind === 'Ingress')
-        .map((o) => ({ name: o.metadata.name, className: (o.spec as { ingressClassName?: string }).ingressClassName })),
+        .map((o) => ({
+          name: o.metadata.name,
+          className: (o.spec as { ingressClassName?: string }).ingressClassName,
+        })),
     },
     externalSecretKeys: [
       ...new Set(
         objects
           .filter((o) => o.kind === 'ExternalSecret')
-          .flatMap((o) => ((o.spec as { data?: { remoteRef: { key: string } }[] }).data ?? []).map((d) => d.remoteRef.key)),
+          .flatMap((o) =>
+            ((o.spec as { data?: { remoteRef: { key: string } }[] }).data ?? []).map((d) => d.remoteRef.key),
+          ),
       ),
     ].sort(),
   };

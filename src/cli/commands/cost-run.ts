@@ -35,7 +35,11 @@ const SHIPPED_SOURCES = fileURLToPath(new URL('../../../data/prices-sources.md',
 
 export function cost(options: Options): number {
   if (options.env !== undefined && options.allEnvs)
-    throw new CliError('--env and --all-envs exclude each other', EXIT.usage, 'pass one of them, or neither for every environment');
+    throw new CliError(
+      '--env and --all-envs exclude each other',
+      EXIT.usage,
+      'pass one of them, or neither for every environment',
+    );
   const zones = wholeNumber(options.zones, '--zones', 1, 6);
   const spotShare = wholeNumber(options.spotShare, '--spot-share', 0, 100);
   if (spotShare !== undefined && options.pricing !== 'spot')
@@ -43,7 +47,10 @@ export function cost(options: Options): number {
 
   const table = loadPrices(options.prices);
   const usageFile = loadUsageFile(options.usage);
-  const preset = PRESET_NAMES.includes(options.usage as PresetName) && !usageFile ? (options.usage as PresetName) : undefined;
+  const preset =
+    PRESET_NAMES.includes(options.usage as PresetName) && !usageFile
+      ? (options.usage as PresetName)
+      : undefined;
 
   const text = readSpecText(options.file);
   const models = loadModels(text, options);
@@ -69,7 +76,8 @@ export function cost(options: Options): number {
     }
   });
 
-  if (options.output === 'json') process.stdout.write(`${JSON.stringify(toJson(estimates, table), null, 2)}\n`);
+  if (options.output === 'json')
+    process.stdout.write(`${JSON.stringify(toJson(estimates, table), null, 2)}\n`);
   else if (options.output === 'markdown') process.stdout.write(formatMarkdown(estimates, table));
   else process.stdout.write(formatTable(estimates, table));
   return EXIT.ok;
@@ -89,21 +97,30 @@ function loadModels(text: string, options: Options): AppModel[] {
 
 function failSpec(problems: Problem[], text: string, file: string): never {
   process.stderr.write(`${formatProblems(problems, text)}\n\n`);
-  throw new CliError(`${file}: ${countLabel(problems)}; nothing estimated`, EXIT.failed, `run gantry validate -f ${file}`);
+  throw new CliError(
+    `${file}: ${countLabel(problems)}; nothing estimated`,
+    EXIT.failed,
+    `run gantry validate -f ${file}`,
+  );
 }
 
 function loadPrices(file: string | undefined): PriceTable {
   const path = file ?? SHIPPED_PRICES;
   const shown = file ?? 'data/prices.json';
   const text = readData(path, shown, '--prices: a JSON price table shaped like data/prices.json');
-  const sources = file === undefined && existsSync(SHIPPED_SOURCES) ? readFileSync(SHIPPED_SOURCES, 'utf8') : undefined;
+  const sources =
+    file === undefined && existsSync(SHIPPED_SOURCES) ? readFileSync(SHIPPED_SOURCES, 'utf8') : undefined;
   return orFail(parsePriceTable(text, shown, sources), text, shown, 'price table');
 }
 
 function loadUsageFile(value: string | undefined): UsageFile | undefined {
   if (value === undefined) return undefined;
   if (PRESET_NAMES.includes(value as PresetName) && !existsSync(value)) return undefined;
-  const text = readData(value, value, `--usage: a YAML/JSON file (egressGB, natGB, lcu, logsGB, peakHoursPerDay) or a preset: ${PRESET_NAMES.join(', ')}`);
+  const text = readData(
+    value,
+    value,
+    `--usage: a YAML/JSON file (egressGB, natGB, lcu, logsGB, peakHoursPerDay) or a preset: ${PRESET_NAMES.join(', ')}`,
+  );
   return orFail(parseUsage(text, value), text, value, 'usage file');
 }
 
