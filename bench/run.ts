@@ -4,9 +4,11 @@
  *   2. `gantry up --detach` on the example, cold and warm (bench/up.ts)
  *   3. a bad canary's cost and a clean canary's wall time (bench/release.ts)
  *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
+ *   5. gantry lint over a generated corpus of 20,000 objects (bench/lint.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchLint, formatLintBench } from './lint.ts';
 import { benchBadCanary, benchCleanCanary } from './release.ts';
 import { benchRender, formatRenderBench } from './render.ts';
 import { benchUp } from './up.ts';
@@ -34,4 +36,5 @@ console.log(
 );
 console.log('');
 console.log(formatRenderBench(benchRender(500)));
+console.log(formatLintBench(benchLint()));
 process.exitCode = lb.status ?? 1;

@@ -1,8 +1,8 @@
 /**
- * Findings as text, grouped by file:
+ * Findings as text, grouped by file, each at `file:line` (terminals and editors open that):
  *
  *   deploy/api.yaml
- *     3:1 Deployment/api [web] runs-as-root warning may run as root: …
+ *     deploy/api.yaml:3 Deployment/api [web] runs-as-root warning may run as root: …
  *       fix: securityContext: { runAsNonRoot: true, … }
  *
  *   ✗ 3 findings (1 error, 2 warnings) in 2 objects in 1 file; 2 fixable with --fix
@@ -35,7 +35,7 @@ export function formatText(findings: readonly Finding[], options: TextOptions): 
     const object = finding.kind ? ` ${finding.kind}/${finding.name}` : '';
     const container = finding.container ? ` [${finding.container}]` : '';
     lines.push(
-      `  ${finding.line}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
+      `  ${finding.file}:${finding.line}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
     );
     const fix = byId.get(finding.rule)?.fix;
     if (fix) lines.push(`    fix: ${fix.split('\n').join('\n         ')}`);

@@ -25,22 +25,22 @@ describe('gantry lint', () => {
     const { code, stdout, stderr } = gantry(['lint', `${FIXTURES}/tutorial`]);
     assert.equal(code, 1, stderr);
     assert.equal(stderr, '');
-    const findings = stdout.split('\n').filter((line) => /^ {2}\d/.test(line));
+    const findings = stdout.split('\n').filter((line) => /^ {2}\S+:\d/.test(line));
     assert.deepEqual(findings, [
-      '  2 Deployment/wordpress default-service-account warning no serviceAccountName (uses default)',
-      '  2 Deployment/wordpress missing-recommended-label info no label app.kubernetes.io/name (on the object and its pod template)',
-      '  2 Deployment/wordpress service-account-token-mounted info automountServiceAccountToken is not false',
-      '  2 Deployment/wordpress single-replica warning replicas: 1 and no HorizontalPodAutoscaler scales it',
-      '  2 Deployment/wordpress [wordpress] capabilities-not-dropped warning capabilities.drop does not include ALL',
-      '  2 Deployment/wordpress [wordpress] image-tag-latest warning image wordpress:latest uses the :latest tag',
-      '  2 Deployment/wordpress [wordpress] missing-liveness-probe warning no livenessProbe',
-      '  2 Deployment/wordpress [wordpress] missing-readiness-probe warning no readinessProbe',
-      '  2 Deployment/wordpress [wordpress] missing-resources warning no cpu request, no memory request, no memory limit',
-      '  2 Deployment/wordpress [wordpress] no-seccomp-profile warning no seccompProfile (pod or container)',
-      '  2 Deployment/wordpress [wordpress] privilege-escalation-allowed warning allowPrivilegeEscalation is not false',
-      '  2 Deployment/wordpress [wordpress] read-only-root-filesystem warning readOnlyRootFilesystem is not true',
-      '  2 Deployment/wordpress [wordpress] runs-as-root warning may run as root: runAsNonRoot is not true and no runAsUser is set',
-      '  2 Deployment/wordpress [wordpress] secret-in-env error env WORDPRESS_DB_PASSWORD holds a literal value',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress default-service-account warning no serviceAccountName (uses default)',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress missing-recommended-label info no label app.kubernetes.io/name (on the object and its pod template)',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress service-account-token-mounted info automountServiceAccountToken is not false',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress single-replica warning replicas: 1 and no HorizontalPodAutoscaler scales it',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] capabilities-not-dropped warning capabilities.drop does not include ALL',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] image-tag-latest warning image wordpress:latest uses the :latest tag',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] missing-liveness-probe warning no livenessProbe',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] missing-readiness-probe warning no readinessProbe',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] missing-resources warning no cpu request, no memory request, no memory limit',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] no-seccomp-profile warning no seccompProfile (pod or container)',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] privilege-escalation-allowed warning allowPrivilegeEscalation is not false',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] read-only-root-filesystem warning readOnlyRootFilesystem is not true',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] runs-as-root warning may run as root: runAsNonRoot is not true and no runAsUser is set',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] secret-in-env error env WORDPRESS_DB_PASSWORD holds a literal value',
     ]);
     assert.match(stdout, /^test\/fixtures\/lint\/tutorial\/wordpress\.yaml$/m);
     assert.match(stdout, /^ {4}fix: env:\n {11}- name: DB_PASSWORD$/m);
@@ -122,7 +122,7 @@ describe('gantry lint', () => {
     const { code, stdout, stderr } = gantry(['lint', '-'], '{{{ ]]] :\n\t- &x *y\n');
     assert.equal(code, 1);
     assert.doesNotMatch(stderr, /\n\s+at /);
-    assert.match(stdout, /^<stdin>\n {2}\d+ yaml-syntax error /);
+    assert.match(stdout, /^<stdin>\n {2}<stdin>:\d+ yaml-syntax error /);
   });
 
   it('--spec: what render makes of the example has no findings at all, in every environment', () => {
