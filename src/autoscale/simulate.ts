@@ -32,7 +32,6 @@ import { RPS_METRIC } from '../render/kubernetes/hpa.ts';
 import { withDefaults } from './behavior.ts';
 import { type Decision, decide } from './hpa.ts';
 import { type LoadProfile, loadAt, profileEnd } from './load-profile.ts';
-import type { MetricResult } from './metrics.ts';
 import {
   type ControllerConfig,
   DEFAULT_CONTROLLER,
@@ -235,7 +234,7 @@ function scaleDownOrder(pods: SimPod[], t: number): SimPod[] {
 
 function metricReadings(decision: Decision): Record<string, number> {
   const readings: Record<string, number> = {};
-  for (const result of decision.metrics as MetricResult[]) {
+  for (const result of decision.metrics) {
     if (!result.ok) continue;
     const { current } = result;
     if (current.averageUtilization !== undefined) readings[result.name] = current.averageUtilization;
