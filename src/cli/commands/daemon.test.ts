@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CliError } from '../errors.ts';
+import { parseSyncPeriod } from './daemon.ts';
+
+test('parseSyncPeriod: the option, else GANTRY_AUTOSCALE_SYNC_PERIOD, else the default (undefined)', () => {
+  assert.equal(parseSyncPeriod('3s', { GANTRY_AUTOSCALE_SYNC_PERIOD: '2s' }), 3000);
+  assert.equal(parseSyncPeriod(undefined, { GANTRY_AUTOSCALE_SYNC_PERIOD: '500ms' }), 500);
+  assert.equal(parseSyncPeriod(undefined, {}), undefined);
+  assert.equal(parseSyncPeriod(undefined, { GANTRY_AUTOSCALE_SYNC_PERIOD: '' }), undefined);
+});
+
+test('parseSyncPeriod: a bad value names where it came from, with a hint', () => {
+  const bad = (option: string | undefined, env: Record<string, string>) => {
+    try {
+      parseSyncPeriod(option, env);
+    } catch (error) {
+      assert.ok(error instanceof CliError);
+      return `${error.message} | ${error.hint} | ${error.exitCode}`;
+    }
+    assert.fail('expected a CliError');
+  };
+  assert.equal(
+    bad(undefined, { GANTRY_AUTOSCALE_SYNC_PERIOD: '2' }),
+    'GANTRY_AUTOSCALE_SYNC_PERIOD must be a duration of at least 100ms, got "2" | for example 2s for tests; Kubernetes syncs every 15s | 2',
+  );
+  assert.equal(
+    bad('10ms', {}),
+    '--autoscale-sync-period must be a duration of at least 100ms, got "10ms" | for example 2s for tests; Kubernetes syncs every 15s | 2',
+  );
+});
