@@ -127,19 +127,19 @@ function tooLargeError(
   target: KubernetesTarget,
 ): CostError {
   const largest = largestType(known);
-  const what = `${pod.name.replace(/#\d+$/, '')} asks for ${cpu(pod.cpuMillis)} CPU and ${gib(pod.memoryBytes)} memory`;
+  const what = `${pod.name.replace(/#\d+$/, '')}: a pod asks for ${cpu(pod.cpuMillis)} CPU and ${gib(pod.memoryBytes)} memory`;
   const room = (t: NodeType) => {
-    const reserve = nodeReserve(target, t);
-    return `${t.name}: ${cpu(t.vcpu * 1000 - reserve.cpuMillis)} CPU, ${gib(t.memoryGiB * GiB - reserve.memoryBytes)} allocatable`;
+    const free = capacityOf(t, target);
+    return `${t.name} (${cpu(free.cpuMillis)} CPU, ${gib(free.memoryBytes)} allocatable)`;
   };
   if (type.name !== largest.name && packPods([pod], capacityOf(largest, target), 0).ok)
     return new CostError(
-      `a pod of ${what}: more than one ${room(type)}`,
+      `${what}, more than one ${room(type)} holds`,
       `pick a larger node type, e.g. --node-type ${largest.name} (the largest known), or --node-type cheapest`,
     );
   return new CostError(
-    `a pod of ${what}: more than any node type holds; the largest known is ${room(largest)}`,
-    'lower the pod’s resources.requests, or price your own node type with --prices',
+    `${what}, more than any node type holds; the largest known is ${room(largest)}`,
+    'lower its resources.requests, or split the work over more, smaller pods',
   );
 }
 
