@@ -5,7 +5,8 @@ import { CONFIG_FILE, configureRules, EMPTY_CONFIG, type LintConfig } from '../.
 import { failsOn, runRules, sortFindings } from '../../policy/engine.ts';
 import { FIXABLE_RULES } from '../../policy/fix/fixable.ts';
 import type { LocatedObject } from '../../policy/input.ts';
-import { InputError, readManifests } from '../../policy/input-files.ts';
+import { combine, InputError, readManifestTexts } from '../../policy/input-files.ts';
+import { parseAll } from '../../policy/parse-pool.ts';
 import { formatJson, toJsonReport } from '../../policy/report-json.ts';
 import { formatText } from '../../policy/report-text.ts';
 import type { Finding, Rule, Severity } from '../../policy/rule.ts';
@@ -59,12 +60,13 @@ export async function lint(options: Options): Promise<number> {
 
   const stdin = options.paths.includes('-') ? readFileSync(0, 'utf8') : '';
   const rendered = options.spec ? (await import('./lint-spec.ts')).renderedSets : undefined;
-  const collect = (): LintSet[] => [
-    ...(options.paths.length > 0 ? [read(options.paths, config, stdin)] : []),
+  const collect = async (): Promise<LintSet[]> => [
+    ...(options.paths.length > 0 ? [await read(options.paths, config, stdin)] : []),
     ...(rendered ? rendered(options) : []),
   ];
-  let sets = collect();
-  if (options.fix && (await import('./lint-fix.ts')).fix(sets[0], rules, options)) sets = collect(); // lint what the files say now
+  let sets = await collect();
+  // After --fix, lint what the files say now.
+  if (options.fix && (await import('./lint-fix.ts')).fix(sets[0], rules, options)) sets = await collect();
 
   const findings = sortFindings(sets.flatMap((set) => [...set.findings, ...runRules(set.objects, rules)]));
   const linted = { objects: sets.flatMap((set) => set.objects), files: sets.flatMap((set) => set.files) };
@@ -118,15 +120,16 @@ async function loadConfig(path: string | undefined): Promise<LintConfig & { base
   return { ...parsed.config, base: dirname(file) };
 }
 
-function read(
+async function read(
   paths: string[],
   config: LintConfig & { base: string },
   stdin: string,
-): LintSet & { texts: Map<string, string> } {
+): Promise<LintSet & { texts: Map<string, string> }> {
   const excluded =
     config.exclude.length > 0 ? picomatch(config.exclude as string[], { dot: true }) : undefined;
+  let texts: Map<string, string>;
   try {
-    return readManifests(paths, {
+    texts = readManifestTexts(paths, {
       stdin: () => stdin,
       ...(excluded ? { exclude: (file: string) => excluded(relative(config.base, file)) } : {}),
     });
@@ -135,6 +138,8 @@ function read(
       throw new CliError(error.message, EXIT.usage, 'gantry lint PATH ... | -');
     throw error;
   }
+  const parsed = await parseAll([...texts].map(([file, text]) => ({ file, text })));
+  return combine(texts, (_file, _text, index) => parsed[index]!);
 }
 
 function listRules(rules: readonly Rule[], format: Options['format']): number {
