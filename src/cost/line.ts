@@ -127,5 +127,6 @@ export function unitMoney(usd: number): string {
 
 /** Cents, as bills round: used for totals and in tests. */
 export function cents(usd: number): number {
-  return Math.round(usd * 100) / 100;
+  // Through micro-dollars first, so 203.335 (stored as 203.33499…) rounds half up to 203.34.
+  return Math.round(Math.round(usd * 1e6) / 1e4) / 100;
 }
