@@ -106,11 +106,15 @@ export class Autoscaler {
   start(): void {
     if (this.targets.size === 0) return;
     this.sample(this.now());
-    this.timer = setInterval(() => void this.sync(), this.syncPeriodMs);
+    // sync() catches each service's failure and records it; what could still escape is the
+    // recording itself failing (the store closing under a shutdown), which must not crash the daemon.
+    this.timer = setInterval(() => void this.sync().catch(() => undefined), this.syncPeriodMs);
   }
 
-  stop(): void {
+  /** Stops syncing; resolves once a sync in progress has finished (so the store can close after it). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.syncing?.catch(() => undefined);
   }
 
   /** The autoscaling state of a service, or undefined when it is not autoscaled. */

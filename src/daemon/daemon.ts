@@ -181,7 +181,6 @@ export class Daemon {
       (service, type, reason, message) => this.record(service, null, { type, reason, message }),
       this.options.autoscaleSyncPeriodMs ? { syncPeriodMs: this.options.autoscaleSyncPeriodMs } : {},
     );
-    this.autoscaler.start();
 
     this.server = await this.api(token).listen(this.options.apiPort ?? 0);
     const address = this.server.address();
@@ -195,6 +194,8 @@ export class Daemon {
       environment: this.model.environment?.name ?? null,
     });
     await Promise.all([...this.controllers.values()].map((c) => c.reconcile()));
+    // After the replicas have processes, so its first CPU readings (the base of each rate) see them.
+    this.autoscaler.start();
     // A safety net: every change triggers a reconcile already; this catches anything missed.
     this.timer = setInterval(() => {
       for (const controller of this.controllers.values()) void controller.reconcile();
@@ -415,7 +416,7 @@ export class Daemon {
       this.log('shutting down');
       clearInterval(this.timer);
       this.releases?.stop();
-      this.autoscaler?.stop();
+      await this.autoscaler?.stop();
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
       for (const entry of this.backing.values())
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
