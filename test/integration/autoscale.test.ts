@@ -1,27 +1,14 @@
 /** `gantry autoscale explain` as users run it: a real process, its exit code and the exact text it prints. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { gantrySync as gantry } from '../support/gantry.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const GANTRY = join(ROOT, 'bin/gantry.js');
 const EXAMPLE = 'examples/autoscale/hpa-observed.yaml';
 const work = mkdtempSync(join(tmpdir(), 'gantry-autoscale-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function gantry(args: string[]) {
-  const result = spawnSync(process.execPath, [GANTRY, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('gantry autoscale explain', () => {
   it('tells what Kubernetes would decide for the example, and why (exit 0)', () => {

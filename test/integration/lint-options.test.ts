@@ -4,26 +4,11 @@
  * --list-rules.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const GANTRY = join(ROOT, 'bin/gantry.js');
-
-function gantry(args: string[], options: { cwd?: string; input?: string } = {}) {
-  const result = spawnSync(process.execPath, [GANTRY, ...args], {
-    cwd: options.cwd ?? ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 60_000,
-    ...(options.input === undefined ? {} : { input: options.input }),
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { gantrySync as gantry, ROOT } from '../support/gantry.ts';
 
 interface JsonReport {
   summary: Record<string, number>;

@@ -1,24 +1,9 @@
 /** `gantry lint` as users run it: a real process, its exit code and the exact text it prints. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { gantrySync as gantry } from '../support/gantry.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const GANTRY = join(ROOT, 'bin/gantry.js');
 const FIXTURES = 'test/fixtures/lint';
-
-function gantry(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [GANTRY, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 30_000,
-    ...(input === undefined ? {} : { input }),
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('gantry lint', () => {
   it('reports a tutorial Deployment grouped by file, with fix hints, and skips the custom resource (exit 1)', () => {
@@ -119,7 +104,7 @@ describe('gantry lint', () => {
   });
 
   it('garbage on stdin is a finding, not a crash', () => {
-    const { code, stdout, stderr } = gantry(['lint', '-'], '{{{ ]]] :\n\t- &x *y\n');
+    const { code, stdout, stderr } = gantry(['lint', '-'], { input: '{{{ ]]] :\n\t- &x *y\n' });
     assert.equal(code, 1);
     assert.doesNotMatch(stderr, /\n\s+at /);
     assert.match(stdout, /^<stdin>\n {2}<stdin>:\d+ yaml-syntax error /);

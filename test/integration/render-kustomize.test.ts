@@ -15,23 +15,15 @@ import { type K8sObject, type RenderOptions, renderKubernetes } from '../../src/
 import { writeKustomize } from '../../src/render/kustomize.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import type { AppModel } from '../../src/spec/model.ts';
+import { gantrySync } from '../support/gantry.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const GANTRY = join(ROOT, 'bin/gantry.js');
 const EXAMPLE = join(ROOT, 'examples/shop/gantry.yaml');
 const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'gantry-render-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function gantry(args: string[]) {
-  const result = spawnSync(process.execPath, [GANTRY, ...args], {
-    cwd: work,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const gantry = (args: string[]) => gantrySync(args, { cwd: work });
 
 function model(env?: string): AppModel {
   const loaded = loadSpec(EXAMPLE_TEXT, { file: EXAMPLE, target: 'cluster', ...(env ? { env } : {}) });

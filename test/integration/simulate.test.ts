@@ -1,27 +1,14 @@
 /** `gantry simulate` as users run it: a real process, its exit code and the exact text it prints. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { gantrySync as gantry } from '../support/gantry.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const GANTRY = join(ROOT, 'bin/gantry.js');
 const SHOP = 'examples/shop/gantry.yaml';
 const work = mkdtempSync(join(tmpdir(), 'gantry-simulate-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function gantry(args: string[]) {
-  const result = spawnSync(process.execPath, [GANTRY, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** The HPA of src/autoscale/simulate.test.ts's hand-derived curve, as a gantry.yaml, plus a cpu-scaled service. */
 const SPEC = join(work, 'gantry.yaml');

@@ -1,5 +1,8 @@
-/** Runs the gantry CLI as a real process without blocking the event loop (load may be running). */
-import { execFile } from 'node:child_process';
+/**
+ * Runs the gantry CLI as a real process: `gantry` without blocking the event loop (load may be
+ * running), `gantrySync` for tests that only look at its output. Colour is off (NO_COLOR).
+ */
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +33,21 @@ export function gantry(args: string[], options: { cwd?: string; timeoutMs?: numb
       },
     );
   });
+}
+
+export function gantrySync(
+  args: string[],
+  options: { cwd?: string; input?: string; timeoutMs?: number } = {},
+): Run {
+  const result = spawnSync(process.execPath, [GANTRY, ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 1 << 28,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A temporary folder holding `gantry.yaml` with the given text. */
