@@ -4,7 +4,9 @@
  * NetworkPolicy, Role, RoleBinding — over 100 files and 200 namespaces, every third one with
  * tutorial flaws so rules fire), linted by the real CLI as one run (cross-object rules see all
  * 20,000). Prints objects/second end to end (process start included) and the peak RSS of that
- * process, plus the in-process core (parse + every rule) for comparison.
+ * process, plus the in-process core (parse + every rule) for comparison. The files are written
+ * without YAML anchors, as kubectl and most tools write them (documents with anchors take the
+ * exact reader, several times slower: see src/policy/input.ts).
  * Goal: ≥ 5,000 objects/s. Run alone: `node --import tsx bench/lint.ts [OBJECTS]`.
  */
 import { spawnSync } from 'node:child_process';
@@ -164,7 +166,7 @@ export function writeCorpus(dir: string, objects: number): void {
   for (let file = 0; file * perFile < bundles; file++) {
     const docs: string[] = [];
     for (let i = file * perFile; i < Math.min(bundles, (file + 1) * perFile); i++)
-      for (const object of bundle(i)) docs.push(stringify(object));
+      for (const object of bundle(i)) docs.push(stringify(object, { aliasDuplicateObjects: false }));
     writeFileSync(join(dir, `manifests-${String(file).padStart(3, '0')}.yaml`), docs.join('---\n'));
   }
 }

@@ -55,7 +55,7 @@ export function connect(options: TargetOptions): DaemonClient {
     throw new CliError(
       `no gantry daemon is running for ${options.file ?? DEFAULT_SPEC} (state directory ${state.root})`,
       EXIT.failed,
-      'start it with `gantry up`' + (options.file ? ` -f ${options.file}` : ''),
+      `start it with \`gantry up\`${options.file ? ` -f ${options.file}` : ''}`,
     );
   return new DaemonClient(info, state.readToken());
 }

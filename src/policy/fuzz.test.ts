@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { mutateData, mutateText, pick, random } from '../../test/support/fuzz.ts';
 import { runRules, sortFindings } from './engine.ts';
@@ -52,6 +53,7 @@ describe('linter fuzz', () => {
   it(`survives ${RUNS} random mutations of the corpus, through every rule, report and --fix (seed ${SEED})`, () => {
     const rng = random(SEED);
     let findingsSeen = 0;
+    const disagreements: string[] = [];
     for (let run = 0; run < RUNS; run++) {
       const source = pick(rng, SOURCES);
       let text: string;
@@ -71,6 +73,9 @@ describe('linter fuzz', () => {
       } catch (error) {
         assert.fail(`${context}\nthrew ${(error as Error).stack}`);
       }
+      const exact = parseManifests('fuzz.yaml', text, 'exact');
+      const fast = parseManifests('fuzz.yaml', text);
+      if (!isDeepStrictEqual(fast, exact)) disagreements.push(context);
       const lines = text.split('\n').length;
       for (const finding of result.findings)
         assert.ok(finding.line >= 1 && finding.line <= lines, `${context}\nline ${finding.line} of ${lines}`);
@@ -79,5 +84,10 @@ describe('linter fuzz', () => {
       findingsSeen += result.findings.length;
     }
     assert.ok(findingsSeen > RUNS, 'the mutations still reach the rules');
+    assert.deepEqual(
+      disagreements.slice(0, 3),
+      [],
+      `${disagreements.length} inputs read differently by the fast reader`,
+    );
   });
 });

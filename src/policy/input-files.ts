@@ -54,32 +54,21 @@ export interface ReadInput extends ParsedInput {
 }
 
 export function readManifests(paths: readonly string[], options: ReadOptions = {}): ReadInput {
-  return combine(readManifestTexts(paths, options), (file, text) => parseManifests(file, text));
-}
-
-/** The texts to lint, in the order given (`-` being stdin wherever it appears), unparsed. */
-export function readManifestTexts(paths: readonly string[], options: ReadOptions = {}): Map<string, string> {
-  const texts = new Map<string, string>();
+  const result: ReadInput = { objects: [], findings: [], files: [], texts: new Map() };
+  const add = (file: string, text: string) => {
+    result.files.push(file);
+    result.texts.set(file, text);
+    const parsed = parseManifests(file, text);
+    for (const object of parsed.objects) result.objects.push(object);
+    for (const finding of parsed.findings) result.findings.push(finding);
+  };
+  // In the order given, `-` being stdin wherever it appears.
   for (const path of paths) {
     if (path === '-') {
       if (!options.stdin) throw new InputError('reading from stdin (-) is not available here');
-      texts.set(options.stdinName ?? STDIN, options.stdin());
-    } else for (const file of manifestFiles([path], options.exclude)) texts.set(file, readText(file));
+      add(options.stdinName ?? STDIN, options.stdin());
+    } else for (const file of manifestFiles([path], options.exclude)) add(file, readText(file));
   }
-  return texts;
-}
-
-/** Texts and their parses (by whatever means) as one input, in the texts' order. */
-export function combine(
-  texts: Map<string, string>,
-  parsed: (file: string, text: string, index: number) => ParsedInput,
-): ReadInput {
-  const result: ReadInput = { objects: [], findings: [], files: [...texts.keys()], texts };
-  [...texts].forEach(([file, text], index) => {
-    const { objects, findings } = parsed(file, text, index);
-    for (const object of objects) result.objects.push(object);
-    for (const finding of findings) result.findings.push(finding);
-  });
   return result;
 }
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parseManifests } from './input.ts';
 
 const located = (file: string, text: string) =>
@@ -90,5 +93,47 @@ metadata: { name: c }
     const parsed = parseManifests('bomb.yaml', bomb);
     assert.deepEqual(parsed.objects, []);
     assert.equal(parsed.findings[0]?.rule, 'yaml-syntax');
+  });
+
+  it('a broken document (an unclosed quote) does not swallow the documents after it', () => {
+    const text = 'kind: ConfigMap\nmetadata: { name: "a }\n---\nkind: Secret\nmetadata: { name: b }\n';
+    const parsed = parseManifests('q.yaml', text);
+    assert.deepEqual(
+      parsed.objects.map((o) => `${o.line} ${o.object.kind}`),
+      ['4 Secret'],
+    );
+    assert.ok(parsed.findings.every((f) => f.rule === 'yaml-syntax' && f.line <= 2));
+  });
+
+  it('directives and content on a marker line are read by the exact reader', () => {
+    assert.deepEqual(located('d.yaml', '%YAML 1.2\n---\nkind: Pod\n'), ['d.yaml:3 Pod']);
+    assert.deepEqual(located('m.yaml', 'kind: Pod\n--- {kind: Service}\n'), [
+      'm.yaml:1 Pod',
+      'm.yaml:2 Service',
+    ]);
+  });
+});
+
+describe('the two readers agree', () => {
+  const FIXTURES = fileURLToPath(new URL('../../test/fixtures/lint/', import.meta.url));
+  const files = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    /\.ya?ml$/.test(f),
+  );
+  it('finds fixtures to compare', () => assert.ok(files.length > 8));
+  for (const file of files)
+    it(`${file}: js-yaml's fast path gives what the yaml Document API gives`, () => {
+      const text = readFileSync(join(FIXTURES, file), 'utf8');
+      assert.deepEqual(parseManifests(file, text), parseManifests(file, text, 'exact'));
+    });
+  it('on what only the exact reader can place: anchors, tags, complex and empty keys, List items', () => {
+    const text = [
+      'kind: ConfigMap\ndata: &d { a: "1" }\nother: *d',
+      'kind: ConfigMap\ndata: !!map { a: "1" }',
+      'kind: ConfigMap\n? [x]\n: 1',
+      'kind: ConfigMap\n: empty',
+      'kind: List\nitems:\n  - { kind: Pod }\n  - kind: Service',
+      'kind: ConfigMap\ndata: { a: -.5, b: 0b101, c: 0o14, d: yes, e: "=" }',
+    ].join('\n---\n');
+    assert.deepEqual(parseManifests('x.yaml', text), parseManifests('x.yaml', text, 'exact'));
   });
 });

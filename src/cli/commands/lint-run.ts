@@ -5,8 +5,7 @@ import { CONFIG_FILE, configureRules, EMPTY_CONFIG, type LintConfig } from '../.
 import { failsOn, runRules, sortFindings } from '../../policy/engine.ts';
 import { FIXABLE_RULES } from '../../policy/fix/fixable.ts';
 import type { LocatedObject } from '../../policy/input.ts';
-import { combine, InputError, readManifestTexts } from '../../policy/input-files.ts';
-import { parseAll } from '../../policy/parse-pool.ts';
+import { InputError, readManifests } from '../../policy/input-files.ts';
 import { formatJson, toJsonReport } from '../../policy/report-json.ts';
 import { formatText } from '../../policy/report-text.ts';
 import type { Finding, Rule, Severity } from '../../policy/rule.ts';
@@ -60,13 +59,13 @@ export async function lint(options: Options): Promise<number> {
 
   const stdin = options.paths.includes('-') ? readFileSync(0, 'utf8') : '';
   const rendered = options.spec ? (await import('./lint-spec.ts')).renderedSets : undefined;
-  const collect = async (): Promise<LintSet[]> => [
-    ...(options.paths.length > 0 ? [await read(options.paths, config, stdin)] : []),
+  const collect = (): LintSet[] => [
+    ...(options.paths.length > 0 ? [read(options.paths, config, stdin)] : []),
     ...(rendered ? rendered(options) : []),
   ];
-  let sets = await collect();
+  let sets = collect();
   // After --fix, lint what the files say now.
-  if (options.fix && (await import('./lint-fix.ts')).fix(sets[0], rules, options)) sets = await collect();
+  if (options.fix && (await import('./lint-fix.ts')).fix(sets[0], rules, options)) sets = collect();
 
   const findings = sortFindings(sets.flatMap((set) => [...set.findings, ...runRules(set.objects, rules)]));
   const linted = { objects: sets.flatMap((set) => set.objects), files: sets.flatMap((set) => set.files) };
@@ -120,16 +119,15 @@ async function loadConfig(path: string | undefined): Promise<LintConfig & { base
   return { ...parsed.config, base: dirname(file) };
 }
 
-async function read(
+function read(
   paths: string[],
   config: LintConfig & { base: string },
   stdin: string,
-): Promise<LintSet & { texts: Map<string, string> }> {
+): LintSet & { texts: Map<string, string> } {
   const excluded =
     config.exclude.length > 0 ? picomatch(config.exclude as string[], { dot: true }) : undefined;
-  let texts: Map<string, string>;
   try {
-    texts = readManifestTexts(paths, {
+    return readManifests(paths, {
       stdin: () => stdin,
       ...(excluded ? { exclude: (file: string) => excluded(relative(config.base, file)) } : {}),
     });
@@ -138,8 +136,6 @@ async function read(
       throw new CliError(error.message, EXIT.usage, 'gantry lint PATH ... | -');
     throw error;
   }
-  const parsed = await parseAll([...texts].map(([file, text]) => ({ file, text })));
-  return combine(texts, (_file, _text, index) => parsed[index]!);
 }
 
 function listRules(rules: readonly Rule[], format: Options['format']): number {
