@@ -11,6 +11,7 @@ import { formatDuration } from '../spec/units.ts';
 import type { HpaSpec, MetricSpec } from './model.ts';
 import { formatValue } from './quantity.ts';
 import type { Simulation, TimelineRow } from './simulate.ts';
+import type { SimulationCost } from './simulate-cost.ts';
 
 export interface SimulationContext {
   service: string;
@@ -23,6 +24,8 @@ export interface SimulationContext {
   readinessDelaySeconds: number;
   durationSeconds: number;
   initialReplicas: number;
+  /** The period's cost (simulate-cost.ts), or why it has none. */
+  cost?: SimulationCost | string;
 }
 
 /** The widest a chart gets, in columns. */
@@ -97,6 +100,7 @@ export function simulationText(simulation: Simulation, context: SimulationContex
       .map(([reason, times]) => `${reason} ×${times}`)
       .join(', ')}`,
   );
+  if (context.cost !== undefined) lines.push(costText(context.cost, context));
   return `${lines.join('\n')}\n`;
 }
 
@@ -121,8 +125,24 @@ export function simulationJson(simulation: Simulation, context: SimulationContex
     },
     timeline: simulation.timeline,
     summary: simulation.summary,
+    ...(context.cost === undefined
+      ? {}
+      : { cost: typeof context.cost === 'string' ? { unavailable: context.cost } : context.cost }),
   };
 }
+
+function costText(cost: SimulationCost | string, context: SimulationContext): string {
+  if (typeof cost === 'string') return `cost: ${cost}`;
+  const { provider, target, pricing } = cost.basis;
+  const where = context.environment ? ` for ${context.environment}` : '';
+  const range =
+    cost.monthly.min === cost.monthly.max
+      ? `${dollars(cost.monthly.min)}/month at min and at max replicas (nodes are not the limit)`
+      : `${dollars(cost.monthly.min)}/month at min to ${dollars(cost.monthly.max)} at max replicas`;
+  return `cost: ${dollars(cost.total)} over ${seconds(Math.round(cost.hours * 3600))} — ${provider.toUpperCase()} ${target.toUpperCase()} ${pricing}${where}: ${range}; this run averages ${cost.averageReplicas.toFixed(1)} replicas (gantry cost shows the lines)`;
+}
+
+const dollars = (usd: number) => `$${usd.toFixed(2)}`;
 
 function metricName(metric: MetricSpec): string {
   return metric.type === 'Resource' ? metric.resource : metric.metric;

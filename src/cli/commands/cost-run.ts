@@ -104,7 +104,8 @@ function failSpec(problems: Problem[], text: string, file: string): never {
   );
 }
 
-function loadPrices(file: string | undefined): PriceTable {
+/** The price table: --prices FILE, else the one shipped in data/ with its sources' dates. */
+export function loadPrices(file: string | undefined): PriceTable {
   const path = file ?? SHIPPED_PRICES;
   const shown = file ?? 'data/prices.json';
   const text = readData(path, shown, '--prices: a JSON price table shaped like data/prices.json');

@@ -8,7 +8,10 @@ import { autoscaledServices, hpaSpecForService } from '../../autoscale/from-spec
 import { type ParsedLoad, parseLoadCsv, parseLoadList } from '../../autoscale/load-profile.ts';
 import type { HpaSpec } from '../../autoscale/model.ts';
 import { defaultDuration, NothingToSimulate, simulate } from '../../autoscale/simulate.ts';
+import { type SimulationCost, simulationCost } from '../../autoscale/simulate-cost.ts';
 import { type SimulationContext, simulationJson, simulationText } from '../../autoscale/simulate-report.ts';
+import { CostError } from '../../cost/errors.ts';
+import { monthlyCost } from '../../cost/estimate.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
 import { parseCpu, parseDuration } from '../../spec/units.ts';
@@ -16,6 +19,7 @@ import { CliError, EXIT } from '../errors.ts';
 import { countLabel, formatProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 import { style } from '../style.ts';
+import { loadPrices } from './cost-run.ts';
 
 export interface Options {
   file: string;
@@ -97,14 +101,33 @@ export function runSimulation(options: Options): number {
     durationSeconds,
     initialReplicas,
   };
-  // COST HOOK (issue 11, `gantry cost`): price the period here — `simulation.summary.replicaSeconds`
-  // (or the per-sync `timeline[].replicas.desired` × `syncPeriodSeconds`) times the service's
-  // requests — and add it to both outputs (a `cost` field in the JSON, a `cost:` line in the text).
-  // Not implemented until the cost module exists.
+  // Priced over the period the timeline covers, as its replica-seconds are.
+  const period = simulation.timeline.length * syncPeriodSeconds;
+  context.cost = priceSimulation(model, spec, simulation.summary.replicaSeconds, period);
   if (options.output === 'json')
     process.stdout.write(`${JSON.stringify(simulationJson(simulation, context), null, 2)}\n`);
   else process.stdout.write(simulationText(simulation, context));
   return EXIT.ok;
+}
+
+/**
+ * The period's cost from `gantry cost`'s estimate (AWS EKS, on-demand, the bundled prices);
+ * a note instead when the environment cannot be priced, since the simulation stands alone.
+ */
+function priceSimulation(
+  model: AppModel,
+  spec: HpaSpec,
+  replicaSeconds: number,
+  durationSeconds: number,
+): SimulationCost | string {
+  try {
+    const estimate = monthlyCost(model, loadPrices(undefined), { provider: 'aws' });
+    const replicas = { min: spec.minReplicas ?? 1, max: spec.maxReplicas };
+    return simulationCost(estimate, replicas, replicaSeconds, durationSeconds);
+  } catch (error) {
+    if (error instanceof CostError) return `not priced: ${error.message}`;
+    throw error;
+  }
 }
 
 /** --service, else the only autoscaled service; errors list what there is to choose from. */
