@@ -1,0 +1,41 @@
+/// <reference lib="dom" />
+/**
+ * What the page receives, as the daemon defines it. Type-only imports: esbuild drops them,
+ * so the bundle carries none of the daemon's code, yet a change to the daemon's shapes
+ * breaks the type-check here first.
+ */
+
+import type { ServiceStatus } from '../daemon/status.ts';
+import type { EventRecord } from '../local/store.ts';
+import type { ReleaseState } from '../rollout/state.ts';
+
+export type { DaemonStatus, ServiceStatus } from '../daemon/status.ts';
+export type { EventRecord } from '../local/store.ts';
+export type { Measurement, Verdict } from '../rollout/analysis.ts';
+
+/** One version's figures in one second of `event: metrics` (and in `event: history`). */
+export interface VersionPoint {
+  rps: number;
+  /** 0..1 */
+  errorRate: number;
+  p95Ms: number | null;
+  ready: number;
+  desired: number;
+}
+
+export interface MetricsPoint {
+  /** ms since the epoch */
+  t: number;
+  services: Record<string, Record<string, VersionPoint>>;
+}
+
+/** `GET /v1/services/:service/rollout`: the latest release (with its steps named) and the versions. */
+export interface Rollout {
+  release: (ReleaseState & { steps: string[] }) | null;
+  versions: ServiceStatus['versions'];
+}
+
+export type ReleaseView = NonNullable<Rollout['release']>;
+
+export type { ReleaseState };
+export type Event = EventRecord;
