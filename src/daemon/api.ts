@@ -1,9 +1,12 @@
 /**
  * The daemon's HTTP API on 127.0.0.1. Reads are open to local callers; every call that
- * changes something needs the bearer token from the state directory's 0600 token file.
+ * changes something needs the bearer token from the state directory's 0600 token file, or a
+ * dashboard session cookie (see dashboard/access.ts for the whole rule).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Access, decideAccess } from './dashboard/access.ts';
+import { cookieValue, SESSION_COOKIE } from './dashboard/cookies.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -20,40 +23,62 @@ export type Handler = (request: {
   body: unknown;
 }) => Promise<unknown> | unknown;
 
+/** A handler that writes its own response (a stream, a page, a redirect). */
+export type RawHandler = (request: {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}) => Promise<void> | void;
+
 interface Route {
   method: string;
   pattern: RegExp;
   keys: string[];
-  mutating: boolean;
+  access: Access;
   handler: Handler;
-  raw?: (res: ServerResponse) => Promise<void>;
+  raw?: RawHandler;
+}
+
+export interface Credentials {
+  token: string;
+  /** Whether a dashboard session id is valid now. */
+  session(id: string): boolean;
 }
 
 export class Api {
   private readonly routes: Route[] = [];
+  private readonly credentials: Credentials;
 
-  constructor(private readonly token: string) {}
+  constructor(credentials: string | Credentials) {
+    this.credentials =
+      typeof credentials === 'string' ? { token: credentials, session: () => false } : credentials;
+  }
 
   get(path: string, handler: Handler): this {
-    return this.add('GET', path, handler, false);
+    return this.add('GET', path, 'read', handler);
   }
 
   post(path: string, handler: Handler): this {
-    return this.add('POST', path, handler, true);
+    return this.add('POST', path, 'action', handler);
   }
 
   /** A GET that writes its own response (Prometheus text). */
   text(path: string, produce: () => Promise<{ contentType: string; body: string }>): this {
-    this.add('GET', path, () => undefined, false);
-    this.routes[this.routes.length - 1]!.raw = async (res) => {
+    return this.raw('GET', path, 'read', async ({ res }) => {
       const { contentType, body } = await produce();
       res.writeHead(200, { 'content-type': contentType });
       res.end(body);
-    };
+    });
+  }
+
+  raw(method: 'GET' | 'POST', path: string, access: Access, handler: RawHandler): this {
+    this.add(method, path, access, () => undefined);
+    this.routes[this.routes.length - 1]!.raw = handler;
     return this;
   }
 
-  private add(method: string, path: string, handler: Handler, mutating: boolean): this {
+  private add(method: string, path: string, access: Access, handler: Handler): this {
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
@@ -61,7 +86,7 @@ export class Api {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, pattern, keys, mutating, handler });
+    this.routes.push({ method, pattern, keys, access, handler });
     return this;
   }
 
@@ -73,11 +98,14 @@ export class Api {
     });
   }
 
+  /** A valid bearer token or dashboard session came with the request. */
   private authorized(req: IncomingMessage): boolean {
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const expected = Buffer.from(this.token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const expected = Buffer.from(this.credentials.token);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
+    const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    return session !== undefined && this.credentials.session(session);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,19 +119,22 @@ export class Api {
           known ? `method ${req.method} not allowed` : `no route ${url.pathname}`,
         );
       }
-      if (route.mutating && !this.authorized(req))
-        throw new HttpError(
-          401,
-          'a bearer token is required: the CLI reads it from the state directory (token file)',
-        );
-      if (route.raw) return await route.raw(res);
+      const decision = decideAccess({
+        access: route.access,
+        remoteAddress: req.socket.remoteAddress,
+        host: req.headers.host,
+        credentials: route.access !== 'public' && this.authorized(req),
+      });
+      if (!decision.allowed) throw new HttpError(401, decision.message);
       const match = route.pattern.exec(url.pathname)!;
       const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1]!)]));
+      if (route.raw) return await route.raw({ req, res, params, query: url.searchParams });
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       const result = await route.handler({ params, query: url.searchParams, body });
       send(res, 200, result ?? { ok: true });
     } catch (error) {
-      if (error instanceof HttpError) send(res, error.status, { error: error.message });
+      if (res.headersSent) res.end();
+      else if (error instanceof HttpError) send(res, error.status, { error: error.message });
       else send(res, 500, { error: `internal error: ${(error as Error).message}` });
     }
   }

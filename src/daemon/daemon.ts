@@ -27,6 +27,8 @@ import type { AppModel, ServiceModel } from '../spec/model.ts';
 import { Api, HttpError } from './api.ts';
 import type { AutoscaleStatus } from './autoscale-status.ts';
 import { Autoscaler } from './autoscaler.ts';
+import { Dashboard } from './dashboard/dashboard.ts';
+import { samplePoint } from './dashboard/metrics-point.ts';
 import { type DeployRequest, ReleaseManager } from './releases.ts';
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
 
@@ -57,6 +59,7 @@ export class Daemon {
   private server: Server | undefined;
   private releases: ReleaseManager | undefined;
   private autoscaler: Autoscaler | undefined;
+  private dashboard: Dashboard | undefined;
   /** The API's own address, known once it listens (status answers with it). */
   private apiUrl = '';
   private timer: NodeJS.Timeout | undefined;
@@ -108,6 +111,8 @@ export class Daemon {
       reason: event.reason,
       message: event.message,
     });
+    // The row just inserted, with its id, as GET /v1/events returns it.
+    if (this.dashboard) this.dashboard.publish(this.store.events({ limit: 1 })[0]!);
     this.log(
       `${event.type === 'Warning' ? 'WARN' : 'info'} ${service}${replica ? `/${replica}` : ''} ${event.reason}: ${event.message}`,
     );
@@ -182,7 +187,15 @@ export class Daemon {
       this.options.autoscaleSyncPeriodMs ? { syncPeriodMs: this.options.autoscaleSyncPeriodMs } : {},
     );
 
-    this.server = await this.api(token).listen(this.options.apiPort ?? 0);
+    this.dashboard = new Dashboard({
+      status: () => this.status(),
+      sample: (now) => samplePoint(this.controllers.values(), now),
+      recentEvents: (limit) => this.store.events({ limit }),
+      checkService: (name) => void this.controller(name),
+      logFile: (service, replicaId) => this.state.logFile(service, replicaId),
+    });
+    this.server = await this.api(token, this.dashboard).listen(this.options.apiPort ?? 0);
+    this.dashboard.start();
     const address = this.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     this.apiUrl = url;
@@ -303,8 +316,9 @@ export class Daemon {
     return controller;
   }
 
-  private api(token: string): Api {
-    return new Api(token)
+  private api(token: string, dashboard: Dashboard): Api {
+    return dashboard
+      .routes(new Api({ token, session: (id) => dashboard.session(id) }))
       .get('/v1/health', () => ({ ok: true, pid: process.pid }))
       .get('/v1/status', () => this.status())
       .get('/v1/events', ({ query }) => {
@@ -422,6 +436,8 @@ export class Daemon {
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
       for (const name of this.backing.keys()) this.store.setMeta(`backing:${name}`, undefined);
       this.store.clearRuntime();
+      // Open streams would keep the API server from closing.
+      this.dashboard?.stop();
       await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
       this.state.clearDaemonInfo(process.pid);
       this.store.close();

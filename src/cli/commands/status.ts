@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 import type { GantryCommand } from '../command.ts';
 import { connect } from '../daemon-client.ts';
+import { dashboardLink } from '../dashboard-link.ts';
 import { EXIT } from '../errors.ts';
 import { DEFAULT_SPEC } from '../spec-file.ts';
 import { formatReplicas, formatStatus } from '../status-table.ts';
@@ -19,12 +20,18 @@ export const statusCommand: GantryCommand = {
       )
       .action((options: { file: string; stateDir?: string; replicas?: boolean; output: string }) =>
         run(async () => {
-          const status = await connect(options).status();
-          if (options.output === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-          else
-            process.stdout.write(
-              `${formatStatus(status)}\n${options.replicas ? `\n${formatReplicas(status)}\n` : ''}`,
-            );
+          const client = connect(options);
+          const status = await client.status();
+          if (options.output === 'json') {
+            process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+            return EXIT.ok;
+          }
+          process.stdout.write(
+            `${formatStatus(status)}\n${options.replicas ? `\n${formatReplicas(status)}\n` : ''}`,
+          );
+          // A fresh one-time link each time: the last one may have been used already.
+          const link = await dashboardLink(client);
+          if (link) process.stdout.write(`\ndashboard: ${link}\n`);
           return EXIT.ok;
         }),
       );

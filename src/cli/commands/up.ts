@@ -10,6 +10,7 @@ import type { DaemonStatus } from '../../daemon/status.ts';
 import { isAlive } from '../../local/process.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
+import { dashboardLink } from '../dashboard-link.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { countLabel, formatProblems } from '../report.ts';
 import { DEFAULT_SPEC, loadSpecFile, readSpecText } from '../spec-file.ts';
@@ -77,6 +78,8 @@ async function up(options: Options): Promise<number> {
   for (const service of status.services)
     if (service.url) process.stdout.write(`  ${service.name.padEnd(12)} ${service.url}\n`);
   process.stdout.write(`  ${'metrics'.padEnd(12)} ${status.daemon.metricsUrl}\n`);
+  const link = await dashboardLink(client);
+  if (link) process.stdout.write(`dashboard: ${link}\n`);
   if (options.detach) {
     process.stdout.write(
       `\nstop with: gantry down${options.file === DEFAULT_SPEC ? '' : ` -f ${options.file}`}\n`,
