@@ -9,7 +9,7 @@ import { EventLog } from './events-view.ts';
 import { LogTail } from './logs-view.ts';
 import { releasePanel } from './release-view.ts';
 import { Rollouts } from './rollouts.ts';
-import { keepWindow, seriesFor } from './series.ts';
+import { FIGURES, keepWindow, seriesFor } from './series.ts';
 import { replicaList, serviceActions, summary, versionsTable } from './services-view.ts';
 import { connectStream } from './stream.ts';
 import type { DaemonStatus, MetricsPoint, ServiceStatus } from './types.ts';
@@ -46,7 +46,7 @@ function panelFor(service: ServiceStatus): Panel {
     replicas: part('div', 'replicas-wrap'),
     actions: part('div', 'actions-wrap'),
     release: part('div', 'release-wrap'),
-    charts: new ServiceCharts(charts),
+    charts: new ServiceCharts(charts, service.url === null ? ['ready'] : FIGURES),
   };
   panel.root.append(
     h('h2', {}, service.name, ' ', h('span', { class: 'url' })),

@@ -15,6 +15,9 @@ const TITLES: Record<Figure, string> = {
   ready: 'ready replicas',
 };
 
+/** The least each y axis shows, so an idle service draws a flat line at the bottom, not noise. */
+const FLOOR: Record<Figure, number> = { rps: 1, errorRate: 1, p95Ms: 10, ready: 1 };
+
 const COLOURS = ['#2f6fde', '#e0662b', '#2a9d5b', '#9b4dca', '#c23b5a', '#6b7280'];
 
 /** Event reasons that are autoscaling decisions (the daemon's HPA loop records them). */
@@ -30,14 +33,18 @@ export class ServiceCharts {
   private versionsKey = '';
   private marks: Mark[] = [];
 
-  constructor(private readonly container: HTMLElement) {}
+  /** `figures`: what to chart; a service without a port has no traffic, only replicas. */
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly figures: readonly Figure[] = FIGURES,
+  ) {}
 
   update(series: ServiceSeries, marks: Mark[]): void {
     this.marks = marks;
     const key = series.versions.join('\u0000');
     // uPlot's series are fixed at creation: a new version means new charts.
     if (key !== this.versionsKey) this.build(series);
-    for (const [i, figure] of FIGURES.entries()) {
+    for (const [i, figure] of this.figures.entries()) {
       const columns = series.columns[figure].map((column) =>
         figure === 'errorRate' ? column.map((v) => (v === null ? null : v * 100)) : column,
       );
@@ -49,8 +56,10 @@ export class ServiceCharts {
     for (const plot of this.plots) plot.destroy();
     this.container.replaceChildren();
     this.versionsKey = series.versions.join('\u0000');
-    const width = Math.max(280, Math.min(560, this.container.clientWidth || 560));
-    this.plots = FIGURES.map((figure) => {
+    // Two charts a row where there is room, one on a phone.
+    const room = this.container.clientWidth || 560;
+    const width = room >= 640 ? Math.floor((room - 12) / 2) : Math.max(260, room);
+    this.plots = this.figures.map((figure) => {
       const target = document.createElement('div');
       target.className = 'chart';
       target.dataset.figure = figure;
@@ -62,7 +71,7 @@ export class ServiceCharts {
           height: 160,
           scales: {
             x: { time: true },
-            y: { range: (_u, _min, max) => [0, Math.max(max, figure === 'ready' ? 1 : 0.001)] },
+            y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, FLOOR[figure])] },
           },
           series: [
             {},

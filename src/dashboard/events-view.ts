@@ -56,7 +56,7 @@ export class EventLog {
           'li',
           { class: e.type === 'Warning' ? 'warning' : undefined, 'data-service': e.service },
           h('time', { datetime: new Date(e.at).toISOString() }, formatClock(e.at)),
-          h('span', { class: 'service' }, e.replica ?? e.service),
+          h('span', { class: 'source' }, e.replica ?? e.service),
           h('strong', {}, e.reason),
           h('span', { class: 'message' }, e.message),
         ),
