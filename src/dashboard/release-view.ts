@@ -55,12 +55,7 @@ export function releasePanel(service: string, rollout: Rollout, now: number): HT
         h('strong', { 'data-version': v.version }, `${v.version} ${v.weight} %`),
       ]),
     ),
-    h(
-      'p',
-      { class: 'outcome', 'data-testid': 'outcome' },
-      outcome(release),
-      ` (analysis: ${release.gate.passed} passed, ${release.gate.failed} failed)`,
-    ),
+    h('p', { class: 'outcome', 'data-testid': 'outcome' }, outcome(release)),
     measurementsTable(release.measurements),
     active &&
       h(
