@@ -5,6 +5,8 @@
  */
 
 import type { Store } from '../local/store.ts';
+import { LOAD_BALANCER_QUERIES } from '../metrics/promql.ts';
+import { metricSourceFor } from '../metrics/source.ts';
 import type { Platform } from '../platform/platform.ts';
 import { EMPTY_TALLY } from '../rollout/analysis.ts';
 import { BLUE_GREEN_PHASES } from '../rollout/blue-green.ts';
@@ -195,6 +197,8 @@ export class ReleaseManager {
       event: (next, type, reason, message) =>
         this.record(next.service, type, reason, `[${next.version}] ${message}`),
       now: this.now,
+      // provider: prometheus queries the load balancer's series by default (what /metrics exports).
+      metricSource: (analysis) => metricSourceFor(analysis, LOAD_BALANCER_QUERIES),
     });
   }
 

@@ -39,6 +39,15 @@ export interface VersionMetrics {
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   latencyP99Ms: number | null;
+  /** Where the numbers came from, when not the platform itself: each query sent and its answer. */
+  evidence?: MetricEvidence;
+}
+
+export interface MetricEvidence {
+  /** e.g. `prometheus http://127.0.0.1:9090`. */
+  source: string;
+  /** The answer as the source gave it (Prometheus: seconds for latency); null for no data. */
+  queries: { name: string; query: string; value: number | null }[];
 }
 
 /** What a version measures when it has had no traffic at all. */

@@ -78,6 +78,21 @@ describe('judge: verdicts', () => {
       verdict: 'inconclusive',
     },
     {
+      name: 'requests but no success rate (a source answered NaN) → inconclusive, never passed',
+      metrics: metrics(100, null, 50),
+      verdict: 'inconclusive',
+    },
+    {
+      name: 'requests but no p95 (an empty histogram) → inconclusive, never passed',
+      metrics: metrics(100, 1, null),
+      verdict: 'inconclusive',
+    },
+    {
+      name: 'a missed success rate fails even when p95 has no data',
+      metrics: metrics(100, 0.5, null),
+      verdict: 'failed',
+    },
+    {
       name: 'the metrics could not be read → error',
       metrics: new Error('connection refused'),
       verdict: 'error',
@@ -131,6 +146,11 @@ describe('judge: the one-line summary', () => {
       name: 'inconclusive',
       metrics: metrics(3, 1, 42),
       summary: '3 requests < minRequests 20: too few to judge',
+    },
+    {
+      name: 'no data for a rate or quantile',
+      metrics: metrics(40, null, null),
+      summary: 'no data for success rate and p95 (40 requests): cannot judge',
     },
     {
       name: 'error',

@@ -7,7 +7,7 @@
  * Pure: a measurement in, a verdict (with the one-line reason users read) out; and the
  * running tally that decides when a run of measurements fails a release.
  */
-import type { VersionMetrics } from '../platform/platform.ts';
+import type { MetricEvidence, VersionMetrics } from '../platform/platform.ts';
 import type { EffectiveAnalysis } from '../spec/model.ts';
 
 export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'error';
@@ -22,6 +22,8 @@ export interface Measurement {
   successRate: number | null;
   latencyP95Ms: number | null;
   latencyP99Ms: number | null;
+  /** The queries and answers behind the numbers, when a source other than the platform measured. */
+  evidence?: MetricEvidence;
 }
 
 /** Two decimals, so a miss never rounds to the threshold it missed (98.96 %, not 99.0 %). */
@@ -54,6 +56,7 @@ export function judge(
     successRate: metrics.successRate,
     latencyP95Ms: metrics.latencyP95Ms,
     latencyP99Ms: metrics.latencyP99Ms,
+    ...(metrics.evidence ? { evidence: metrics.evidence } : {}),
   };
   if (metrics.requests === 0 || metrics.requests < thresholds.minRequests)
     return {
@@ -74,6 +77,14 @@ export function judge(
     misses.push(`p99 ${ms(metrics.latencyP99Ms, thresholds.latencyP99Ms)} > ${thresholds.latencyP99Ms}ms`);
   if (misses.length > 0)
     return { ...base, verdict: 'failed', summary: `${misses.join(', ')} (${metrics.requests} requests)` };
+  // Requests but no rate or p95 (a source answered NaN or nothing): what was not measured never passes.
+  const missing = [metrics.successRate === null && 'success rate', metrics.latencyP95Ms === null && 'p95'];
+  if (missing.some(Boolean))
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      summary: `no data for ${missing.filter(Boolean).join(' and ')} (${metrics.requests} requests): cannot judge`,
+    };
   const p95 = metrics.latencyP95Ms === null ? '-' : `${Math.round(metrics.latencyP95Ms)}ms`;
   return {
     ...base,

@@ -4,8 +4,9 @@
  * (routing first, so a rollback moves traffic before anything is scaled), and persists
  * the state, so a new daemon resumes at the same step.
  */
+import type { MetricSource } from '../metrics/source.ts';
 import type { Platform, ServiceState } from '../platform/platform.ts';
-import { effectiveAnalysis, type ServiceModel } from '../spec/model.ts';
+import { type EffectiveAnalysis, effectiveAnalysis, type ServiceModel } from '../spec/model.ts';
 import { clearlyFailing, judge, type Measurement, tally } from './analysis.ts';
 import { advance, type Decision, rollback } from './decision.ts';
 import { runSmokeChecks } from './smoke.ts';
@@ -19,6 +20,8 @@ export interface RunnerDeps {
   save(state: ReleaseState): void;
   event(state: ReleaseState, type: 'Normal' | 'Warning', reason: string, message: string): void;
   now(): number;
+  /** What measures a release whose analysis names a provider (Prometheus); the platform when undefined. */
+  metricSource?(analysis: EffectiveAnalysis): MetricSource | undefined;
 }
 
 export class ReleaseRunner {
@@ -86,9 +89,10 @@ export class ReleaseRunner {
   private async measure(
     version: string,
     windowSeconds: number,
-    thresholds: ReturnType<typeof effectiveAnalysis>,
+    thresholds: EffectiveAnalysis,
   ): Promise<Measurement> {
-    const metrics = await this.deps.platform
+    const source = this.deps.metricSource?.(thresholds) ?? this.deps.platform;
+    const metrics = await source
       .metrics(this.state.service, version, windowSeconds)
       .catch((error: Error) => error);
     return judge(version, metrics, thresholds, this.deps.now());
@@ -100,7 +104,7 @@ export class ReleaseRunner {
       state,
       type,
       `Analysis${measurement.verdict[0]!.toUpperCase()}${measurement.verdict.slice(1)}`,
-      `${kind} ${measurement.version}: ${measurement.summary}`,
+      `${kind} ${measurement.version}: ${measurement.summary}${evidenceText(measurement)}`,
     );
     return { ...state, measurements: [...state.measurements, measurement].slice(-MAX_MEASUREMENTS) };
   }
@@ -142,6 +146,9 @@ export class ReleaseRunner {
     sinceMs: number,
   ): Promise<Measurement | null> {
     const thresholds = effectiveAnalysis(spec.release.analysis);
+    // Only the platform's own per-second windows can judge a fraction of an interval; a scraped
+    // source has no data that fine, and its measurements every interval decide alone.
+    if (this.deps.metricSource?.(thresholds)) return null;
     const windowSeconds = Math.max(1, Math.min(thresholds.intervalSeconds, Math.ceil(sinceMs / 1000)));
     const metrics = await this.deps.platform
       .metrics(state.service, state.version, windowSeconds)
@@ -267,4 +274,13 @@ export class ReleaseRunner {
     }
     this.deps.save(next);
   }
+}
+
+/** The queries behind a measurement and what each returned, for the event a person reads. */
+function evidenceText(measurement: Measurement): string {
+  if (!measurement.evidence) return '';
+  const answers = measurement.evidence.queries.map(
+    ({ name, query, value }) => `${name} = ${value === null ? 'no data' : String(value)} from \`${query}\``,
+  );
+  return ` — ${measurement.evidence.source}: ${answers.join('; ')}`;
 }

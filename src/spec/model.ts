@@ -7,6 +7,7 @@ import {
   ANALYSIS_DEFAULTS,
   type AnalysisSpec,
   type BackingSpec,
+  type ReleaseAnalysisSpec,
   type ServiceSpec,
   type SpecFileOutput,
   type Tier,
@@ -71,10 +72,14 @@ export function toModel(spec: SpecFileOutput, file: string, environment: Environ
   };
 }
 
-export type EffectiveAnalysis = typeof ANALYSIS_DEFAULTS & AnalysisSpec;
+/** Thresholds, plus where the numbers come from (provider), which only the release level sets. */
+export type EffectiveAnalysis = typeof ANALYSIS_DEFAULTS & ReleaseAnalysisSpec;
 
 /** The thresholds an analysis runs with: a step's fields over the release's over the defaults. */
-export function effectiveAnalysis(release: AnalysisSpec | undefined, step?: AnalysisSpec): EffectiveAnalysis {
+export function effectiveAnalysis(
+  release: ReleaseAnalysisSpec | undefined,
+  step?: AnalysisSpec,
+): EffectiveAnalysis {
   const defined = (spec: AnalysisSpec | undefined) =>
     Object.fromEntries(Object.entries(spec ?? {}).filter(([, value]) => value !== undefined));
   return { ...ANALYSIS_DEFAULTS, ...defined(release), ...defined(step) } as EffectiveAnalysis;

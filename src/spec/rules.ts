@@ -3,6 +3,7 @@
  * named function over the parsed spec (environment already applied) that returns findings
  * with the path of the field to fix. Pure; the loader places findings in the file.
  */
+import { analysisProvider } from './analysis-provider.ts';
 import type { Finding } from './problem.ts';
 import type { ServiceSpec, Tier } from './schema.ts';
 import { suggestion } from './suggest.ts';
@@ -342,6 +343,7 @@ const SERVICE_RULES: ServiceRule[] = [
   shutdownOrder,
   releaseSteps,
   releaseOptions,
+  analysisProvider,
   routesNeedPort,
   pinnedImage,
 ];

@@ -181,6 +181,45 @@ const Analysis = z.strictObject({
     .describe(`analysis steps: passing measurements needed (default ${ANALYSIS_DEFAULTS.count})`),
 });
 
+/**
+ * Where release analysis gets its numbers: the local load balancer (what `gantry up` measures)
+ * or a Prometheus server, queried with PromQL templates (src/metrics/promql.ts). Set on a
+ * service's `release.analysis` only: a release measures from one place, every step alike.
+ * The address is checked by a rule (analysis-provider.ts), which can give a hint.
+ */
+export const PROMETHEUS_DEFAULT_ADDRESS = 'http://127.0.0.1:9090';
+
+const QueryTemplate = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .optional()
+    .describe(`PromQL for ${what}; {{service}}, {{version}} and {{window}} (e.g. 5s) are filled in`);
+
+const PrometheusSource = z.strictObject({
+  address: z
+    .string()
+    .default(PROMETHEUS_DEFAULT_ADDRESS)
+    .describe(`the Prometheus server's base URL (default ${PROMETHEUS_DEFAULT_ADDRESS})`),
+  queries: z
+    .strictObject({
+      successRate: QueryTemplate('the fraction of requests answered without 5xx (0..1)'),
+      latencyP95: QueryTemplate('the p95 latency in seconds'),
+      latencyP99: QueryTemplate('the p99 latency in seconds (queried when latencyP99Ms is set)'),
+      requests: QueryTemplate('the number of requests in the window (checked against minRequests)'),
+    })
+    .optional()
+    .describe("override the default queries (over the load balancer's gantry_lb_* metrics)"),
+});
+
+const ReleaseAnalysis = Analysis.extend({
+  provider: z
+    .enum(['local', 'prometheus'])
+    .optional()
+    .describe('where measurements come from: local (the load balancer, default) or prometheus'),
+  prometheus: PrometheusSource.optional().describe('provider: prometheus — the server and its queries'),
+});
+
 const Pause = z
   .union([
     z.string().regex(DURATION_PATTERN, {
@@ -215,7 +254,7 @@ const Release = z.strictObject({
   minReadySeconds: Seconds(0).default(0),
   progressDeadlineSeconds: Seconds(1).default(600),
   steps: z.array(Step).optional().describe('canary only'),
-  analysis: Analysis.optional().describe('background analysis during the release'),
+  analysis: ReleaseAnalysis.optional().describe('background analysis during the release'),
   smoke: z
     .array(SmokeCheck)
     .optional()
@@ -360,4 +399,6 @@ export type ProbeSpec = z.output<typeof Probe>;
 export type ReleaseSpec = z.output<typeof Release>;
 export type StepSpec = z.output<typeof Step>;
 export type AnalysisSpec = z.output<typeof Analysis>;
+export type ReleaseAnalysisSpec = z.output<typeof ReleaseAnalysis>;
+export type PrometheusSourceSpec = z.output<typeof PrometheusSource>;
 export type Tier = (typeof TIERS)[number];
