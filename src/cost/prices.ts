@@ -8,7 +8,7 @@
  * Pure: callers pass the text; reading the files is the CLI's job.
  */
 import { z } from 'zod';
-import { type Parsed, parseDocument } from './document.ts';
+import { type Parsed, parseDocument } from '../spec/document.ts';
 
 const PriceRow = z.strictObject({
   unit: z.string().min(1).describe('what one unit is: hour, GB-month, vCPU-hour, percent_off_on_demand…'),

@@ -10,7 +10,7 @@
  * Logs: GB ingested × ingestion rate + GB stored × storage rate (one month kept).
  */
 import { z } from 'zod';
-import { type Parsed, parseDocument } from './document.ts';
+import { type Parsed, parseDocument } from '../spec/document.ts';
 import { type CostLine, usageLine } from './line.ts';
 import type { PriceRef, PriceTable } from './prices.ts';
 

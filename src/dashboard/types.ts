@@ -9,25 +9,11 @@ import type { ServiceStatus } from '../daemon/status.ts';
 import type { EventRecord } from '../local/store.ts';
 import type { ReleaseState } from '../rollout/state.ts';
 
+/** One second of `event: metrics` (and `event: history`): the daemon's own type. */
+export type { MetricsPoint, VersionPoint } from '../daemon/dashboard/metrics-point.ts';
 export type { DaemonStatus, ServiceStatus } from '../daemon/status.ts';
 export type { EventRecord } from '../local/store.ts';
 export type { Measurement, Verdict } from '../rollout/analysis.ts';
-
-/** One version's figures in one second of `event: metrics` (and in `event: history`). */
-export interface VersionPoint {
-  rps: number;
-  /** 0..1 */
-  errorRate: number;
-  p95Ms: number | null;
-  ready: number;
-  desired: number;
-}
-
-export interface MetricsPoint {
-  /** ms since the epoch */
-  t: number;
-  services: Record<string, Record<string, VersionPoint>>;
-}
 
 /** `GET /v1/services/:service/rollout`: the latest release (with its steps named) and the versions. */
 export interface Rollout {

@@ -4,9 +4,8 @@
  * or problems out.
  */
 import { z } from 'zod';
-import { issueToFindings } from '../spec/issues.ts';
-import { formatPath, type Problem } from '../spec/problem.ts';
-import { parseSource } from '../spec/source.ts';
+import { parseDocument } from '../spec/document.ts';
+import type { Problem } from '../spec/problem.ts';
 import { closest } from '../spec/suggest.ts';
 import type { LintConfig, Setting } from './config.ts';
 import type { Rule } from './rule.ts';
@@ -25,60 +24,30 @@ const ConfigSchema = z.strictObject({
 export type ConfigResult = { ok: true; config: LintConfig } | { ok: false; problems: Problem[] };
 
 export function parseLintConfig(file: string, text: string, rules: readonly Rule[]): ConfigResult {
-  const source = parseSource(text);
-  const problem = (path: (string | number)[], message: string, hint?: string): Problem => {
-    const { position } = source.locate(path);
-    return {
-      severity: 'error',
-      file,
-      ...position,
-      path: formatPath(path),
-      message,
-      ...(hint ? { hint } : {}),
-    };
-  };
-  if (source.syntaxErrors.length > 0)
-    return {
-      ok: false,
-      problems: source.syntaxErrors.map((e) => ({ severity: 'error', file, path: '(root)', ...e })),
-    };
-
-  const parsed = ConfigSchema.safeParse(source.data ?? {});
-  if (!parsed.success)
-    return {
-      ok: false,
-      problems: parsed.error.issues.flatMap((issue) =>
-        issueToFindings(ConfigSchema, source.data, issue).map((f) => problem(f.path, f.message, f.hint)),
-      ),
-    };
-
   const ids = idsByName(rules);
-  const settings = new Map<string, Setting>();
-  const problems: Problem[] = [];
-  for (const [name, setting] of Object.entries(parsed.data.rules ?? {})) {
-    const matched = ids.get(name);
-    if (!matched) {
-      const guess = closest(name, ids.keys());
-      problems.push(
-        problem(
+  const parsed = parseDocument(ConfigSchema, text, file, 'the lint config', (value, place) =>
+    Object.keys(value.rules ?? {})
+      .filter((name) => !ids.has(name))
+      .map((name) => {
+        const guess = closest(name, ids.keys());
+        const all = 'gantry lint --list-rules shows them all';
+        return place(
           ['rules', name],
           `unknown rule \`${name}\``,
-          guess
-            ? `did you mean \`${guess}\`? (gantry lint --list-rules shows them all)`
-            : 'gantry lint --list-rules shows them all',
-        ),
-      );
-      continue;
-    }
-    for (const id of matched) settings.set(id, setting);
-  }
-  if (problems.length > 0) return { ok: false, problems };
+          guess ? `did you mean \`${guess}\`? (${all})` : all,
+        );
+      }),
+  );
+  if (!parsed.ok) return parsed;
+  const settings = new Map<string, Setting>();
+  for (const [name, setting] of Object.entries(parsed.value.rules ?? {}))
+    for (const id of ids.get(name)!) settings.set(id, setting);
   return {
     ok: true,
     config: {
       rules: settings,
-      exclude: parsed.data.exclude ?? [],
-      ...(parsed.data.requiredLabels ? { requiredLabels: parsed.data.requiredLabels } : {}),
+      exclude: parsed.value.exclude ?? [],
+      ...(parsed.value.requiredLabels ? { requiredLabels: parsed.value.requiredLabels } : {}),
     },
   };
 }

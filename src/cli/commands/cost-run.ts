@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Parsed } from '../../cost/document.ts';
 import { CostError } from '../../cost/errors.ts';
 import { type CostTarget, type EnvironmentEstimate, monthlyCost } from '../../cost/estimate.ts';
 import { type PriceTable, type ProviderName, parsePriceTable } from '../../cost/prices.ts';
 import type { PricingOption } from '../../cost/pricing.ts';
 import { formatMarkdown, formatTable, toJson } from '../../cost/report.ts';
 import { PRESET_NAMES, type PresetName, parseUsage, type UsageFile, usageFor } from '../../cost/usage.ts';
+import type { Parsed } from '../../spec/document.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
 import type { Problem } from '../../spec/problem.ts';
