@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { GantryCommand } from './command.ts';
+import { applyCommand } from './commands/apply.ts';
 import { autoscaleCommand } from './commands/autoscale.ts';
 import { costCommand } from './commands/cost.ts';
 import { daemonCommand } from './commands/daemon.ts';
@@ -36,6 +37,7 @@ const COMMANDS: GantryCommand[] = [
   validateCommand,
   schemaCommand,
   renderCommand,
+  applyCommand,
   lintCommand,
   autoscaleCommand,
   costCommand,

@@ -1,0 +1,101 @@
+/**
+ * `gantry apply` against a cluster, in the plan's order: the objects up to the ConfigMaps, a
+ * check that every Secret the workloads read exists, the rest, then (with --prune) the deletion
+ * of Gantry's objects for this app that are no longer rendered, and the wait for rollouts. Each
+ * step reports what it did; the first failure stops it with an error naming the object.
+ */
+import type { K8sObject } from '../../render/kubernetes/index.ts';
+import { KubeError } from './api-failure.ts';
+import type { ApplyPlan, SecretReference } from './apply-plan.ts';
+import type { Cluster } from './cluster.ts';
+import { PRUNABLE_KINDS } from './kinds.ts';
+import { type ListedObject, pruneCandidates, pruneSelector } from './prune.ts';
+import type { RolloutStatus } from './rollout-status.ts';
+import { isWorkload, type WaitOptions, waitForRollouts } from './rollout-wait.ts';
+
+export interface ApplyOptions {
+  app: string;
+  namespace: string;
+  dryRun: boolean;
+  force: boolean;
+  prune: boolean;
+  wait: WaitOptions;
+}
+
+export interface ApplyEvents {
+  applied(object: K8sObject): void;
+  pruned(object: ListedObject): void;
+  rollout(workload: K8sObject, status: RolloutStatus): void;
+}
+
+export interface ApplyResult {
+  applied: K8sObject[];
+  pruned: ListedObject[];
+  waited: K8sObject[];
+}
+
+/** Objects that may be applied before the Secret check: nothing that starts pods. */
+const BEFORE_SECRETS = new Set(['Namespace', 'ServiceAccount', 'ConfigMap']);
+
+export async function applyPlan(
+  cluster: Cluster,
+  plan: ApplyPlan,
+  options: ApplyOptions,
+  events: ApplyEvents,
+): Promise<ApplyResult> {
+  const applied: K8sObject[] = [];
+  const apply = async (object: K8sObject) => {
+    await cluster.apply(object, { dryRun: options.dryRun, force: options.force });
+    applied.push(object);
+    events.applied(object);
+  };
+  const first = plan.objects.filter((o) => BEFORE_SECRETS.has(o.kind));
+  const rest = plan.objects.filter((o) => !BEFORE_SECRETS.has(o.kind));
+  for (const object of first) await apply(object);
+  await checkSecrets(cluster, plan.secrets);
+  for (const object of rest) await apply(object);
+
+  const pruned = options.prune ? await prune(cluster, plan.objects, options, events) : [];
+  const waited = options.dryRun ? [] : applied.filter(isWorkload);
+  await waitForRollouts(cluster, waited, options.wait, events.rollout);
+  return { applied, pruned, waited };
+}
+
+/** Every missing Secret at once, each with the command that creates it. */
+async function checkSecrets(cluster: Cluster, secrets: readonly SecretReference[]): Promise<void> {
+  const missing: SecretReference[] = [];
+  for (const secret of secrets) {
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: secret.name, namespace: secret.namespace },
+    };
+    if (!(await cluster.exists(ref))) missing.push(secret);
+  }
+  if (missing.length === 0) return;
+  const lines = missing.map(
+    (s) =>
+      `Secret ${s.namespace}/${s.name} does not exist (read by ${s.usedBy.join(', ')}${s.keys.length > 0 ? `; keys ${s.keys.join(', ')}` : ''})`,
+  );
+  throw new KubeError(
+    `${lines.join('\n  ')}\n  nothing that reads it was applied`,
+    missing.map((s) => s.hint).join('\n        '),
+  );
+}
+
+async function prune(
+  cluster: Cluster,
+  rendered: readonly K8sObject[],
+  options: ApplyOptions,
+  events: ApplyEvents,
+): Promise<ListedObject[]> {
+  const selector = pruneSelector(options.app);
+  const listed: ListedObject[] = [];
+  for (const kind of PRUNABLE_KINDS) listed.push(...(await cluster.list(kind, options.namespace, selector)));
+  const doomed = pruneCandidates(options.app, listed, rendered);
+  for (const object of doomed) {
+    await cluster.remove(object, { dryRun: options.dryRun });
+    events.pruned(object);
+  }
+  return doomed;
+}
