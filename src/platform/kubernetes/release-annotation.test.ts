@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Measurement } from '../../rollout/analysis.ts';
+import { releaseState } from '../../rollout/fixtures.test-support.ts';
+import {
+  ANNOTATION_MEASUREMENTS,
+  type ClusterRelease,
+  decodeRelease,
+  encodeRelease,
+} from './release-annotation.ts';
+
+const measurement = (at: number): Measurement => ({
+  at,
+  version: 'v2',
+  verdict: 'passed',
+  summary: `success 100.00% at ${at}`,
+  requests: 10,
+  successRate: 1,
+  latencyP95Ms: 12,
+  latencyP99Ms: null,
+});
+
+const release: ClusterRelease = {
+  state: releaseState('canary', { step: 2, status: 'paused', measurements: [measurement(1)] }),
+  weights: { v1: 75, v2: 25 },
+  traffic: 'replica-ratio',
+  request: 'promote',
+};
+
+describe('release annotation', () => {
+  it('round-trips a release, its weights, how traffic is split and a pending request', () => {
+    assert.deepEqual(decodeRelease(encodeRelease(release)), { ok: true, value: release });
+  });
+
+  it('keeps only the newest verdicts, so the annotation stays small', () => {
+    const many = Array.from({ length: 12 }, (_, i) => measurement(i));
+    const decoded = decodeRelease(
+      encodeRelease({ ...release, state: { ...release.state, measurements: many } }),
+    );
+    assert.ok(decoded.ok);
+    assert.deepEqual(
+      decoded.value.state.measurements.map((m) => m.at),
+      many.slice(-ANNOTATION_MEASUREMENTS).map((m) => m.at),
+    );
+  });
+
+  it('leaves request out when there is none', () => {
+    const { request: _, ...none } = release;
+    const decoded = decodeRelease(encodeRelease(none));
+    assert.ok(decoded.ok);
+    assert.equal('request' in decoded.value, false);
+  });
+
+  const rejected: [name: string, text: string, problem: string][] = [
+    ['not JSON', '{oops', 'gantry.dev/release: not JSON'],
+    ['a list', '[]', 'gantry.dev/release: the value should be an object'],
+    ['no state', '{"weights":{},"traffic":"gateway"}', 'gantry.dev/release: state should be an object'],
+    [
+      'unknown status',
+      encodeRelease(release).replace('"status":"paused"', '"status":"done"'),
+      'gantry.dev/release: state.status should be progressing | paused | succeeded | rolled-back | aborted',
+    ],
+    [
+      'weight not a number',
+      encodeRelease(release).replace('"v2":25', '"v2":"25"'),
+      'gantry.dev/release: weights should be an object of numbers by version',
+    ],
+    [
+      'unknown request',
+      encodeRelease(release).replace('"request":"promote"', '"request":"ship-it"'),
+      'gantry.dev/release: request should be promote | promote-full | abort',
+    ],
+  ];
+  for (const [name, text, problem] of rejected)
+    it(`names the wrong field: ${name}`, () => {
+      const decoded = decodeRelease(text);
+      assert.equal(decoded.ok, false);
+      assert.ok(!decoded.ok && decoded.problem.startsWith(problem), !decoded.ok ? decoded.problem : '');
+    });
+});

@@ -1,0 +1,84 @@
+/**
+ * A release on a cluster keeps its state in one annotation on the service's stable Deployment,
+ * `gantry.dev/release`, as JSON: the whole ReleaseState (id, strategy, step, status, verdicts…),
+ * the traffic weights last set, and a person's pending request (promote, abort). The cluster is
+ * then the only place the release lives, so `gantry rollout status/promote/abort --env prod`
+ * from another machine reads and changes the same state. Pure: text in, value out.
+ */
+import type { ReleaseState, ReleaseStatus, Strategy } from '../../rollout/state.ts';
+
+export const RELEASE_ANNOTATION = 'gantry.dev/release';
+
+/** Annotations share 256 KiB per object with everything else; keep the verdicts a person reads. */
+export const ANNOTATION_MEASUREMENTS = 5;
+
+export type ReleaseRequest = 'promote' | 'promote-full' | 'abort';
+
+export interface ClusterRelease {
+  state: ReleaseState;
+  /** Percent by version, as last routed. */
+  weights: Record<string, number>;
+  /** How the weights reach users: exact (Gateway API HTTPRoute) or by replica ratio. */
+  traffic: 'gateway' | 'replica-ratio';
+  /** A person's word, taken (and cleared) by whichever process drives the release. */
+  request?: ReleaseRequest;
+}
+
+export type Decoded = { ok: true; value: ClusterRelease } | { ok: false; problem: string };
+
+export function encodeRelease(release: ClusterRelease): string {
+  const state = {
+    ...release.state,
+    measurements: release.state.measurements.slice(-ANNOTATION_MEASUREMENTS),
+  };
+  return JSON.stringify({ ...release, state });
+}
+
+const STRATEGIES: readonly Strategy[] = ['rolling', 'blue-green', 'canary', 'rollback'];
+const STATUSES: readonly ReleaseStatus[] = ['progressing', 'paused', 'succeeded', 'rolled-back', 'aborted'];
+const REQUESTS: readonly ReleaseRequest[] = ['promote', 'promote-full', 'abort'];
+
+/**
+ * The annotation back to a release. Anyone with edit rights can change an annotation, so every
+ * field the engine relies on is checked and the first wrong one is named.
+ */
+export function decodeRelease(text: string): Decoded {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problem: `${RELEASE_ANNOTATION}: not JSON (${(error as Error).message})` };
+  }
+  const fail = (field: string, expected: string): Decoded => ({
+    ok: false,
+    problem: `${RELEASE_ANNOTATION}: ${field} should be ${expected}`,
+  });
+  if (!isRecord(parsed)) return fail('the value', 'an object');
+  const { state, weights, traffic, request } = parsed;
+  if (!isRecord(state)) return fail('state', 'an object');
+  for (const field of ['id', 'replicas', 'step', 'startedAt'] as const)
+    if (typeof state[field] !== 'number') return fail(`state.${field}`, 'a number');
+  for (const field of ['service', 'version', 'stable', 'message'] as const)
+    if (typeof state[field] !== 'string') return fail(`state.${field}`, 'a string');
+  if (!STRATEGIES.includes(state.strategy as Strategy)) return fail('state.strategy', STRATEGIES.join(' | '));
+  if (!STATUSES.includes(state.status as ReleaseStatus)) return fail('state.status', STATUSES.join(' | '));
+  if (!Array.isArray(state.measurements)) return fail('state.measurements', 'a list');
+  if (!isRecord(weights) || Object.values(weights).some((w) => typeof w !== 'number'))
+    return fail('weights', 'an object of numbers by version');
+  if (traffic !== 'gateway' && traffic !== 'replica-ratio') return fail('traffic', 'gateway | replica-ratio');
+  if (request !== undefined && !REQUESTS.includes(request as ReleaseRequest))
+    return fail('request', REQUESTS.join(' | '));
+  return {
+    ok: true,
+    value: {
+      state: state as unknown as ReleaseState,
+      weights: weights as Record<string, number>,
+      traffic,
+      ...(request !== undefined ? { request: request as ReleaseRequest } : {}),
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
