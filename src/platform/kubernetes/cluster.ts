@@ -49,6 +49,8 @@ export interface Connection {
   cluster: Cluster;
   context: string;
   server: string;
+  /** For the day-2 calls (cluster-day2.ts) that need client-node classes of their own. */
+  config: KubeConfig;
 }
 
 export function connect(options: { kubeconfig?: string; context?: string }): Connection {
@@ -83,6 +85,7 @@ export function connect(options: { kubeconfig?: string; context?: string }): Con
     cluster: new ClientNodeCluster(config),
     context: config.getCurrentContext(),
     server: cluster.server,
+    config,
   };
 }
 
@@ -220,11 +223,11 @@ function apiRoot(apiVersion: string): string {
 }
 
 /** A 404 on get/delete: the object is not there (the caller decides whether that is fine). */
-class NotFound extends KubeError {}
+export class NotFound extends KubeError {}
 /** Discovery does not list the kind: its CRD is not installed. */
 class NotServed extends KubeError {}
 
-async function call<T>(verb: string, object: ObjectRef, request: () => Promise<T>): Promise<T> {
+export async function call<T>(verb: string, object: ObjectRef, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
