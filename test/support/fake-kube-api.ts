@@ -175,8 +175,16 @@ export class FakeKubeApi {
         !this.namespaceImplied
       )
         return status(res, 404, 'NotFound', `namespaces "${route.namespace}" not found`);
-      const applied = this.admit(object, stored);
-      if (query.dryRun !== 'All') this.objects.set(url.pathname, applied);
+      // A second field manager's apply adds its fields to the object (server-side apply's merge);
+      // the manager that created it re-applying is treated as owning the whole object (`put` objects
+      // have no creator, so every apply merges into them).
+      const creator = this.creators.get(url.pathname);
+      const merging = stored !== undefined && creator !== query.fieldManager;
+      const applied = this.admit(merging ? mergeApplied(stored, object) : object, stored);
+      if (query.dryRun !== 'All') {
+        this.objects.set(url.pathname, applied);
+        if (!stored) this.creators.set(url.pathname, query.fieldManager);
+      }
       return json(res, stored ? 200 : 201, applied);
     }
     return status(res, 405, 'MethodNotAllowed', `fake: ${req.method} not supported`);
@@ -184,6 +192,10 @@ export class FakeKubeApi {
 
   /** When true (the default) namespaced writes do not need the Namespace object to exist. */
   namespaceImplied = true;
+  /** When true, an applied Deployment is at once ready at its replica count (no watch needed). */
+  readyOnApply = false;
+  /** The field manager that created each object, by path (`put` objects have none). */
+  private readonly creators = new Map<string, string>();
 
   /** What the API server and controllers would make of an applied object. */
   private admit(object: Obj, stored: Obj | undefined): Obj {
@@ -201,7 +213,13 @@ export class FakeKubeApi {
         updateRevision: 'r1',
       };
     }
-    if (object.kind === 'Deployment') applied.status = { observedGeneration: generation - 1 };
+    if (object.kind === 'Deployment') {
+      applied.status = { observedGeneration: generation - 1 };
+      if (this.readyOnApply) {
+        const replicas = (object.spec?.replicas as number | undefined) ?? 1;
+        applied.status = { observedGeneration: generation, replicas, readyReplicas: replicas };
+      }
+    }
     return applied;
   }
 
@@ -307,6 +325,33 @@ export function objectPath(object: Obj): string {
   const ns = resource.namespaced ? `/namespaces/${object.metadata.namespace ?? 'default'}` : '';
   return `${root}${ns}/${resource.name}/${object.metadata.name}`;
 }
+
+/**
+ * Server-side apply's merge, as far as these tests need it: maps merge key by key, `containers`
+ * merge by name, other lists are replaced whole (atomic).
+ */
+export function mergeApplied<T>(live: T, applied: unknown, key = ''): T {
+  if (Array.isArray(applied)) {
+    if (key !== 'containers' || !Array.isArray(live)) return structuredClone(applied) as T;
+    const named = (item: unknown) => (item as { name: string }).name;
+    const merged = live.map((item) => {
+      const update = applied.find((a) => named(a) === named(item));
+      return update ? mergeApplied(item, update) : item;
+    });
+    for (const item of applied) if (!live.some((l) => named(l) === named(item))) merged.push(item);
+    return merged as T;
+  }
+  if (isMap(applied) && isMap(live)) {
+    const merged: Record<string, unknown> = { ...live };
+    for (const [field, value] of Object.entries(applied))
+      merged[field] = mergeApplied(live[field], value, field);
+    return merged as T;
+  }
+  return structuredClone(applied) as T;
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function matchesLabels(object: Obj, selector: string | undefined): boolean {
   if (!selector) return true;
