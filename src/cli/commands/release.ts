@@ -14,6 +14,11 @@ import { style } from '../style.ts';
 interface Target {
   file: string;
   stateDir?: string;
+  /** With an environment the release runs on its Kubernetes cluster (release-cluster.ts). */
+  env?: string;
+  context?: string;
+  kubeconfig?: string;
+  namespace?: string;
 }
 
 interface Rollout {
@@ -24,7 +29,20 @@ interface Rollout {
 const target = (command: import('commander').Command) =>
   command
     .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
-    .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)');
+    .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
+    .option('-e, --env <name>', "release on this environment's Kubernetes cluster instead of locally")
+    .option('--context <name>', 'with --env: the kubeconfig context (default: its current context)')
+    .option(
+      '--kubeconfig <path>',
+      'with --env: the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)',
+    )
+    .option('-n, --namespace <ns>', "with --env: the namespace (default: the spec's)");
+
+/** The cluster side, loaded only when `--env` asks for it. */
+const onCluster = async <T>(work: (cluster: typeof import('./release-cluster.ts')) => Promise<T>) => {
+  const cluster = await import('./release-cluster.ts');
+  return cluster.kubeErrors(() => work(cluster));
+};
 
 const path = (service: string, rest: string) => `/v1/services/${encodeURIComponent(service)}/${rest}`;
 
@@ -162,6 +180,8 @@ export const deployCommand: GantryCommand = {
         },
       ) =>
         run(async () => {
+          if (options.env !== undefined)
+            return onCluster((c) => c.deployOnCluster(service, { ...options, env: options.env! }));
           const env: Record<string, string> = {};
           for (const pair of options.setEnv) {
             const at = pair.indexOf('=');
@@ -203,6 +223,8 @@ export const rolloutCommand: GantryCommand = {
         ),
     ).action((service: string, options: Target & { watch?: boolean; output: string }) =>
       run(async () => {
+        if (options.env !== undefined)
+          return onCluster((c) => c.statusOnCluster(service, { ...options, env: options.env! }));
         const client = connect(options);
         const state = await client.request<Rollout>('GET', path(service, 'rollout'));
         if (options.output === 'json') {
@@ -234,6 +256,12 @@ function simple(
       extra?.(command);
       command.action((service: string, options: Target & { full?: boolean; toRevision?: string }) =>
         run(async () => {
+          if (options.env !== undefined) {
+            const request = name === 'promote' ? (options.full ? 'promote-full' : 'promote') : 'abort';
+            return onCluster((c) =>
+              c.requestOnCluster(service, request, { ...options, env: options.env! }, name),
+            );
+          }
           const body =
             name === 'rollback'
               ? options.toRevision

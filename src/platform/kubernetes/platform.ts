@@ -142,12 +142,17 @@ export class KubernetesPlatform implements Platform {
 
   /**
    * A promoted canary becomes the stable track: the stable Deployment takes the new version at
-   * full size (its rolling update keeps the canary's pods serving meanwhile), then the canary goes.
+   * full size while the canary's pods keep serving; `retireCanary` once it has rolled out.
    */
-  async foldCanary(service: string, version: string, replicas: number): Promise<void> {
+  async foldCanary(service: string, version: string, replicas: number): Promise<K8sObject> {
     const stable = await this.stable(service);
     await this.api.apply(imagePatch(stable, version), FIELD_MANAGERS.image);
-    await this.api.apply(replicasPatch(stable, replicas, replicas, 0), FIELD_MANAGERS.replicas);
+    return this.api.apply(replicasPatch(stable, replicas, replicas, 0), FIELD_MANAGERS.replicas);
+  }
+
+  async retireCanary(service: string): Promise<void> {
+    const canary = await this.deployment(`${service}-canary`);
+    if (canary) await this.api.apply(replicasPatch(canary, 0, 0, 0), FIELD_MANAGERS.replicas);
   }
 
   async readRelease(service: string): Promise<ClusterRelease | undefined> {

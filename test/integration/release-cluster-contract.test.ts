@@ -1,0 +1,187 @@
+/**
+ * `gantry deploy/rollout status/promote/abort --env prod` as users run them (real CLI processes)
+ * against a FAKE Kubernetes API server (test/support/fake-kube-api.ts) — contract tests, not
+ * cluster tests: they pin what a release on the cluster writes (image, replicas, the canary
+ * Deployment, the release annotation) and that a second process steers it through the annotation.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, describe, it } from 'node:test';
+import { decodeRelease } from '../../src/platform/kubernetes/release-annotation.ts';
+import type { ReleaseState } from '../../src/rollout/state.ts';
+import { FakeKubeApi, kubeconfigFor } from '../support/fake-kube-api.ts';
+import { gantry } from '../support/gantry.ts';
+
+const spec = (release: string) => `app: demo
+services:
+  api:
+    image: ghcr.io/acme/demo-api:1.0.0
+    port: 8000
+    replicas: 4
+    release:
+${release}
+environments:
+  prod: {}
+`;
+
+const CANARY = `      strategy: canary
+      steps: [ { weight: 25 }, { pause: {} }, { weight: 100 } ]
+      analysis: { intervalSeconds: 3600 }`;
+
+const work = mkdtempSync(join(tmpdir(), 'gantry-release-cluster-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const rollingFile = join(work, 'rolling.yaml');
+const canaryFile = join(work, 'canary.yaml');
+writeFileSync(rollingFile, spec('      strategy: rolling'));
+writeFileSync(canaryFile, spec(CANARY));
+
+const STABLE_PATH = '/apis/apps/v1/namespaces/demo/deployments/api';
+const CANARY_PATH = '/apis/apps/v1/namespaces/demo/deployments/api-canary';
+
+function stableDeployment(track: Record<string, string>) {
+  const selector = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'demo-api', ...track };
+  const labels = { ...selector, 'app.kubernetes.io/version': '1.0.0' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'demo', labels },
+    spec: {
+      replicas: 4,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'api', image: 'ghcr.io/acme/demo-api:1.0.0' }] },
+      },
+    },
+    status: { observedGeneration: 1, replicas: 4, readyReplicas: 4 },
+  };
+}
+
+let fake: FakeKubeApi;
+let kubeconfig: string;
+
+function cli(file: string, ...args: string[]) {
+  return gantry([...args, '-f', file, '--env', 'prod', '--kubeconfig', kubeconfig], { timeoutMs: 60_000 });
+}
+
+type Stored = {
+  metadata: { annotations?: Record<string, string> };
+  spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+};
+const stored = (path: string) => fake.objects.get(path) as unknown as Stored | undefined;
+
+function release(): ReleaseState | undefined {
+  const text = stored(STABLE_PATH)?.metadata.annotations?.['gantry.dev/release'];
+  if (text === undefined) return undefined;
+  const decoded = decodeRelease(text);
+  assert.ok(decoded.ok, decoded.ok ? '' : decoded.problem);
+  return decoded.value.state;
+}
+
+async function until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; release: ${JSON.stringify(release())}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('gantry deploy --env — contract tests (fake API server)', () => {
+  beforeEach(async () => {
+    await fake?.stop();
+    fake = new FakeKubeApi();
+    const server = await fake.start();
+    kubeconfig = join(work, `kubeconfig-${Date.now()}`);
+    writeFileSync(kubeconfig, kubeconfigFor(server, 'demo'));
+  });
+  after(() => fake?.stop());
+
+  it('rolling: patches the image of the Deployment, waits for its rollout by watch, records success in the annotation', async () => {
+    fake.put(stableDeployment({}));
+    const { code, stdout, stderr } = await cli(rollingFile, 'deploy', 'api', '--version', '1.1.0');
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stdout,
+      /revision 1: rolling release of api 1\.0\.0 → 1\.1\.0 on fake \(http:\/\/127\.0\.0\.1:\d+\), namespace demo/,
+    );
+    assert.equal(stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.1.0');
+    const imageApply = fake.requests.find(
+      (r) => r.method === 'PATCH' && r.query.fieldManager === 'gantry-release-image',
+    );
+    assert.equal(imageApply?.query.force, 'true');
+    assert.ok(
+      fake.requests.some(
+        (r) => r.method === 'GET' && r.query.watch === 'true' && r.path.endsWith('/deployments'),
+      ),
+      'waited by watching the Deployment',
+    );
+    assert.equal(release()?.status, 'succeeded');
+    assert.equal(release()?.version, '1.1.0');
+  });
+
+  it('canary by replica ratio: creates api-canary, scales stable/canary per step, a second process promotes, the canary is folded into the stable Deployment', async () => {
+    fake.readyOnApply = true;
+    fake.put(stableDeployment({ track: 'stable' }));
+    const deploy = cli(canaryFile, 'deploy', 'api', '--version', '1.1.0');
+
+    await until('the pause step', () => release()?.status === 'paused');
+    assert.equal(stored(CANARY_PATH)?.spec.replicas, 1);
+    assert.equal(stored(CANARY_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.1.0');
+    assert.equal(stored(STABLE_PATH)?.spec.replicas, 3, 'stable gives up one pod for weight 25 of 4');
+
+    const status = await cli(canaryFile, 'rollout', 'status', 'api', '--output', 'json');
+    assert.equal(status.code, 0, status.stderr);
+    const shown = JSON.parse(status.stdout) as {
+      release: ReleaseState;
+      traffic: string;
+      versions: { version: string; weight: number }[];
+    };
+    assert.equal(shown.release.status, 'paused');
+    assert.equal(shown.traffic, 'replica-ratio');
+    assert.deepEqual(
+      shown.versions.map((v) => [v.version, v.weight]),
+      [
+        ['1.0.0', 75],
+        ['1.1.0', 25],
+      ],
+    );
+
+    const promote = await cli(canaryFile, 'promote', 'api');
+    assert.equal(promote.code, 0, promote.stderr);
+    assert.match(promote.stdout, /api: promote requested \(revision 1: 1\.1\.0\)/);
+
+    const { code, stdout, stderr } = await deploy;
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /traffic: by replica ratio \(no Gateway API HTTPRoute demo\/api\)/);
+    assert.match(stdout, /promote requested/);
+    assert.equal(release()?.status, 'succeeded');
+    assert.equal(stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.1.0');
+    assert.equal(stored(STABLE_PATH)?.spec.replicas, 4);
+    assert.equal(stored(CANARY_PATH)?.spec.replicas, 0);
+  });
+
+  it('abort from a second process: the driving deploy takes it from the annotation, gives the stable its pods back and exits 1', async () => {
+    fake.readyOnApply = true;
+    fake.put(stableDeployment({ track: 'stable' }));
+    const deploy = cli(canaryFile, 'deploy', 'api', '--version', '1.1.0');
+    await until('the pause step', () => release()?.status === 'paused');
+
+    const abort = await cli(canaryFile, 'abort', 'api');
+    assert.equal(abort.code, 0, abort.stderr);
+
+    const { code, stderr } = await deploy;
+    assert.equal(code, 1);
+    assert.match(stderr, /api 1\.1\.0 aborted/);
+    assert.equal(release()?.status, 'aborted');
+    assert.equal(stored(STABLE_PATH)?.spec.replicas, 4);
+    assert.equal(stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.0.0');
+    assert.equal(stored(CANARY_PATH)?.spec.replicas, 0);
+
+    const again = await cli(canaryFile, 'abort', 'api');
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /release 1 of api is aborted, not in progress/);
+  });
+});
