@@ -9,10 +9,12 @@ import { applyCommand } from './commands/apply.ts';
 import { autoscaleCommand } from './commands/autoscale.ts';
 import { costCommand } from './commands/cost.ts';
 import { daemonCommand } from './commands/daemon.ts';
+import { deleteCommand } from './commands/delete.ts';
 import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
 import { lintCommand } from './commands/lint.ts';
 import { logsCommand } from './commands/logs.ts';
+import { portForwardCommand } from './commands/port-forward.ts';
 import {
   abortCommand,
   deployCommand,
@@ -48,6 +50,8 @@ const COMMANDS: GantryCommand[] = [
   logsCommand,
   scaleCommand,
   restartCommand,
+  portForwardCommand,
+  deleteCommand,
   deployCommand,
   rolloutCommand,
   promoteCommand,

@@ -4,7 +4,7 @@ import { metricsLine } from '../daemon/autoscale-status.ts';
 import type { DaemonStatus } from '../daemon/status.ts';
 import { style } from './style.ts';
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) =>
     Math.max(...rows.map((row) => stripAnsi(row[column] ?? '').length)),
   );

@@ -1,6 +1,7 @@
 /** `gantry logs <service>`: the replicas' output, prefixed by replica and interleaved; -f follows. */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { targetsCluster, withClusterOptions } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { sleep, stateDirOf } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -13,22 +14,32 @@ interface Options {
   follow?: boolean;
   replica?: string;
   tail: string;
+  env?: string;
+  since?: string;
 }
 
 const COLOURS = [style.cyan, style.green, style.yellow, style.bold];
 
 export const logsCommand: GantryCommand = {
   register(program, run) {
-    program
-      .command('logs')
-      .description("show a service's logs, every replica prefixed")
+    withClusterOptions(
+      program.command('logs').description("show a service's logs, every replica prefixed"),
+      'a cluster environment: the logs of every pod of the service',
+    )
       .argument('<service>')
+      .option('--since <duration>', 'on a cluster: only lines newer than this (e.g. 10m)')
       .option('-f, --follow', 'keep printing new lines (and new replicas)')
       .option('--replica <n>', 'only replica N (as in api-N)')
       .option('--tail <lines>', 'lines to show from the end of each replica log', '100')
       .option('--file <file>', 'the spec file', DEFAULT_SPEC)
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
-      .action((service: string, options: Options) => run(() => logs(service, options)));
+      .action((service: string, options: Options) =>
+        run(async () =>
+          targetsCluster(options)
+            ? (await import('./logs-cluster-run.ts')).clusterLogs(service, options)
+            : logs(service, options),
+        ),
+      );
   },
 };
 

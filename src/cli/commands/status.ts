@@ -1,5 +1,6 @@
 /** `gantry status`: every service's URL, version, replicas, restarts and traffic. */
 import { Option } from 'commander';
+import { type ClusterOptions, targetsCluster, withClusterOptions } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect } from '../daemon-client.ts';
 import { dashboardLink } from '../dashboard-link.ts';
@@ -9,17 +10,20 @@ import { formatReplicas, formatStatus } from '../status-table.ts';
 
 export const statusCommand: GantryCommand = {
   register(program, run) {
-    program
-      .command('status')
-      .description('show services, replicas and traffic of the running app')
+    withClusterOptions(
+      program.command('status').description('show services, replicas and traffic of the running app'),
+      'a cluster environment: show it from the cluster (Deployments, HPAs, warning events)',
+    )
       .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
       .option('-r, --replicas', 'also list every replica')
       .addOption(
         new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
       )
-      .action((options: { file: string; stateDir?: string; replicas?: boolean; output: string }) =>
+      .action((options: ClusterOptions & { replicas?: boolean; output: string }) =>
         run(async () => {
+          if (targetsCluster(options))
+            return (await import('./status-cluster-run.ts')).clusterStatusRun(options);
           const client = connect(options);
           const status = await client.status();
           if (options.output === 'json') {

@@ -1,0 +1,78 @@
+/** Opening a cluster for a day-2 command: the spec for the environment, the kubeconfig, the adapter. */
+import { KubeError } from '../platform/kubernetes/api-failure.ts';
+import { type Connection, connect } from '../platform/kubernetes/cluster.ts';
+import { ClusterDay2 } from '../platform/kubernetes/cluster-day2.ts';
+import type { AppModel } from '../spec/model.ts';
+import type { ClusterOptions } from './cluster-target.ts';
+import { CliError, EXIT } from './errors.ts';
+import { countLabel, formatProblems } from './report.ts';
+import { loadSpecFile, readSpecText } from './spec-file.ts';
+
+export interface OpenCluster {
+  model: AppModel;
+  environment: string;
+  namespace: string;
+  connection: Connection;
+  day2: ClusterDay2;
+}
+
+/** Loads the spec for the cluster (its `image` requirements), then connects with the kubeconfig. */
+export function openCluster(options: ClusterOptions, command: string): OpenCluster {
+  if (options.env === undefined)
+    throw new CliError(
+      `gantry ${command} on a cluster needs --env: which environment's objects to act on`,
+      EXIT.usage,
+      `e.g. gantry ${command} --env prod`,
+    );
+  const loaded = loadSpecFile(options.file, { target: 'cluster', env: options.env });
+  if (!loaded.model) {
+    process.stderr.write(`${formatProblems(loaded.problems, readSpecText(options.file))}\n\n`);
+    throw new CliError(
+      `${options.file}: ${countLabel(loaded.problems)}`,
+      EXIT.failed,
+      `fix them first (gantry validate -f ${options.file} --env ${options.env})`,
+    );
+  }
+  const connection = kubeErrors(() =>
+    connect({
+      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.context ? { context: options.context } : {}),
+    }),
+  );
+  return {
+    model: loaded.model,
+    environment: options.env,
+    namespace: options.namespace ?? loaded.model.namespace,
+    connection,
+    day2: new ClusterDay2(connection.config),
+  };
+}
+
+/** Kubernetes domain errors become the CLI's message + hint; anything else stays a bug. */
+export function kubeErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
+    throw error;
+  }
+}
+
+export async function kubeErrorsAsync<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
+    throw error;
+  }
+}
+
+/** The service must be in the spec: a typo should not look like an empty cluster. */
+export function serviceOrFail(model: AppModel, service: string): void {
+  if (!model.services[service])
+    throw new CliError(
+      `no service \`${service}\` in ${model.file}`,
+      EXIT.usage,
+      `services: ${Object.keys(model.services).join(', ')}`,
+    );
+}

@@ -1,0 +1,55 @@
+/**
+ * The table `gantry status --env prod` prints: the local status table's columns (REQ/S, ERRORS
+ * and P95 read `-`: the cluster has no load balancer of ours to count them), the same AUTOSCALED
+ * table from the HPA, then the recent Warning events.
+ */
+import type { ClusterStatus } from '../platform/kubernetes/cluster-status.ts';
+import { table } from './status-table.ts';
+import { style } from './style.ts';
+
+export function formatClusterStatus(status: ClusterStatus): string {
+  const lines = [
+    `${status.app} (${status.environment}) in namespace ${status.namespace} on ${status.context}`,
+    '',
+  ];
+  const rows = [['SERVICE', 'URL', 'VERSION', 'READY', 'RESTARTS', 'REQ/S', 'ERRORS', 'P95']];
+  for (const service of status.services) {
+    const { ready, desired } = service.replicas;
+    const readyText = `${ready}/${desired}`;
+    rows.push([
+      service.name,
+      '-',
+      service.versions.length > 1
+        ? service.versions.map((v) => `${v.version}(${v.ready}/${v.desired})`).join(' ')
+        : (service.version ?? style.yellow('not deployed')),
+      ready >= desired && desired > 0 ? style.green(readyText) : style.yellow(readyText),
+      String(service.restarts),
+      '-',
+      '-',
+      '-',
+    ]);
+  }
+  lines.push(table(rows));
+  const autoscaled = status.services.filter((service) => service.autoscale);
+  if (autoscaled.length > 0) {
+    const scaling = [['AUTOSCALED', 'CURRENT', 'DESIRED', 'MIN–MAX', 'METRICS (current/target)', 'REASON']];
+    for (const service of autoscaled) {
+      const a = service.autoscale!;
+      scaling.push([
+        service.name,
+        String(a.currentReplicas),
+        String(a.desiredReplicas),
+        `${a.minReplicas}–${a.maxReplicas}`,
+        a.metrics,
+        a.reason,
+      ]);
+    }
+    lines.push('', table(scaling));
+  }
+  if (status.warnings.length > 0) {
+    lines.push('', style.yellow('recent warnings:'));
+    for (const w of status.warnings)
+      lines.push(`  ${w.object} ${w.reason}${w.count > 1 ? ` (×${w.count})` : ''}: ${w.message}`);
+  }
+  return lines.join('\n');
+}
