@@ -31,6 +31,7 @@ export function chooseTarget(
 }
 
 export function targetsCluster(options: ClusterOptions): boolean {
+  if (chooseTarget(options, undefined) === 'local') return false; // no cluster flag: nothing to look up
   const daemon = stateDirOf(options).daemonInfo();
   return chooseTarget(options, daemon ? daemon.environment : undefined) === 'cluster';
 }
