@@ -99,6 +99,32 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
   });
   after(() => fake?.stop());
 
+  it('a service not applied yet: exit 1 naming the Deployment and the command to run first, nothing written', async () => {
+    const { code, stderr } = await cli(rollingFile, 'deploy', 'api', '--version', '1.1.0');
+    assert.equal(code, 1);
+    assert.match(stderr, /Deployment demo\/api not found: a release needs the service applied first/);
+    assert.match(stderr, /hint: run `gantry apply --env <name>` first/);
+    assert.equal(fake.requests.filter((r) => r.method === 'PATCH').length, 0);
+  });
+
+  it('--set-env with --env is a usage error (exit 2) that says why', async () => {
+    const { code, stderr } = await cli(
+      rollingFile,
+      'deploy',
+      'api',
+      '--version',
+      '1.1.0',
+      '--set-env',
+      'A=1',
+    );
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /--set-env cannot be used with --env: a release on the cluster changes only the image tag/,
+    );
+    assert.equal(fake.requests.length, 0);
+  });
+
   it('rolling: patches the image of the Deployment, waits for its rollout by watch, records success in the annotation', async () => {
     fake.put(stableDeployment({}));
     const { code, stdout, stderr } = await cli(rollingFile, 'deploy', 'api', '--version', '1.1.0');

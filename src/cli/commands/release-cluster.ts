@@ -77,8 +77,28 @@ const log = (line: string) => process.stdout.write(`${new Date().toISOString().s
 
 export async function deployOnCluster(
   service: string,
-  options: ClusterOptions & { version: string; strategy?: string; timeout: string },
+  options: ClusterOptions & {
+    version: string;
+    strategy?: string;
+    timeout: string;
+    run?: string;
+    image?: string;
+    setEnv: string[];
+  },
 ): Promise<number> {
+  // The cluster runs the stable Deployment's pod spec at the new image tag, nothing else changes.
+  const local = [
+    options.run && '--run',
+    options.image && '--image',
+    options.setEnv.length > 0 && '--set-env',
+  ];
+  const unsupported = local.filter(Boolean);
+  if (unsupported.length > 0)
+    throw new CliError(
+      `${unsupported.join(', ')} cannot be used with --env: a release on the cluster changes only the image tag`,
+      EXIT.usage,
+      'change image repository, command or environment in the spec and run gantry apply --env first',
+    );
   const session = open(service, options);
   const { platform, spec } = session;
   const strategy = (options.strategy ?? spec.release.strategy) as Strategy;
