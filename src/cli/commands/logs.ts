@@ -44,6 +44,12 @@ export const logsCommand: GantryCommand = {
 };
 
 async function logs(service: string, options: Options): Promise<number> {
+  if (options.since !== undefined)
+    throw new CliError(
+      '--since works on a cluster environment',
+      EXIT.usage,
+      'add --env NAME, or use --tail N locally',
+    );
   const state = stateDirOf(options);
   const folder = dirname(state.logFile(service, 'x'));
   const files = () => {
