@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -233,6 +234,42 @@ describe('Kubernetes platform — contract tests (fake API server)', () => {
       (await platform().observe('api')).versions.map((v) => v.version),
       ['1.1.0'],
     );
+  });
+
+  it('measures a version through Prometheus with the standard queries, whatever the spec’s provider', async () => {
+    const queries: string[] = [];
+    const prometheus = createServer((request, response) => {
+      const query = new URL(request.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+      queries.push(query);
+      const value = query.startsWith('sum(increase') ? '120' : query.startsWith('sum(rate') ? '0.95' : '0.2';
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [1, value] }] },
+          }),
+        );
+    });
+    await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = `http://127.0.0.1:${(prometheus.address() as { port: number }).port}`;
+      const { api } = connectForRelease({ kubeconfig });
+      const k8s = new KubernetesPlatform(api, 'demo', effectiveAnalysis({ prometheus: { address } }));
+      const metrics = await k8s.metrics('api', '1.1.0', 30);
+      assert.equal(metrics.requests, 120);
+      assert.equal(metrics.successRate, 0.95);
+      assert.equal(metrics.latencyP95Ms, 200);
+      assert.equal(metrics.evidence?.source, `prometheus ${address}`);
+      assert.equal(queries.length, 3);
+      for (const query of queries) {
+        assert.match(query, /http_request(s_total|_duration_seconds_bucket)/);
+        assert.match(query, /service="api"/);
+        assert.match(query, /version="1\.1\.0"/);
+      }
+    } finally {
+      await new Promise<void>((resolve) => prometheus.close(() => resolve()));
+    }
   });
 
   it('the release annotation round-trips through the API: written by one client, read by another', async () => {

@@ -132,13 +132,21 @@ export async function deployOnCluster(
     `revision ${state.id}: ${strategy} release of ${service} ${stable} → ${options.version} on ${session.where}\n`,
   );
   if (strategy !== 'rolling') process.stdout.write(`${trafficLine(traffic, service, session.namespace)}\n`);
-  const save = async (next: ReleaseState) => {
+  /** Writes the state; a request another process left since this one last looked stays for the next tick. */
+  const save = async (next: ReleaseState, taken?: ReleaseRequest) => {
+    const current = await platform.readRelease(service);
+    const pending = current?.request !== undefined && current.request !== taken ? current.request : undefined;
     const weights = Object.fromEntries(
       (await platform.observe(service)).versions.map((v) => [v.version, v.weight]),
     );
-    await platform.saveRelease(service, { state: next, weights, traffic });
+    await platform.saveRelease(service, {
+      state: next,
+      weights,
+      traffic,
+      ...(pending ? { request: pending } : {}),
+    });
   };
-  await save(state);
+  await save(state, previous?.request); // a request left on an ended release is not for this one
   const timeoutMs = Number(options.timeout) * 1000;
 
   if (strategy === 'rolling') {
@@ -170,13 +178,13 @@ export async function deployOnCluster(
   });
   const deadline = Date.now() + timeoutMs;
   while (isActive(runner.state)) {
-    const stored = await platform.readRelease(service);
-    if (stored?.request) {
-      log(`${stored.request} requested`);
-      runner.request(stored.request);
+    const taken = (await platform.readRelease(service))?.request;
+    if (taken) {
+      log(`${taken} requested`);
+      runner.request(taken);
     }
     await runner.tick();
-    await save(runner.state);
+    await save(runner.state, taken);
     if (!isActive(runner.state)) break;
     if (Date.now() > deadline)
       throw new CliError(
