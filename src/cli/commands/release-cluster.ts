@@ -23,7 +23,7 @@ import { describeRollout } from './release.ts';
 
 export interface ClusterOptions {
   file: string;
-  env: string;
+  env?: string;
   context?: string;
   kubeconfig?: string;
   namespace?: string;
@@ -40,6 +40,12 @@ interface Session {
 }
 
 function open(service: string, options: ClusterOptions): Session {
+  if (options.env === undefined)
+    throw new CliError(
+      'a release on a cluster needs --env: which environment of the spec to release',
+      EXIT.usage,
+      'e.g. --env prod (the environments are in the spec)',
+    );
   const text = readSpecText(options.file);
   const loaded = loadSpec(text, { file: options.file, target: 'cluster', env: options.env });
   if (!loaded.model) {

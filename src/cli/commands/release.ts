@@ -5,6 +5,7 @@
 import { Option } from 'commander';
 import type { VersionState } from '../../platform/platform.ts';
 import type { ReleaseState } from '../../rollout/state.ts';
+import { targetsCluster } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -30,7 +31,10 @@ const target = (command: import('commander').Command) =>
   command
     .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
     .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
-    .option('-e, --env <name>', "release on this environment's Kubernetes cluster instead of locally")
+    .option(
+      '-e, --env <name>',
+      "on this environment's Kubernetes cluster (locally when the local daemon runs it)",
+    )
     .option('--context <name>', 'with --env: the kubeconfig context (default: its current context)')
     .option(
       '--kubeconfig <path>',
@@ -38,7 +42,7 @@ const target = (command: import('commander').Command) =>
     )
     .option('-n, --namespace <ns>', "with --env: the namespace (default: the spec's)");
 
-/** The cluster side, loaded only when `--env` asks for it. */
+/** The cluster side, loaded only when `--env`/`--context`/`--kubeconfig` ask for it (cluster-target.ts decides). */
 const onCluster = async <T>(work: (cluster: typeof import('./release-cluster.ts')) => Promise<T>) => {
   const cluster = await import('./release-cluster.ts');
   return cluster.kubeErrors(() => work(cluster));
@@ -180,8 +184,7 @@ export const deployCommand: GantryCommand = {
         },
       ) =>
         run(async () => {
-          if (options.env !== undefined)
-            return onCluster((c) => c.deployOnCluster(service, { ...options, env: options.env! }));
+          if (targetsCluster(options)) return onCluster((c) => c.deployOnCluster(service, options));
           const env: Record<string, string> = {};
           for (const pair of options.setEnv) {
             const at = pair.indexOf('=');
@@ -223,8 +226,7 @@ export const rolloutCommand: GantryCommand = {
         ),
     ).action((service: string, options: Target & { watch?: boolean; output: string }) =>
       run(async () => {
-        if (options.env !== undefined)
-          return onCluster((c) => c.statusOnCluster(service, { ...options, env: options.env! }));
+        if (targetsCluster(options)) return onCluster((c) => c.statusOnCluster(service, options));
         const client = connect(options);
         const state = await client.request<Rollout>('GET', path(service, 'rollout'));
         if (options.output === 'json') {
@@ -256,11 +258,9 @@ function simple(
       extra?.(command);
       command.action((service: string, options: Target & { full?: boolean; toRevision?: string }) =>
         run(async () => {
-          if (options.env !== undefined) {
+          if (targetsCluster(options)) {
             const request = name === 'promote' ? (options.full ? 'promote-full' : 'promote') : 'abort';
-            return onCluster((c) =>
-              c.requestOnCluster(service, request, { ...options, env: options.env! }, name),
-            );
+            return onCluster((c) => c.requestOnCluster(service, request, options, name));
           }
           const body =
             name === 'rollback'
