@@ -3,17 +3,19 @@
  * run as users run them (a real CLI process) against a FAKE Kubernetes API server
  * (test/support/fake-kube-api.ts, with pod logs from test/support/fake-pod-logs.ts): contract
  * tests, not cluster tests. They pin the requests sent (paths, selectors, field manager, log
- * query) and what the user reads. `port-forward` is not here: the fake does not speak the
- * port-forward WebSocket protocol (src/cli/port-mapping.test.ts covers its arguments).
+ * query) and what the user reads. `port-forward` runs against a fake pod portforward WebSocket
+ * that echoes (test/support/fake-port-forward.ts); its argument forms are in port-mapping.test.ts.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import { FakeKubeApi, kubeconfigFor } from '../support/fake-kube-api.ts';
 import { FakePodLogs } from '../support/fake-pod-logs.ts';
-import { gantry } from '../support/gantry.ts';
+import { GANTRY, gantry } from '../support/gantry.ts';
 
 const SPEC = `app: demo
 services:
@@ -340,6 +342,63 @@ describe('gantry day-2 commands on a cluster — contract tests (fake API server
     const gone = await run('delete', '--yes', '--include-namespace');
     assert.equal(gone.code, 0, gone.stderr);
     assert.ok(!fake.objects.has('/api/v1/namespaces/demo'));
+  });
+
+  it('port-forward: on 127.0.0.1, through the pod portforward WebSocket to a ready pod; bytes go both ways', async () => {
+    fake.put(pod('api-7d9-a', 'api', 0)); // not ready: passed over
+    fake.put({
+      ...pod('api-7d9-b', 'api', 0),
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        GANTRY,
+        'port-forward',
+        'api',
+        ':8000',
+        '--file',
+        specFile,
+        '--env',
+        'prod',
+        '--kubeconfig',
+        kubeconfig,
+      ],
+      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          if (out.includes('\n')) resolve(out);
+        });
+        child.once('exit', () => reject(new Error(`port-forward exited: ${stderr}`)));
+      });
+      const match =
+        /^forwarding 127\.0\.0\.1:(\d+) -> pod demo\/api-7d9-b port 8000 \(Ctrl-C to stop\)\n$/.exec(line);
+      assert.ok(match, line);
+      const echoed = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(match[1]), '127.0.0.1', () => socket.write('ping'));
+        let got = '';
+        socket.on('data', (chunk) => {
+          got += chunk;
+          if (got.length >= 4) {
+            socket.end();
+            resolve(got);
+          }
+        });
+        socket.on('error', reject);
+      });
+      assert.equal(echoed, 'ping');
+      assert.deepEqual(logs.portForward.opened, ['demo/api-7d9-b:8000']);
+    } finally {
+      if (child.exitCode === null) process.kill(child.pid!, 'SIGINT');
+    }
+    assert.equal(await exited, 0, stderr);
   });
 
   it('without --env the local commands are unchanged: they look for the local daemon', async () => {

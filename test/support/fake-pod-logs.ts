@@ -1,10 +1,12 @@
 /**
  * Pod logs for the day-2 contract tests (fake API server): a front on 127.0.0.1 that answers
  * GET /api/v1/namespaces/NS/pods/POD/log from `logs` (plain text, as the API does without
- * follow) and passes every other request through to a FakeKubeApi. Not a cluster.
+ * follow) and passes every other request through to a FakeKubeApi. Not a cluster. Its
+ * `portForward` answers pods' port-forward WebSocket upgrades (fake-port-forward.ts).
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakePortForward } from './fake-port-forward.ts';
 
 const LOG_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
 
@@ -13,6 +15,7 @@ export class FakePodLogs {
   readonly logs = new Map<string, string>();
   /** Every log request's pod (`namespace/pod`) and query. */
   readonly requests: { pod: string; query: Record<string, string> }[] = [];
+  readonly portForward = new FakePortForward();
   private server: Server | undefined;
 
   async start(upstream: string): Promise<string> {
@@ -51,6 +54,7 @@ export class FakePodLogs {
       forwarded.on('error', () => res.destroy());
       req.pipe(forwarded);
     });
+    this.portForward.attach(this.server);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

@@ -113,6 +113,8 @@ export class ClusterDay2 {
       ),
     );
     const open = typeof ws === 'function' ? ws() : ws;
+    // The pod side closing ends the local connection too, as kubectl does.
+    open?.addEventListener('close', () => socket.output.end());
     return { close: () => open?.close() };
   }
 }
