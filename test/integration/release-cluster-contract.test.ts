@@ -148,6 +148,25 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
     assert.equal(release()?.version, '1.1.0');
   });
 
+  it('rolling past its progress deadline: sets the previous image back, records the rollback, exits 1', async () => {
+    fake.rollout = 'deadline';
+    fake.put(stableDeployment({}));
+    const { code, stderr } = await cli(rollingFile, 'deploy', 'api', '--version', '1.1.0');
+    assert.equal(code, 1);
+    assert.match(
+      stderr,
+      /api 1\.1\.0 rolled-back: .*ProgressDeadlineExceeded|api 1\.1\.0 rolled-back: .*timed out progressing/,
+    );
+    assert.equal(stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.0.0');
+    assert.deepEqual(
+      fake.requests
+        .filter((r) => r.query.fieldManager === 'gantry-release-image')
+        .map((r) => (r.body as Stored).spec.template.spec.containers[0]?.image),
+      ['ghcr.io/acme/demo-api:1.1.0', 'ghcr.io/acme/demo-api:1.0.0'],
+    );
+    assert.equal(release()?.status, 'rolled-back');
+  });
+
   it('canary by replica ratio: creates api-canary, scales stable/canary per step, a second process promotes, the canary is folded into the stable Deployment', async () => {
     fake.readyOnApply = true;
     fake.put(stableDeployment({ track: 'stable' }));

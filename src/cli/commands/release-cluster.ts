@@ -166,8 +166,17 @@ export async function deployOnCluster(
         endedAt: Date.now(),
       };
     } catch (error) {
+      // The Deployment controller never undoes a failed rollout by itself; the local platform would.
       const reason = (error as Error).message;
-      state = { ...state, status: 'rolled-back', message: reason, reason, endedAt: Date.now() };
+      await platform.setVersion(service, stable);
+      log(`rolled back: ${service} set to ${stable} again`);
+      state = {
+        ...state,
+        status: 'rolled-back',
+        message: `back on ${stable}: ${reason}`,
+        reason,
+        endedAt: Date.now(),
+      };
     }
     await save(state);
     return result(state);
