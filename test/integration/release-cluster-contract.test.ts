@@ -194,6 +194,7 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
       ],
     );
 
+    const watching = cli(canaryFile, 'rollout', 'status', 'api', '--watch');
     const promote = await cli(canaryFile, 'promote', 'api');
     assert.equal(promote.code, 0, promote.stderr);
     assert.match(promote.stdout, /api: promote requested \(revision 1: 1\.1\.0\)/);
@@ -203,6 +204,10 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
     assert.match(stdout, /traffic: by replica ratio \(no Gateway API HTTPRoute demo\/api\)/);
     assert.match(stdout, /promote requested/);
     assert.equal(release()?.status, 'succeeded');
+    const watched = await watching;
+    assert.equal(watched.code, 0, watched.stderr);
+    assert.match(watched.stdout, /\d\d:\d\d:\d\d paused: /);
+    assert.match(watched.stdout, /\d\d:\d\d:\d\d succeeded: promoted: 1\.1\.0 takes 100 % of traffic/);
     assert.equal(stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.1.0');
     assert.equal(stored(STABLE_PATH)?.spec.replicas, 4);
     assert.equal(stored(CANARY_PATH)?.spec.replicas, 0);

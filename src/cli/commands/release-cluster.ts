@@ -234,10 +234,12 @@ function result(state: ReleaseState): number {
 
 export async function statusOnCluster(
   service: string,
-  options: ClusterOptions & { output: string },
+  options: ClusterOptions & { output: string; watch?: boolean },
 ): Promise<number> {
   const { platform, namespace } = open(service, options);
   const release = await platform.readRelease(service);
+  if (options.watch && options.output !== 'json' && release && isActive(release.state))
+    return follow(platform, service, release.state.id);
   const { versions } = await platform.observe(service);
   if (options.output === 'json') {
     process.stdout.write(
@@ -250,6 +252,25 @@ export async function statusOnCluster(
   if (release?.request)
     process.stdout.write(`  pending: ${release.request} (taken by the gantry deploy driving it)\n`);
   return EXIT.ok;
+}
+
+/** `--watch`: one timestamped line per change of the annotation until the release ends. */
+async function follow(platform: KubernetesPlatform, service: string, id: number): Promise<number> {
+  let previous = '';
+  for (;;) {
+    const state = (await platform.readRelease(service))?.state;
+    if (!state || state.id !== id)
+      throw new CliError(`release ${id} of ${service} was replaced by another`, EXIT.failed);
+    const headline = `${state.status}: ${state.message}`;
+    if (headline !== previous) log(headline);
+    previous = headline;
+    if (!isActive(state)) {
+      const { versions } = await platform.observe(service);
+      process.stdout.write(`\n${describeRollout(service, { release: state, versions })}\n`);
+      return result(state);
+    }
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
 }
 
 /** promote / abort: leave the request in the annotation; the process driving the release takes it. */
