@@ -222,6 +222,20 @@ describe('gantry day-2 commands on a cluster — contract tests (fake API server
     );
   });
 
+  it('logs: a pod whose log cannot be read is a warning; the other pods are still shown (exit 1)', async () => {
+    fake.put(pod('api-7d9-a', 'api', 0));
+    fake.put(pod('api-7d9-b', 'api', 0));
+    logs.logs.set('demo/api-7d9-b', 'still here\n');
+    const { code, stdout, stderr } = await run('logs', 'api');
+    assert.equal(code, 1);
+    assert.equal(stdout, 'api-7d9-b | still here\n');
+    assert.equal(
+      stderr,
+      'warning: cannot read the log of pod demo/api-7d9-a (container api): the API answered 404\n' +
+        '  hint: kubectl describe pod api-7d9-a -n demo shows why (a container still waiting to start has no log yet)\n',
+    );
+  });
+
   it('logs: a service without pods, a bad --since and an unknown service say so without a stack', async () => {
     const none = await run('logs', 'worker');
     assert.equal(none.code, 1);

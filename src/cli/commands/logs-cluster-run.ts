@@ -59,12 +59,21 @@ export async function clusterLogs(service: string, options: ClusterLogsOptions):
   const print = (pod: string) => (line: string) => process.stdout.write(`${prefix(pod)} ${line}\n`);
 
   if (!options.follow) {
+    // One pod whose log cannot be read (its container waiting to start, say) does not hide the others.
+    let unread = 0;
     for (const pod of pods) {
       const out = lineWriter(print(pod.metadata.name));
-      await kubeErrorsAsync(() => day2.podLog(request(pod), out));
-      await finished(out);
+      try {
+        await kubeErrorsAsync(() => day2.podLog(request(pod), out));
+        await finished(out);
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        unread++;
+        process.stderr.write(`${style.yellow('warning', process.stderr)}: ${error.message}\n`);
+        if (error.hint) process.stderr.write(`  ${style.dim('hint:', process.stderr)} ${error.hint}\n`);
+      }
     }
-    return EXIT.ok;
+    return unread > 0 ? EXIT.failed : EXIT.ok;
   }
 
   const streaming = new Set<string>();

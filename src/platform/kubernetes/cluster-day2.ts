@@ -14,6 +14,7 @@ import {
   PortForward,
 } from '@kubernetes/client-node';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
+import { KubeError } from './api-failure.ts';
 import { call, NotFound } from './cluster.ts';
 import type { KindRef } from './kinds.ts';
 
@@ -85,13 +86,23 @@ export class ClusterDay2 {
       kind: 'Pod',
       metadata: { name: request.pod, namespace: request.namespace },
     };
-    return call('get', ref, () =>
-      new Log(this.config).log(request.namespace, request.pod, request.container, out, {
-        follow: request.follow,
-        ...(request.sinceSeconds !== undefined ? { sinceSeconds: request.sinceSeconds } : {}),
-        ...(request.tailLines !== undefined ? { tailLines: request.tailLines } : {}),
-      }),
-    );
+    try {
+      return await call('get', ref, () =>
+        new Log(this.config).log(request.namespace, request.pod, request.container, out, {
+          follow: request.follow,
+          ...(request.sinceSeconds !== undefined ? { sinceSeconds: request.sinceSeconds } : {}),
+          ...(request.tailLines !== undefined ? { tailLines: request.tailLines } : {}),
+        }),
+      );
+    } catch (error) {
+      // Log drops the API's Status body except on a 500, so the status code is all there is.
+      const code = /: (\d{3}) : ""$/.exec(error instanceof Error ? error.message : '')?.[1];
+      if (code === undefined) throw error;
+      throw new KubeError(
+        `cannot read the log of pod ${request.namespace}/${request.pod} (container ${request.container}): the API answered ${code}`,
+        `kubectl describe pod ${request.pod} -n ${request.namespace} shows why (a container still waiting to start has no log yet)`,
+      );
+    }
   }
 
   /** One forwarded connection: `socket`'s bytes go to the pod's port and back. */
