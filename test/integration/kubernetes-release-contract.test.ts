@@ -242,14 +242,12 @@ describe('Kubernetes platform — contract tests (fake API server)', () => {
       const query = new URL(request.url ?? '/', 'http://x').searchParams.get('query') ?? '';
       queries.push(query);
       const value = query.startsWith('sum(increase') ? '120' : query.startsWith('sum(rate') ? '0.95' : '0.2';
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            status: 'success',
-            data: { resultType: 'vector', result: [{ metric: {}, value: [1, value] }] },
-          }),
-        );
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: {}, value: [1, value] }] },
+        }),
+      );
     });
     await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
     try {
