@@ -6,7 +6,6 @@
  */
 import {
   ApiException,
-  KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -28,11 +27,10 @@ export interface ReleaseConnection extends Connection {
 /** `connect` checks the kubeconfig and context with the wording `gantry apply` uses; this adds reads. */
 export function connectForRelease(options: { kubeconfig?: string; context?: string }): ReleaseConnection {
   const connection = connect(options);
-  const config = new KubeConfig();
-  if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
-  else config.loadFromDefault();
-  if (options.context !== undefined) config.setCurrentContext(options.context);
-  return { ...connection, api: new ClientNodeReleaseApi(KubernetesObjectApi.makeApiClient(config)) };
+  return {
+    ...connection,
+    api: new ClientNodeReleaseApi(KubernetesObjectApi.makeApiClient(connection.config)),
+  };
 }
 
 class ClientNodeReleaseApi implements ReleaseApi {
