@@ -8,10 +8,9 @@ import type { Store } from '../local/store.ts';
 import { LOAD_BALANCER_QUERIES } from '../metrics/promql.ts';
 import { metricSourceFor } from '../metrics/source.ts';
 import type { Platform } from '../platform/platform.ts';
-import { EMPTY_TALLY } from '../rollout/analysis.ts';
 import { BLUE_GREEN_PHASES } from '../rollout/blue-green.ts';
 import { ReleaseRunner } from '../rollout/runner.ts';
-import { isActive, type ReleaseState, type Strategy } from '../rollout/state.ts';
+import { isActive, type ReleaseState, type Strategy, startingRelease } from '../rollout/state.ts';
 import type { ServiceModel } from '../spec/model.ts';
 import { formatDuration } from '../spec/units.ts';
 import { HttpError } from './api.ts';
@@ -72,7 +71,17 @@ export class ReleaseManager {
   recordInitial(service: ServiceModel, version: string): void {
     const now = this.now();
     this.store.createRelease(service.name, (id) => ({
-      ...this.blank(id, service.name, version, version, 'rolling', service.replicas, now),
+      ...startingRelease(
+        {
+          id,
+          service: service.name,
+          version,
+          stable: version,
+          strategy: 'rolling',
+          replicas: service.replicas,
+        },
+        now,
+      ),
       status: 'succeeded',
       message: `started ${version} with gantry up`,
       endedAt: now,
@@ -107,7 +116,10 @@ export class ReleaseManager {
     this.store.saveRevision(service, request.version, revision, this.now());
     const replicas = this.store.desired(service).find((d) => d.version === stable)?.replicas ?? base.replicas;
     return this.begin(
-      this.blank(0, service, request.version, stable, revision.release.strategy, replicas, this.now()),
+      startingRelease(
+        { id: 0, service, version: request.version, stable, strategy: revision.release.strategy, replicas },
+        this.now(),
+      ),
     );
   }
 
@@ -133,7 +145,10 @@ export class ReleaseManager {
     const replicas =
       this.store.desired(service).find((d) => d.version === stable)?.replicas ?? target.replicas;
     return this.begin({
-      ...this.blank(0, service, target.version, stable, 'rollback', replicas, this.now()),
+      ...startingRelease(
+        { id: 0, service, version: target.version, stable, strategy: 'rollback', replicas },
+        this.now(),
+      ),
       message: `back to revision ${target.id} (${target.version})`,
     });
   }
@@ -200,37 +215,6 @@ export class ReleaseManager {
       // provider: prometheus queries the load balancer's series by default (what /metrics exports).
       metricSource: (analysis) => metricSourceFor(analysis, LOAD_BALANCER_QUERIES),
     });
-  }
-
-  private blank(
-    id: number,
-    service: string,
-    version: string,
-    stable: string,
-    strategy: Strategy,
-    replicas: number,
-    now: number,
-  ): ReleaseState {
-    return {
-      id,
-      service,
-      version,
-      stable,
-      strategy,
-      replicas,
-      status: 'progressing',
-      step: 0,
-      stepStartedAt: now,
-      lastProgressAt: now,
-      promote: 'none',
-      gate: EMPTY_TALLY,
-      background: EMPTY_TALLY,
-      lastGateAt: null,
-      lastBackgroundAt: null,
-      measurements: [],
-      message: 'starting',
-      startedAt: now,
-    };
   }
 }
 

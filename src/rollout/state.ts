@@ -3,6 +3,7 @@
  * the same step, and to show it (`gantry rollout status`, `gantry history`).
  */
 import type { Measurement, Tally } from './analysis.ts';
+import { EMPTY_TALLY } from './analysis.ts';
 
 export type Strategy = 'rolling' | 'blue-green' | 'canary' | 'rollback';
 export type ReleaseStatus = 'progressing' | 'paused' | 'succeeded' | 'rolled-back' | 'aborted';
@@ -49,3 +50,25 @@ export interface ReleaseState {
 export const isActive = (state: ReleaseState) => state.status === 'progressing' || state.status === 'paused';
 
 export const MAX_MEASUREMENTS = 20;
+
+/** A release as it starts: at step 0, nothing measured yet. Local and cluster releases begin here. */
+export function startingRelease(
+  start: Pick<ReleaseState, 'id' | 'service' | 'version' | 'stable' | 'strategy' | 'replicas'>,
+  now: number,
+): ReleaseState {
+  return {
+    ...start,
+    status: 'progressing',
+    step: 0,
+    stepStartedAt: now,
+    lastProgressAt: now,
+    promote: 'none',
+    gate: EMPTY_TALLY,
+    background: EMPTY_TALLY,
+    lastGateAt: null,
+    lastBackgroundAt: null,
+    measurements: [],
+    message: 'starting',
+    startedAt: now,
+  };
+}

@@ -10,9 +10,8 @@ import { KubernetesPlatform } from '../../platform/kubernetes/platform.ts';
 import type { ClusterRelease, ReleaseRequest } from '../../platform/kubernetes/release-annotation.ts';
 import { connectForRelease } from '../../platform/kubernetes/release-api.ts';
 import { waitForRollouts } from '../../platform/kubernetes/rollout-wait.ts';
-import { EMPTY_TALLY } from '../../rollout/analysis.ts';
 import { ReleaseRunner } from '../../rollout/runner.ts';
-import { isActive, type ReleaseState, type Strategy } from '../../rollout/state.ts';
+import { isActive, type ReleaseState, type Strategy, startingRelease } from '../../rollout/state.ts';
 import { loadSpec } from '../../spec/load.ts';
 import { effectiveAnalysis, type ServiceModel } from '../../spec/model.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -125,13 +124,9 @@ export async function deployOnCluster(
   const stable = observed.versions[0]?.version ?? 'none';
   const traffic = await platform.traffic(service);
   const now = Date.now();
-  let state = initialState(
-    (previous?.state.id ?? 0) + 1,
-    service,
-    options.version,
-    stable,
-    strategy,
-    spec.replicas,
+  const id = (previous?.state.id ?? 0) + 1;
+  let state = startingRelease(
+    { id, service, version: options.version, stable, strategy, replicas: spec.replicas },
     now,
   );
   process.stdout.write(
@@ -302,37 +297,6 @@ export async function requestOnCluster(
     `${style.green('✓')} ${service}: ${request} requested (revision ${release.state.id}: ${release.state.version}); the gantry deploy driving it takes it at its next step\n`,
   );
   return EXIT.ok;
-}
-
-function initialState(
-  id: number,
-  service: string,
-  version: string,
-  stable: string,
-  strategy: Strategy,
-  replicas: number,
-  now: number,
-): ReleaseState {
-  return {
-    id,
-    service,
-    version,
-    stable,
-    strategy,
-    replicas,
-    status: 'progressing',
-    step: 0,
-    stepStartedAt: now,
-    lastProgressAt: now,
-    promote: 'none',
-    gate: EMPTY_TALLY,
-    background: EMPTY_TALLY,
-    lastGateAt: null,
-    lastBackgroundAt: null,
-    measurements: [],
-    message: 'starting',
-    startedAt: now,
-  };
 }
 
 /** Kubernetes domain errors become the CLI's message and hint; anything else stays a bug. */
