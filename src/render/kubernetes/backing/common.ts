@@ -180,3 +180,22 @@ export function singleReplicaStatefulSet(
     },
   };
 }
+
+/**
+ * Everything an in-cluster backing service renders: its StatefulSet, the headless Service in
+ * front of it, a PodDisruptionBudget and its own ServiceAccount.
+ */
+export function singleReplicaBacking(
+  ctx: RenderContext,
+  backing: BackingModel,
+  version: string,
+  port: { name: string; port: number },
+  statefulSet: K8sObject,
+): K8sObject[] {
+  return [
+    statefulSet,
+    headlessService(ctx, backing, version, port),
+    disruptionBudget(ctx, backing, version),
+    serviceAccount(ctx, backing, version),
+  ];
+}

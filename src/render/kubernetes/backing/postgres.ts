@@ -8,11 +8,9 @@ import type { BackingModel } from '../../../spec/model.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 import {
   credentialsSecretName,
-  disruptionBudget,
   execProbe,
-  headlessService,
   noteSingleReplica,
-  serviceAccount,
+  singleReplicaBacking,
   singleReplicaStatefulSet,
 } from './common.ts';
 
@@ -39,12 +37,8 @@ export function dataPaths(version: string): { mountPath: string; pgdata: string 
 export function renderPostgres(ctx: RenderContext, backing: BackingModel): K8sObject[] {
   const version = backing.version ?? POSTGRES_DEFAULT_VERSION;
   noteSingleReplica(ctx, backing, 'set `ha: true` for a CloudNativePG cluster with streaming replication');
-  return [
-    statefulSet(ctx, backing, version),
-    headlessService(ctx, backing, version, { name: 'postgres', port: POSTGRES_PORT }),
-    disruptionBudget(ctx, backing, version),
-    serviceAccount(ctx, backing, version),
-  ];
+  const port = { name: 'postgres', port: POSTGRES_PORT };
+  return singleReplicaBacking(ctx, backing, version, port, statefulSet(ctx, backing, version));
 }
 
 function statefulSet(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {

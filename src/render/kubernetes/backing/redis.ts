@@ -5,14 +5,7 @@
  */
 import type { BackingModel } from '../../../spec/model.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
-import {
-  disruptionBudget,
-  execProbe,
-  headlessService,
-  noteSingleReplica,
-  serviceAccount,
-  singleReplicaStatefulSet,
-} from './common.ts';
+import { execProbe, noteSingleReplica, singleReplicaBacking, singleReplicaStatefulSet } from './common.ts';
 
 export const REDIS_DEFAULT_VERSION = '7';
 export const REDIS_PORT = 6379;
@@ -21,12 +14,8 @@ const REDIS_UID = 999;
 export function renderRedis(ctx: RenderContext, backing: BackingModel): K8sObject[] {
   const version = backing.version ?? REDIS_DEFAULT_VERSION;
   noteSingleReplica(ctx, backing, 'use a Redis operator or `mode: managed` for replication');
-  return [
-    statefulSet(ctx, backing, version),
-    headlessService(ctx, backing, version, { name: 'redis', port: REDIS_PORT }),
-    disruptionBudget(ctx, backing, version),
-    serviceAccount(ctx, backing, version),
-  ];
+  const port = { name: 'redis', port: REDIS_PORT };
+  return singleReplicaBacking(ctx, backing, version, port, statefulSet(ctx, backing, version));
 }
 
 function statefulSet(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
