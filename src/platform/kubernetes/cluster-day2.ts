@@ -5,17 +5,10 @@
  * a WebSocket). Nothing is decided here; failures are worded by api-failure.ts through `call`.
  */
 import type { Readable, Writable } from 'node:stream';
-import {
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  Log,
-  PatchStrategy,
-  PortForward,
-} from '@kubernetes/client-node';
+import { type KubeConfig, KubernetesObjectApi, Log, PortForward } from '@kubernetes/client-node';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError } from './api-failure.ts';
-import { call, NotFound } from './cluster.ts';
+import { call, NotFound, serverSideApply } from './cluster.ts';
 import type { KindRef } from './kinds.ts';
 
 export interface LogRequest {
@@ -68,14 +61,7 @@ export class ClusterDay2 {
   /** Server-side apply of a partial object owned by `fieldManager` (force: take over just these fields). */
   applyAs(object: K8sObject, fieldManager: string): Promise<K8sObject> {
     return call('apply', object, () =>
-      this.api.patch(
-        structuredClone(object) as KubernetesObject,
-        undefined,
-        undefined,
-        fieldManager,
-        true,
-        PatchStrategy.ServerSideApply,
-      ),
+      serverSideApply(this.api, object, fieldManager, { force: true }),
     ) as Promise<K8sObject>;
   }
 

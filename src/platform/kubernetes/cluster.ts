@@ -105,14 +105,7 @@ class ClientNodeCluster implements Cluster {
 
   apply(object: K8sObject, options: WriteOptions & { force: boolean }): Promise<K8sObject> {
     return call('apply', object, () =>
-      this.api.patch(
-        structuredClone(object) as KubernetesObject,
-        undefined,
-        options.dryRun ? 'All' : undefined,
-        FIELD_MANAGER,
-        options.force ? true : undefined,
-        PatchStrategy.ServerSideApply,
-      ),
+      serverSideApply(this.api, object, FIELD_MANAGER, options),
     ) as Promise<K8sObject>;
   }
 
@@ -226,6 +219,27 @@ function apiRoot(apiVersion: string): string {
 export class NotFound extends KubeError {}
 /** Discovery does not list the kind: its CRD is not installed. */
 class NotServed extends KubeError {}
+
+/**
+ * One server-side apply (`application/apply-patch+yaml`) under `fieldManager`: `force` takes
+ * over conflicting fields, `dryRun` asks the server to check without storing. Callers wrap it
+ * in their own error wording.
+ */
+export function serverSideApply(
+  api: KubernetesObjectApi,
+  object: K8sObject,
+  fieldManager: string,
+  options: { force: boolean; dryRun?: boolean },
+): Promise<KubernetesObject> {
+  return api.patch(
+    structuredClone(object) as KubernetesObject,
+    undefined,
+    options.dryRun ? 'All' : undefined,
+    fieldManager,
+    options.force ? true : undefined,
+    PatchStrategy.ServerSideApply,
+  );
+}
 
 export async function call<T>(verb: string, object: ObjectRef, request: () => Promise<T>): Promise<T> {
   try {

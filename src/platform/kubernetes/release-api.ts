@@ -4,15 +4,10 @@
  * partial object under a named field manager, forced, because the release takes `spec.replicas`
  * and the route weights over from `gantry apply` while it runs. Nothing decided here.
  */
-import {
-  ApiException,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { ApiException, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { explainFailure, type ObjectRef } from './api-failure.ts';
-import { type Connection, connect } from './cluster.ts';
+import { type Connection, connect, serverSideApply } from './cluster.ts';
 
 export interface ReleaseApi {
   /** The object as the server has it; undefined when it does not exist or its kind is not served. */
@@ -50,14 +45,7 @@ class ClientNodeReleaseApi implements ReleaseApi {
 
   async apply<T extends K8sObject>(object: K8sObject, fieldManager: string): Promise<T> {
     try {
-      return (await this.client.patch(
-        structuredClone(object) as KubernetesObject,
-        undefined,
-        undefined,
-        fieldManager,
-        true,
-        PatchStrategy.ServerSideApply,
-      )) as unknown as T;
+      return (await serverSideApply(this.client, object, fieldManager, { force: true })) as unknown as T;
     } catch (error) {
       throw failure('apply', object, error);
     }
