@@ -5,22 +5,15 @@
 import { Option } from 'commander';
 import type { VersionState } from '../../platform/platform.ts';
 import type { ReleaseState } from '../../rollout/state.ts';
-import { targetsCluster } from '../cluster-target.ts';
+import { type ClusterOptions, targetsCluster } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { DEFAULT_SPEC } from '../spec-file.ts';
 import { style } from '../style.ts';
 
-interface Target {
-  file: string;
-  stateDir?: string;
-  /** With an environment the release runs on its Kubernetes cluster (release-cluster.ts). */
-  env?: string;
-  context?: string;
-  kubeconfig?: string;
-  namespace?: string;
-}
+/** With an environment the release runs on its Kubernetes cluster (release-cluster.ts). */
+type Target = ClusterOptions;
 
 interface Rollout {
   release: ReleaseState | null;
