@@ -35,6 +35,8 @@ export interface AppModel {
   namespace: string;
   /** null when no environment was selected (the base spec, treated as development). */
   environment: EnvironmentRef | null;
+  /** The selected environment's public base URL (`environments.<env>.url`), if it declares one. */
+  url: string | null;
   /** Every environment the spec declares, selected or not. */
   environments: string[];
   services: Record<string, ServiceModel>;
@@ -64,6 +66,7 @@ export function toModel(spec: SpecFileOutput, file: string, environment: Environ
     app: spec.app,
     namespace: overlay?.namespace ?? spec.namespace ?? spec.app,
     environment,
+    url: overlay?.url ?? null,
     environments: Object.keys(spec.environments),
     services,
     backing,

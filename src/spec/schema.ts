@@ -299,6 +299,33 @@ const Placement = z
   })
   .describe('where pods may run on a cluster');
 
+const Build = z
+  .strictObject({
+    context: z.string().min(1).default('.').describe('the image build context, relative to gantry.yaml'),
+    dockerfile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the Dockerfile, relative to gantry.yaml (default: Dockerfile.<service> in the context)'),
+    baseImage: z
+      .string()
+      .regex(/^[^\s:@]+(:[\w][\w.-]*)?(@sha256:[a-f0-9]{64})?$/, {
+        error: 'expected an image reference such as node:20.19.5-bookworm-slim',
+      })
+      .optional()
+      .describe('`gantry dockerfile`: the pinned base image (default: a pinned node:20 slim image)'),
+  })
+  .describe("how CI and `gantry dockerfile` build this service's image");
+
+const IamStatement = z.strictObject({
+  actions: z
+    .array(
+      z.string().regex(/^[a-z0-9-]+:[A-Za-z*]+$/, { error: 'expected an IAM action such as s3:GetObject' }),
+    )
+    .min(1),
+  resources: z.array(z.string().min(1)).min(1).describe('ARNs (no `*` unless you mean it)'),
+});
+
 const NamedPort = z.strictObject({ name: name('port name'), port: Port });
 
 const EnvValue = z
@@ -327,6 +354,13 @@ export const Service = z.strictObject({
   release: Release.prefault({}),
   routes: z.array(Route).default([]),
   placement: Placement.prefault({}),
+  build: Build.prefault({}),
+  iam: z
+    .array(IamStatement)
+    .optional()
+    .describe(
+      "AWS permissions this service's pods need: an IAM role for its ServiceAccount (IRSA on EKS) or its ECS task role",
+    ),
 });
 
 export const Backing = z.strictObject({
@@ -350,6 +384,10 @@ const Environment = z.strictObject({
     .optional()
     .describe('defaults from the name: dev*/local*/test* → development, prod* → production'),
   namespace: name('namespace').optional(),
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected a URL such as https://staging.shop.example.com' })
+    .optional()
+    .describe("the environment's public base URL: CI runs the smoke checks against it"),
   services: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
   backing: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
 });
@@ -395,6 +433,8 @@ export const SpecFile = z.strictObject({
 export type SpecFileOutput = z.output<typeof SpecFile>;
 export type ServiceSpec = z.output<typeof Service>;
 export type BackingSpec = z.output<typeof Backing>;
+export type BuildSpec = z.output<typeof Build>;
+export type IamStatementSpec = z.output<typeof IamStatement>;
 export type ProbeSpec = z.output<typeof Probe>;
 export type ReleaseSpec = z.output<typeof Release>;
 export type StepSpec = z.output<typeof Step>;
