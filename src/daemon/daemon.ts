@@ -29,6 +29,7 @@ import type { AutoscaleStatus } from './autoscale-status.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
 import { samplePoint } from './dashboard/metrics-point.ts';
+import { prometheusTargets } from './prometheus-targets.ts';
 import { type DeployRequest, ReleaseManager } from './releases.ts';
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
 
@@ -321,6 +322,12 @@ export class Daemon {
       .routes(new Api({ token, session: (id) => dashboard.session(id) }))
       .get('/v1/health', () => ({ ok: true, pid: process.pid }))
       .get('/v1/status', () => this.status())
+      .get('/v1/prometheus/targets', () =>
+        prometheusTargets(
+          this.model.app,
+          [...this.controllers.values()].map((c) => ({ name: c.name, replicas: c.views() })),
+        ),
+      )
       .get('/v1/events', ({ query }) => {
         const service = query.get('service');
         return this.store.events({

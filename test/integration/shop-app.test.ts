@@ -300,11 +300,11 @@ describe('shop api: endpoints', { timeout: 60_000 }, () => {
     const text = await res.text();
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
-    assert.match(text, /^http_requests_total\{route="\/api\/products\/:id",method="GET",status="200"\} \d+/m);
-    assert.match(text, /^http_requests_total\{route="\/api\/products\/:id",method="GET",status="404"\} \d+/m);
+    assert.match(text, /^http_requests_total\{route="\/api\/products\/:id",method="GET",code="200"\} \d+/m);
+    assert.match(text, /^http_requests_total\{route="\/api\/products\/:id",method="GET",code="404"\} \d+/m);
     assert.match(
       text,
-      /^http_request_duration_seconds_bucket\{le="[\d.]+",route="\/api\/products",method="GET",status="200"\}/m,
+      /^http_request_duration_seconds_bucket\{le="[\d.]+",route="\/api\/products",method="GET",code="200"\}/m,
     );
     assert.match(text, /^process_cpu_user_seconds_total /m);
     assert.doesNotMatch(text, /route="\/api\/products\/p3"/, 'raw URLs never become labels');
@@ -324,7 +324,7 @@ describe('shop api: fault injection', { timeout: 60_000 }, () => {
       assert.equal(await statusOf(`${api.base}${path}`), 200, path);
     }
     const metrics = await (await fetch(`${api.base}/metrics`)).text();
-    assert.match(metrics, /http_requests_total\{route="\/api\/products",method="GET",status="500"\} 1/);
+    assert.match(metrics, /http_requests_total\{route="\/api\/products",method="GET",code="500"\} 1/);
   });
 
   test('FAULT_ERROR_RATE=0.5 fails roughly half of 200 requests', async (t) => {

@@ -1,6 +1,7 @@
 /**
  * Release analysis from a real Prometheus (Debian's `prometheus`, started here on 127.0.0.1 with
- * its own config and a temporary store): it scrapes the local daemon's /metrics every second, a
+ * its own config and a temporary store): it scrapes the local daemon's /metrics every second, and
+ * every replica's own /metrics found through the daemon's HTTP service discovery, a
  * canary of a bad version (30 % errors) runs with `provider: prometheus`, and the rollback must
  * come from Prometheus' answer: the recorded query and the value it returned. The local load
  * balancer's fast failure check is off for a scraped source, so no other number can decide.
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
 import { isAlive } from '../../src/local/process.ts';
+import { renderQuery, STANDARD_QUERIES } from '../../src/metrics/promql.ts';
 import type { ReleaseState } from '../../src/rollout/state.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
 import { startLoad } from '../support/load.ts';
@@ -97,6 +99,8 @@ scrape_configs:
   - job_name: gantry-daemon
     metrics_path: /metrics
     static_configs: [ { targets: ["${target}"] } ]
+  - job_name: gantry-replicas
+    http_sd_configs: [ { url: "http://${target}/v1/prometheus/targets", refresh_interval: 1s } ]
 `,
     );
     const log = openSync(join(promDir, 'prometheus.log'), 'a');
@@ -195,6 +199,16 @@ scrape_configs:
     // Prometheus itself holds the errors the canary answered (the series the query read).
     const errors = await promQuery('sum(gantry_lb_requests_total{service="api",version="v2",code="5xx"})');
     assert.ok(Number(errors[0]?.value[1]) > 0, 'Prometheus scraped the canary errors');
+
+    // The replicas' own series, found through the daemon's service discovery, carry the service
+    // and version labels: the standard queries a cluster uses read the same failure from them.
+    const fromApp = await promQuery(
+      renderQuery(STANDARD_QUERIES.successRate, { service: 'api', version: 'v2', windowSeconds: 30 }),
+    );
+    assert.ok(fromApp[0], 'Prometheus scraped the v2 replicas through /v1/prometheus/targets');
+    const appRate = Number(fromApp[0].value[1]);
+    assert.ok(appRate < 0.99, `the replicas' own http_requests_total say ${appRate}`);
+    console.log(`replicas' own metrics (standard query over 30 s): success rate ${appRate}`);
     const after = await api<{ versions: { version: string; weight: number }[] }>('/v1/services/api/rollout');
     assert.equal(after.versions.find((v) => v.version === stable)?.weight, 100, 'all traffic back on stable');
 

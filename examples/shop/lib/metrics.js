@@ -1,9 +1,11 @@
 // @ts-check
 // Prometheus metrics: default process metrics plus RED-style HTTP metrics. Each service gets its own
 // Registry (rather than prom-client's global one) so nothing leaks between services or tests.
+// The status label is `code`, the name Prometheus' own client libraries use, which Gantry's
+// standard PromQL (`code!~"5.."`) selects on.
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-const HTTP_LABELS = ['route', 'method', 'status'];
+const HTTP_LABELS = ['route', 'method', 'code'];
 
 /**
  * @typedef {object} Metrics
@@ -32,7 +34,7 @@ export function createMetrics() {
   return {
     registry,
     observeRequest(route, method, status, seconds) {
-      const labels = { route, method, status: String(status) };
+      const labels = { route, method, code: String(status) };
       requests.inc(labels);
       duration.observe(labels, seconds);
     },
