@@ -7,6 +7,22 @@ import type { ClusterStatus } from '../platform/kubernetes/cluster-status.ts';
 import { table } from './status-table.ts';
 import { style } from './style.ts';
 
+/** `--replicas`: every pod of every service, the columns of the local replica table that a pod has. */
+export function formatClusterPods(status: ClusterStatus): string {
+  const rows = [['POD', 'VERSION', 'NODE', 'STATE', 'READY', 'RESTARTS']];
+  for (const service of status.services)
+    for (const pod of service.pods)
+      rows.push([
+        pod.name,
+        pod.version,
+        pod.node ?? '-',
+        pod.state,
+        pod.ready ? 'yes' : 'no',
+        String(pod.restarts),
+      ]);
+  return rows.length > 1 ? table(rows) : 'no pods';
+}
+
 export function formatClusterStatus(status: ClusterStatus): string {
   const lines = [
     `${status.app} (${status.environment}) in namespace ${status.namespace} on ${status.context}`,

@@ -222,6 +222,70 @@ describe('gantry day-2 commands on a cluster — contract tests (fake API server
     );
   });
 
+  it('status --replicas: every pod with its version, node, state (a waiting reason first), readiness and restarts', async () => {
+    fake.put(deployment('api', 'api', '1.0.0', 2, 1));
+    const running = pod('api-7d9-a', 'api', 0);
+    fake.put({
+      ...running,
+      spec: { ...running.spec, nodeName: 'node-1' },
+      status: { ...running.status, conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    fake.put({
+      ...pod('api-7d9-b', 'api', 5),
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'False' }],
+        containerStatuses: [
+          { name: 'api', restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+        ],
+      },
+    });
+    const text = await run('status', '--replicas');
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(
+      text.stdout.endsWith(
+        [
+          'POD        VERSION  NODE    STATE             READY  RESTARTS',
+          'api-7d9-a  1.0.0    node-1  Running           yes    0',
+          'api-7d9-b  1.0.0    -       CrashLoopBackOff  no     5',
+          '',
+        ].join('\n'),
+      ),
+      text.stdout,
+    );
+    const json = JSON.parse((await run('status', '--output', 'json')).stdout);
+    assert.deepEqual(json.services[0].pods[1], {
+      name: 'api-7d9-b',
+      version: '1.0.0',
+      node: null,
+      state: 'CrashLoopBackOff',
+      ready: false,
+      restarts: 5,
+    });
+  });
+
+  it('logs --replica: one pod by its name or its suffix; no match or several say which pods there are', async () => {
+    fake.put(pod('api-7d9-a', 'api', 0));
+    fake.put(pod('api-7d9-b', 'api', 0));
+    fake.put(pod('api-8e1-b', 'api', 0));
+    logs.logs.set('demo/api-7d9-a', 'from a\n');
+    const bySuffix = await run('logs', 'api', '--replica', 'a');
+    assert.equal(bySuffix.code, 0, bySuffix.stderr);
+    assert.equal(bySuffix.stdout, 'api-7d9-a | from a\n');
+    assert.deepEqual(
+      logs.requests.map((r) => r.pod),
+      ['demo/api-7d9-a'],
+    );
+    const ambiguous = await run('logs', 'api', '--replica', 'b');
+    assert.equal(ambiguous.code, 2);
+    assert.match(ambiguous.stderr, /--replica b matches 2 pods: api-7d9-b, api-8e1-b/);
+    const none = await run('logs', 'api', '--replica', 'zz');
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no pod of api is named zz or ends in -zz/);
+    assert.match(none.stderr, /pods of api: api-7d9-a, api-7d9-b, api-8e1-b/);
+    assert.doesNotMatch(none.stderr, /at .*\.ts:\d+/, 'no stack trace');
+  });
+
   it('logs: a pod whose log cannot be read is a warning; the other pods are still shown (exit 1)', async () => {
     fake.put(pod('api-7d9-a', 'api', 0));
     fake.put(pod('api-7d9-b', 'api', 0));

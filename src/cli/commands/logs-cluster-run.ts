@@ -18,6 +18,8 @@ export interface ClusterLogsOptions extends ClusterOptions {
   follow?: boolean;
   since?: string;
   tail: string;
+  /** A pod's name, or the end of one after a `-` (its hash suffix); one pod must match. */
+  replica?: string;
 }
 
 const COLOURS = [style.cyan, style.green, style.yellow, style.bold];
@@ -32,10 +34,13 @@ export async function clusterLogs(service: string, options: ClusterLogsOptions):
   const { model, namespace, day2 } = openCluster(options, 'logs');
   serviceOrFail(model, service);
   const selector = `${pruneSelector(model.app)},app.kubernetes.io/name=${service}`;
-  const listPods = () =>
+  const allPods = () =>
     kubeErrorsAsync(() =>
       day2.list({ apiVersion: 'v1', kind: 'Pod' }, namespace, { labelSelector: selector }),
     );
+  const replica = options.replica;
+  const listPods = async () =>
+    replica === undefined ? await allPods() : [onePod(await allPods(), replica, service)];
   const pods = sortByName(await listPods());
   if (pods.length === 0 && !options.follow)
     throw new CliError(
@@ -91,6 +96,22 @@ export async function clusterLogs(service: string, options: ClusterLogsOptions):
     await new Promise((resolve) => setTimeout(resolve, NEW_POD_CHECK_MS));
     for (const pod of sortByName(await listPods())) follow(pod);
   }
+}
+
+/** The pod `--replica` names: its whole name, else the one pod whose name ends in `-<replica>`. */
+function onePod(pods: K8sObject[], replica: string, service: string): K8sObject {
+  const exact = pods.find((pod) => pod.metadata.name === replica);
+  if (exact) return exact;
+  const matches = pods.filter((pod) => pod.metadata.name.endsWith(`-${replica}`));
+  if (matches.length === 1) return matches[0]!;
+  const names = sortByName(pods).map((pod) => pod.metadata.name);
+  throw new CliError(
+    matches.length === 0
+      ? `no pod of ${service} is named ${replica} or ends in -${replica}`
+      : `--replica ${replica} matches ${matches.length} pods: ${matches.map((p) => p.metadata.name).join(', ')}`,
+    EXIT.usage,
+    names.length > 0 ? `pods of ${service}: ${names.join(', ')}` : `${service} has no pods`,
+  );
 }
 
 function sinceOf(since: string | undefined): number | undefined {

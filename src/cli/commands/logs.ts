@@ -29,7 +29,7 @@ export const logsCommand: GantryCommand = {
       .argument('<service>')
       .option('--since <duration>', 'on a cluster: only lines newer than this (e.g. 10m)')
       .option('-f, --follow', 'keep printing new lines (and new replicas)')
-      .option('--replica <n>', 'only replica N (as in api-N)')
+      .option('--replica <n>', 'only replica N (as in api-N); on a cluster a pod name or its suffix')
       .option('--tail <lines>', 'lines to show from the end of each replica log', '100')
       .option('--file <file>', 'the spec file', DEFAULT_SPEC)
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')

@@ -2,11 +2,13 @@
 import { clusterStatus, type EventObject } from '../../platform/kubernetes/cluster-status.ts';
 import { pruneSelector } from '../../platform/kubernetes/prune.ts';
 import { kubeErrorsAsync, openCluster } from '../cluster-open.ts';
-import { formatClusterStatus } from '../cluster-status-table.ts';
+import { formatClusterPods, formatClusterStatus } from '../cluster-status-table.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { EXIT } from '../errors.ts';
 
-export async function clusterStatusRun(options: ClusterOptions & { output: string }): Promise<number> {
+export async function clusterStatusRun(
+  options: ClusterOptions & { output: string; replicas?: boolean },
+): Promise<number> {
   const { model, environment, namespace, connection, day2 } = openCluster(options, 'status');
   const ours = { labelSelector: pruneSelector(model.app) };
   const observed = await kubeErrorsAsync(async () => {
@@ -24,8 +26,10 @@ export async function clusterStatusRun(options: ClusterOptions & { output: strin
     observed,
     Date.now(),
   );
-  process.stdout.write(
-    options.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${formatClusterStatus(status)}\n`,
-  );
+  if (options.output === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `${formatClusterStatus(status)}\n${options.replicas ? `\n${formatClusterPods(status)}\n` : ''}`,
+    );
   return EXIT.ok;
 }

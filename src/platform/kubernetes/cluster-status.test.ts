@@ -31,6 +31,7 @@ describe('clusterStatus', () => {
       versions: [{ version: '1.4.2', deployment: 'api', desired: 3, ready: 3 }],
       replicas: { desired: 3, ready: 3 },
       restarts: 0,
+      pods: [],
     });
   });
 
@@ -60,6 +61,7 @@ describe('clusterStatus', () => {
       versions: [],
       replicas: { desired: 0, ready: 0 },
       restarts: 0,
+      pods: [],
     });
   });
 

@@ -13,7 +13,7 @@ const NAME = 'app.kubernetes.io/name';
 const VERSION = 'app.kubernetes.io/version';
 
 export interface ObjectLike {
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string | Date };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
@@ -46,12 +46,24 @@ export interface ClusterAutoscale {
   reason: string;
 }
 
+/** One pod, as `gantry status --replicas` lists it (the local platform lists replicas). */
+export interface ClusterPod {
+  name: string;
+  version: string;
+  node: string | null;
+  /** What `kubectl get pods` shows as STATUS: a waiting or terminated reason, Terminating, or the phase. */
+  state: string;
+  ready: boolean;
+  restarts: number;
+}
+
 export interface ClusterServiceStatus {
   name: string;
   version: string | null;
   versions: ClusterVersion[];
   replicas: { desired: number; ready: number };
   restarts: number;
+  pods: ClusterPod[];
   autoscale?: ClusterAutoscale;
 }
 
@@ -107,10 +119,11 @@ function serviceStatus(name: string, observed: ClusterObservation): ClusterServi
     }))
     .filter((v) => v.desired > 0 || v.ready > 0 || deployments.length === 1);
   const main = [...versions].sort((a, b) => b.desired - a.desired)[0];
-  const restarts = observed.pods
+  const pods = observed.pods
     .filter((p) => p.metadata.labels?.[NAME] === name)
-    .flatMap((p) => (p.status?.containerStatuses as { restartCount?: number }[] | undefined) ?? [])
-    .reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
+    .map(podOf)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const restarts = pods.reduce((sum, pod) => sum + pod.restarts, 0);
   const hpa = observed.hpas.find(
     (h) => (h.spec?.scaleTargetRef as { name?: string } | undefined)?.name === name,
   );
@@ -123,7 +136,36 @@ function serviceStatus(name: string, observed: ClusterObservation): ClusterServi
       ready: versions.reduce((sum, v) => sum + v.ready, 0),
     },
     restarts,
+    pods,
     ...(hpa ? { autoscale: autoscaleOf(hpa) } : {}),
+  };
+}
+
+interface ContainerStatusLike {
+  ready?: boolean;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+}
+
+function podOf(pod: ObjectLike): ClusterPod {
+  const status = (pod.status ?? {}) as {
+    phase?: string;
+    containerStatuses?: ContainerStatusLike[];
+    conditions?: { type: string; status: string }[];
+  };
+  const containers = status.containerStatuses ?? [];
+  // The first container that is not running says why, as kubectl's STATUS column does.
+  const reason = containers
+    .map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason)
+    .find((r) => r !== undefined);
+  const spec = (pod.spec ?? {}) as { nodeName?: string; containers?: { image?: string }[] };
+  return {
+    name: pod.metadata.name,
+    version: pod.metadata.labels?.[VERSION] ?? imageVersion(spec.containers?.[0]?.image),
+    node: spec.nodeName ?? null,
+    state: pod.metadata.deletionTimestamp ? 'Terminating' : (reason ?? status.phase ?? 'Unknown'),
+    ready: status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    restarts: containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
   };
 }
 
