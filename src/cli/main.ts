@@ -10,6 +10,7 @@ import { autoscaleCommand } from './commands/autoscale.ts';
 import { costCommand } from './commands/cost.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { dockerfileCommand } from './commands/dockerfile.ts';
 import { downCommand } from './commands/down.ts';
 import { initCommand } from './commands/init.ts';
 import { lintCommand } from './commands/lint.ts';
@@ -39,6 +40,7 @@ const COMMANDS: GantryCommand[] = [
   validateCommand,
   schemaCommand,
   renderCommand,
+  dockerfileCommand,
   applyCommand,
   lintCommand,
   autoscaleCommand,
