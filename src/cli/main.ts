@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import type { GantryCommand } from './command.ts';
 import { applyCommand } from './commands/apply.ts';
 import { autoscaleCommand } from './commands/autoscale.ts';
+import { ciCommand } from './commands/ci.ts';
 import { costCommand } from './commands/cost.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -45,6 +46,7 @@ const COMMANDS: GantryCommand[] = [
   lintCommand,
   autoscaleCommand,
   costCommand,
+  ciCommand,
   simulateCommand,
   upCommand,
   downCommand,
