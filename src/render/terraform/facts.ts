@@ -1,0 +1,232 @@
+/**
+ * What the Terraform needs to know about one environment of the spec, derived once: zones and
+ * NAT, each service's Fargate size, health check, routes and callers, the node groups, and the
+ * managed backing services' sizes. Pure: AppModel in, plain data out.
+ *
+ * Defaults follow the environment's tier (src/cost/sizing.ts): instance classes are the cost
+ * estimate's, so `gantry cost` prices what `gantry infra` builds. Zones are the exception: at
+ * least 2 everywhere, because EKS and an ALB both need subnets in two zones.
+ */
+import { fargateSize } from '../../cost/fargate.ts';
+import { sizingFor } from '../../cost/sizing.ts';
+import type { AppModel, BackingModel, ServiceModel } from '../../spec/model.ts';
+import type { Tier } from '../../spec/schema.ts';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/** When the spec gives no requests: what a small Node service needs. */
+const DEFAULT_CPU_MILLIS = 250;
+const DEFAULT_MEMORY_BYTES = 512 * MiB;
+
+export interface HealthCheck {
+  path: string;
+  interval: number;
+  timeout: number;
+  healthy_threshold: number;
+  unhealthy_threshold: number;
+}
+
+export interface Route {
+  host: string;
+  paths: string[];
+  priority: number;
+}
+
+export interface NetworkFacts {
+  azCount: number;
+  singleNatGateway: boolean;
+}
+
+export function tierOf(model: AppModel): Tier {
+  return model.environment?.tier ?? 'development';
+}
+
+export function networkFacts(model: AppModel): NetworkFacts {
+  const tier = tierOf(model);
+  return { azCount: Math.max(2, sizingFor(tier).azs), singleNatGateway: tier !== 'production' };
+}
+
+/**
+ * The Fargate task size: CPU from the request (CPU is shared, a request is what it needs),
+ * memory from the larger of request and limit (on Fargate the task size is the hard cap, so
+ * a limit above the request must fit), rounded up to the smallest valid combination.
+ */
+export function taskSize(service: ServiceModel): { cpu: number; memory: number } {
+  const cpu = service.resources.requests?.cpu ?? service.resources.limits?.cpu ?? DEFAULT_CPU_MILLIS;
+  const memory = Math.max(
+    service.resources.requests?.memory ?? 0,
+    service.resources.limits?.memory ?? 0,
+  );
+  return fargateSize(cpu, memory || DEFAULT_MEMORY_BYTES, `service ${service.name}`);
+}
+
+/** The load balancer's and the container's health check: the readiness probe, when it is HTTP. */
+export function healthCheck(service: ServiceModel): HealthCheck | null {
+  const probe = service.health.readiness;
+  if (!probe?.path) return null;
+  return {
+    path: probe.path,
+    interval: probe.periodSeconds,
+    timeout: probe.timeoutSeconds,
+    healthy_threshold: probe.successThreshold,
+    unhealthy_threshold: probe.failureThreshold,
+  };
+}
+
+/**
+ * ALB listener rules, one per route: host plus the path and everything below it. Priorities
+ * are 10, 20, … over the services in name order, so adding a route later keeps the others'.
+ */
+export function routesByService(model: AppModel): Map<string, Route[]> {
+  const result = new Map<string, Route[]>();
+  let priority = 0;
+  for (const service of sortedServices(model)) {
+    if (service.port === undefined) continue;
+    result.set(
+      service.name,
+      service.routes.map((route) => {
+        priority += 10;
+        const path = route.path.replace(/\/+$/, '');
+        return { host: route.host, paths: path === '' ? ['/*'] : [path, `${path}/*`], priority };
+      }),
+    );
+  }
+  return result;
+}
+
+/** The services that call this one (they list it in `uses`): its security group admits them. */
+export function callersOf(model: AppModel, name: string): string[] {
+  return sortedServices(model)
+    .filter((s) => s.name !== name && s.uses.includes(name))
+    .map((s) => s.name);
+}
+
+export function sortedServices(model: AppModel): ServiceModel[] {
+  return Object.values(model.services).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The first toleration of a spot taint (a key naming `spot`), if any service has one. */
+export function spotToleration(model: AppModel): { key: string; value: string; effect: string } | null {
+  for (const service of sortedServices(model)) {
+    const toleration = service.placement.tolerations?.find((t) => t.key !== undefined && /spot/i.test(t.key));
+    if (toleration?.key)
+      return {
+        key: toleration.key,
+        value: toleration.value ?? 'true',
+        effect: TAINT_EFFECTS[toleration.effect ?? 'NoSchedule'] ?? 'NO_SCHEDULE',
+      };
+  }
+  return null;
+}
+
+/** Kubernetes taint effects as the EKS node group API spells them. */
+const TAINT_EFFECTS: Record<string, string> = {
+  NoSchedule: 'NO_SCHEDULE',
+  PreferNoSchedule: 'PREFER_NO_SCHEDULE',
+  NoExecute: 'NO_EXECUTE',
+};
+
+export interface NodeGroup {
+  instance_types: string[];
+  capacity_type: 'ON_DEMAND' | 'SPOT';
+  min_size: number;
+  max_size: number;
+  desired_size: number;
+  labels: Record<string, string>;
+  taints: { key: string; value: string; effect: string }[];
+}
+
+const NODE_TYPE = 'm6i.large';
+const SPOT_TYPES = ['m6i.large', 'm5.large', 'm5a.large'];
+const NODES_BY_TIER: Record<Tier, { app: [number, number]; system: [number, number]; spot: number }> = {
+  development: { app: [1, 3], system: [1, 2], spot: 3 },
+  staging: { app: [2, 6], system: [2, 3], spot: 6 },
+  production: { app: [3, 12], system: [2, 4], spot: 12 },
+};
+
+/**
+ * Managed node groups: `application` (on demand), `system` (tainted CriticalAddonsOnly so only
+ * add-ons such as CoreDNS and the cluster autoscaler land there) and, when a service tolerates
+ * a spot taint, `spot` carrying exactly that taint so nothing else is scheduled on it.
+ */
+export function nodeGroups(model: AppModel): Record<string, NodeGroup> {
+  const sizes = NODES_BY_TIER[tierOf(model)];
+  const groups: Record<string, NodeGroup> = {
+    application: {
+      instance_types: [NODE_TYPE],
+      capacity_type: 'ON_DEMAND',
+      min_size: sizes.app[0],
+      max_size: sizes.app[1],
+      desired_size: sizes.app[0],
+      labels: { 'gantry.dev/pool': 'application' },
+      taints: [],
+    },
+    system: {
+      instance_types: ['t3.medium'],
+      capacity_type: 'ON_DEMAND',
+      min_size: sizes.system[0],
+      max_size: sizes.system[1],
+      desired_size: sizes.system[0],
+      labels: { 'gantry.dev/pool': 'system' },
+      taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }],
+    },
+  };
+  const spot = spotToleration(model);
+  if (spot)
+    groups.spot = {
+      instance_types: SPOT_TYPES,
+      capacity_type: 'SPOT',
+      min_size: 0,
+      max_size: sizes.spot,
+      desired_size: 0,
+      labels: { 'gantry.dev/pool': 'spot' },
+      taints: [spot],
+    };
+  return groups;
+}
+
+export type ManagedKind = 'rds' | 'elasticache' | 'msk';
+
+export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
+  postgres: 'rds',
+  redis: 'elasticache',
+  kafka: 'msk',
+};
+
+/** A backing service's tfvars object for one environment: managed there or not, and its size. */
+export function backingSizes(model: AppModel, backing: BackingModel): Record<string, string | number | boolean> {
+  const tier = tierOf(model);
+  const sizing = sizingFor(tier);
+  const production = tier === 'production';
+  const storageGB = (fallback: number) =>
+    backing.storage === undefined ? fallback : Math.ceil(backing.storage / GiB);
+  const managed = backing.mode === 'managed';
+  if (backing.kind === 'postgres')
+    return {
+      managed,
+      instance_class: sizing.rds,
+      allocated_storage_gb: Math.max(20, storageGB(sizing.rdsDefaultStorageGB)),
+      multi_az: backing.ha || production,
+      backup_retention_days: { development: 1, staging: 7, production: 14 }[tier],
+      deletion_protection: production,
+    };
+  if (backing.kind === 'redis')
+    return {
+      managed,
+      node_type: sizing.elasticache,
+      nodes: Math.min(6, Math.max(backing.replicas, backing.ha || production ? 2 : 1)),
+      snapshot_retention_days: { development: 0, staging: 1, production: 7 }[tier],
+    };
+  return {
+    managed,
+    instance_type: sizing.msk,
+    volume_size_gb: storageGB(sizing.mskDefaultStorageGB),
+  };
+}
+
+export const DEFAULT_VERSIONS: Record<BackingModel['kind'], string> = {
+  postgres: '16',
+  redis: '7.1',
+  kafka: '3.6.0',
+};

@@ -1,0 +1,69 @@
+/**
+ * modules/rds: a managed PostgreSQL (backing `kind: postgres, mode: managed`). Private, encrypted
+ * at rest, backed up daily, Multi-AZ when the spec asks for `ha` or the environment is
+ * production. No password appears anywhere: RDS generates the master password and keeps it in
+ * Secrets Manager (`manage_master_user_password`); the secret's ARN is an output.
+ */
+import { output, resource, type TerraformModule, variable } from './blocks.ts';
+import { attr, expr, template } from './hcl.ts';
+import { networkVariables, privateSecurityGroup } from './network-access.ts';
+
+export function rdsModule(): TerraformModule {
+  return {
+    name: 'rds',
+    variables: [
+      ...networkVariables(),
+      variable('engine_version', { type: 'string', description: 'PostgreSQL major (or major.minor) version.' }),
+      variable('instance_class', {
+        type: 'string',
+        description: 'RDS instance class.',
+        validations: [{ condition: 'startswith(var.instance_class, "db.")', message: 'instance_class must be an RDS class such as db.t3.medium.' }],
+      }),
+      variable('allocated_storage_gb', {
+        type: 'number',
+        description: 'Storage in GB (gp3); grows automatically up to twice this.',
+        validations: [{ condition: 'var.allocated_storage_gb >= 20 && var.allocated_storage_gb <= 65536', message: 'allocated_storage_gb must be from 20 to 65536.' }],
+      }),
+      variable('multi_az', { type: 'bool', description: 'A standby in a second zone.' }),
+      variable('backup_retention_days', {
+        type: 'number',
+        description: 'Daily automated backups kept this many days.',
+        validations: [{ condition: 'var.backup_retention_days >= 1 && var.backup_retention_days <= 35', message: 'backup_retention_days must be from 1 to 35 (0 would turn backups off).' }],
+      }),
+      variable('deletion_protection', { type: 'bool', description: 'Refuse to delete the database (production).' }),
+      variable('database_name', { type: 'string', description: 'The database created on the instance.' }),
+    ],
+    main: [
+      resource('aws_db_subnet_group', 'this', [attr('name', expr('var.name')), attr('subnet_ids', expr('var.subnet_ids'))]),
+      ...privateSecurityGroup(5432, 'PostgreSQL'),
+      resource('aws_db_instance', 'this', [
+        attr('identifier', expr('var.name')),
+        attr('engine', 'postgres'),
+        attr('engine_version', expr('var.engine_version')),
+        attr('instance_class', expr('var.instance_class')),
+        attr('allocated_storage', expr('var.allocated_storage_gb')),
+        attr('max_allocated_storage', expr('var.allocated_storage_gb * 2')),
+        attr('storage_type', 'gp3'),
+        attr('storage_encrypted', true),
+        attr('db_name', expr('var.database_name')),
+        attr('username', 'gantry'),
+        attr('manage_master_user_password', true),
+        attr('iam_database_authentication_enabled', true),
+        attr('multi_az', expr('var.multi_az')),
+        attr('backup_retention_period', expr('var.backup_retention_days')),
+        attr('copy_tags_to_snapshot', true),
+        attr('deletion_protection', expr('var.deletion_protection')),
+        attr('skip_final_snapshot', false),
+        attr('final_snapshot_identifier', template('${var.name}-final')),
+        attr('publicly_accessible', false),
+        attr('auto_minor_version_upgrade', true),
+        attr('db_subnet_group_name', expr('aws_db_subnet_group.this.name')),
+        attr('vpc_security_group_ids', [expr('aws_security_group.this.id')]),
+      ]),
+    ],
+    outputs: [
+      output('endpoint', 'host:port to connect to.', expr('aws_db_instance.this.endpoint')),
+      output('master_user_secret_arn', 'Secrets Manager secret holding the generated master password.', expr('aws_db_instance.this.master_user_secret[0].secret_arn')),
+    ],
+  };
+}
