@@ -13,6 +13,7 @@ import { daemonCommand } from './commands/daemon.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { dockerfileCommand } from './commands/dockerfile.ts';
 import { downCommand } from './commands/down.ts';
+import { infraCommand } from './commands/infra.ts';
 import { initCommand } from './commands/init.ts';
 import { lintCommand } from './commands/lint.ts';
 import { logsCommand } from './commands/logs.ts';
@@ -46,6 +47,7 @@ const COMMANDS: GantryCommand[] = [
   lintCommand,
   autoscaleCommand,
   costCommand,
+  infraCommand,
   ciCommand,
   simulateCommand,
   upCommand,

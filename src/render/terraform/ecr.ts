@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * modules/ecr: one image repository per service. Tags are immutable (a tag always names the
  * same image, so a rollback to `1.4.2` is a rollback) and every push is scanned; untagged
@@ -14,7 +15,9 @@ export function ecrModule(): TerraformModule {
       variable('services', {
         type: 'set(string)',
         description: 'One repository per service.',
-        validations: [{ condition: 'length(var.services) > 0', message: 'services must name at least one service.' }],
+        validations: [
+          { condition: 'length(var.services) > 0', message: 'services must name at least one service.' },
+        ],
       }),
     ],
     main: [
@@ -38,7 +41,12 @@ export function ecrModule(): TerraformModule {
                 object({
                   rulePriority: 1,
                   description: 'Expire untagged images after 14 days',
-                  selection: object({ tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }),
+                  selection: object({
+                    tagStatus: 'untagged',
+                    countType: 'sinceImagePushed',
+                    countUnit: 'days',
+                    countNumber: 14,
+                  }),
                   action: object({ type: 'expire' }),
                 }),
               ],
@@ -48,9 +56,16 @@ export function ecrModule(): TerraformModule {
       ]),
     ],
     outputs: [
-      output('repository_urls', 'Service → repository URL (push images here).', expr('{ for name, repo in aws_ecr_repository.this : name => repo.repository_url }')),
-      output('repository_arns', 'Service → repository ARN.', expr('{ for name, repo in aws_ecr_repository.this : name => repo.arn }')),
+      output(
+        'repository_urls',
+        'Service → repository URL (push images here).',
+        expr('{ for name, repo in aws_ecr_repository.this : name => repo.repository_url }'),
+      ),
+      output(
+        'repository_arns',
+        'Service → repository ARN.',
+        expr('{ for name, repo in aws_ecr_repository.this : name => repo.arn }'),
+      ),
     ],
   };
 }
-

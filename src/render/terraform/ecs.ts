@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * modules/ecs: the app on Fargate, one ECS service per app service.
  *
@@ -71,18 +72,30 @@ const CONTAINER_HEALTH_CHECKS = `{
 
 function scalingPolicy(name: string, metric: string, target: string, extra: Item[] = []): Item {
   return resource('aws_appautoscaling_policy', name, [
-    attr('for_each', expr(`{ for name, s in local.autoscaled : name => s if s.${target} != null${name === 'requests' ? ' && contains(keys(local.routed), name)' : ''} }`)),
+    attr(
+      'for_each',
+      expr(
+        `{ for name, s in local.autoscaled : name => s if s.${target} != null${name === 'requests' ? ' && contains(keys(local.routed), name)' : ''} }`,
+      ),
+    ),
     attr('name', template(`\${var.name}-\${each.key}-${name}`)),
     attr('policy_type', 'TargetTrackingScaling'),
     attr('resource_id', expr('aws_appautoscaling_target.service[each.key].resource_id')),
     attr('scalable_dimension', expr('aws_appautoscaling_target.service[each.key].scalable_dimension')),
     attr('service_namespace', expr('aws_appautoscaling_target.service[each.key].service_namespace')),
-    block('target_tracking_scaling_policy_configuration', [], [
-      attr('target_value', expr(name === 'requests' ? `each.value.${target} * 60` : `each.value.${target}`)),
-      attr('scale_in_cooldown', 300),
-      attr('scale_out_cooldown', 60),
-      block('predefined_metric_specification', [], [attr('predefined_metric_type', metric), ...extra]),
-    ]),
+    block(
+      'target_tracking_scaling_policy_configuration',
+      [],
+      [
+        attr(
+          'target_value',
+          expr(name === 'requests' ? `each.value.${target} * 60` : `each.value.${target}`),
+        ),
+        attr('scale_in_cooldown', 300),
+        attr('scale_out_cooldown', 60),
+        block('predefined_metric_specification', [], [attr('predefined_metric_type', metric), ...extra]),
+      ],
+    ),
   ]);
 }
 
@@ -101,19 +114,31 @@ function ecsService(name: 'fixed' | 'autoscaled'): Item {
     attr('propagate_tags', 'SERVICE'),
     attr('enable_execute_command', false),
     block('deployment_circuit_breaker', [], [attr('enable', true), attr('rollback', true)]),
-    block('network_configuration', [], [
-      attr('subnets', expr('var.private_subnet_ids')),
-      attr('security_groups', [expr('aws_security_group.service[each.key].id')]),
-      attr('assign_public_ip', false),
-    ]),
-    block('dynamic', ['load_balancer'], [
-      attr('for_each', expr('contains(keys(local.routed), each.key) ? [each.value.port] : []')),
-      block('content', [], [
-        attr('target_group_arn', expr('aws_lb_target_group.service[each.key].arn')),
-        attr('container_name', expr('each.key')),
-        attr('container_port', expr('load_balancer.value')),
-      ]),
-    ]),
+    block(
+      'network_configuration',
+      [],
+      [
+        attr('subnets', expr('var.private_subnet_ids')),
+        attr('security_groups', [expr('aws_security_group.service[each.key].id')]),
+        attr('assign_public_ip', false),
+      ],
+    ),
+    block(
+      'dynamic',
+      ['load_balancer'],
+      [
+        attr('for_each', expr('contains(keys(local.routed), each.key) ? [each.value.port] : []')),
+        block(
+          'content',
+          [],
+          [
+            attr('target_group_arn', expr('aws_lb_target_group.service[each.key].arn')),
+            attr('container_name', expr('each.key')),
+            attr('container_port', expr('load_balancer.value')),
+          ],
+        ),
+      ],
+    ),
   ];
   if (name === 'autoscaled')
     body.push(
@@ -132,9 +157,15 @@ export function ecsModule(runAs: number): TerraformModule {
     user: `${runAs}:${runAs}`,
     readonlyRootFilesystem: true,
     stopTimeout: expr('min(each.value.stop_timeout, 120)'),
-    portMappings: expr('each.value.port == null ? [] : [{ containerPort = each.value.port, protocol = "tcp" }]'),
-    environment: expr('[for key in sort(keys(each.value.environment)) : { name = key, value = each.value.environment[key] }]'),
-    secrets: expr('[for key in each.value.secrets : { name = key, valueFrom = data.aws_secretsmanager_secret.this["${each.key}/${key}"].arn }]'),
+    portMappings: expr(
+      'each.value.port == null ? [] : [{ containerPort = each.value.port, protocol = "tcp" }]',
+    ),
+    environment: expr(
+      '[for key in sort(keys(each.value.environment)) : { name = key, value = each.value.environment[key] }]',
+    ),
+    secrets: expr(
+      '[for key in each.value.secrets : { name = key, valueFrom = data.aws_secretsmanager_secret.this["${each.key}/${key}"].arn }]',
+    ),
     mountPoints: [object({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false })],
     healthCheck: expr('local.container_health_checks[each.key]'),
     logConfiguration: object({
@@ -153,27 +184,43 @@ export function ecsModule(runAs: number): TerraformModule {
       variable('name', {
         type: 'string',
         description: 'Prefix of every resource name (app-environment); at most 20 characters for ALB names.',
-        validations: [{ condition: 'length(var.name) <= 20', message: 'name must be at most 20 characters (load balancer and target group names are limited to 32).' }],
+        validations: [
+          {
+            condition: 'length(var.name) <= 20',
+            message:
+              'name must be at most 20 characters (load balancer and target group names are limited to 32).',
+          },
+        ],
       }),
       variable('vpc_id', { type: 'string', description: 'The VPC.' }),
-      variable('public_subnet_ids', { type: 'list(string)', description: 'Subnets for the load balancer only.' }),
+      variable('public_subnet_ids', {
+        type: 'list(string)',
+        description: 'Subnets for the load balancer only.',
+      }),
       variable('private_subnet_ids', { type: 'list(string)', description: 'Subnets the tasks run in.' }),
       variable('secret_prefix', {
         type: 'string',
-        description: 'Secrets Manager names are PREFIX/SERVICE/KEY (as the External Secrets render reads them).',
+        description:
+          'Secrets Manager names are PREFIX/SERVICE/KEY (as the External Secrets render reads them).',
       }),
       variable('certificate_arn', {
         type: 'string',
         description: 'ACM certificate for HTTPS on the load balancer; null serves plain HTTP.',
         default: null,
       }),
-      variable('log_retention_days', { type: 'number', description: 'CloudWatch log retention.', default: 30 }),
+      variable('log_retention_days', {
+        type: 'number',
+        description: 'CloudWatch log retention.',
+        default: 30,
+      }),
       variable('services', {
         type: SERVICE_TYPE,
-        description: 'The app services: image, Fargate size, counts, scaling targets, health check, routes, environment, secret names, task policy.',
+        description:
+          'The app services: image, Fargate size, counts, scaling targets, health check, routes, environment, secret names, task policy.',
         validations: [
           {
-            condition: 'alltrue([for s in values(var.services) : s.max_capacity == null || (s.min_capacity <= s.desired_count && s.desired_count <= s.max_capacity)])',
+            condition:
+              'alltrue([for s in values(var.services) : s.max_capacity == null || (s.min_capacity <= s.desired_count && s.desired_count <= s.max_capacity)])',
             message: 'An autoscaled service needs min_capacity <= desired_count <= max_capacity.',
           },
         ],
@@ -182,12 +229,30 @@ export function ecsModule(runAs: number): TerraformModule {
     main: [
       data('aws_region', 'current', []),
       locals([
-        attr('routed', expr('{ for name, s in var.services : name => s if length(s.routes) > 0 && s.port != null }')),
+        attr(
+          'routed',
+          expr('{ for name, s in var.services : name => s if length(s.routes) > 0 && s.port != null }'),
+        ),
         attr('autoscaled', expr('{ for name, s in var.services : name => s if s.max_capacity != null }')),
         attr('fixed', expr('{ for name, s in var.services : name => s if s.max_capacity == null }')),
-        attr('secrets', expr('{ for pair in flatten([for name, s in var.services : [for key in s.secrets : "${name}/${key}"]]) : pair => pair }')),
-        attr('routes', expr('{ for route in flatten([for name, s in local.routed : [for r in s.routes : merge(r, { service = name })]]) : tostring(route.priority) => route }')),
-        attr('callers', expr('{ for pair in flatten([for name, s in var.services : [for caller in s.callers : { service = name, caller = caller }]]) : "${pair.caller}->${pair.service}" => pair if var.services[pair.service].port != null }')),
+        attr(
+          'secrets',
+          expr(
+            '{ for pair in flatten([for name, s in var.services : [for key in s.secrets : "${name}/${key}"]]) : pair => pair }',
+          ),
+        ),
+        attr(
+          'routes',
+          expr(
+            '{ for route in flatten([for name, s in local.routed : [for r in s.routes : merge(r, { service = name })]]) : tostring(route.priority) => route }',
+          ),
+        ),
+        attr(
+          'callers',
+          expr(
+            '{ for pair in flatten([for name, s in var.services : [for caller in s.callers : { service = name, caller = caller }]]) : "${pair.caller}->${pair.service}" => pair if var.services[pair.service].port != null }',
+          ),
+        ),
         // try(): with no routed service there is no listener, and no rule asks for one.
         // The container checks its own readiness path with the Node runtime it already has (no curl in slim images).
         attr('container_health_checks', expr(CONTAINER_HEALTH_CHECKS)),
@@ -200,7 +265,11 @@ export function ecsModule(runAs: number): TerraformModule {
       resource('aws_ecs_cluster_capacity_providers', 'this', [
         attr('cluster_name', expr('aws_ecs_cluster.this.name')),
         attr('capacity_providers', ['FARGATE']),
-        block('default_capacity_provider_strategy', [], [attr('capacity_provider', 'FARGATE'), attr('weight', 1)]),
+        block(
+          'default_capacity_provider_strategy',
+          [],
+          [attr('capacity_provider', 'FARGATE'), attr('weight', 1)],
+        ),
       ]),
       resource('aws_cloudwatch_log_group', 'service', [
         attr('for_each', expr('var.services')),
@@ -254,7 +323,11 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('execution_role_arn', expr('aws_iam_role.execution.arn')),
         attr('task_role_arn', expr('aws_iam_role.task[each.key].arn')),
         attr('container_definitions', call('jsonencode', [containerDefinition])),
-        block('runtime_platform', [], [attr('operating_system_family', 'LINUX'), attr('cpu_architecture', 'X86_64')]),
+        block(
+          'runtime_platform',
+          [],
+          [attr('operating_system_family', 'LINUX'), attr('cpu_architecture', 'X86_64')],
+        ),
         block('volume', [], [attr('name', 'tmp')]),
       ]),
       resource('aws_security_group', 'load_balancer', [
@@ -327,34 +400,58 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('target_type', 'ip'),
         attr('vpc_id', expr('var.vpc_id')),
         attr('deregistration_delay', expr('each.value.stop_timeout')),
-        block('dynamic', ['health_check'], [
-          attr('for_each', expr('each.value.health_check == null ? [] : [each.value.health_check]')),
-          block('content', [], [
-            attr('path', expr('health_check.value.path')),
-            attr('interval', expr('max(health_check.value.interval, 5)')),
-            attr('timeout', expr('max(health_check.value.timeout, 2)')),
-            attr('healthy_threshold', expr('max(health_check.value.healthy_threshold, 2)')),
-            attr('unhealthy_threshold', expr('max(health_check.value.unhealthy_threshold, 2)')),
-            attr('matcher', '200-399'),
-          ]),
-        ]),
+        block(
+          'dynamic',
+          ['health_check'],
+          [
+            attr('for_each', expr('each.value.health_check == null ? [] : [each.value.health_check]')),
+            block(
+              'content',
+              [],
+              [
+                attr('path', expr('health_check.value.path')),
+                attr('interval', expr('max(health_check.value.interval, 5)')),
+                attr('timeout', expr('max(health_check.value.timeout, 2)')),
+                attr('healthy_threshold', expr('max(health_check.value.healthy_threshold, 2)')),
+                attr('unhealthy_threshold', expr('max(health_check.value.unhealthy_threshold, 2)')),
+                attr('matcher', '200-399'),
+              ],
+            ),
+          ],
+        ),
       ]),
       resource('aws_lb_listener', 'http', [
         attr('count', expr('length(local.routed) > 0 ? 1 : 0')),
         attr('load_balancer_arn', expr('aws_lb.this[0].arn')),
         attr('port', 80),
         attr('protocol', 'HTTP'),
-        block('default_action', [], [
-          attr('type', expr('var.certificate_arn == null ? "fixed-response" : "redirect"')),
-          block('dynamic', ['redirect'], [
-            attr('for_each', expr('var.certificate_arn == null ? [] : [443]')),
-            block('content', [], [attr('port', '443'), attr('protocol', 'HTTPS'), attr('status_code', 'HTTP_301')]),
-          ]),
-          block('dynamic', ['fixed_response'], [
-            attr('for_each', expr('var.certificate_arn == null ? [404] : []')),
-            block('content', [], [attr('content_type', 'text/plain'), attr('status_code', '404')]),
-          ]),
-        ]),
+        block(
+          'default_action',
+          [],
+          [
+            attr('type', expr('var.certificate_arn == null ? "fixed-response" : "redirect"')),
+            block(
+              'dynamic',
+              ['redirect'],
+              [
+                attr('for_each', expr('var.certificate_arn == null ? [] : [443]')),
+                block(
+                  'content',
+                  [],
+                  [attr('port', '443'), attr('protocol', 'HTTPS'), attr('status_code', 'HTTP_301')],
+                ),
+              ],
+            ),
+            block(
+              'dynamic',
+              ['fixed_response'],
+              [
+                attr('for_each', expr('var.certificate_arn == null ? [404] : []')),
+                block('content', [], [attr('content_type', 'text/plain'), attr('status_code', '404')]),
+              ],
+            ),
+          ],
+        ),
       ]),
       resource('aws_lb_listener', 'https', [
         attr('count', expr('length(local.routed) > 0 && var.certificate_arn != null ? 1 : 0')),
@@ -363,19 +460,27 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('protocol', 'HTTPS'),
         attr('ssl_policy', 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
         attr('certificate_arn', expr('var.certificate_arn')),
-        block('default_action', [], [
-          attr('type', 'fixed-response'),
-          block('fixed_response', [], [attr('content_type', 'text/plain'), attr('status_code', '404')]),
-        ]),
+        block(
+          'default_action',
+          [],
+          [
+            attr('type', 'fixed-response'),
+            block('fixed_response', [], [attr('content_type', 'text/plain'), attr('status_code', '404')]),
+          ],
+        ),
       ]),
       resource('aws_lb_listener_rule', 'route', [
         attr('for_each', expr('local.routes')),
         attr('listener_arn', expr('local.listener_arn')),
         attr('priority', expr('each.value.priority')),
-        block('action', [], [
-          attr('type', 'forward'),
-          attr('target_group_arn', expr('aws_lb_target_group.service[each.value.service].arn')),
-        ]),
+        block(
+          'action',
+          [],
+          [
+            attr('type', 'forward'),
+            attr('target_group_arn', expr('aws_lb_target_group.service[each.value.service].arn')),
+          ],
+        ),
         block('condition', [], [block('host_header', [], [attr('values', [expr('each.value.host')])])]),
         block('condition', [], [block('path_pattern', [], [attr('values', expr('each.value.paths'))])]),
       ]),
@@ -384,7 +489,10 @@ export function ecsModule(runAs: number): TerraformModule {
       resource('aws_appautoscaling_target', 'service', [
         attr('for_each', expr('local.autoscaled')),
         attr('service_namespace', 'ecs'),
-        attr('resource_id', template('service/${aws_ecs_cluster.this.name}/${aws_ecs_service.autoscaled[each.key].name}')),
+        attr(
+          'resource_id',
+          template('service/${aws_ecs_cluster.this.name}/${aws_ecs_service.autoscaled[each.key].name}'),
+        ),
         attr('scalable_dimension', 'ecs:service:DesiredCount'),
         attr('min_capacity', expr('each.value.min_capacity')),
         attr('max_capacity', expr('each.value.max_capacity')),
@@ -393,14 +501,29 @@ export function ecsModule(runAs: number): TerraformModule {
       scalingPolicy('memory', 'ECSServiceAverageMemoryUtilization', 'memory_target'),
       // ALBRequestCountPerTarget is counted per minute; the spec's rps is per second.
       scalingPolicy('requests', 'ALBRequestCountPerTarget', 'requests_per_target', [
-        attr('resource_label', template('${aws_lb.this[0].arn_suffix}/${aws_lb_target_group.service[each.key].arn_suffix}')),
+        attr(
+          'resource_label',
+          template('${aws_lb.this[0].arn_suffix}/${aws_lb_target_group.service[each.key].arn_suffix}'),
+        ),
       ]),
     ],
     outputs: [
       output('cluster_name', 'The ECS cluster.', expr('aws_ecs_cluster.this.name')),
-      output('load_balancer_dns_name', 'Point the routes\' DNS names here (null without routes).', expr('one(aws_lb.this[*].dns_name)')),
-      output('task_role_arns', 'Service → task role.', expr('{ for name, role in aws_iam_role.task : name => role.arn }')),
-      output('service_security_group_ids', 'Service → security group (allow these into backing services).', expr('{ for name, group in aws_security_group.service : name => group.id }')),
+      output(
+        'load_balancer_dns_name',
+        "Point the routes' DNS names here (null without routes).",
+        expr('one(aws_lb.this[*].dns_name)'),
+      ),
+      output(
+        'task_role_arns',
+        'Service → task role.',
+        expr('{ for name, role in aws_iam_role.task : name => role.arn }'),
+      ),
+      output(
+        'service_security_group_ids',
+        'Service → security group (allow these into backing services).',
+        expr('{ for name, group in aws_security_group.service : name => group.id }'),
+      ),
     ],
   };
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * modules/eks: the cluster, its managed node groups and the IAM roles pods assume (IRSA).
  *
@@ -42,7 +43,10 @@ const AUTOSCALER_READ = [
   'ec2:GetInstanceTypesFromInstanceRequirements',
   'eks:DescribeNodegroup',
 ];
-const AUTOSCALER_WRITE = ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'];
+const AUTOSCALER_WRITE = [
+  'autoscaling:SetDesiredCapacity',
+  'autoscaling:TerminateInstanceInAutoScalingGroup',
+];
 
 /** The trust policy of an IRSA role: this cluster's OIDC provider, for one namespace:serviceaccount. */
 function irsaTrust(subject: string): Value {
@@ -56,7 +60,10 @@ function irsaTrust(subject: string): Value {
           Principal: object({ Federated: expr('aws_iam_openid_connect_provider.this.arn') }),
           Action: 'sts:AssumeRoleWithWebIdentity',
           Condition: object({
-            StringEquals: object({ '${local.oidc_issuer}:sub': expr(subject), '${local.oidc_issuer}:aud': 'sts.amazonaws.com' }),
+            StringEquals: object({
+              '${local.oidc_issuer}:sub': expr(subject),
+              '${local.oidc_issuer}:aud': 'sts.amazonaws.com',
+            }),
           }),
         }),
       ],
@@ -72,10 +79,18 @@ export function eksModule(): TerraformModule {
       variable('kubernetes_version', {
         type: 'string',
         description: 'EKS Kubernetes version, MAJOR.MINOR.',
-        validations: [{ condition: 'can(regex("^1\\\\.[0-9]+$", var.kubernetes_version))', message: 'kubernetes_version must look like 1.33.' }],
+        validations: [
+          {
+            condition: 'can(regex("^1\\\\.[0-9]+$", var.kubernetes_version))',
+            message: 'kubernetes_version must look like 1.33.',
+          },
+        ],
       }),
       variable('vpc_id', { type: 'string', description: 'The VPC the cluster runs in.' }),
-      variable('subnet_ids', { type: 'list(string)', description: 'Private subnets for the control plane ENIs and the nodes.' }),
+      variable('subnet_ids', {
+        type: 'list(string)',
+        description: 'Private subnets for the control plane ENIs and the nodes.',
+      }),
       variable('public_access_cidrs', {
         type: 'list(string)',
         description: 'Who may reach the API endpoint from the internet; empty keeps it private.',
@@ -86,23 +101,28 @@ export function eksModule(): TerraformModule {
         description: 'Managed node groups by name.',
         validations: [
           {
-            condition: 'alltrue([for group in values(var.node_groups) : group.min_size <= group.desired_size && group.desired_size <= group.max_size])',
+            condition:
+              'alltrue([for group in values(var.node_groups) : group.min_size <= group.desired_size && group.desired_size <= group.max_size])',
             message: 'Each node group needs min_size <= desired_size <= max_size.',
           },
           {
-            condition: 'alltrue([for group in values(var.node_groups) : contains(["ON_DEMAND", "SPOT"], group.capacity_type)])',
+            condition:
+              'alltrue([for group in values(var.node_groups) : contains(["ON_DEMAND", "SPOT"], group.capacity_type)])',
             message: 'capacity_type must be ON_DEMAND or SPOT.',
           },
         ],
       }),
       variable('service_account_roles', {
         type: 'map(object({ namespace = string, service_account = string, policy = string }))',
-        description: 'IRSA: a role per Kubernetes ServiceAccount that needs AWS access, with its policy (JSON).',
+        description:
+          'IRSA: a role per Kubernetes ServiceAccount that needs AWS access, with its policy (JSON).',
         default: object({}),
       }),
     ],
     main: [
-      locals([attr('oidc_issuer', expr('trimprefix(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://")'))]),
+      locals([
+        attr('oidc_issuer', expr('trimprefix(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://")')),
+      ]),
       resource('aws_kms_key', 'secrets', [
         attr('description', template('${var.name} EKS secrets envelope encryption')),
         attr('enable_key_rotation', true),
@@ -121,20 +141,32 @@ export function eksModule(): TerraformModule {
         attr('version', expr('var.kubernetes_version')),
         attr('role_arn', expr('aws_iam_role.cluster.arn')),
         attr('enabled_cluster_log_types', ['api', 'audit', 'authenticator']),
-        block('vpc_config', [], [
-          attr('subnet_ids', expr('var.subnet_ids')),
-          attr('endpoint_private_access', true),
-          attr('endpoint_public_access', expr('length(var.public_access_cidrs) > 0')),
-          attr('public_access_cidrs', expr('length(var.public_access_cidrs) > 0 ? var.public_access_cidrs : null')),
-        ]),
-        block('access_config', [], [
-          attr('authentication_mode', 'API'),
-          attr('bootstrap_cluster_creator_admin_permissions', true),
-        ]),
-        block('encryption_config', [], [
-          attr('resources', ['secrets']),
-          block('provider', [], [attr('key_arn', expr('aws_kms_key.secrets.arn'))]),
-        ]),
+        block(
+          'vpc_config',
+          [],
+          [
+            attr('subnet_ids', expr('var.subnet_ids')),
+            attr('endpoint_private_access', true),
+            attr('endpoint_public_access', expr('length(var.public_access_cidrs) > 0')),
+            attr(
+              'public_access_cidrs',
+              expr('length(var.public_access_cidrs) > 0 ? var.public_access_cidrs : null'),
+            ),
+          ],
+        ),
+        block(
+          'access_config',
+          [],
+          [attr('authentication_mode', 'API'), attr('bootstrap_cluster_creator_admin_permissions', true)],
+        ),
+        block(
+          'encryption_config',
+          [],
+          [
+            attr('resources', ['secrets']),
+            block('provider', [], [attr('key_arn', expr('aws_kms_key.secrets.arn'))]),
+          ],
+        ),
         attr('depends_on', [expr('aws_iam_role_policy_attachment.cluster')]),
       ]),
       resource('aws_iam_role', 'node', [
@@ -156,20 +188,32 @@ export function eksModule(): TerraformModule {
         attr('capacity_type', expr('each.value.capacity_type')),
         attr('labels', expr('each.value.labels')),
         nameTag(template('${var.name}-${each.key}')),
-        block('scaling_config', [], [
-          attr('min_size', expr('each.value.min_size')),
-          attr('max_size', expr('each.value.max_size')),
-          attr('desired_size', expr('each.value.desired_size')),
-        ]),
+        block(
+          'scaling_config',
+          [],
+          [
+            attr('min_size', expr('each.value.min_size')),
+            attr('max_size', expr('each.value.max_size')),
+            attr('desired_size', expr('each.value.desired_size')),
+          ],
+        ),
         block('update_config', [], [attr('max_unavailable', 1)]),
-        block('dynamic', ['taint'], [
-          attr('for_each', expr('each.value.taints')),
-          block('content', [], [
-            attr('key', expr('taint.value.key')),
-            attr('value', expr('taint.value.value')),
-            attr('effect', expr('taint.value.effect')),
-          ]),
-        ]),
+        block(
+          'dynamic',
+          ['taint'],
+          [
+            attr('for_each', expr('each.value.taints')),
+            block(
+              'content',
+              [],
+              [
+                attr('key', expr('taint.value.key')),
+                attr('value', expr('taint.value.value')),
+                attr('effect', expr('taint.value.effect')),
+              ],
+            ),
+          ],
+        ),
         // The cluster autoscaler changes desired_size; a plan must not set it back.
         block('lifecycle', [], [attr('ignore_changes', [expr('scaling_config[0].desired_size')])]),
         attr('depends_on', [expr('aws_iam_role_policy_attachment.node')]),
@@ -183,7 +227,10 @@ export function eksModule(): TerraformModule {
       resource('aws_iam_role', 'service_account', [
         attr('for_each', expr('var.service_account_roles')),
         attr('name', template('${var.name}-${each.key}')),
-        attr('assume_role_policy', irsaTrust('"system:serviceaccount:${each.value.namespace}:${each.value.service_account}"')),
+        attr(
+          'assume_role_policy',
+          irsaTrust('"system:serviceaccount:${each.value.namespace}:${each.value.service_account}"'),
+        ),
       ]),
       resource('aws_iam_role_policy', 'service_account', [
         attr('for_each', expr('var.service_account_roles')),
@@ -217,14 +264,26 @@ export function eksModule(): TerraformModule {
     outputs: [
       output('cluster_name', 'The EKS cluster.', expr('aws_eks_cluster.this.name')),
       output('cluster_endpoint', 'The Kubernetes API endpoint.', expr('aws_eks_cluster.this.endpoint')),
-      output('cluster_certificate_authority', "The API server's CA (base64).", expr('aws_eks_cluster.this.certificate_authority[0].data')),
-      output('oidc_provider_arn', 'The IRSA OIDC provider.', expr('aws_iam_openid_connect_provider.this.arn')),
+      output(
+        'cluster_certificate_authority',
+        "The API server's CA (base64).",
+        expr('aws_eks_cluster.this.certificate_authority[0].data'),
+      ),
+      output(
+        'oidc_provider_arn',
+        'The IRSA OIDC provider.',
+        expr('aws_iam_openid_connect_provider.this.arn'),
+      ),
       output(
         'service_account_role_arns',
         'Role per ServiceAccount: annotate it with eks.amazonaws.com/role-arn.',
         expr('{ for name, role in aws_iam_role.service_account : name => role.arn }'),
       ),
-      output('cluster_autoscaler_role_arn', "The cluster autoscaler's role (kube-system/cluster-autoscaler).", expr('aws_iam_role.cluster_autoscaler.arn')),
+      output(
+        'cluster_autoscaler_role_arn',
+        "The cluster autoscaler's role (kube-system/cluster-autoscaler).",
+        expr('aws_iam_role.cluster_autoscaler.arn'),
+      ),
     ],
   };
 }

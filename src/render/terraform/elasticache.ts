@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * modules/elasticache: a managed Redis (backing `kind: redis, mode: managed`) as a replication
  * group: `replicas` nodes, automatic failover across zones when there are several, encrypted
@@ -16,17 +17,30 @@ export function elasticacheModule(): TerraformModule {
       variable('node_type', {
         type: 'string',
         description: 'ElastiCache node type.',
-        validations: [{ condition: 'startswith(var.node_type, "cache.")', message: 'node_type must be a cache node type such as cache.t3.small.' }],
+        validations: [
+          {
+            condition: 'startswith(var.node_type, "cache.")',
+            message: 'node_type must be a cache node type such as cache.t3.small.',
+          },
+        ],
       }),
       variable('nodes', {
         type: 'number',
         description: 'Nodes: one primary and nodes-1 replicas.',
-        validations: [{ condition: 'var.nodes >= 1 && var.nodes <= 6', message: 'nodes must be from 1 to 6.' }],
+        validations: [
+          { condition: 'var.nodes >= 1 && var.nodes <= 6', message: 'nodes must be from 1 to 6.' },
+        ],
       }),
-      variable('snapshot_retention_days', { type: 'number', description: 'Daily snapshots kept this many days (0: none).' }),
+      variable('snapshot_retention_days', {
+        type: 'number',
+        description: 'Daily snapshots kept this many days (0: none).',
+      }),
     ],
     main: [
-      resource('aws_elasticache_subnet_group', 'this', [attr('name', expr('var.name')), attr('subnet_ids', expr('var.subnet_ids'))]),
+      resource('aws_elasticache_subnet_group', 'this', [
+        attr('name', expr('var.name')),
+        attr('subnet_ids', expr('var.subnet_ids')),
+      ]),
       ...privateSecurityGroup(6379, 'Redis'),
       resource('aws_elasticache_replication_group', 'this', [
         attr('replication_group_id', expr('var.name')),
@@ -46,8 +60,16 @@ export function elasticacheModule(): TerraformModule {
       ]),
     ],
     outputs: [
-      output('primary_endpoint', 'Where writes go (TLS: rediss://).', expr('aws_elasticache_replication_group.this.primary_endpoint_address')),
-      output('reader_endpoint', 'Where reads may go.', expr('aws_elasticache_replication_group.this.reader_endpoint_address')),
+      output(
+        'primary_endpoint',
+        'Where writes go (TLS: rediss://).',
+        expr('aws_elasticache_replication_group.this.primary_endpoint_address'),
+      ),
+      output(
+        'reader_endpoint',
+        'Where reads may go.',
+        expr('aws_elasticache_replication_group.this.reader_endpoint_address'),
+      ),
     ],
   };
 }

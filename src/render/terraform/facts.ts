@@ -54,10 +54,7 @@ export function networkFacts(model: AppModel): NetworkFacts {
  */
 export function taskSize(service: ServiceModel): { cpu: number; memory: number } {
   const cpu = service.resources.requests?.cpu ?? service.resources.limits?.cpu ?? DEFAULT_CPU_MILLIS;
-  const memory = Math.max(
-    service.resources.requests?.memory ?? 0,
-    service.resources.limits?.memory ?? 0,
-  );
+  const memory = Math.max(service.resources.requests?.memory ?? 0, service.resources.limits?.memory ?? 0);
   return fargateSize(cpu, memory || DEFAULT_MEMORY_BYTES, `service ${service.name}`);
 }
 
@@ -195,7 +192,10 @@ export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
 };
 
 /** A backing service's tfvars object for one environment: managed there or not, and its size. */
-export function backingSizes(model: AppModel, backing: BackingModel): Record<string, string | number | boolean> {
+export function backingSizes(
+  model: AppModel,
+  backing: BackingModel,
+): Record<string, string | number | boolean> {
   const tier = tierOf(model);
   const sizing = sizingFor(tier);
   const production = tier === 'production';

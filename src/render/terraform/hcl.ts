@@ -116,7 +116,8 @@ function printBody(body: Body, depth: number): string[] {
     }
     flush();
     if (item.kind === 'blank') lines.push('');
-    else if (item.kind === 'comment') lines.push(...item.text.split('\n').map((line) => `${pad}# ${line}`.trimEnd()));
+    else if (item.kind === 'comment')
+      lines.push(...item.text.split('\n').map((line) => `${pad}# ${line}`.trimEnd()));
     else {
       const header = [item.type, ...item.labels.map(quote)].join(' ');
       if (item.body.length === 0) lines.push(`${pad}${header} {}`);
@@ -138,7 +139,8 @@ export function printValue(value: Value, depth: number): string {
   if (typeof value === 'boolean') return String(value);
   if (isList(value)) return printList(value, depth);
   if (value.kind === 'expr') return value.text;
-  if (value.kind === 'call') return `${value.name}(${value.args.map((a) => printValue(a, depth)).join(', ')})`;
+  if (value.kind === 'call')
+    return `${value.name}(${value.args.map((a) => printValue(a, depth)).join(', ')})`;
   return printObject(value, depth);
 }
 
@@ -188,5 +190,7 @@ function isList(value: Value): value is readonly Value[] {
 }
 
 function isExpr(value: Value): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Expr).kind === 'expr';
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Expr).kind === 'expr'
+  );
 }

@@ -15,7 +15,7 @@ import { ecrModule } from './ecr.ts';
 import { ecsModule } from './ecs.ts';
 import { eksModule } from './eks.ts';
 import { elasticacheModule } from './elasticache.ts';
-import { MODULE_OF_KIND, type ManagedKind } from './facts.ts';
+import { type ManagedKind, MODULE_OF_KIND } from './facts.ts';
 import { type Body, printFile } from './hcl.ts';
 import { mskModule } from './msk.ts';
 import { rdsModule } from './rds.ts';

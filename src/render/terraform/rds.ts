@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * modules/rds: a managed PostgreSQL (backing `kind: postgres, mode: managed`). Private, encrypted
  * at rest, backed up daily, Multi-AZ when the spec asks for `ha` or the environment is
@@ -13,28 +14,52 @@ export function rdsModule(): TerraformModule {
     name: 'rds',
     variables: [
       ...networkVariables(),
-      variable('engine_version', { type: 'string', description: 'PostgreSQL major (or major.minor) version.' }),
+      variable('engine_version', {
+        type: 'string',
+        description: 'PostgreSQL major (or major.minor) version.',
+      }),
       variable('instance_class', {
         type: 'string',
         description: 'RDS instance class.',
-        validations: [{ condition: 'startswith(var.instance_class, "db.")', message: 'instance_class must be an RDS class such as db.t3.medium.' }],
+        validations: [
+          {
+            condition: 'startswith(var.instance_class, "db.")',
+            message: 'instance_class must be an RDS class such as db.t3.medium.',
+          },
+        ],
       }),
       variable('allocated_storage_gb', {
         type: 'number',
         description: 'Storage in GB (gp3); grows automatically up to twice this.',
-        validations: [{ condition: 'var.allocated_storage_gb >= 20 && var.allocated_storage_gb <= 65536', message: 'allocated_storage_gb must be from 20 to 65536.' }],
+        validations: [
+          {
+            condition: 'var.allocated_storage_gb >= 20 && var.allocated_storage_gb <= 65536',
+            message: 'allocated_storage_gb must be from 20 to 65536.',
+          },
+        ],
       }),
       variable('multi_az', { type: 'bool', description: 'A standby in a second zone.' }),
       variable('backup_retention_days', {
         type: 'number',
         description: 'Daily automated backups kept this many days.',
-        validations: [{ condition: 'var.backup_retention_days >= 1 && var.backup_retention_days <= 35', message: 'backup_retention_days must be from 1 to 35 (0 would turn backups off).' }],
+        validations: [
+          {
+            condition: 'var.backup_retention_days >= 1 && var.backup_retention_days <= 35',
+            message: 'backup_retention_days must be from 1 to 35 (0 would turn backups off).',
+          },
+        ],
       }),
-      variable('deletion_protection', { type: 'bool', description: 'Refuse to delete the database (production).' }),
+      variable('deletion_protection', {
+        type: 'bool',
+        description: 'Refuse to delete the database (production).',
+      }),
       variable('database_name', { type: 'string', description: 'The database created on the instance.' }),
     ],
     main: [
-      resource('aws_db_subnet_group', 'this', [attr('name', expr('var.name')), attr('subnet_ids', expr('var.subnet_ids'))]),
+      resource('aws_db_subnet_group', 'this', [
+        attr('name', expr('var.name')),
+        attr('subnet_ids', expr('var.subnet_ids')),
+      ]),
       ...privateSecurityGroup(5432, 'PostgreSQL'),
       resource('aws_db_instance', 'this', [
         attr('identifier', expr('var.name')),
@@ -63,7 +88,11 @@ export function rdsModule(): TerraformModule {
     ],
     outputs: [
       output('endpoint', 'host:port to connect to.', expr('aws_db_instance.this.endpoint')),
-      output('master_user_secret_arn', 'Secrets Manager secret holding the generated master password.', expr('aws_db_instance.this.master_user_secret[0].secret_arn')),
+      output(
+        'master_user_secret_arn',
+        'Secrets Manager secret holding the generated master password.',
+        expr('aws_db_instance.this.master_user_secret[0].secret_arn'),
+      ),
     ],
   };
 }

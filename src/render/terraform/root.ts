@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * The root module: which modules to call and with what (main.tf), the inputs that differ per
  * environment (variables.tf, with validation), outputs.tf, and versions.tf with the providers
@@ -8,8 +9,9 @@
  * checks); everything sized per environment (zones, NAT, counts, instance classes, Multi-AZ,
  * whether a backing service is managed there) is a variable, set by each environment's tfvars.
  */
-import { serviceAccountName } from '../kubernetes/names.ts';
+
 import type { AppModel, BackingModel, ServiceModel } from '../../spec/model.ts';
+import { serviceAccountName } from '../kubernetes/names.ts';
 import { data, locals, moduleCall, output, policyDocument, type Statement, variable } from './blocks.ts';
 import {
   callersOf,
@@ -19,7 +21,7 @@ import {
   routesByService,
   sortedServices,
 } from './facts.ts';
-import { attr, block, type Body, comment, expr, type Item, object, template, type Value } from './hcl.ts';
+import { attr, type Body, block, comment, expr, type Item, object, template, type Value } from './hcl.ts';
 
 export type InfraTarget = 'eks' | 'ecs';
 
@@ -43,13 +45,8 @@ export function rootMain(input: RootInput): Body {
   const { model, target } = input;
   const needsAccount = target === 'eks' && model.secrets.provider === 'external-secrets';
   return [
-    locals([
-      attr('app', model.app),
-      attr('name', template('${local.app}-${var.environment}')),
-    ]),
-    ...(needsAccount
-      ? [data('aws_caller_identity', 'current', []), data('aws_region', 'current', [])]
-      : []),
+    locals([attr('app', model.app), attr('name', template('${local.app}-${var.environment}'))]),
+    ...(needsAccount ? [data('aws_caller_identity', 'current', []), data('aws_region', 'current', [])] : []),
     moduleCall('vpc', './modules/vpc', [
       attr('name', expr('local.name')),
       attr('cidr', expr('var.vpc_cidr')),
@@ -59,7 +56,10 @@ export function rootMain(input: RootInput): Body {
     ]),
     moduleCall('ecr', './modules/ecr', [
       attr('name', expr('local.name')),
-      attr('services', sortedServices(model).map((s) => s.name)),
+      attr(
+        'services',
+        sortedServices(model).map((s) => s.name),
+      ),
     ]),
     target === 'eks' ? eksCall(model, needsAccount) : ecsCall(model),
     ...input.managed.map((m) => backingCall(model, m)),
@@ -107,7 +107,10 @@ function eksCall(model: AppModel, externalSecrets: boolean): Item {
 
 /** The spec's `iam` statements as a policy: exactly those actions on exactly those resources. */
 function servicePolicy(service: ServiceModel): Value {
-  const statements: Statement[] = (service.iam ?? []).map((s) => ({ actions: s.actions, resources: s.resources }));
+  const statements: Statement[] = (service.iam ?? []).map((s) => ({
+    actions: s.actions,
+    resources: s.resources,
+  }));
   return policyDocument(statements);
 }
 
@@ -130,7 +133,9 @@ function ecsCall(model: AppModel): Item {
       environment: perEnv('environment'),
       port: service.port ?? null,
       health_check: check ? object({ ...check }) : null,
-      routes: (routes.get(service.name) ?? []).map((r) => object({ host: r.host, paths: r.paths, priority: r.priority })),
+      routes: (routes.get(service.name) ?? []).map((r) =>
+        object({ host: r.host, paths: r.paths, priority: r.priority }),
+      ),
       secrets: [...service.secrets],
       policy: service.iam?.length ? servicePolicy(service) : null,
       callers: callersOf(model, service.name),
@@ -144,7 +149,9 @@ function ecsCall(model: AppModel): Item {
     attr('private_subnet_ids', expr('module.vpc.private_subnet_ids')),
     attr('secret_prefix', expr('local.app')),
     attr('certificate_arn', expr('var.certificate_arn')),
-    comment('Per environment (tfvars): image, size, counts, scaling targets, environment. From the spec: the rest.'),
+    comment(
+      'Per environment (tfvars): image, size, counts, scaling targets, environment. From the spec: the rest.',
+    ),
     attr('services', object(services)),
   ]);
 }
@@ -221,7 +228,10 @@ export function rootVariables(input: RootInput): Body {
       description: 'AWS region.',
       default: 'us-east-1',
       validations: [
-        { condition: 'can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))', message: 'region must be an AWS region such as eu-west-1.' },
+        {
+          condition: 'can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))',
+          message: 'region must be an AWS region such as eu-west-1.',
+        },
       ],
     }),
     variable('vpc_cidr', {
@@ -230,7 +240,8 @@ export function rootVariables(input: RootInput): Body {
       default: '10.0.0.0/16',
       validations: [
         {
-          condition: 'can(cidrhost(var.vpc_cidr, 0)) && try(tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) <= 24, false)',
+          condition:
+            'can(cidrhost(var.vpc_cidr, 0)) && try(tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) <= 24, false)',
           message: 'vpc_cidr must be a CIDR block from /16 to /24, such as 10.0.0.0/16.',
         },
       ],
@@ -238,7 +249,9 @@ export function rootVariables(input: RootInput): Body {
     variable('az_count', {
       type: 'number',
       description: 'Availability zones (2 below production, 3 in production).',
-      validations: [{ condition: 'var.az_count >= 2 && var.az_count <= 3', message: 'az_count must be 2 or 3.' }],
+      validations: [
+        { condition: 'var.az_count >= 2 && var.az_count <= 3', message: 'az_count must be 2 or 3.' },
+      ],
     }),
     variable('single_nat_gateway', {
       type: 'bool',
@@ -248,9 +261,13 @@ export function rootVariables(input: RootInput): Body {
       ? [
           variable('namespace', {
             type: 'string',
-            description: "The Kubernetes namespace `gantry render --env` puts the app in (IRSA roles are bound to it).",
+            description:
+              'The Kubernetes namespace `gantry render --env` puts the app in (IRSA roles are bound to it).',
             validations: [
-              { condition: 'can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.namespace))', message: 'namespace must be a DNS label such as shop-prod.' },
+              {
+                condition: 'can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.namespace))',
+                message: 'namespace must be a DNS label such as shop-prod.',
+              },
             ],
           }),
           variable('kubernetes_version', {
@@ -258,7 +275,10 @@ export function rootVariables(input: RootInput): Body {
             description: 'EKS Kubernetes version.',
             default: '1.33',
             validations: [
-              { condition: 'can(regex("^1\\\\.[0-9]+$", var.kubernetes_version))', message: 'kubernetes_version must look like 1.33.' },
+              {
+                condition: 'can(regex("^1\\\\.[0-9]+$", var.kubernetes_version))',
+                message: 'kubernetes_version must look like 1.33.',
+              },
             ],
           }),
           variable('public_access_cidrs', {
@@ -266,14 +286,22 @@ export function rootVariables(input: RootInput): Body {
             description: 'Who may reach the Kubernetes API from the internet; empty keeps it private.',
             default: [],
             validations: [
-              { condition: 'alltrue([for cidr in var.public_access_cidrs : can(cidrhost(cidr, 0)) && cidr != "0.0.0.0/0"])', message: 'public_access_cidrs must be CIDR blocks, and not 0.0.0.0/0.' },
+              {
+                condition:
+                  'alltrue([for cidr in var.public_access_cidrs : can(cidrhost(cidr, 0)) && cidr != "0.0.0.0/0"])',
+                message: 'public_access_cidrs must be CIDR blocks, and not 0.0.0.0/0.',
+              },
             ],
           }),
           variable('node_groups', {
             type: NODE_GROUPS_TYPE,
             description: 'Managed node groups: application, system, and spot when a service tolerates it.',
             validations: [
-              { condition: 'contains(keys(var.node_groups), "application") && contains(keys(var.node_groups), "system")', message: 'node_groups needs at least application and system.' },
+              {
+                condition:
+                  'contains(keys(var.node_groups), "application") && contains(keys(var.node_groups), "system")',
+                message: 'node_groups needs at least application and system.',
+              },
             ],
           }),
         ]
@@ -283,7 +311,11 @@ export function rootVariables(input: RootInput): Body {
             description: 'ACM certificate for HTTPS on the load balancer; null serves HTTP only.',
             default: null,
             validations: [
-              { condition: 'var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))', message: 'certificate_arn must be an ACM certificate ARN.' },
+              {
+                condition:
+                  'var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))',
+                message: 'certificate_arn must be an ACM certificate ARN.',
+              },
             ],
           }),
           variable('services', {
@@ -292,11 +324,15 @@ export function rootVariables(input: RootInput): Body {
             validations: [
               {
                 condition: `length(setsubtract(keys(var.services), ${list(names)})) == 0 && length(setsubtract(${list(names)}, keys(var.services))) == 0`,
-                message: `services must have exactly the spec's services: ${sortedServices(model).map((s) => s.name).join(', ')}.`,
+                message: `services must have exactly the spec's services: ${sortedServices(model)
+                  .map((s) => s.name)
+                  .join(', ')}.`,
               },
               {
-                condition: 'alltrue([for s in values(var.services) : s.desired_count >= 0 && s.cpu >= 256 && s.memory >= 512])',
-                message: 'Each service needs desired_count >= 0 and a Fargate size (cpu >= 256, memory >= 512).',
+                condition:
+                  'alltrue([for s in values(var.services) : s.desired_count >= 0 && s.cpu >= 256 && s.memory >= 512])',
+                message:
+                  'Each service needs desired_count >= 0 and a Fargate size (cpu >= 256, memory >= 512).',
               },
             ],
           }),
@@ -321,18 +357,30 @@ export function rootOutputs(input: RootInput): Body {
             'Annotate each ServiceAccount with eks.amazonaws.com/role-arn: <its role>.',
             expr('module.eks.service_account_role_arns'),
           ),
-          output('cluster_autoscaler_role_arn', "The cluster autoscaler's role.", expr('module.eks.cluster_autoscaler_role_arn')),
+          output(
+            'cluster_autoscaler_role_arn',
+            "The cluster autoscaler's role.",
+            expr('module.eks.cluster_autoscaler_role_arn'),
+          ),
         ]
       : [
           output('cluster_name', 'The ECS cluster.', expr('module.ecs.cluster_name')),
-          output('load_balancer_dns_name', "Point the routes' host names here.", expr('module.ecs.load_balancer_dns_name')),
+          output(
+            'load_balancer_dns_name',
+            "Point the routes' host names here.",
+            expr('module.ecs.load_balancer_dns_name'),
+          ),
           output('task_role_arns', 'Service → task role.', expr('module.ecs.task_role_arns')),
         ];
   const backing = input.managed.flatMap(({ id, backing }) => {
     const kind = MODULE_OF_KIND[backing.kind];
     if (kind === 'rds')
       return [
-        output(`${id}_endpoint`, `${backing.name}: host:port (null where not managed).`, expr(`one(module.${id}[*].endpoint)`)),
+        output(
+          `${id}_endpoint`,
+          `${backing.name}: host:port (null where not managed).`,
+          expr(`one(module.${id}[*].endpoint)`),
+        ),
         output(
           `${id}_master_user_secret_arn`,
           `${backing.name}: the Secrets Manager secret with the generated password.`,
@@ -340,12 +388,28 @@ export function rootOutputs(input: RootInput): Body {
         ),
       ];
     if (kind === 'elasticache')
-      return [output(`${id}_endpoint`, `${backing.name}: primary endpoint (TLS).`, expr(`one(module.${id}[*].primary_endpoint)`))];
-    return [output(`${id}_bootstrap_brokers`, `${backing.name}: bootstrap brokers (IAM over TLS).`, expr(`one(module.${id}[*].bootstrap_brokers)`))];
+      return [
+        output(
+          `${id}_endpoint`,
+          `${backing.name}: primary endpoint (TLS).`,
+          expr(`one(module.${id}[*].primary_endpoint)`),
+        ),
+      ];
+    return [
+      output(
+        `${id}_bootstrap_brokers`,
+        `${backing.name}: bootstrap brokers (IAM over TLS).`,
+        expr(`one(module.${id}[*].bootstrap_brokers)`),
+      ),
+    ];
   });
   return [
     output('vpc_id', 'The VPC.', expr('module.vpc.vpc_id')),
-    output('repository_urls', 'Service → ECR repository to push images to.', expr('module.ecr.repository_urls')),
+    output(
+      'repository_urls',
+      'Service → ECR repository to push images to.',
+      expr('module.ecr.repository_urls'),
+    ),
     ...target,
     ...backing,
   ];
@@ -353,29 +417,53 @@ export function rootOutputs(input: RootInput): Body {
 
 export function versionsFile(target: InfraTarget): Body {
   return [
-    block('terraform', [], [
-      attr('required_version', '>= 1.10.0'),
-      block('required_providers', [], [
-        attr('aws', object({ source: 'hashicorp/aws', version: '~> 5.80' })),
-        ...(target === 'eks' ? [attr('tls', object({ source: 'hashicorp/tls', version: '~> 4.0' }))] : []),
-      ]),
-      comment(
-        [
-          'State in S3, configured per environment at init time (partial configuration):',
-          '  terraform init -backend-config=environments/ENV.s3.tfbackend \\',
-          '    -backend-config="bucket=YOUR-STATE-BUCKET" -backend-config="region=YOUR-REGION"',
-          'The .s3.tfbackend file sets the key (one state per environment), encryption and the',
-          'S3 lock file; the bucket (versioned, encrypted, private) is yours to create once.',
-        ].join('\n'),
-      ),
-      block('backend', ['s3'], []),
-    ]),
-    block('provider', ['aws'], [
-      attr('region', expr('var.region')),
-      block('default_tags', [], [
-        attr('tags', object({ app: expr('local.app'), environment: expr('var.environment'), 'managed-by': 'gantry' })),
-      ]),
-    ]),
+    block(
+      'terraform',
+      [],
+      [
+        attr('required_version', '>= 1.10.0'),
+        block(
+          'required_providers',
+          [],
+          [
+            attr('aws', object({ source: 'hashicorp/aws', version: '~> 5.80' })),
+            ...(target === 'eks'
+              ? [attr('tls', object({ source: 'hashicorp/tls', version: '~> 4.0' }))]
+              : []),
+          ],
+        ),
+        comment(
+          [
+            'State in S3, configured per environment at init time (partial configuration):',
+            '  terraform init -backend-config=environments/ENV.s3.tfbackend \\',
+            '    -backend-config="bucket=YOUR-STATE-BUCKET" -backend-config="region=YOUR-REGION"',
+            'The .s3.tfbackend file sets the key (one state per environment), encryption and the',
+            'S3 lock file; the bucket (versioned, encrypted, private) is yours to create once.',
+          ].join('\n'),
+        ),
+        block('backend', ['s3'], []),
+      ],
+    ),
+    block(
+      'provider',
+      ['aws'],
+      [
+        attr('region', expr('var.region')),
+        block(
+          'default_tags',
+          [],
+          [
+            attr(
+              'tags',
+              object({
+                app: expr('local.app'),
+                environment: expr('var.environment'),
+                'managed-by': 'gantry',
+              }),
+            ),
+          ],
+        ),
+      ],
+    ),
   ];
 }
-

@@ -36,7 +36,9 @@ export function tfvars(model: AppModel, target: InfraTarget, managed: readonly M
         cpu_target: scale?.cpu,
         memory_target: scale?.memory,
         requests_per_target: scale?.rps,
-        environment: object(Object.fromEntries(Object.entries(service.env).sort(([a], [b]) => a.localeCompare(b)))),
+        environment: object(
+          Object.fromEntries(Object.entries(service.env).sort(([a], [b]) => a.localeCompare(b))),
+        ),
       });
     }
     items.push(attr('services', object(services)));

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * modules/vpc: the network. A VPC over `az_count` zones, a public and a private subnet in each;
  * only load balancers and NAT gateways live in the public subnets (nothing gets a public IP on
@@ -16,12 +17,19 @@ export function vpcModule(): TerraformModule {
       variable('cidr', {
         type: 'string',
         description: "The VPC's address range; subnets are /20s of a /16.",
-        validations: [{ condition: 'can(cidrhost(var.cidr, 0))', message: 'cidr must be a CIDR block such as 10.0.0.0/16.' }],
+        validations: [
+          {
+            condition: 'can(cidrhost(var.cidr, 0))',
+            message: 'cidr must be a CIDR block such as 10.0.0.0/16.',
+          },
+        ],
       }),
       variable('az_count', {
         type: 'number',
         description: 'Availability zones to span (EKS and load balancers need at least 2).',
-        validations: [{ condition: 'var.az_count >= 2 && var.az_count <= 3', message: 'az_count must be 2 or 3.' }],
+        validations: [
+          { condition: 'var.az_count >= 2 && var.az_count <= 3', message: 'az_count must be 2 or 3.' },
+        ],
       }),
       variable('single_nat_gateway', {
         type: 'bool',
@@ -41,7 +49,9 @@ export function vpcModule(): TerraformModule {
         attr(
           'cluster_tag',
           // compact() drops the null cluster name, so ECS subnets get no cluster tag.
-          expr('{ for cluster in compact([var.cluster_name]) : "kubernetes.io/cluster/${cluster}" => "shared" }'),
+          expr(
+            '{ for cluster in compact([var.cluster_name]) : "kubernetes.io/cluster/${cluster}" => "shared" }',
+          ),
         ),
       ]),
       resource('aws_vpc', 'this', [
@@ -54,7 +64,10 @@ export function vpcModule(): TerraformModule {
         attr('vpc_id', expr('aws_vpc.this.id')),
         nameTag(template('${var.name}-default-deny')),
       ]),
-      resource('aws_internet_gateway', 'this', [attr('vpc_id', expr('aws_vpc.this.id')), nameTag(expr('var.name'))]),
+      resource('aws_internet_gateway', 'this', [
+        attr('vpc_id', expr('aws_vpc.this.id')),
+        nameTag(expr('var.name')),
+      ]),
       resource('aws_subnet', 'public', [
         attr('count', expr('var.az_count')),
         attr('vpc_id', expr('aws_vpc.this.id')),
@@ -66,7 +79,10 @@ export function vpcModule(): TerraformModule {
           call(
             'merge',
             expr('local.cluster_tag'),
-            object({ Name: template('${var.name}-public-${local.azs[count.index]}'), 'kubernetes.io/role/elb': '1' }),
+            object({
+              Name: template('${var.name}-public-${local.azs[count.index]}'),
+              'kubernetes.io/role/elb': '1',
+            }),
           ),
         ),
       ]),
@@ -102,7 +118,11 @@ export function vpcModule(): TerraformModule {
       resource('aws_route_table', 'public', [
         attr('vpc_id', expr('aws_vpc.this.id')),
         nameTag(template('${var.name}-public')),
-        block('route', [], [attr('cidr_block', '0.0.0.0/0'), attr('gateway_id', expr('aws_internet_gateway.this.id'))]),
+        block(
+          'route',
+          [],
+          [attr('cidr_block', '0.0.0.0/0'), attr('gateway_id', expr('aws_internet_gateway.this.id'))],
+        ),
       ]),
       resource('aws_route_table_association', 'public', [
         attr('count', expr('var.az_count')),
@@ -113,10 +133,14 @@ export function vpcModule(): TerraformModule {
         attr('count', expr('var.az_count')),
         attr('vpc_id', expr('aws_vpc.this.id')),
         nameTag(template('${var.name}-private-${local.azs[count.index]}')),
-        block('route', [], [
-          attr('cidr_block', '0.0.0.0/0'),
-          attr('nat_gateway_id', expr('aws_nat_gateway.this[var.single_nat_gateway ? 0 : count.index].id')),
-        ]),
+        block(
+          'route',
+          [],
+          [
+            attr('cidr_block', '0.0.0.0/0'),
+            attr('nat_gateway_id', expr('aws_nat_gateway.this[var.single_nat_gateway ? 0 : count.index].id')),
+          ],
+        ),
       ]),
       resource('aws_route_table_association', 'private', [
         attr('count', expr('var.az_count')),
@@ -127,7 +151,11 @@ export function vpcModule(): TerraformModule {
     outputs: [
       output('vpc_id', 'The VPC.', expr('aws_vpc.this.id')),
       output('cidr', "The VPC's address range.", expr('aws_vpc.this.cidr_block')),
-      output('public_subnet_ids', 'Subnets for load balancers and NAT only.', expr('aws_subnet.public[*].id')),
+      output(
+        'public_subnet_ids',
+        'Subnets for load balancers and NAT only.',
+        expr('aws_subnet.public[*].id'),
+      ),
       output('private_subnet_ids', 'Subnets for everything else.', expr('aws_subnet.private[*].id')),
     ],
   };

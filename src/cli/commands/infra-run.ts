@@ -1,0 +1,92 @@
+import { CostError } from '../../cost/errors.ts';
+import { writeGeneratedTree } from '../../render/generated.ts';
+import { generateTerraform, type InfraTarget } from '../../render/terraform/index.ts';
+import { loadSpec } from '../../spec/load.ts';
+import type { AppModel } from '../../spec/model.ts';
+import type { Problem } from '../../spec/problem.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { countLabel, formatProblems } from '../report.ts';
+import { readSpecText } from '../spec-file.ts';
+
+export interface Options {
+  file: string;
+  provider: 'aws';
+  target: InfraTarget;
+  env?: string;
+  out?: string;
+  output: 'text' | 'json';
+}
+
+export function infra(options: Options): number {
+  if (options.out === undefined)
+    throw new CliError(
+      'gantry infra writes a tree of Terraform files: pass -o DIR',
+      EXIT.usage,
+      `gantry infra --target ${options.target} --env prod -f ${options.file} -o infra/`,
+    );
+  const text = readSpecText(options.file);
+  const load = (env: string | undefined) =>
+    loadSpec(text, { file: options.file, target: 'cluster', ...(env === undefined ? {} : { env }) });
+
+  const base = load(undefined);
+  if (!base.ok) return failSpec(base.problems, text, options.file);
+  const declared = base.model.environments;
+  if (options.env === undefined && declared.length > 0)
+    throw new CliError(
+      `--env is required: ${options.file} declares ${declared.join(', ')}`,
+      EXIT.usage,
+      `pick the environment whose services and IAM shape the code, e.g. --env ${declared.includes('prod') ? 'prod' : declared[declared.length - 1]}`,
+    );
+  const selected = load(options.env);
+  if (!selected.ok) return failSpec(selected.problems, text, options.file);
+  const loaded = declared.map((name) => load(name));
+  const failed = loaded.flatMap((r) => (r.ok ? [] : r.problems));
+  if (failed.length > 0) return failSpec(failed, text, options.file);
+  const environments: AppModel[] = declared.length === 0 ? [base.model] : loaded.map((r) => r.model!);
+
+  const regenerate = [
+    'gantry infra --provider aws',
+    `--target ${options.target}`,
+    ...(options.env === undefined ? [] : [`--env ${options.env}`]),
+    `-f ${options.file}`,
+    `-o ${options.out}`,
+  ].join(' ');
+  let files: Map<string, string>;
+  try {
+    files = generateTerraform({ target: options.target, model: selected.model, environments, regenerate });
+  } catch (error) {
+    if (error instanceof CostError) throw new CliError(error.message, EXIT.failed, error.hint);
+    throw error;
+  }
+
+  const result = writeGeneratedTree(options.out, files);
+  const status = (path: string) => (result.written.includes(path) ? 'written' : 'unchanged');
+  const paths = [...files.keys()];
+  if (options.output === 'json') {
+    const listing = {
+      provider: options.provider,
+      target: options.target,
+      environment: options.env ?? null,
+      directory: options.out,
+      environments: environments.map((m) => m.environment?.name ?? 'default'),
+      files: paths.map((path) => ({ path, status: status(path) })),
+    };
+    process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
+  } else for (const path of paths) process.stderr.write(`${status(path)} ${options.out}/${path}\n`);
+  if (options.output === 'text') {
+    const env = options.env ?? 'default';
+    process.stderr.write(
+      `next: cd ${options.out} && terraform init -backend-config=environments/${env}.s3.tfbackend -backend-config="bucket=…" -backend-config="region=…" && terraform plan -var-file=environments/${env}.tfvars\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+function failSpec(problems: Problem[], text: string, file: string): never {
+  process.stderr.write(`${formatProblems(problems, text)}\n\n`);
+  throw new CliError(
+    `${file}: ${countLabel(problems)}; nothing generated`,
+    EXIT.failed,
+    `run gantry validate -f ${file}`,
+  );
+}
