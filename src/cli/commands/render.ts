@@ -15,8 +15,11 @@ export const renderCommand: GantryCommand = {
       .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
       .option('-e, --env <name>', 'render this environment (kustomize: only its overlay)')
       .addOption(
-        new Option('--format <format>', 'plain YAML, or Kustomize base + overlays (needs -o)')
-          .choices(['yaml', 'kustomize'])
+        new Option(
+          '--format <format>',
+          'plain YAML, Kustomize base + overlays (needs -o), or docker-compose.yml',
+        )
+          .choices(['yaml', 'kustomize', 'compose'])
           .default('yaml'),
       )
       .option('-o, --output <dir>', 'write files into this directory instead of stdout')

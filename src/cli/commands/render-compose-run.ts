@@ -1,0 +1,37 @@
+/** `gantry render --format compose`: docker-compose.yml on stdout, or into -o DIR. */
+import { basename } from 'node:path';
+import { COMPOSE_FILE, renderCompose } from '../../render/compose/compose.ts';
+import { loadSpec } from '../../spec/load.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { failWithProblems, writeFiles } from '../generated-files.ts';
+import { formatProblems } from '../report.ts';
+import { readSpecText } from '../spec-file.ts';
+import { style } from '../style.ts';
+import type { Options } from './render-run.ts';
+
+export function renderComposeFile(options: Options): number {
+  const kubernetesOnly = [
+    ['--namespace', options.namespace],
+    ['--active', options.active],
+    ['--traffic', options.traffic],
+  ].filter(([, value]) => value !== undefined);
+  if (kubernetesOnly.length > 0)
+    throw new CliError(
+      `${kubernetesOnly.map(([flag]) => flag).join(', ')}: only for Kubernetes output, not --format compose`,
+      EXIT.usage,
+      `gantry render --format compose -f ${options.file}${options.env ? ` --env ${options.env}` : ''}`,
+    );
+  const text = readSpecText(options.file);
+  const loaded = loadSpec(text, {
+    file: options.file,
+    target: 'cluster',
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  if (!loaded.ok) return failWithProblems(loaded.problems, text, options.file, 'nothing rendered');
+  if (loaded.problems.length > 0) process.stderr.write(`${formatProblems(loaded.problems, text)}\n\n`);
+  const result = renderCompose(loaded.model, { specName: basename(options.file) });
+  for (const note of result.notes) process.stderr.write(`${style.cyan('note', process.stderr)}: ${note}\n`);
+  if (options.output === undefined) process.stdout.write(result.files.get(COMPOSE_FILE)!);
+  else writeFiles(options.output, result.files);
+  return EXIT.ok;
+}
