@@ -175,7 +175,7 @@ export function quote(text: string): string {
     .replaceAll('\n', '\\n')
     .replaceAll('\r', '\\r')
     .replaceAll('\t', '\\t')
-    .replaceAll('${', '$${')
+    .replaceAll('${', () => '$${') // a function: in a replacement string `$$` means one `$`
     .replaceAll('%{', '%%{');
   return `"${escaped}"`;
 }
