@@ -394,7 +394,8 @@ export function ecsModule(runAs: number): TerraformModule {
       ]),
       resource('aws_lb_target_group', 'service', [
         attr('for_each', expr('local.routed')),
-        attr('name', template('${var.name}-${each.key}')),
+        // Target group names are limited to 32 characters.
+        attr('name', expr('substr("${var.name}-${each.key}", 0, 32)')),
         attr('port', expr('each.value.port')),
         attr('protocol', 'HTTP'),
         attr('target_type', 'ip'),

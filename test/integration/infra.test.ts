@@ -1,0 +1,189 @@
+/**
+ * `gantry infra` as users run it: a real process writing a Terraform tree, checked by the real
+ * `terraform fmt -check -recursive` (only fmt: init/validate/plan need providers and network).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gantrySync as gantry } from '../support/gantry.ts';
+
+const EXAMPLE = 'examples/shop/gantry.yaml';
+const work = mkdtempSync(join(tmpdir(), 'gantry-infra-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** `terraform` on this machine, or a reason it is not there. */
+function terraform(args: string[]): { code: number | null; out: string } | { missing: string } {
+  const result = spawnSync('terraform', args, {
+    encoding: 'utf8',
+    timeout: 60_000,
+    // No CLI config file on these machines; say so, so terraform does not warn about it.
+    env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+  });
+  if (result.error) return { missing: result.error.message };
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+const hasTerraform = !('missing' in terraform(['version']));
+if (!hasTerraform)
+  process.stderr.write(
+    '\n!!! SKIPPING `terraform fmt -check` tests: no terraform binary on PATH. The generated HCL is NOT checked against terraform fmt here. !!!\n\n',
+  );
+
+describe('gantry infra', () => {
+  for (const target of ['eks', 'ecs'] as const)
+    it(`${target}: writes a tree that terraform fmt -check -recursive accepts, and a second run changes nothing`, {
+      skip: hasTerraform ? false : 'no terraform binary (see the loud message above)',
+    }, () => {
+      const out = join(work, target);
+      const first = gantry(['infra', '--target', target, '--env', 'prod', '-f', EXAMPLE, '-o', out]);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(first.stdout, '');
+      const lines = first.stderr.trim().split('\n');
+      const files = lines.filter((l) => l.startsWith('written ') || l.startsWith('unchanged '));
+      assert.equal(files.length, 22, first.stderr);
+      assert.ok(
+        files.every((l) => l.startsWith('written ')),
+        first.stderr,
+      );
+      assert.ok(files.includes(`written ${out}/modules/${target}/main.tf`));
+      assert.match(
+        lines.at(-1)!,
+        /^next: cd .* && terraform init -backend-config=environments\/prod\.s3\.tfbackend .* && terraform plan -var-file=environments\/prod\.tfvars$/,
+      );
+
+      const fmt = terraform(['fmt', '-check', '-recursive', '-diff', out]);
+      assert.ok(!('missing' in fmt));
+      assert.equal(fmt.code, 0, `terraform fmt would change:\n${fmt.out}`);
+
+      const before = readFileSync(join(out, 'main.tf'), 'utf8');
+      const second = gantry(['infra', '--target', target, '--env', 'prod', '-f', EXAMPLE, '-o', out]);
+      assert.equal(second.code, 0, second.stderr);
+      const again = second.stderr.split('\n').filter((l) => /^(written|unchanged) /.test(l));
+      assert.equal(again.length, 22);
+      assert.ok(
+        again.every((l) => l.startsWith('unchanged ')),
+        second.stderr,
+      );
+      assert.equal(readFileSync(join(out, 'main.tf'), 'utf8'), before);
+    });
+
+  it('the terraform fmt check is real: a misaligned file fails it', {
+    skip: hasTerraform ? false : 'no terraform binary (see the loud message above)',
+  }, () => {
+    const out = join(work, 'misaligned');
+    assert.equal(gantry(['infra', '--env', 'prod', '-f', EXAMPLE, '-o', out]).code, 0);
+    const path = join(out, 'environments/prod.tfvars');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^az_count +=/m, 'az_count ='));
+    const fmt = terraform(['fmt', '-check', '-recursive', out]);
+    assert.ok(!('missing' in fmt));
+    assert.equal(fmt.code, 3);
+    assert.match(fmt.out, /environments\/prod\.tfvars/);
+  });
+
+  it('--output json lists every file with its status on stdout', () => {
+    const out = join(work, 'json');
+    const { code, stdout, stderr } = gantry([
+      'infra',
+      '--target',
+      'ecs',
+      '--env',
+      'staging',
+      '-f',
+      EXAMPLE,
+      '-o',
+      out,
+      '--output',
+      'json',
+    ]);
+    assert.equal(code, 0, stderr);
+    const listing = JSON.parse(stdout);
+    assert.equal(listing.target, 'ecs');
+    assert.equal(listing.environment, 'staging');
+    assert.deepEqual(listing.environments, ['dev', 'staging', 'prod']);
+    assert.equal(listing.files.length, 22);
+    assert.deepEqual(listing.files[0], { path: 'versions.tf', status: 'written' });
+    assert.ok(listing.files.some((f: { path: string }) => f.path === 'environments/dev.tfvars'));
+    assert.match(
+      readFileSync(join(out, 'main.tf'), 'utf8'),
+      /^# Regenerate: gantry infra --provider aws --target ecs --env staging -f examples\/shop\/gantry\.yaml -o /m,
+    );
+  });
+
+  it('without -o: a usage error with the command to run (exit 2)', () => {
+    const { code, stdout, stderr } = gantry(['infra', '--env', 'prod', '-f', EXAMPLE]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /gantry infra writes a tree of Terraform files: pass -o DIR/);
+    assert.match(
+      stderr,
+      /hint: gantry infra --target eks --env prod -f examples\/shop\/gantry\.yaml -o infra\//,
+    );
+  });
+
+  it('without --env when the spec has environments: a usage error naming them (exit 2)', () => {
+    const { code, stderr } = gantry(['infra', '-f', EXAMPLE, '-o', join(work, 'noenv')]);
+    assert.equal(code, 2);
+    assert.match(stderr, /--env is required: examples\/shop\/gantry\.yaml declares dev, staging, prod/);
+    assert.match(stderr, /hint: .*--env prod/);
+  });
+
+  it('an unknown environment: the spec problem with a did-you-mean, no stack trace (exit 1)', () => {
+    const { code, stderr } = gantry(['infra', '--env', 'prd', '-f', EXAMPLE, '-o', join(work, 'prd')]);
+    assert.equal(code, 1);
+    assert.match(stderr, /unknown environment `prd`/);
+    assert.match(stderr, /did you mean `prod`\?/);
+    assert.match(stderr, /nothing generated/);
+    assert.doesNotMatch(stderr, /\n\s+at /);
+  });
+
+  it('a bad spec: file, line and field, nothing written (exit 1)', () => {
+    const dir = mkdtempSync(join(work, 'bad-'));
+    const file = join(dir, 'gantry.yaml');
+    writeFileSync(file, 'app: shop\nservices:\n  api:\n    image: x:1\n    port: 99999\n');
+    const out = join(dir, 'out');
+    const { code, stderr } = gantry(['infra', '-f', file, '-o', out]);
+    assert.equal(code, 1);
+    assert.match(stderr, /gantry\.yaml:5:\d+ error services\.api\.port/);
+    assert.doesNotMatch(stderr, /\n\s+at /);
+    assert.equal(existsSync(out), false, 'nothing written');
+  });
+
+  it('a service too large for Fargate: an error naming it with a hint (exit 1)', () => {
+    const dir = mkdtempSync(join(work, 'huge-'));
+    const file = join(dir, 'gantry.yaml');
+    writeFileSync(
+      file,
+      'app: big\nservices:\n  crunch:\n    image: x:1\n    resources: { requests: { cpu: 20, memory: 1Gi } }\n',
+    );
+    const { code, stderr } = gantry(['infra', '--target', 'ecs', '-f', file, '-o', join(dir, 'out')]);
+    assert.equal(code, 1);
+    assert.match(stderr, /service crunch asks for 20000m CPU .*more than the largest Fargate task/);
+    assert.match(stderr, /hint: /);
+  });
+
+  it('a spec without environments: one `default` environment', () => {
+    const dir = mkdtempSync(join(work, 'plain-'));
+    const file = join(dir, 'gantry.yaml');
+    writeFileSync(file, 'app: plain\nservices:\n  web:\n    image: x:1\n    port: 8080\n');
+    const { code, stdout, stderr } = gantry([
+      'infra',
+      '--target',
+      'ecs',
+      '-f',
+      file,
+      '-o',
+      join(dir, 'out'),
+      '--output',
+      'json',
+    ]);
+    assert.equal(code, 0, stderr);
+    const listing = JSON.parse(stdout);
+    assert.deepEqual(listing.environments, ['default']);
+    assert.match(
+      readFileSync(join(dir, 'out/environments/default.tfvars'), 'utf8'),
+      /^environment += "default"$/m,
+    );
+  });
+});
