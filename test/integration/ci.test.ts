@@ -5,13 +5,16 @@
  * offline — in a throwaway git repository.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateWorkflow } from '@action-validator/core';
 import { parse, stringify } from 'yaml';
+import { type SmokeRequest, smokeScript } from '../../src/render/ci/smoke.ts';
 import { gantrySync, ROOT } from '../support/gantry.ts';
 
 const SHOP = join(ROOT, 'examples/shop/gantry.yaml');
@@ -180,5 +183,52 @@ describe('gantry ci: mistakes a user makes', () => {
     assert.equal(run.code, 0);
     assert.match(run.stdout, /choices: "github", "gitlab"/);
     assert.match(run.stdout, /\.github\/workflows\/gantry.yml \(github\) or \.gitlab-ci.yml \(gitlab\)/);
+  });
+});
+
+describe('a smoke check as the pipeline runs it: sh and curl against a real server on 127.0.0.1', () => {
+  const server = createServer((request, response) => {
+    if (request.url === '/health/ready') response.end(`ready: version 1.4.2, it's fine`);
+    else response.writeHead(404).end('not here');
+  });
+  let base = '';
+  const ready = new Promise<void>((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve();
+    }),
+  );
+  after(() => server.close());
+
+  /** Runs the generated script with sh in a fresh folder (it writes smoke-body.txt there). */
+  const check = async (request: Omit<SmokeRequest, 'service' | 'url'> & { path: string }) => {
+    await ready;
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-smoke-'));
+    temporary.push(dir);
+    const { path, ...rest } = request;
+    const script = smokeScript({ service: 'api', url: `${base}${path}`, ...rest });
+    return new Promise<{ code: number; output: string }>((resolve) =>
+      execFile('sh', ['-c', script], { cwd: dir, timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, output: `${stdout}${stderr}` }),
+      ),
+    );
+  };
+
+  it('passes when the status and the body match (a quote in the expected text is kept)', async () => {
+    const run = await check({ method: 'GET', path: '/health/ready', status: 200, bodyContains: "it's fine" });
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /^ok: GET http:\/\/127.0.0.1:\d+\/health\/ready → 200\n$/);
+  });
+
+  it('fails on another status, saying what it expected', async () => {
+    const run = await check({ method: 'GET', path: '/api/products', status: 200 });
+    assert.equal(run.code, 1);
+    assert.match(run.output, /GET http:\/\/127.0.0.1:\d+\/api\/products: expected status 200, got 404/);
+  });
+
+  it('fails when the body lacks the text', async () => {
+    const run = await check({ method: 'GET', path: '/health/ready', status: 200, bodyContains: '1.5.0' });
+    assert.equal(run.code, 1);
+    assert.match(run.output, /the body does not contain "1.5.0"/);
   });
 });

@@ -132,7 +132,8 @@ function imageJob(image: ImageBuild): Job {
         image.context,
       ].join(' '),
       // The digest the scan and the signature refer to, handed to later jobs as a dotenv report.
-      `echo "IMAGE_DIGEST=$(sed -n 's/.*"containerimage.digest": *"\\([^"]*\\)".*/\\1/p' image.json)" > image.env`,
+      'apk add --no-cache jq',
+      `printf 'IMAGE_DIGEST=%s\\n' "$(jq -r '.["containerimage.digest"]' image.json)" > image.env`,
     ],
     artifacts: { reports: { dotenv: 'image.env' } },
   };

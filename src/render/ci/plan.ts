@@ -105,14 +105,13 @@ export function planPipeline(input: PipelineInput): PipelinePlan {
           : 'no staging environment in the spec',
       );
     if (!production) notes.push('no production environment in the spec: nothing is deployed past staging');
-    const others = environments.filter((model) => !deployed.includes(model));
-    for (const model of others)
+    for (const model of environments.filter((m) => !deployed.includes(m))) {
+      const { name, tier } = model.environment!;
+      const instead = deployed.find((d) => d.environment!.tier === tier)?.environment!.name;
       notes.push(
-        `environment ${model.environment!.name} (${model.environment!.tier}) is not deployed by CI` +
-          (deployed.some((d) => d.environment!.tier === model.environment!.tier)
-            ? ` (${model.environment!.tier} is ${deployed.find((d) => d.environment!.tier === model.environment!.tier)!.environment!.name})`
-            : ''),
+        `environment ${name} (${tier}) is not deployed by CI${instead ? ` (${tier} is ${instead})` : ''}`,
       );
+    }
   }
   return { app: base.app, specFile, nodeVersion: '20', test: TEST_COMMANDS, images, stages, notes };
 }
