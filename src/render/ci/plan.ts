@@ -107,7 +107,7 @@ export function planPipeline(input: PipelineInput): PipelinePlan {
     if (!production) notes.push('no production environment in the spec: nothing is deployed past staging');
     for (const model of environments.filter((m) => !deployed.includes(m))) {
       const { name, tier } = model.environment!;
-      const instead = deployed.find((d) => d.environment!.tier === tier)?.environment!.name;
+      const instead = deployed.find((d) => d.environment!.tier === tier)?.environment?.name;
       notes.push(
         `environment ${name} (${tier}) is not deployed by CI${instead ? ` (${tier} is ${instead})` : ''}`,
       );

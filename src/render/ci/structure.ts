@@ -64,7 +64,7 @@ export function pipelineProblems(provider: Provider, text: string): string[] {
     const deploys = scriptLines(provider, job).some((line) => / gantry (apply|deploy|rollback) /.test(line));
     if (deploys && provider === 'github') {
       const group = job.concurrency as { 'cancel-in-progress'?: boolean } | undefined;
-      if (!group || group['cancel-in-progress'] !== false)
+      if (group?.['cancel-in-progress'] !== false)
         problems.push(`${id}: deploys without a concurrency group that keeps a deploy in progress`);
     }
     if (deploys && provider === 'gitlab' && typeof job.resource_group !== 'string')
