@@ -107,6 +107,20 @@ describe('generateDockerfiles on the example shop', () => {
   });
 });
 
+describe('the example shop’s committed Dockerfiles', () => {
+  it('are what the generator makes of its spec today', () => {
+    const generated = generateDockerfiles(model(SHOP), options);
+    for (const [path, text] of generated.files) {
+      const committed = readFileSync(new URL(`../../../examples/shop/${path}`, import.meta.url), 'utf8');
+      assert.equal(
+        committed,
+        text,
+        `examples/shop/${path} is stale: run \`gantry dockerfile -o .\` in examples/shop`,
+      );
+    }
+  });
+});
+
 describe('generateDockerfiles, per service settings', () => {
   it('uses build.context, build.dockerfile, baseImage and workdir', () => {
     const m = model(
