@@ -138,6 +138,10 @@ build: { context: app, dockerfile: docker/web.Dockerfile, baseImage: "node:22.11
       ['node:22.11.0-alpine', 'node:22.11.0-alpine'],
     );
     assert.deepEqual(args(text, 'WORKDIR'), ['/app/web']);
+    // Alpine has BusyBox's addgroup/adduser, not Debian's groupadd/useradd.
+    assert.deepEqual(args(text, 'RUN'), [
+      'addgroup -S -g 10001 app && adduser -S -D -H -u 10001 -G app -s /sbin/nologin app',
+    ]);
   });
 
   it('health: a TCP probe opens the port, an exec probe runs its command, no probe checks the port', () => {

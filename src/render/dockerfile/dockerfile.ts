@@ -171,8 +171,7 @@ function dockerfileText(service: ServiceModel, plan: ServicePlan, regenerate: st
     'ENV NODE_ENV=production',
     `# The UID and GID gantry render runs the pod as (runAsUser/runAsGroup); USER is numeric so`,
     '# Kubernetes can verify runAsNonRoot without reading /etc/passwd.',
-    `RUN groupadd --system --gid ${RUN_AS_ID} app \\`,
-    ` && useradd --system --uid ${RUN_AS_ID} --gid ${RUN_AS_ID} --no-create-home --shell /usr/sbin/nologin app`,
+    ...createUser(plan.baseImage),
     '# Owned by root: the service can read its code but not rewrite it.',
     `COPY --from=build ${APP_DIR} ${APP_DIR}`,
     `WORKDIR ${plan.workdir}`,
@@ -187,6 +186,19 @@ function dockerfileText(service: ServiceModel, plan: ServicePlan, regenerate: st
     `CMD ${JSON.stringify(cmd.argv)}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Debian's shadow tools, or BusyBox's on Alpine images (which have no groupadd/useradd). */
+function createUser(baseImage: string): string[] {
+  if (/alpine/.test(baseImage))
+    return [
+      `RUN addgroup -S -g ${RUN_AS_ID} app \\`,
+      ` && adduser -S -D -H -u ${RUN_AS_ID} -G app -s /sbin/nologin app`,
+    ];
+  return [
+    `RUN groupadd --system --gid ${RUN_AS_ID} app \\`,
+    ` && useradd --system --uid ${RUN_AS_ID} --gid ${RUN_AS_ID} --no-create-home --shell /usr/sbin/nologin app`,
+  ];
 }
 
 function healthcheckLines(check: HealthCheck | undefined): string[] {
