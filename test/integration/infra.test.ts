@@ -69,6 +69,38 @@ describe('gantry infra', () => {
       assert.equal(readFileSync(join(out, 'main.tf'), 'utf8'), before);
     });
 
+  it('every backing kind managed (rds, elasticache, msk modules) also passes terraform fmt -check', {
+    skip: hasTerraform ? false : 'no terraform binary (see the loud message above)',
+  }, () => {
+    const dir = mkdtempSync(join(work, 'events-'));
+    const file = join(dir, 'gantry.yaml');
+    writeFileSync(
+      file,
+      [
+        'app: events',
+        'services:',
+        '  web: { image: "x:1", port: 8080, routes: [ { host: events.example.com } ], uses: [db, cache, bus] }',
+        '  consumer: { image: "y:1", iam: [ { actions: ["sqs:ReceiveMessage"], resources: ["arn:aws:sqs:eu-west-1:123456789012:events"] } ] }',
+        'backing:',
+        '  db: { kind: postgres, mode: managed }',
+        '  cache: { kind: redis, mode: managed, replicas: 2 }',
+        '  bus: { kind: kafka, mode: managed }',
+        'environments: { test: {}, live: {} }',
+        '',
+      ].join('\n'),
+    );
+    for (const target of ['eks', 'ecs']) {
+      const out = join(dir, target);
+      const run = gantry(['infra', '--target', target, '--env', 'live', '-f', file, '-o', out]);
+      assert.equal(run.code, 0, run.stderr);
+      for (const module of ['rds', 'elasticache', 'msk'])
+        assert.match(run.stderr, new RegExp(`written .*/modules/${module}/main\\.tf`));
+      const fmt = terraform(['fmt', '-check', '-recursive', '-diff', out]);
+      assert.ok(!('missing' in fmt));
+      assert.equal(fmt.code, 0, `terraform fmt would change:\n${fmt.out}`);
+    }
+  });
+
   it('the terraform fmt check is real: a misaligned file fails it', {
     skip: hasTerraform ? false : 'no terraform binary (see the loud message above)',
   }, () => {
