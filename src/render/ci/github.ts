@@ -61,6 +61,13 @@ export function githubWorkflow(plan: PipelinePlan): Map<string, string> {
       checked.push(smokeId);
     }
     jobs[`rollback-${stage.environment}`] = rollbackJob(plan, stage, checked);
+    if (stage.approval)
+      comments.push({
+        path: ['jobs', `rollback-${stage.environment}`],
+        lines: [
+          `reads KUBE_CONFIG from the ${stage.environment} environment, so its reviewers approve the rollback too`,
+        ],
+      });
     after = [checked.at(-1)!];
   }
 
