@@ -45,6 +45,7 @@ export function generateDockerfiles(model: AppModel, options: DockerfileOptions)
   const explicit = options.services !== undefined;
   const names = options.services ?? Object.keys(model.services).sort();
   const ignores = new Map<string, string>();
+  const env = model.environment ? ` --env ${model.environment.name}` : '';
   for (const name of names) {
     const service = model.services[name]!;
     const plan = planService(service, explicit);
@@ -56,7 +57,7 @@ export function generateDockerfiles(model: AppModel, options: DockerfileOptions)
       result.findings.push(...plan.findings);
       continue;
     }
-    const regenerate = `gantry dockerfile ${name} -f ${options.specName} -o .`;
+    const regenerate = `gantry dockerfile ${name} -f ${options.specName}${env} -o .`;
     result.files.set(plan.dockerfile, dockerfileText(service, plan, regenerate));
     result.services.push({
       service: name,
@@ -66,7 +67,7 @@ export function generateDockerfiles(model: AppModel, options: DockerfileOptions)
     });
     const ignorePath = posix.join(plan.context, '.dockerignore');
     if (!ignores.has(ignorePath))
-      ignores.set(ignorePath, dockerignore(`gantry dockerfile -f ${options.specName} -o .`));
+      ignores.set(ignorePath, dockerignore(`gantry dockerfile -f ${options.specName}${env} -o .`));
   }
   for (const [path, text] of [...ignores].sort(([a], [b]) => a.localeCompare(b)))
     result.files.set(path, text);
