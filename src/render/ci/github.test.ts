@@ -59,7 +59,10 @@ describe('githubWorkflow on the example shop', () => {
       url: 'https://shop.example.com',
     });
     assert.match(text, /# the approval: require reviewers on the prod environment/);
-    assert.match(text, /# reads KUBE_CONFIG from the prod environment, so its reviewers approve the rollback too\n  rollback-prod:/);
+    assert.match(
+      text,
+      /# reads KUBE_CONFIG from the prod environment, so its reviewers approve the rollback too\n {2}rollback-prod:/,
+    );
   });
 
   it('deploys only on pushes to main; a rollback runs only when that environment failed', () => {

@@ -144,6 +144,14 @@ describe('planPipeline: what the spec declares decides the stages', () => {
       assert.deepEqual(p.notes, notes);
     });
 
+  it('an environment that runs another image repository than the base: said, since CI pushes the base one', () => {
+    const staging = plan('  staging:\n    services: { jobs: { image: ghcr.io/acme/jobs:2.1.0 } }\n')
+      .stages[0]!;
+    assert.deepEqual(staging.notes.slice(0, 1), [
+      'jobs runs ghcr.io/acme/jobs in staging, but CI pushes acme/jobs: its deploy will not find the image',
+    ]);
+  });
+
   it('no smoke checks, or no url to run them against: said in the stage notes, none generated', () => {
     assert.deepEqual(plan(envs.prodOnly).stages[0]!.notes, [
       'no smoke checks: no service declares release.smoke for production',

@@ -92,8 +92,7 @@ export function planPipeline(input: PipelineInput): PipelinePlan {
   const staging = environments.find((model) => model.environment?.tier === 'staging');
   const production = environments.find((model) => model.environment?.tier === 'production');
   const deployed = [staging, production].filter((model) => model !== undefined);
-  const services = images.map((image) => image.service);
-  const stages = deployed.map((model) => deployStage(model, specFile, services));
+  const stages = deployed.map((model) => deployStage(model, specFile, images));
 
   if (environments.length === 0)
     notes.push('the spec declares no environments: the pipeline tests and builds, and deploys nothing');
@@ -116,10 +115,10 @@ export function planPipeline(input: PipelineInput): PipelinePlan {
   return { app: base.app, specFile, nodeVersion: '20', test: TEST_COMMANDS, images, stages, notes };
 }
 
-function deployStage(model: AppModel, specFile: string, services: readonly string[]): DeployStage {
+function deployStage(model: AppModel, specFile: string, images: readonly ImageBuild[]): DeployStage {
   const env = model.environment!;
   const target = ['-f', specFile, '--env', env.name];
-  const inEnv = services.filter((name) => model.services[name] !== undefined);
+  const inEnv = images.map((image) => image.service).filter((name) => model.services[name] !== undefined);
   const deploy = [
     shellLine([...GANTRY, 'apply', ...target]),
     ...inEnv.map((name) =>
@@ -130,6 +129,14 @@ function deployStage(model: AppModel, specFile: string, services: readonly strin
   const rollback = inEnv.map((name) => shellLine([...GANTRY, 'rollback', name, ...target]));
 
   const notes: string[] = [];
+  // gantry deploy --version changes only the tag: the environment must run the repository CI pushed to.
+  for (const image of images) {
+    const own = model.services[image.service]?.image;
+    if (own && imageRepository(own).repository !== image.repository)
+      notes.push(
+        `${image.service} runs ${imageRepository(own).repository} in ${env.name}, but CI pushes ${image.repository}: its deploy will not find the image`,
+      );
+  }
   const declared = inEnv.flatMap((name) =>
     (model.services[name]!.release.smoke ?? []).map((check) => ({ service: name, ...check })),
   );
