@@ -21,15 +21,19 @@ describe('HCL writer: layout as terraform fmt prints it', () => {
       text: 'a = 1\n\nbbb = 2\n# why\ncc = 3\n',
     },
     {
-      name: 'nested blocks get a blank line before them and two spaces per level; empty blocks stay on one line',
+      name: 'nested blocks are set apart by blank lines and indent two spaces a level; empty blocks stay on one line',
       body: [
         block(
           'resource',
           ['aws_vpc', 'this'],
-          [attr('cidr_block', '10.0.0.0/16'), block('lifecycle', [], [])],
+          [
+            attr('cidr_block', '10.0.0.0/16'),
+            block('lifecycle', [], []),
+            attr('depends_on', [expr('aws_iam_role.x')]),
+          ],
         ),
       ],
-      text: 'resource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n\n  lifecycle {}\n}\n',
+      text: 'resource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n\n  lifecycle {}\n\n  depends_on = [aws_iam_role.x]\n}\n',
     },
     {
       name: 'lists of scalars on one line, lists of objects one element a line with commas',

@@ -101,8 +101,10 @@ function printBody(body: Body, depth: number): string[] {
   };
   body.forEach((item, index) => {
     const previous = body[index - 1];
-    // A block gets a blank line before it unless it opens the body or one is already there.
-    if (item.kind === 'block' && previous !== undefined && previous.kind !== 'blank') {
+    // A block is set apart by a blank line from what comes before it (unless it opens the body
+    // or one is already there), and so is whatever follows a block.
+    const afterBlock = previous?.kind === 'block' && item.kind !== 'blank';
+    if ((item.kind === 'block' && previous !== undefined && previous.kind !== 'blank') || afterBlock) {
       flush();
       lines.push('');
     }
