@@ -263,6 +263,23 @@ describe('gantry infra: what the Terraform says', () => {
       'DATABASE_URL',
       'PAYMENT_API_KEY',
     ]);
+    // The Secrets Manager names ECS reads are the ones gantry render's ExternalSecrets read on EKS.
+    const module = tree.get('main.tf')!.module.ecs[0];
+    assert.equal(module.secret_prefix, '${local.app}');
+    assert.equal(tree.get('main.tf')!.locals[0].app, 'shop');
+    const secretData = [...tree.values()].find((json) => json.data?.aws_secretsmanager_secret)!.data
+      .aws_secretsmanager_secret.this[0];
+    assert.equal(secretData.name, '${var.secret_prefix}/${each.key}');
+    assert.equal(secretData.for_each, '${local.secrets}');
+    const ecsNames = Object.entries(module.services as Record<string, { secrets: string[] }>)
+      .flatMap(([service, s]) => s.secrets.map((key) => `shop/${service}/${key}`))
+      .sort();
+    const rendered = renderKubernetes(models(SHOP, 'prod').model).objects.filter(
+      (o) => o.kind === 'ExternalSecret',
+    ) as Json[];
+    const esoNames = rendered.flatMap((o) => o.spec.data.map((d: Json) => d.remoteRef.key as string)).sort();
+    assert.deepEqual(ecsNames, esoNames);
+    assert.equal(ecsNames.length, 3);
     const network = resourceIn(tree, 'aws_ecs_service', 'fixed').network_configuration[0];
     assert.equal(network.assign_public_ip, false);
     assert.equal(
