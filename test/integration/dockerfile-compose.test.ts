@@ -241,6 +241,25 @@ describe('gantry render --format compose', () => {
     assert.equal(compose.services.db.environment.POSTGRES_PASSWORD, '${DB_PASSWORD:?set DB_PASSWORD}');
   });
 
+  // A real Compose implementation, when this machine has one (Debian's docker-compose 1.29 reads
+  // and interpolates the file without a Docker daemon); the schema check above runs everywhere.
+  const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
+  it('docker-compose accepts the file, and refuses it while a secret is unset', {
+    skip: !dockerCompose && 'SKIPPED: no docker-compose binary (apt-get install -y docker-compose)',
+  }, () => {
+    const config = (env: Record<string, string>) =>
+      spawnSync('docker-compose', ['-f', join(dir, 'docker-compose.yml'), 'config', '-q'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
+    const withSecrets = config({ DB_PASSWORD: 'pw', PAYMENT_API_KEY: 'key' });
+    assert.equal(withSecrets.status, 0, withSecrets.stderr);
+    const without = config({ PAYMENT_API_KEY: 'key' });
+    assert.equal(without.status, 1);
+    assert.match(without.stderr, /set DB_PASSWORD/);
+  });
+
   it('Kubernetes-only flags are refused with compose', () => {
     const run = gantrySync(['render', '--format', 'compose', '-f', SHOP, '--traffic', 'gateway']);
     assert.equal(run.code, 2);
