@@ -61,6 +61,57 @@ export function undeclaredVariables(tree: ParsedTree): string[] {
   return problems;
 }
 
+/**
+ * Every reference resolves inside its module: `aws_x.name` and `data.x.name` to a resource or data
+ * source declared there, `local.x` to a local, and in the root `module.m.out` to an output of the
+ * module `m` calls.
+ */
+export function referenceProblems(tree: ParsedTree): string[] {
+  const problems: string[] = [];
+  const dirs = new Set(
+    [...tree.keys()].filter((p) => p.endsWith('.tf')).map((p) => p.split('/').slice(0, -1).join('/')),
+  );
+  for (const dir of [...dirs].sort()) {
+    const files = filesIn(tree, dir);
+    const resources = new Set<string>();
+    const dataSources = new Set<string>();
+    const localNames = new Set<string>();
+    const calls = new Map<string, string>();
+    for (const [, json] of files) {
+      for (const [type, named] of Object.entries(json.resource ?? {}))
+        for (const name of Object.keys(named as Json)) resources.add(`${type}.${name}`);
+      for (const [type, named] of Object.entries(json.data ?? {}))
+        for (const name of Object.keys(named as Json)) dataSources.add(`${type}.${name}`);
+      for (const block of (json.locals ?? []) as Json[])
+        for (const name of Object.keys(block)) localNames.add(name);
+      for (const [name, blocks] of Object.entries(json.module ?? {}))
+        calls.set(name, String((blocks as Json[])[0]!.source).replace(/^\.\//, ''));
+    }
+    for (const [path, json] of files) {
+      const { variable: _declarations, output: outputs, ...rest } = json;
+      const text = JSON.stringify([rest, outputs ?? {}]);
+      const report = (what: string) => problems.push(`${path}: ${what}`);
+      for (const [, type, name] of text.matchAll(/\bdata\.([a-z0-9_]+)\.([A-Za-z_][\w-]*)/g))
+        if (!dataSources.has(`${type}.${name}`))
+          report(`data.${type}.${name} is not declared in ${dir || 'the root'}`);
+      for (const [, type, name] of text.matchAll(/(?<![\w.])(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*)/g))
+        if (!resources.has(`${type}.${name}`))
+          report(`${type}.${name} is not declared in ${dir || 'the root'}`);
+      for (const [, name] of text.matchAll(/\blocal\.([A-Za-z_][\w-]*)/g))
+        if (!localNames.has(name!)) report(`local.${name} is not declared in ${dir || 'the root'}`);
+      for (const [, module, out] of text.matchAll(
+        /\bmodule\.([A-Za-z_][\w-]*)(?:\[\*\])?\.([A-Za-z_][\w-]*)/g,
+      )) {
+        const source = calls.get(module!);
+        const declared =
+          source === undefined ? undefined : filesIn(tree, source).some(([, j]) => out! in (j.output ?? {}));
+        if (!declared) report(`module.${module}.${out} is not an output of a module called here`);
+      }
+    }
+  }
+  return [...new Set(problems)].sort();
+}
+
 /** Every module call's source exists, passes only declared variables and every required one. */
 export function moduleCallProblems(tree: ParsedTree): string[] {
   const problems: string[] = [];
@@ -185,6 +236,7 @@ export function allProblems(
 ): string[] {
   return [
     ...undeclaredVariables(tree),
+    ...referenceProblems(tree),
     ...moduleCallProblems(tree),
     ...tfvarsProblems(tree, environments),
     ...productionMultiAzProblems(tree, production),

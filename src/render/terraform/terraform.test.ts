@@ -14,6 +14,7 @@ import {
   moduleCallProblems,
   parseTree,
   productionMultiAzProblems,
+  referenceProblems,
   secretLiteralProblems,
   tfvarsProblems,
   undeclaredVariables,
@@ -311,6 +312,41 @@ describe('gantry infra: each structural check can fail', () => {
     );
     assert.deepEqual(undeclaredVariables(tree), [
       'modules/vpc/main.tf: var.single_nat_gateway is used but not declared in modules/vpc',
+    ]);
+  });
+
+  it('a reference to a resource, data source, local or module output that is not there', async () => {
+    const resource = await mutated(
+      shopEcs,
+      'modules/vpc/main.tf',
+      'resource "aws_internet_gateway" "this"',
+      'resource "aws_internet_gateway" "main"',
+    );
+    assert.deepEqual(referenceProblems(resource), [
+      'modules/vpc/main.tf: aws_internet_gateway.this is not declared in modules/vpc',
+    ]);
+    const dataSource = await mutated(
+      shopEcs,
+      'modules/ecs/main.tf',
+      'data "aws_region" "current"',
+      'data "aws_region" "here"',
+    );
+    assert.deepEqual(referenceProblems(dataSource), [
+      'modules/ecs/main.tf: data.aws_region.current is not declared in modules/ecs',
+    ]);
+    const local = await mutated(shopEcs, 'main.tf', /\n\s+app\s+= "shop"/, '');
+    assert.deepEqual(referenceProblems(local), [
+      'main.tf: local.app is not declared in the root',
+      'versions.tf: local.app is not declared in the root',
+    ]);
+    const moduleOutput = await mutated(
+      shopEcs,
+      'modules/vpc/outputs.tf',
+      'output "cidr"',
+      'output "vpc_cidr"',
+    );
+    assert.deepEqual(referenceProblems(moduleOutput), [
+      'main.tf: module.vpc.cidr is not an output of a module called here',
     ]);
   });
 
