@@ -2,7 +2,7 @@
  * Per environment: environments/<env>.tfvars (every value the root variables need that differs
  * between environments) and environments/<env>.s3.tfbackend (that environment's state key).
  */
-import type { AppModel } from '../../spec/model.ts';
+import type { AppModel, ServiceModel } from '../../spec/model.ts';
 import { backingSizes, networkFacts, nodeGroups, sortedServices, taskSize } from './facts.ts';
 import { attr, type Body, comment, object, type Value } from './hcl.ts';
 import type { InfraTarget, ManagedBacking } from './root.ts';
@@ -27,7 +27,7 @@ export function tfvars(model: AppModel, target: InfraTarget, managed: readonly M
       const size = taskSize(service);
       const scale = service.autoscale;
       services[service.name] = object({
-        image: service.image ?? `${model.app}/${service.name}:latest`,
+        image: imageOf(service),
         cpu: size.cpu,
         memory: size.memory,
         desired_count: service.replicas,
@@ -58,6 +58,13 @@ export function backendConfig(model: AppModel): Body {
     attr('encrypt', true),
     attr('use_lockfile', true),
   ];
+}
+
+/** Loading with `target: 'cluster'` guarantees every service has an image. */
+function imageOf(service: ServiceModel): string {
+  if (!service.image)
+    throw new Error(`service ${service.name} has no image: load the spec with target 'cluster'`);
+  return service.image;
 }
 
 /** Plain data (records, arrays, scalars) as an HCL value. */
