@@ -13,7 +13,6 @@ import { CliError, EXIT } from '../errors.ts';
 import { countLabel, formatProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 import { style } from '../style.ts';
-import { renderComposeFile } from './render-compose-run.ts';
 
 export interface Options {
   file: string;
@@ -26,7 +25,6 @@ export interface Options {
 }
 
 export function render(options: Options): number {
-  if (options.format === 'compose') return renderComposeFile(options);
   if (options.format === 'kustomize' && options.output === undefined)
     throw new CliError(
       '--format kustomize writes a directory tree: pass -o DIR',

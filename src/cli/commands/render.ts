@@ -36,6 +36,13 @@ export const renderCommand: GantryCommand = {
           'canary: split by replica ratio, or exact weights with a Gateway API HTTPRoute',
         ).choices(['replicas', 'gateway']),
       )
-      .action((options: Options) => run(async () => (await import('./render-run.ts')).render(options)));
+      // Compose does not load the Kubernetes renderer (and its schemas): a separate module.
+      .action((options: Options) =>
+        run(async () =>
+          options.format === 'compose'
+            ? (await import('./render-compose-run.ts')).renderComposeFile(options)
+            : (await import('./render-run.ts')).render(options),
+        ),
+      );
   },
 };
