@@ -1,6 +1,7 @@
 /**
  * `gantry render`: the Kubernetes objects for the spec (one environment, or the base), as a
- * YAML stream on stdout, one file per object under -o DIR, or Kustomize base + overlays.
+ * YAML stream on stdout, one file per object under -o DIR, or Kustomize base + overlays;
+ * or, with --format compose, a docker-compose.yml for the same app.
  */
 import { Option } from 'commander';
 import type { GantryCommand } from '../command.ts';
