@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
  * `gantry infra` as users run it: a real process writing a Terraform tree, checked by the real
  * `terraform fmt -check -recursive` (only fmt: init/validate/plan need providers and network).
