@@ -7,7 +7,9 @@
  * - egress to what it `uses` (services by their selector labels and ports; in-cluster backing
  *   services by `app.kubernetes.io/name: <backing>` + `app.kubernetes.io/part-of: <app>` on
  *   the kind's port; managed ones, outside the cluster, on that port to any address) and to
- *   DNS in kube-system (UDP and TCP 53). Nothing else.
+ *   DNS in kube-system (UDP and TCP 53); a service with `iam` statements also reaches the AWS
+ *   APIs they are for (and STS, which IRSA exchanges the token with): HTTPS to any address.
+ *   Nothing else.
  * An in-cluster backing service that is used gets `<backing>-clients`: ingress on its port
  * from the services that use it (its own replication and operator traffic is the backing
  * renderer's to allow).
@@ -36,6 +38,9 @@ const DNS = {
     { protocol: 'TCP', port: 53 },
   ],
 };
+
+/** AWS API endpoints have no fixed addresses: HTTPS anywhere. */
+const AWS_APIS = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] };
 
 export function renderDefaultDeny(ctx: RenderContext): K8sObject[] {
   return [
@@ -81,7 +86,11 @@ export function renderNetworkPolicy(ctx: RenderContext, service: ServiceModel): 
               ]
             : []),
         ];
-  const egress = [...service.uses.flatMap((used) => egressTo(ctx, used)), DNS];
+  const egress = [
+    ...service.uses.flatMap((used) => egressTo(ctx, used)),
+    ...(service.iam && service.iam.length > 0 ? [AWS_APIS] : []),
+    DNS,
+  ];
   return [
     {
       apiVersion: 'networking.k8s.io/v1',

@@ -345,6 +345,14 @@ describe('network policies', () => {
     assert.equal(api.length, 3, 'db, cache and DNS');
   });
 
+  it('lets a service with iam statements reach the AWS APIs over HTTPS; one without cannot', () => {
+    const https = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] };
+    const worker = named(objects, 'NetworkPolicy', 'worker').spec.egress as Json[];
+    assert.deepEqual(worker[2], https, 'the worker writes invoices to S3 (iam in the example)');
+    const api = named(objects, 'NetworkPolicy', 'api').spec.egress as Json[];
+    assert.ok(!api.some((rule) => JSON.stringify(rule) === JSON.stringify(https)));
+  });
+
   it('lets the users of an in-cluster backing service in, selecting the backing pods by their labels', () => {
     const cache = named(objects, 'NetworkPolicy', 'cache-clients');
     const statefulSet = named(objects, 'StatefulSet', 'shop-cache');

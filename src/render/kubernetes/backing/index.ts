@@ -38,7 +38,7 @@ export function connectionSecretName(ctx: RenderContext, backing: BackingModel):
 function noteManaged(ctx: RenderContext, backing: BackingModel): K8sObject[] {
   ctx.note({
     level: 'info',
-    message: `backing ${backing.name} (${backing.kind}, managed): nothing rendered; the app reads its connection from Secret ${connectionSecretName(ctx, backing)} (key url) — create it from your cloud service (Terraform for RDS/ElastiCache comes later)`,
+    message: `backing ${backing.name} (${backing.kind}, managed): nothing rendered; the app reads its connection from Secret ${connectionSecretName(ctx, backing)} (key url) — create it from your cloud service (\`gantry infra\` writes the Terraform for it)`,
   });
   return [];
 }
