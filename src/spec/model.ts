@@ -37,6 +37,8 @@ export interface AppModel {
   environment: EnvironmentRef | null;
   /** The selected environment's public base URL (`environments.<env>.url`), if it declares one. */
   url: string | null;
+  /** The selected environment's AWS account (`environments.<env>.aws.accountId`), if it declares one. */
+  awsAccountId: string | null;
   /** Every environment the spec declares, selected or not. */
   environments: string[];
   services: Record<string, ServiceModel>;
@@ -67,6 +69,7 @@ export function toModel(spec: SpecFileOutput, file: string, environment: Environ
     namespace: overlay?.namespace ?? spec.namespace ?? spec.app,
     environment,
     url: overlay?.url ?? null,
+    awsAccountId: overlay?.aws?.accountId ?? null,
     environments: Object.keys(spec.environments),
     services,
     backing,

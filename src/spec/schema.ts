@@ -388,6 +388,16 @@ const Environment = z.strictObject({
     .url({ protocol: /^https?$/, error: 'expected a URL such as https://staging.shop.example.com' })
     .optional()
     .describe("the environment's public base URL: CI runs the smoke checks against it"),
+  aws: z
+    .strictObject({
+      accountId: z
+        .string()
+        .regex(/^\d{12}$/, { error: 'an AWS account id is 12 digits, e.g. "123456789012" (quote it)' }),
+    })
+    .optional()
+    .describe(
+      'the AWS account this environment runs in: render points ServiceAccounts of services with `iam` at the IRSA roles `gantry infra` creates',
+    ),
   services: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
   backing: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
 });

@@ -286,6 +286,29 @@ describe('autoscaling and disruption budgets', () => {
   });
 });
 
+describe('IRSA', () => {
+  it("names the role gantry infra creates (<app>-<env>-<service>) on the ServiceAccount of a service with iam, in the environment's account", () => {
+    const { objects } = render('prod');
+    assert.deepEqual(named(objects, 'ServiceAccount', 'worker').metadata.annotations, {
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-worker',
+    });
+    assert.equal(named(objects, 'ServiceAccount', 'api').metadata.annotations, undefined, 'api has no iam');
+  });
+
+  it('without an account id the ServiceAccount has no role, and a note says which setting names it', () => {
+    const { objects, notes } = render('staging');
+    assert.equal(named(objects, 'ServiceAccount', 'worker').metadata.annotations, undefined);
+    assert.ok(
+      notes.some(
+        (n) =>
+          n.message.includes('IRSA role shop-staging-worker') &&
+          n.message.includes('environments.staging.aws.accountId'),
+      ),
+      JSON.stringify(notes),
+    );
+  });
+});
+
 describe('network policies', () => {
   const { objects } = render('prod');
   it('lets the ingress controller and the worker reach the api on its port', () => {
