@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
+import { freePort } from '../../src/local/process.ts';
 import { parseDockerfile } from '../../src/render/dockerfile/parse-dockerfile.ts';
 import { gantrySync, ROOT, specDir } from '../support/gantry.ts';
 
@@ -277,17 +278,6 @@ describe('gantry render --format compose', () => {
     rmSync(bad, { recursive: true, force: true });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 50; i++) {

@@ -9,12 +9,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
-import { isAlive } from '../../src/local/process.ts';
+import { freePort, isAlive } from '../../src/local/process.ts';
 import { renderQuery, STANDARD_QUERIES } from '../../src/metrics/promql.ts';
 import type { ReleaseState } from '../../src/rollout/state.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
@@ -22,18 +21,6 @@ import { startLoad } from '../support/load.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A port nobody listens on right now (for Prometheus' own address). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('release analysis with provider: prometheus (real Prometheus, local canary)', {
   timeout: 240_000,
