@@ -217,7 +217,13 @@ export class FakeKubeApi {
       applied.status = { observedGeneration: generation - 1 };
       if (this.readyOnApply) {
         const replicas = (object.spec?.replicas as number | undefined) ?? 1;
-        applied.status = { observedGeneration: generation, replicas, readyReplicas: replicas };
+        applied.status = {
+          observedGeneration: generation,
+          replicas,
+          readyReplicas: replicas,
+          updatedReplicas: replicas,
+          availableReplicas: replicas,
+        };
       }
     }
     return applied;
@@ -272,6 +278,14 @@ export class FakeKubeApi {
               },
             ],
           };
+  }
+
+  /** The Deployment controller acts on the stored Deployment now (per `rollout`), as if it were watched. */
+  settle(objectPathName: string): void {
+    const object = this.objects.get(objectPathName);
+    if (object?.kind !== 'Deployment') throw new Error(`fake: no Deployment at ${objectPathName}`);
+    this.progress(object);
+    this.emit(objectPathName);
   }
 
   /** Send the stored object's current state to every watcher of it. */

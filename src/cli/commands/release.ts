@@ -252,6 +252,10 @@ function simple(
       command.action((service: string, options: Target & { full?: boolean; toRevision?: string }) =>
         run(async () => {
           if (targetsCluster(options)) {
+            if (name === 'rollback')
+              return onCluster(async () =>
+                (await import('./rollback-cluster.ts')).rollbackOnCluster(service, options),
+              );
             const request = name === 'promote' ? (options.full ? 'promote-full' : 'promote') : 'abort';
             return onCluster((c) => c.requestOnCluster(service, request, options, name));
           }
@@ -302,36 +306,43 @@ export const historyCommand: GantryCommand = {
         ),
     ).action((service: string, options: Target & { output: string }) =>
       run(async () => {
+        if (targetsCluster(options))
+          return onCluster(async () =>
+            (await import('./rollback-cluster.ts')).historyOnCluster(service, options),
+          );
         const history = await connect(options).request<ReleaseState[]>('GET', path(service, 'history'));
         if (options.output === 'json') {
           process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
           return EXIT.ok;
         }
-        const time = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '-');
-        const rows = [['REVISION', 'VERSION', 'STRATEGY', 'RESULT', 'STARTED', 'ENDED', 'REASON']];
-        for (const r of history)
-          rows.push([
-            String(r.id),
-            r.version,
-            r.strategy,
-            r.status,
-            time(r.startedAt),
-            time(r.endedAt),
-            r.reason ?? '',
-          ]);
-        const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-        process.stdout.write(
-          `${rows
-            .map((row) =>
-              row
-                .map((cell, i) => cell.padEnd(widths[i]!))
-                .join('  ')
-                .trimEnd(),
-            )
-            .join('\n')}\n`,
-        );
+        process.stdout.write(formatHistory(history));
         return EXIT.ok;
       }),
     );
   },
 };
+
+/** The revisions as a table, local or from a cluster's release annotation. */
+export function formatHistory(history: readonly ReleaseState[]): string {
+  const time = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '-');
+  const rows = [['REVISION', 'VERSION', 'STRATEGY', 'RESULT', 'STARTED', 'ENDED', 'REASON']];
+  for (const r of history)
+    rows.push([
+      String(r.id),
+      r.version,
+      r.strategy,
+      r.status,
+      time(r.startedAt),
+      time(r.endedAt),
+      r.reason ?? '',
+    ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return `${rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
+}

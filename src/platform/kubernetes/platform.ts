@@ -34,7 +34,14 @@ interface HttpRoute extends K8sObject {
   spec?: { rules?: { backendRefs?: { name: string; weight?: number; [key: string]: unknown }[] }[] };
 }
 
-export class KubernetesPlatform implements Platform {
+/** What the release commands need of a cluster platform beyond the Platform seam: where the release lives. */
+export interface ClusterReleasePlatform extends Platform {
+  traffic(service: string): Promise<TrafficMode>;
+  readRelease(service: string): Promise<ClusterRelease | undefined>;
+  saveRelease(service: string, release: ClusterRelease): Promise<void>;
+}
+
+export class KubernetesPlatform implements ClusterReleasePlatform {
   private trafficMode: TrafficMode | undefined;
 
   constructor(

@@ -3,7 +3,9 @@
  * `gantry.dev/release`, as JSON: the whole ReleaseState (id, strategy, step, status, verdicts…),
  * the traffic weights last set, and a person's pending request (promote, abort). The cluster is
  * then the only place the release lives, so `gantry rollout status/promote/abort --env prod`
- * from another machine reads and changes the same state. Pure: text in, value out.
+ * from another machine reads and changes the same state. It also keeps the last releases that
+ * ended (`history`, bounded), so `gantry history --env` lists them and `gantry rollback --env`
+ * knows which version ran before. Pure: text in, value out.
  */
 import type { ReleaseState, ReleaseStatus, Strategy } from '../../rollout/state.ts';
 
@@ -18,10 +20,15 @@ export interface ClusterRelease {
   state: ReleaseState;
   /** Percent by version, as last routed. */
   weights: Record<string, number>;
-  /** How the weights reach users: exact (Gateway API HTTPRoute) or by replica ratio. */
-  traffic: 'gateway' | 'replica-ratio';
+  /**
+   * How the weights reach users: exact (Gateway API HTTPRoute), by replica ratio, or (blue-green)
+   * all at once by the Service's selector.
+   */
+  traffic: 'gateway' | 'replica-ratio' | 'service-selector';
   /** A person's word, taken (and cleared) by whichever process drives the release. */
   request?: ReleaseRequest;
+  /** The releases before this one that ended, oldest first, without their measurements (release-history.ts). */
+  history?: ReleaseState[];
 }
 
 export type Decoded = { ok: true; value: ClusterRelease } | { ok: false; problem: string };
@@ -36,6 +43,7 @@ export function encodeRelease(release: ClusterRelease): string {
 
 const STRATEGIES: readonly Strategy[] = ['rolling', 'blue-green', 'canary', 'rollback'];
 const STATUSES: readonly ReleaseStatus[] = ['progressing', 'paused', 'succeeded', 'rolled-back', 'aborted'];
+const TRAFFIC: readonly ClusterRelease['traffic'][] = ['gateway', 'replica-ratio', 'service-selector'];
 const REQUESTS: readonly ReleaseRequest[] = ['promote', 'promote-full', 'abort'];
 
 /**
@@ -54,7 +62,7 @@ export function decodeRelease(text: string): Decoded {
     problem: `${RELEASE_ANNOTATION}: ${field} should be ${expected}`,
   });
   if (!isRecord(parsed)) return fail('the value', 'an object');
-  const { state, weights, traffic, request } = parsed;
+  const { state, weights, traffic, request, history } = parsed;
   if (!isRecord(state)) return fail('state', 'an object');
   for (const field of ['id', 'replicas', 'step', 'startedAt'] as const)
     if (typeof state[field] !== 'number') return fail(`state.${field}`, 'a number');
@@ -65,16 +73,26 @@ export function decodeRelease(text: string): Decoded {
   if (!Array.isArray(state.measurements)) return fail('state.measurements', 'a list');
   if (!isRecord(weights) || Object.values(weights).some((w) => typeof w !== 'number'))
     return fail('weights', 'an object of numbers by version');
-  if (traffic !== 'gateway' && traffic !== 'replica-ratio') return fail('traffic', 'gateway | replica-ratio');
+  if (!TRAFFIC.includes(traffic as ClusterRelease['traffic'])) return fail('traffic', TRAFFIC.join(' | '));
   if (request !== undefined && !REQUESTS.includes(request as ReleaseRequest))
     return fail('request', REQUESTS.join(' | '));
+  if (history !== undefined) {
+    if (!Array.isArray(history)) return fail('history', 'a list');
+    for (const [index, entry] of history.entries()) {
+      if (!isRecord(entry)) return fail(`history[${index}]`, 'an object');
+      if (typeof entry.id !== 'number') return fail(`history[${index}].id`, 'a number');
+      for (const field of ['version', 'stable', 'status'] as const)
+        if (typeof entry[field] !== 'string') return fail(`history[${index}].${field}`, 'a string');
+    }
+  }
   return {
     ok: true,
     value: {
       state: state as unknown as ReleaseState,
       weights: weights as Record<string, number>,
-      traffic,
+      traffic: traffic as ClusterRelease['traffic'],
       ...(request !== undefined ? { request: request as ReleaseRequest } : {}),
+      ...(history !== undefined ? { history: history as ReleaseState[] } : {}),
     },
   };
 }

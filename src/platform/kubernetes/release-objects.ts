@@ -23,6 +23,8 @@ export const FIELD_MANAGERS = {
   route: 'gantry-release-route',
   /** The canary Deployment's body (everything but its replicas). */
   canary: 'gantry-release-canary',
+  /** Blue-green: the Service's selector, moved from one colour to the other. */
+  selector: 'gantry-release-selector',
 } as const;
 
 /** What the release engine asked for, kept beside the replica count the ratio turned it into. */
@@ -74,14 +76,20 @@ export function replicasPatch(
   } as K8sObject;
 }
 
-/** The partial Deployment the state manager applies: only the release annotation. */
-export function releasePatch(deployment: DeploymentLike, release: ClusterRelease): K8sObject {
+/**
+ * The partial object the state manager applies: only the release annotation — on the stable
+ * Deployment, or (blue-green, whose Deployments take turns) on the Service.
+ */
+export function releasePatch(
+  holder: Pick<K8sObject, 'metadata'> & Partial<Pick<K8sObject, 'apiVersion' | 'kind'>>,
+  release: ClusterRelease,
+): K8sObject {
   return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
+    apiVersion: holder.apiVersion ?? 'apps/v1',
+    kind: holder.kind ?? 'Deployment',
     metadata: {
-      name: deployment.metadata.name,
-      namespace: deployment.metadata.namespace ?? 'default',
+      name: holder.metadata.name,
+      namespace: holder.metadata.namespace ?? 'default',
       annotations: { [RELEASE_ANNOTATION]: encodeRelease(release) },
     },
   };

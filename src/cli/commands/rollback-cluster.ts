@@ -1,0 +1,75 @@
+/**
+ * `gantry rollback --env` and `gantry history --env`: the revisions come from the release
+ * annotation (the current release and the last ones that ended, release-history.ts), so any
+ * machine sees the same list. A rollback is a release of its own (strategy `rollback`, a new
+ * revision): on a stable Deployment it rolls the previous image out; on blue-green it switches the
+ * Service back — instantly while the old colour is still kept, else after bringing it up again.
+ * A rollback while a release is in progress is that release's abort.
+ */
+import { revisions, rollbackTarget } from '../../platform/kubernetes/release-history.ts';
+import { isActive, startingRelease } from '../../rollout/state.ts';
+import type { ClusterOptions } from '../cluster-target.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { formatHistory } from './release.ts';
+import { open, requestOnCluster, result, runRelease, servingVersion } from './release-cluster.ts';
+
+export async function rollbackOnCluster(
+  service: string,
+  options: ClusterOptions & { toRevision?: string; timeout?: string },
+): Promise<number> {
+  const session = open(service, options);
+  const { platform, spec } = session;
+  const release = await platform.readRelease(service);
+  if (release && isActive(release.state)) return requestOnCluster(service, 'abort', options, 'rollback');
+  const toRevision = options.toRevision === undefined ? undefined : Number(options.toRevision);
+  if (toRevision !== undefined && !Number.isInteger(toRevision))
+    throw new CliError(
+      `--to-revision expects a revision number, got "${options.toRevision}"`,
+      EXIT.usage,
+      `gantry history ${service} --env ${options.env} lists them`,
+    );
+  const target = rollbackTarget(revisions(release), toRevision);
+  if (!target.ok)
+    throw new CliError(
+      `cannot roll back ${service} on ${session.where}: ${target.problem}`,
+      EXIT.failed,
+      release
+        ? `gantry history ${service} --env ${options.env} lists the revisions; release a version with gantry deploy ${service} --version V --env ${options.env}`
+        : `release a version first: gantry deploy ${service} --version V --env ${options.env}`,
+    );
+  const running = servingVersion(await platform.observe(service));
+  const state = {
+    ...startingRelease(
+      {
+        id: (release?.state.id ?? 0) + 1,
+        service,
+        version: target.version,
+        stable: running,
+        strategy: 'rollback',
+        replicas: spec.replicas,
+      },
+      Date.now(),
+    ),
+    message: `back to revision ${target.revision} (${target.version})`,
+  };
+  process.stdout.write(
+    `revision ${state.id}: rollback of ${service} ${running} → ${target.version} (revision ${target.revision}) on ${session.where}\n`,
+  );
+  const final = await runRelease(session, state, release, {
+    timeout: options.timeout ?? '900',
+    env: options.env ?? '',
+  });
+  return result(final);
+}
+
+export async function historyOnCluster(
+  service: string,
+  options: ClusterOptions & { output: string },
+): Promise<number> {
+  const { platform } = open(service, options);
+  const history = revisions(await platform.readRelease(service));
+  process.stdout.write(
+    options.output === 'json' ? `${JSON.stringify(history, null, 2)}\n` : formatHistory(history),
+  );
+  return EXIT.ok;
+}
