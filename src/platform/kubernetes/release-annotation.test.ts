@@ -70,6 +70,16 @@ describe('release annotation', () => {
       encodeRelease(release).replace('"request":"promote"', '"request":"ship-it"'),
       'gantry.dev/release: request should be promote | promote-full | abort',
     ],
+    [
+      'a history entry without its revision',
+      encodeRelease({ ...release, history: [{ ...release.state, id: 'one' as unknown as number }] }),
+      'gantry.dev/release: history[0].id should be a number',
+    ],
+    [
+      'unknown traffic',
+      encodeRelease(release).replace('"traffic":"replica-ratio"', '"traffic":"dns"'),
+      'gantry.dev/release: traffic should be gateway | replica-ratio | service-selector',
+    ],
   ];
   for (const [name, text, problem] of rejected)
     it(`names the wrong field: ${name}`, () => {
