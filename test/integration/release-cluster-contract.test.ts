@@ -1,5 +1,5 @@
 /**
- * `gantry deploy/rollout status/promote/abort --env prod` as users run them (real CLI processes)
+ * `gantry deploy/rollout status/promote/abort/rollback/history --env prod` as users run them (real CLI processes)
  * against a FAKE Kubernetes API server (test/support/fake-kube-api.ts) — contract tests, not
  * cluster tests: they pin what a release on the cluster writes (image, replicas, the canary
  * Deployment, the release annotation) and that a second process steers it through the annotation.
@@ -165,6 +165,44 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
       ['ghcr.io/acme/demo-api:1.1.0', 'ghcr.io/acme/demo-api:1.0.0'],
     );
     assert.equal(release()?.status, 'rolled-back');
+  });
+
+  it('rollback of a finished rolling release sets the previous image again as a new revision; history lists both', async () => {
+    fake.put(stableDeployment({}));
+    const deploy = await cli(rollingFile, 'deploy', 'api', '--version', '1.1.0');
+    assert.equal(deploy.code, 0, deploy.stderr);
+
+    const { code, stdout, stderr } = await cli(rollingFile, 'rollback', 'api');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /revision 2: rollback of api 1\.1\.0 → 1\.0\.0 \(revision 1\)/);
+    assert.equal(stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image, 'ghcr.io/acme/demo-api:1.0.0');
+    assert.deepEqual(
+      fake.requests
+        .filter((r) => r.query.fieldManager === 'gantry-release-image')
+        .map((r) => (r.body as Stored).spec.template.spec.containers[0]?.image),
+      ['ghcr.io/acme/demo-api:1.1.0', 'ghcr.io/acme/demo-api:1.0.0'],
+    );
+    assert.equal(release()?.strategy, 'rollback');
+    assert.equal(release()?.status, 'succeeded');
+
+    const history = await cli(rollingFile, 'history', 'api', '--output', 'json');
+    assert.equal(history.code, 0, history.stderr);
+    assert.deepEqual(
+      (JSON.parse(history.stdout) as ReleaseState[]).map((r) => [r.id, r.strategy, r.version, r.status]),
+      [
+        [1, 'rolling', '1.1.0', 'succeeded'],
+        [2, 'rollback', '1.0.0', 'succeeded'],
+      ],
+    );
+  });
+
+  it('rollback with no earlier version in the history: exit 1 saying why and what to run, nothing written', async () => {
+    fake.put(stableDeployment({}));
+    const { code, stderr } = await cli(rollingFile, 'rollback', 'api');
+    assert.equal(code, 1);
+    assert.match(stderr, /cannot roll back api on fake .*: no release on the cluster yet/);
+    assert.match(stderr, /hint: release a version first: gantry deploy api --version V --env prod/);
+    assert.equal(fake.requests.filter((r) => r.method === 'PATCH').length, 0);
   });
 
   it('canary by replica ratio: creates api-canary, scales stable/canary per step, a second process promotes, the canary is folded into the stable Deployment', async () => {
