@@ -40,6 +40,9 @@ writeFileSync(file, spec());
 const smokeFile = join(work, 'smoke.yaml');
 writeFileSync(smokeFile, spec('      smoke: [ { path: /health } ]\n'));
 
+const keptFile = join(work, 'kept.yaml');
+writeFileSync(keptFile, spec().replace('scaleDownDelaySeconds: 2', 'scaleDownDelaySeconds: 6'));
+
 const BLUE = '/apis/apps/v1/namespaces/demo/deployments/api-blue';
 const GREEN = '/apis/apps/v1/namespaces/demo/deployments/api-green';
 const SERVICE = '/api/v1/namespaces/demo/services/api';
@@ -255,5 +258,33 @@ describe('blue-green, rollback and history on a cluster — contract tests (fake
     assert.match(table.stdout, /^REVISION {2}VERSION {2}STRATEGY {4}RESULT {5}STARTED/);
     assert.match(table.stdout, /\n1 {9}1\.1\.0 {4}blue-green {2}succeeded/);
     assert.match(table.stdout, /\n2 {9}1\.0\.0 {4}rollback {4}succeeded/);
+  });
+
+  it('rollback while the old colour is still kept is instant: the Service goes back, the deploy that kept it leaves both colours to the rollback', async () => {
+    await applied();
+    const { deploy } = await deployStarted(keptFile);
+    fake.settle(GREEN);
+    await until('the pause for promotion', () => release()?.status === 'paused');
+    assert.equal((await cli(keptFile, 'promote', 'api', '--full')).code, 0);
+    await until('the switch', () => release()?.status === 'succeeded' && selected() === 'green');
+
+    const rollback = await cli(keptFile, 'rollback', 'api');
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.match(
+      rollback.stdout,
+      /revision 2: rollback of api 1\.1\.0 → 1\.0\.0 \(revision 1\)[\s\S]*back on 1\.0\.0/,
+    );
+    assert.equal(selected(), 'blue');
+    assert.equal(
+      fake.requests.filter((r) => r.path === BLUE && r.query.fieldManager === 'gantry-release-replicas')
+        .length,
+      0,
+      'blue was kept at full size: nothing to bring up',
+    );
+    const kept = await deploy;
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.match(kept.stdout, /revision 2 took over; api-blue is left to it/);
+    assert.equal(deployment(BLUE).spec.replicas, 4, 'the serving colour is never scaled to 0');
+    assert.equal(deployment(GREEN).spec.replicas, 0, 'the rollback scaled green down after its delay');
   });
 });

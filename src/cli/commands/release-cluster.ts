@@ -334,6 +334,12 @@ async function retainOldColour(
   const seconds = Math.max(0, Math.round(((retainUntil ?? Date.now()) - Date.now()) / 1000));
   log(`keeping ${stable} in ${old} for ${seconds}s (scaleDownDelaySeconds) for an instant rollback`);
   while (runner.live) {
+    // A rollback (or another release) from elsewhere is now in charge of both colours.
+    const current = (await session.platform.readRelease(service))?.state;
+    if (current?.id !== runner.state.id) {
+      log(`revision ${current?.id ?? '?'} took over; ${old} is left to it`);
+      return;
+    }
     await runner.tick();
     if (!runner.live) break;
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));

@@ -59,6 +59,8 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
     const { colours, active } = await this.layout(service);
     const { colour, needsImage } = colourFor(colours, active, version);
     if (needsImage && replicas === 0) return; // nothing of this version runs
+    // The colour the Service selects is never emptied: whoever switched it back wants it serving.
+    if (colour === active && replicas === 0) return;
     const deployment = this.colourDeployment(service, colours, colour);
     if (needsImage) await this.api.apply(imagePatch(deployment, version), FIELD_MANAGERS.image);
     await this.api.apply(replicasPatch(deployment, replicas, replicas, 0), FIELD_MANAGERS.replicas);
