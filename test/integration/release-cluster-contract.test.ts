@@ -196,6 +196,28 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
     );
   });
 
+  it('--strategy blue-green on a service applied as rolling: usage error (exit 2) naming what blue-green needs, nothing sent', async () => {
+    const { code, stderr } = await cli(
+      rollingFile,
+      'deploy',
+      'api',
+      '--version',
+      '1.1.0',
+      '--strategy',
+      'blue-green',
+    );
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /api is applied as rolling: a blue-green release on the cluster needs api-blue and api-green and a Service selecting one/,
+    );
+    assert.match(
+      stderr,
+      /hint: set release.strategy: blue-green for this service and run gantry apply --env first/,
+    );
+    assert.equal(fake.requests.length, 0);
+  });
+
   it('rollback with no earlier version in the history: exit 1 saying why and what to run, nothing written', async () => {
     fake.put(stableDeployment({}));
     const { code, stderr } = await cli(rollingFile, 'rollback', 'api');
