@@ -12,6 +12,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { decodeRelease } from '../../src/platform/kubernetes/release-annotation.ts';
 import type { ReleaseState } from '../../src/rollout/state.ts';
 import { FakeKubeApi, kubeconfigFor } from '../support/fake-kube-api.ts';
+import { FakePodLogs } from '../support/fake-pod-logs.ts';
 import { gantry } from '../support/gantry.ts';
 
 const spec = (release: string) => `app: demo
@@ -36,6 +37,8 @@ const rollingFile = join(work, 'rolling.yaml');
 const canaryFile = join(work, 'canary.yaml');
 writeFileSync(rollingFile, spec('      strategy: rolling'));
 writeFileSync(canaryFile, spec(CANARY));
+const smokeFile = join(work, 'smoke.yaml');
+writeFileSync(smokeFile, spec(`${CANARY}\n      smoke: [ { path: /health } ]`));
 
 const STABLE_PATH = '/apis/apps/v1/namespaces/demo/deployments/api';
 const CANARY_PATH = '/apis/apps/v1/namespaces/demo/deployments/api-canary';
@@ -61,6 +64,7 @@ function stableDeployment(track: Record<string, string>) {
 
 let fake: FakeKubeApi;
 let kubeconfig: string;
+let apiServer: string;
 
 function cli(file: string, ...args: string[]) {
   return gantry([...args, '-f', file, '--env', 'prod', '--kubeconfig', kubeconfig], { timeoutMs: 60_000 });
@@ -94,6 +98,7 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
     await fake?.stop();
     fake = new FakeKubeApi();
     const server = await fake.start();
+    apiServer = server;
     kubeconfig = join(work, `kubeconfig-${Date.now()}`);
     writeFileSync(kubeconfig, kubeconfigFor(server, 'demo'));
   });
@@ -293,5 +298,43 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
     const again = await cli(canaryFile, 'abort', 'api');
     assert.equal(again.code, 1);
     assert.match(again.stderr, /release 1 of api is aborted, not in progress/);
+  });
+
+  it('canary smoke checks go through a port-forward to a ready canary pod; a failing one rolls back before any traffic', async () => {
+    const front = new FakePodLogs();
+    const server = await front.start(apiServer);
+    const viaFront = join(work, `kubeconfig-front-${Date.now()}`);
+    writeFileSync(viaFront, kubeconfigFor(server, 'demo'));
+    try {
+      fake.readyOnApply = true;
+      fake.put(stableDeployment({ track: 'stable' }));
+      fake.put({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'api-canary-5c4-a',
+          namespace: 'demo',
+          labels: {
+            'app.kubernetes.io/name': 'api',
+            'app.kubernetes.io/instance': 'demo-api',
+            track: 'canary',
+          },
+        },
+        status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+      });
+      const { code, stdout, stderr } = await gantry(
+        ['deploy', 'api', '--version', '1.1.0', '-f', smokeFile, '--env', 'prod', '--kubeconfig', viaFront],
+        { timeoutMs: 60_000 },
+      );
+      // The fake pod echoes the request back, which is no HTTP answer: the check fails.
+      assert.equal(code, 1, stdout);
+      assert.deepEqual(front.portForward.opened, ['demo/api-canary-5c4-a:8000']);
+      assert.match(stdout, /SmokeFailed: GET \/health: /);
+      assert.match(stderr, /api 1\.1\.0 rolled-back: smoke check failed: GET \/health/);
+      assert.equal(stored(CANARY_PATH)?.spec.replicas, 0);
+      assert.equal(stored(STABLE_PATH)?.spec.replicas, 4);
+    } finally {
+      await front.stop();
+    }
   });
 });

@@ -77,9 +77,12 @@ export function open(service: string, options: ClusterOptions): Session {
     where: `${connection.context} (${connection.server}), namespace ${namespace}`,
     cluster: connection.cluster,
   };
+  // Smoke checks reach the new version's pods through a port-forward, as `gantry port-forward` does.
+  const preview =
+    spec.port === undefined
+      ? undefined
+      : podPreview(new ClusterDay2(connection.config), namespace, spec.port);
   if (spec.release.strategy === 'blue-green') {
-    const day2 = new ClusterDay2(connection.config);
-    const preview = spec.port === undefined ? undefined : podPreview(day2, namespace, spec.port);
     return {
       ...common,
       layout: 'blue-green',
@@ -89,7 +92,7 @@ export function open(service: string, options: ClusterOptions): Session {
   return {
     ...common,
     layout: 'stable',
-    platform: new KubernetesPlatform(connection.api, namespace, analysis),
+    platform: new KubernetesPlatform(connection.api, namespace, analysis, preview),
   };
 }
 
@@ -229,7 +232,7 @@ export async function runRelease(
   try {
     return await drive(session, first, save, options);
   } finally {
-    if (session.layout === 'blue-green') session.platform.close();
+    platform.close();
   }
 }
 

@@ -23,6 +23,7 @@ import {
   selectorPatch,
 } from './blue-green-objects.ts';
 import type { ClusterReleasePlatform } from './platform.ts';
+import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
 import type { ReleaseApi } from './release-api.ts';
 import {
@@ -32,9 +33,6 @@ import {
   releasePatch,
   replicasPatch,
 } from './release-objects.ts';
-
-/** A local URL that reaches pods matching a label selector, until `close`. */
-export type OpenPreview = (labelSelector: string) => Promise<{ url: string; close(): void }>;
 
 export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
   private readonly previews: { close(): void }[] = [];

@@ -12,6 +12,8 @@ import type { K8sObject } from '../../render/kubernetes/index.ts';
 import type { EffectiveAnalysis } from '../../spec/model.ts';
 import type { Platform, ServiceState, VersionMetrics, VersionState } from '../platform.ts';
 import { KubeError } from './api-failure.ts';
+import { podSelectorOf } from './blue-green-objects.ts';
+import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
 import type { ReleaseApi } from './release-api.ts';
 import {
@@ -36,6 +38,8 @@ interface HttpRoute extends K8sObject {
 
 /** What the release commands need of a cluster platform beyond the Platform seam: where the release lives. */
 export interface ClusterReleasePlatform extends Platform {
+  /** Ends what `preview` opened. */
+  close(): void;
   traffic(service: string): Promise<TrafficMode>;
   readRelease(service: string): Promise<ClusterRelease | undefined>;
   saveRelease(service: string, release: ClusterRelease): Promise<void>;
@@ -49,7 +53,11 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
     private readonly namespace: string,
     /** The release's analysis; its Prometheus address and query overrides are used. */
     private readonly analysis: EffectiveAnalysis,
+    /** How the smoke checks reach the canary's pods (a port-forward); without it they cannot run. */
+    private readonly openPreview?: OpenPreview,
   ) {}
+
+  private readonly previews: { close(): void }[] = [];
 
   /** Exact weights when the Gateway API serves an HTTPRoute named like the service; else the replica ratio. */
   async traffic(service: string): Promise<TrafficMode> {
@@ -133,13 +141,27 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
     return metricSourceFor({ ...this.analysis, provider: 'prometheus' }, STANDARD_QUERIES)!;
   }
 
-  preview(service: string, version: string): Promise<string> {
-    return Promise.reject(
-      new KubeError(
-        `smoke checks of ${service} ${version} need a URL that reaches only that version, which the cluster platform does not provide yet`,
-        'remove release.smoke for cluster releases, or check the canary with analysis instead',
-      ),
-    );
+  /** A port-forward to a ready pod of the canary, open until `close()`. */
+  async preview(service: string, version: string): Promise<string> {
+    const canary = await this.deployment(`${service}-canary`);
+    if (!canary || deploymentVersion(canary) !== version)
+      throw new KubeError(
+        `smoke checks of ${service} ${version}: Deployment ${this.namespace}/${service}-canary does not run it`,
+        'this is a bug',
+      );
+    if (!this.openPreview)
+      throw new KubeError(
+        `smoke checks of ${service} ${version}: no port-forward to its pods is available here`,
+        'remove release.smoke, or run the release where the cluster allows port-forward',
+      );
+    const opened = await this.openPreview(podSelectorOf(canary));
+    this.previews.push(opened);
+    return opened.url;
+  }
+
+  /** Ends the port-forwards the smoke checks opened. */
+  close(): void {
+    for (const preview of this.previews.splice(0)) preview.close();
   }
 
   /** Rolling on the cluster is the Deployment's own RollingUpdate: set the image and let it roll. */

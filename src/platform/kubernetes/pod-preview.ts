@@ -7,8 +7,10 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError } from './api-failure.ts';
-import type { OpenPreview } from './blue-green-platform.ts';
 import type { ClusterDay2 } from './cluster-day2.ts';
+
+/** A local URL that reaches pods matching a label selector, until `close`. */
+export type OpenPreview = (labelSelector: string) => Promise<{ url: string; close(): void }>;
 
 export function podPreview(day2: ClusterDay2, namespace: string, port: number): OpenPreview {
   return async (labelSelector) => {
