@@ -28,6 +28,8 @@ import { style } from '../style.ts';
 import { describeRollout } from './release.ts';
 
 const TICK_MS = 1000;
+/** How long past scaleDownDelaySeconds `deploy` keeps trying to scale the old colour down. */
+const RETAIN_GRACE_MS = 60_000;
 
 /**
  * The objects a release drives follow the spec's strategy as `gantry apply` rendered it: a
@@ -336,7 +338,13 @@ async function retainOldColour(
   const old = `${service}-${colour === 'blue' ? 'green' : 'blue'}`;
   const seconds = Math.max(0, Math.round(((retainUntil ?? Date.now()) - Date.now()) / 1000));
   log(`keeping ${stable} in ${old} for ${seconds}s (scaleDownDelaySeconds) for an instant rollback`);
+  // Housekeeping that keeps failing (its warnings are printed) must not keep `deploy` forever.
+  const giveUp = (retainUntil ?? Date.now()) + RETAIN_GRACE_MS;
   while (runner.live) {
+    if (Date.now() > giveUp) {
+      log(`${style.yellow('warning')}: ${old} (${stable}) could not be scaled to 0; scale it down by hand`);
+      return;
+    }
     // A rollback (or another release) from elsewhere is now in charge of both colours.
     const current = (await session.platform.readRelease(service))?.state;
     if (current?.id !== runner.state.id) {

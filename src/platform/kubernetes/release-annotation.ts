@@ -1,5 +1,6 @@
 /**
- * A release on a cluster keeps its state in one annotation on the service's stable Deployment,
+ * A release on a cluster keeps its state in one annotation on the service's stable Deployment
+ * (on its Service for blue-green, whose two Deployments take turns),
  * `gantry.dev/release`, as JSON: the whole ReleaseState (id, strategy, step, status, verdicts…),
  * the traffic weights last set, and a person's pending request (promote, abort). The cluster is
  * then the only place the release lives, so `gantry rollout status/promote/abort --env prod`
