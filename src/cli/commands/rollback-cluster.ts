@@ -11,7 +11,9 @@ import { isActive, startingRelease } from '../../rollout/state.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatHistory } from './release.ts';
-import { open, requestOnCluster, result, runRelease, servingVersion } from './release-cluster.ts';
+import { requestOnCluster } from './release-cluster.ts';
+import { runRelease } from './release-cluster-run.ts';
+import { open, result, servingVersion } from './release-cluster-session.ts';
 
 export async function rollbackOnCluster(
   service: string,
