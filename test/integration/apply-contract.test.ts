@@ -81,8 +81,12 @@ describe('gantry apply — contract tests (fake API server)', () => {
         'PATCH /api/v1/namespaces/demo/configmaps/api-config',
         'GET /api/v1/namespaces/demo/secrets/demo-api-secrets',
         'PATCH /apis/apps/v1/namespaces/demo/statefulsets/demo-cache',
+        // a release may own fields of Services and Deployments: apply reads them first (none here)
+        'GET /api/v1/namespaces/demo/services/api',
         'PATCH /api/v1/namespaces/demo/services/api',
+        'GET /api/v1/namespaces/demo/services/demo-cache',
         'PATCH /api/v1/namespaces/demo/services/demo-cache',
+        `GET ${DEPLOYMENT}`,
         `PATCH ${DEPLOYMENT}`,
         'PATCH /apis/policy/v1/namespaces/demo/poddisruptionbudgets/api',
         'PATCH /apis/policy/v1/namespaces/demo/poddisruptionbudgets/demo-cache',

@@ -167,6 +167,13 @@ describe('blue-green, rollback and history on a cluster — contract tests (fake
     assert.equal(deployment(BLUE).spec.replicas, 0);
     assert.equal(deployment(GREEN).spec.replicas, 4);
     assert.equal(release()?.status, 'succeeded');
+    // Re-applying the spec keeps what the release set: green selected, green at 1.1.0, blue at 0.
+    const again = await cli(file, 'apply', '--timeout', '20s');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /kept Service demo\/api \.spec\.selector as a release set them/);
+    assert.equal(selected(), 'green');
+    assert.equal(image(GREEN), 'ghcr.io/acme/demo-api:1.1.0');
+    assert.equal(deployment(BLUE).spec.replicas, 0);
   });
 
   it('abort before the switch (from a second process): the new colour goes to 0, the Service is never written', async () => {

@@ -153,6 +153,46 @@ describe('gantry deploy --env — contract tests (fake API server)', () => {
     assert.equal(release()?.version, '1.1.0');
   });
 
+  it('gantry apply after a release keeps what the release set (the API server would refuse it otherwise); --force-conflicts takes it back', async () => {
+    const first = await cli(rollingFile, 'apply');
+    assert.equal(first.code, 0, first.stderr);
+    const deploy = await cli(rollingFile, 'deploy', 'api', '--version', '1.1.0');
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const image = () => stored(STABLE_PATH)?.spec.template.spec.containers[0]?.image;
+    assert.equal(image(), 'ghcr.io/acme/demo-api:1.1.0');
+
+    // What a plain re-apply of the rendered Deployment would meet: the release owns the image.
+    const body = JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'demo' },
+      spec: { template: { spec: { containers: [{ name: 'api', image: 'ghcr.io/acme/demo-api:1.0.0' }] } } },
+    });
+    const refused = await fetch(`${apiServer}${STABLE_PATH}?fieldManager=gantry`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/apply-patch+yaml' },
+      body,
+    });
+    assert.equal(refused.status, 409);
+    assert.match(
+      ((await refused.json()) as { message: string }).message,
+      /conflict with "gantry-release-image": \.spec\.template\.spec\.containers\[name="api"\]\.image/,
+    );
+
+    const again = await cli(rollingFile, 'apply');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(
+      again.stdout,
+      /kept Deployment demo\/api \.spec\.template\.metadata\.labels\.app\.kubernetes\.io\/version, \.spec\.template\.spec\.containers\[name="api"\]\.image as a release set them \(gantry-release-image; --force-conflicts takes them back\)/,
+    );
+    assert.equal(image(), 'ghcr.io/acme/demo-api:1.1.0', 'the released image stays');
+
+    const forced = await cli(rollingFile, 'apply', '--force-conflicts');
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.doesNotMatch(forced.stdout, /^kept /m);
+    assert.equal(image(), 'ghcr.io/acme/demo-api:1.0.0', "--force-conflicts puts the spec's image back");
+  });
+
   it('rolling past its progress deadline: sets the previous image back, records the rollback, exits 1', async () => {
     fake.rollout = 'deadline';
     fake.put(stableDeployment({}));

@@ -8,6 +8,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ManagedFieldsEntry } from '../../src/platform/kubernetes/release-owned.ts';
+import { conflicts, managedAfter, reapplied } from './fake-field-ownership.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -51,7 +53,13 @@ const DISCOVERY: Record<string, Resource[]> = {
 type Obj = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; generation?: number };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    generation?: number;
+    managedFields?: ManagedFieldsEntry[];
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
   [key: string]: unknown;
@@ -179,8 +187,18 @@ export class FakeKubeApi {
       // the manager that created it re-applying is treated as owning the whole object (`put` objects
       // have no creator, so every apply merges into them).
       const creator = this.creators.get(url.pathname);
-      const merging = stored !== undefined && creator !== query.fieldManager;
-      const applied = this.admit(merging ? mergeApplied(stored, object) : object, stored);
+      const manager = query.fieldManager;
+      const force = query.force === 'true';
+      const conflict = stored && !force ? conflicts(stored, object, manager) : undefined;
+      if (conflict) return status(res, 409, 'Conflict', conflict);
+      const merging = stored !== undefined && creator !== manager;
+      const result = !stored
+        ? object
+        : merging
+          ? mergeApplied(stored, object)
+          : reapplied(stored, object, manager);
+      const applied = this.admit(result, stored);
+      applied.metadata.managedFields = managedAfter(stored, object, manager, force);
       if (query.dryRun !== 'All') {
         this.objects.set(url.pathname, applied);
         if (!stored) this.creators.set(url.pathname, query.fieldManager);

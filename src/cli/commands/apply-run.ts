@@ -81,6 +81,10 @@ export async function apply(options: Options): Promise<number> {
       {
         applied: (object) => out(`applied ${describeObject(object)}${suffix}`),
         pruned: (object) => out(`pruned ${describeObject(object)}${suffix}`),
+        kept: (object, fields) =>
+          out(
+            `kept ${describeObject(object)} ${fields.map((f) => f.field).join(', ')} as a release set them (${[...new Set(fields.map((f) => f.manager))].join(', ')}; --force-conflicts takes them back)`,
+          ),
         rollout: (workload, status) => {
           if (!json) progress.update(describeObject(workload), status);
         },

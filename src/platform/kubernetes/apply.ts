@@ -3,6 +3,8 @@
  * check that every Secret the workloads read exists, the rest, then (with --prune) the deletion
  * of Gantry's objects for this app that are no longer rendered, and the wait for rollouts. Each
  * step reports what it did; the first failure stops it with an error naming the object.
+ * Fields a release set on the live objects (release-owned.ts) stay as the release left them,
+ * unless --force-conflicts asks to take them back.
  */
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError } from './api-failure.ts';
@@ -10,6 +12,7 @@ import type { ApplyPlan, SecretReference } from './apply-plan.ts';
 import type { Cluster } from './cluster.ts';
 import { PRUNABLE_KINDS } from './kinds.ts';
 import { type ListedObject, pruneCandidates, pruneSelector } from './prune.ts';
+import { type KeptField, withoutReleaseFields } from './release-owned.ts';
 import type { RolloutStatus } from './rollout-status.ts';
 import { isWorkload, type WaitOptions, waitForRollouts } from './rollout-wait.ts';
 
@@ -24,6 +27,8 @@ export interface ApplyOptions {
 
 export interface ApplyEvents {
   applied(object: K8sObject): void;
+  /** Fields of `object` left as a release set them. */
+  kept(object: K8sObject, fields: KeptField[]): void;
   pruned(object: ListedObject): void;
   rollout(workload: K8sObject, status: RolloutStatus): void;
 }
@@ -37,6 +42,9 @@ export interface ApplyResult {
 /** Objects that may be applied before the Secret check: nothing that starts pods. */
 const BEFORE_SECRETS = new Set(['Namespace', 'ServiceAccount', 'ConfigMap']);
 
+/** The kinds a release writes fields of (images and replicas, the colour selector, weights). */
+const RELEASE_WRITTEN = new Set(['Deployment', 'Service', 'HTTPRoute']);
+
 export async function applyPlan(
   cluster: Cluster,
   plan: ApplyPlan,
@@ -44,10 +52,11 @@ export async function applyPlan(
   events: ApplyEvents,
 ): Promise<ApplyResult> {
   const applied: K8sObject[] = [];
-  const apply = async (object: K8sObject) => {
+  const apply = async (rendered: K8sObject) => {
+    const object = options.force ? rendered : await leaveReleaseFields(cluster, rendered, events);
     await cluster.apply(object, { dryRun: options.dryRun, force: options.force });
-    applied.push(object);
-    events.applied(object);
+    applied.push(rendered);
+    events.applied(rendered);
   };
   const first = plan.objects.filter((o) => BEFORE_SECRETS.has(o.kind));
   const rest = plan.objects.filter((o) => !BEFORE_SECRETS.has(o.kind));
@@ -59,6 +68,19 @@ export async function applyPlan(
   const waited = options.dryRun ? [] : applied.filter(isWorkload);
   await waitForRollouts(cluster, waited, options.wait, events.rollout);
   return { applied, pruned, waited };
+}
+
+async function leaveReleaseFields(
+  cluster: Cluster,
+  rendered: K8sObject,
+  events: ApplyEvents,
+): Promise<K8sObject> {
+  if (!RELEASE_WRITTEN.has(rendered.kind)) return rendered;
+  const live = await cluster.read(rendered);
+  if (!live) return rendered;
+  const { object, kept } = withoutReleaseFields(rendered, live);
+  if (kept.length > 0) events.kept(rendered, kept);
+  return object;
 }
 
 /** Every missing Secret at once, each with the command that creates it. */

@@ -19,6 +19,7 @@ import { explainFailure, KubeError, kindNotInstalled, type ObjectRef, plural } f
 import type { EventLike, PodLike } from './image-pull.ts';
 import type { KindRef } from './kinds.ts';
 import type { ListedObject } from './prune.ts';
+import type { LiveObject } from './release-owned.ts';
 import type { WorkloadObject } from './rollout-status.ts';
 
 export const FIELD_MANAGER = 'gantry';
@@ -32,6 +33,8 @@ export interface WriteOptions {
 export interface Cluster {
   apply(object: K8sObject, options: WriteOptions & { force: boolean }): Promise<K8sObject>;
   exists(object: ObjectRef): Promise<boolean>;
+  /** The live object (with its managedFields), or undefined when there is none. */
+  read(object: ObjectRef): Promise<LiveObject | undefined>;
   /** Objects of a kind in a namespace matching a label selector; none when the kind is not served. */
   list(kind: KindRef, namespace: string, labelSelector: string): Promise<ListedObject[]>;
   remove(object: ObjectRef, options: WriteOptions): Promise<void>;
@@ -110,11 +113,16 @@ class ClientNodeCluster implements Cluster {
   }
 
   async exists(object: ObjectRef): Promise<boolean> {
+    return (await this.read(object)) !== undefined;
+  }
+
+  async read(object: ObjectRef): Promise<LiveObject | undefined> {
     try {
-      await call('get', object, () => this.api.read(structuredClone(object)));
-      return true;
+      return (await call('get', object, () =>
+        this.api.read(structuredClone(object)),
+      )) as unknown as LiveObject;
     } catch (error) {
-      if (error instanceof NotFound) return false;
+      if (error instanceof NotFound) return undefined;
       throw error;
     }
   }
