@@ -196,7 +196,7 @@ describe('gantry infra', () => {
     assert.equal(fmt.code, 0, `terraform fmt disagrees with the writer:\n${fmt.out.slice(0, 4000)}`);
   });
 
-  it('--output json lists every file with its status on stdout', () => {
+  it('--format json lists every file with its status on stdout', () => {
     const out = join(work, 'json');
     const { code, stdout, stderr } = gantry([
       'infra',
@@ -208,7 +208,7 @@ describe('gantry infra', () => {
       EXAMPLE,
       '-o',
       out,
-      '--output',
+      '--format',
       'json',
     ]);
     assert.equal(code, 0, stderr);
@@ -289,7 +289,7 @@ describe('gantry infra', () => {
       file,
       '-o',
       join(dir, 'out'),
-      '--output',
+      '--format',
       'json',
     ]);
     assert.equal(code, 0, stderr);

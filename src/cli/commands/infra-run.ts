@@ -13,12 +13,12 @@ export interface Options {
   provider: 'aws';
   target: InfraTarget;
   env?: string;
-  out?: string;
-  output: 'text' | 'json';
+  output?: string;
+  format: 'text' | 'json';
 }
 
 export function infra(options: Options): number {
-  if (options.out === undefined)
+  if (options.output === undefined)
     throw new CliError(
       'gantry infra writes a tree of Terraform files: pass -o DIR',
       EXIT.usage,
@@ -49,7 +49,7 @@ export function infra(options: Options): number {
     `--target ${options.target}`,
     ...(options.env === undefined ? [] : [`--env ${options.env}`]),
     `-f ${options.file}`,
-    `-o ${options.out}`,
+    `-o ${options.output}`,
   ].join(' ');
   let files: Map<string, string>;
   try {
@@ -59,24 +59,24 @@ export function infra(options: Options): number {
     throw error;
   }
 
-  const result = writeGeneratedTree(options.out, files);
+  const result = writeGeneratedTree(options.output, files);
   const status = (path: string) => (result.written.includes(path) ? 'written' : 'unchanged');
   const paths = [...files.keys()];
-  if (options.output === 'json') {
+  if (options.format === 'json') {
     const listing = {
       provider: options.provider,
       target: options.target,
       environment: options.env ?? null,
-      directory: options.out,
+      directory: options.output,
       environments: environments.map((m) => m.environment?.name ?? 'default'),
       files: paths.map((path) => ({ path, status: status(path) })),
     };
     process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
-  } else for (const path of paths) process.stderr.write(`${status(path)} ${options.out}/${path}\n`);
-  if (options.output === 'text') {
+  } else for (const path of paths) process.stderr.write(`${status(path)} ${options.output}/${path}\n`);
+  if (options.format === 'text') {
     const env = options.env ?? 'default';
     process.stderr.write(
-      `next: cd ${options.out} && terraform init -backend-config=environments/${env}.s3.tfbackend -backend-config="bucket=…" -backend-config="region=…" && terraform plan -var-file=environments/${env}.tfvars\n`,
+      `next: cd ${options.output} && terraform init -backend-config=environments/${env}.s3.tfbackend -backend-config="bucket=…" -backend-config="region=…" && terraform plan -var-file=environments/${env}.tfvars\n`,
     );
   }
   return EXIT.ok;

@@ -23,9 +23,9 @@ export const infraCommand: GantryCommand = {
         '-e, --env <name>',
         'the environment whose spec shapes the code (services, IAM, routes); every environment gets its tfvars',
       )
-      .option('-o, --out <dir>', 'write the Terraform tree into this directory (required)')
+      .option('-o, --output <dir>', 'write the Terraform tree into this directory (required)')
       .addOption(
-        new Option('--output <format>', 'what to print: a line per file, or a JSON listing')
+        new Option('--format <format>', 'what to print: a line per file, or a JSON listing')
           .choices(['text', 'json'])
           .default('text'),
       )
