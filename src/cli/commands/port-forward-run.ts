@@ -7,8 +7,8 @@
 
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
+import { isPodReady } from '../../platform/kubernetes/pod-preview.ts';
 import { pruneSelector } from '../../platform/kubernetes/prune.ts';
-import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { kubeErrorsAsync, openCluster, serviceOrFail } from '../cluster-open.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -31,7 +31,7 @@ export async function portForward(
       labelSelector: `${pruneSelector(model.app)},app.kubernetes.io/name=${service}`,
     }),
   );
-  const pod = pods.find(isReady);
+  const pod = pods.find(isPodReady);
   if (!pod)
     throw new CliError(
       `no ready pod of ${service} in namespace ${namespace}`,
@@ -71,14 +71,4 @@ export async function portForward(
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   server.close();
   return EXIT.ok;
-}
-
-function isReady(pod: K8sObject): boolean {
-  const status = pod.status as
-    | { phase?: string; conditions?: { type: string; status: string }[] }
-    | undefined;
-  return (
-    status?.phase === 'Running' &&
-    (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
-  );
 }

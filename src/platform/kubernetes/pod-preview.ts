@@ -15,7 +15,7 @@ export type OpenPreview = (labelSelector: string) => Promise<{ url: string; clos
 export function podPreview(day2: ClusterDay2, namespace: string, port: number): OpenPreview {
   return async (labelSelector) => {
     const pods = await day2.list({ apiVersion: 'v1', kind: 'Pod' }, namespace, { labelSelector });
-    const pod = pods.find(isReady);
+    const pod = pods.find(isPodReady);
     if (!pod)
       throw new KubeError(
         `no ready pod matches ${labelSelector} in namespace ${namespace} for the smoke checks`,
@@ -56,7 +56,8 @@ export function podPreview(day2: ClusterDay2, namespace: string, port: number): 
   };
 }
 
-function isReady(pod: K8sObject): boolean {
+/** Running and its Ready condition True: a pod the Service would send traffic to. */
+export function isPodReady(pod: K8sObject): boolean {
   const status = pod.status as
     | { phase?: string; conditions?: { type: string; status: string }[] }
     | undefined;
