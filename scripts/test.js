@@ -25,16 +25,20 @@ function run(files, concurrency) {
       ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
       { stdio: ['inherit', 'pipe', 'inherit'] },
     );
-    let tail = '';
+    // The runner's summary lines (`ℹ pass N`, `ℹ fail N`), read line by line as they stream: the
+    // failure details printed after them can be long, so no fixed-size tail is sure to hold them.
+    const counts = { pass: 0, fail: 0 };
+    let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk).slice(-4000);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const summary = /^ℹ (pass|fail) (\d+)$/.exec(line);
+        if (summary) counts[/** @type {'pass' | 'fail'} */ (summary[1])] = Number(summary[2]);
+      }
     });
-    child.on('close', (code) => {
-      const count = (/** @type {string} */ word) =>
-        Number(new RegExp(`ℹ ${word} (\\d+)`).exec(tail)?.[1] ?? 0);
-      resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail') });
-    });
+    child.on('close', (code) => resolve({ code: code ?? 1, ...counts }));
   });
 }
 

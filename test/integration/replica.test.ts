@@ -417,8 +417,8 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
     const rotated = readFileSync(`${spec.logFile}.1`, 'utf8');
     assert.match(rotated, /msg="listening"/);
     assert.ok(rotated.length >= 2000);
-    // A line written after the rotation lands in the log — in the live file, or in .1 when the
-    // next rotation check (every LOG_CHECK_MS) already moved it there.
+    // A line written after the rotation (.1 appears only once the live file is truncated) lands in
+    // the log — in the live file, or in .1 if a later rotation has already moved it there.
     await statusOf(`${base}/api/products/after-rotation`);
     await sleep(100);
     const current = readFileSync(spec.logFile, 'utf8');
