@@ -8,8 +8,6 @@ import { type GeneratedFiles, writeGeneratedTree } from '../render/generated.ts'
 import type { AppModel } from '../spec/model.ts';
 import { type Finding, formatPath, type Problem } from '../spec/problem.ts';
 import { parseSource } from '../spec/source.ts';
-import { CliError, EXIT } from './errors.ts';
-import { countLabel, formatProblems } from './report.ts';
 
 /** Findings about the spec (paths into it) as problems at their file, line and column. */
 export function placeFindings(findings: Finding[], text: string, model: AppModel): Problem[] {
@@ -27,16 +25,6 @@ export function placeFindings(findings: Finding[], text: string, model: AppModel
       ...(model.environment ? { environment: model.environment.name } : {}),
     };
   });
-}
-
-/** Prints the problems as `gantry validate` does and stops with exit 1. */
-export function failWithProblems(problems: Problem[], text: string, file: string, what: string): never {
-  process.stderr.write(`${formatProblems(problems, text)}\n\n`);
-  throw new CliError(
-    `${file}: ${countLabel(problems)}; ${what}`,
-    EXIT.failed,
-    `run gantry validate -f ${file}`,
-  );
 }
 
 export interface WrittenFile {

@@ -1,5 +1,6 @@
 /** How problems in a spec are shown: `file:line:col`, the field, the source line, a hint. */
 import type { Problem } from '../spec/problem.ts';
+import { CliError, EXIT } from './errors.ts';
 import { style } from './style.ts';
 
 export function formatProblem(problem: Problem, sourceLines: readonly string[]): string {
@@ -31,4 +32,14 @@ export function countLabel(problems: readonly Problem[]): string {
   return warnings > 0
     ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
     : plural(errors, 'error');
+}
+
+/** Prints the problems as `gantry validate` does and stops with exit 1. */
+export function failWithProblems(problems: Problem[], text: string, file: string, what: string): never {
+  process.stderr.write(`${formatProblems(problems, text)}\n\n`);
+  throw new CliError(
+    `${file}: ${countLabel(problems)}; ${what}`,
+    EXIT.failed,
+    `run gantry validate -f ${file}`,
+  );
 }

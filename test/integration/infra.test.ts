@@ -61,7 +61,7 @@ describe('gantry infra', () => {
         files.every((l) => l.startsWith('written ')),
         first.stderr,
       );
-      assert.ok(files.includes(`written ${out}/modules/${target}/main.tf`));
+      assert.ok(files.includes(`written   ${out}/modules/${target}/main.tf`));
       assert.match(
         lines.at(-1)!,
         /^next: cd .* && terraform init -backend-config=environments\/prod\.s3\.tfbackend .* && terraform plan -var-file=environments\/prod\.tfvars$/,

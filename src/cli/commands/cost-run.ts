@@ -9,9 +9,8 @@ import { PRESET_NAMES, type PresetName, parseUsage, type UsageFile, usageFor } f
 import type { Parsed } from '../../spec/document.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
-import type { Problem } from '../../spec/problem.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { countLabel, formatProblems } from '../report.ts';
+import { countLabel, failWithProblems, formatProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 
 export interface Options {
@@ -87,21 +86,12 @@ function loadModels(text: string, options: Options): AppModel[] {
   const load = (env: string | undefined) =>
     loadSpec(text, { file: options.file, target: 'cluster', ...(env === undefined ? {} : { env }) });
   const base = load(options.env);
-  if (!base.ok) return failSpec(base.problems, text, options.file);
+  if (!base.ok) return failWithProblems(base.problems, text, options.file, 'nothing estimated');
   if (options.env !== undefined || base.model.environments.length === 0) return [base.model];
   const all = base.model.environments.map((name) => load(name));
   const failed = all.flatMap((r) => (r.ok ? [] : r.problems));
-  if (failed.length > 0) return failSpec(failed, text, options.file);
+  if (failed.length > 0) return failWithProblems(failed, text, options.file, 'nothing estimated');
   return all.map((r) => r.model!);
-}
-
-function failSpec(problems: Problem[], text: string, file: string): never {
-  process.stderr.write(`${formatProblems(problems, text)}\n\n`);
-  throw new CliError(
-    `${file}: ${countLabel(problems)}; nothing estimated`,
-    EXIT.failed,
-    `run gantry validate -f ${file}`,
-  );
 }
 
 /** The price table: --prices FILE, else the one shipped in data/ with its sources' dates. */

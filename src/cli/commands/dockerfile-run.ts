@@ -5,7 +5,8 @@ import { lintDockerfile } from '../../render/dockerfile/lint-dockerfile.ts';
 import { loadSpec } from '../../spec/load.ts';
 import { suggestion } from '../../spec/suggest.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { failWithProblems, placeFindings, type WrittenFile, writeFiles } from '../generated-files.ts';
+import { placeFindings, type WrittenFile, writeFiles } from '../generated-files.ts';
+import { failWithProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 import { style } from '../style.ts';
 

@@ -1,11 +1,10 @@
 import { CostError } from '../../cost/errors.ts';
-import { writeGeneratedTree } from '../../render/generated.ts';
 import { generateTerraform, type InfraTarget } from '../../render/terraform/index.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
-import type { Problem } from '../../spec/problem.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { countLabel, formatProblems } from '../report.ts';
+import { writeFiles } from '../generated-files.ts';
+import { failWithProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 
 export interface Options {
@@ -29,7 +28,7 @@ export function infra(options: Options): number {
     loadSpec(text, { file: options.file, target: 'cluster', ...(env === undefined ? {} : { env }) });
 
   const base = load(undefined);
-  if (!base.ok) return failSpec(base.problems, text, options.file);
+  if (!base.ok) return failWithProblems(base.problems, text, options.file, 'nothing generated');
   const declared = base.model.environments;
   if (options.env === undefined && declared.length > 0)
     throw new CliError(
@@ -38,10 +37,10 @@ export function infra(options: Options): number {
       `pick the environment whose services and IAM shape the code, e.g. --env ${declared.includes('prod') ? 'prod' : declared[declared.length - 1]}`,
     );
   const selected = load(options.env);
-  if (!selected.ok) return failSpec(selected.problems, text, options.file);
+  if (!selected.ok) return failWithProblems(selected.problems, text, options.file, 'nothing generated');
   const loaded = declared.map((name) => load(name));
   const failed = loaded.flatMap((r) => (r.ok ? [] : r.problems));
-  if (failed.length > 0) return failSpec(failed, text, options.file);
+  if (failed.length > 0) return failWithProblems(failed, text, options.file, 'nothing generated');
   const environments: AppModel[] = declared.length === 0 ? [base.model] : loaded.map((r) => r.model!);
 
   const regenerate = [
@@ -59,20 +58,18 @@ export function infra(options: Options): number {
     throw error;
   }
 
-  const result = writeGeneratedTree(options.output, files);
-  const status = (path: string) => (result.written.includes(path) ? 'written' : 'unchanged');
-  const paths = [...files.keys()];
+  const listing = writeFiles(options.output, files);
   if (options.format === 'json') {
-    const listing = {
+    const document = {
       provider: options.provider,
       target: options.target,
       environment: options.env ?? null,
       directory: options.output,
       environments: environments.map((m) => m.environment?.name ?? 'default'),
-      files: paths.map((path) => ({ path, status: status(path) })),
+      files: listing,
     };
-    process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
-  } else for (const path of paths) process.stderr.write(`${status(path)} ${options.output}/${path}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
   if (options.format === 'text') {
     const env = options.env ?? 'default';
     process.stderr.write(
@@ -80,13 +77,4 @@ export function infra(options: Options): number {
     );
   }
   return EXIT.ok;
-}
-
-function failSpec(problems: Problem[], text: string, file: string): never {
-  process.stderr.write(`${formatProblems(problems, text)}\n\n`);
-  throw new CliError(
-    `${file}: ${countLabel(problems)}; nothing generated`,
-    EXIT.failed,
-    `run gantry validate -f ${file}`,
-  );
 }
