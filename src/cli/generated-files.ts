@@ -1,31 +1,8 @@
 /**
- * The CLI side of the delivery generators (`gantry dockerfile`, `gantry render --format
- * compose`): placing a generator's findings at their line in gantry.yaml, and writing the
- * generated files under -o DIR with one line per file on stderr.
+ * The CLI side of the delivery generators (dockerfile, compose, ci, infra): writing the generated
+ * files under -o DIR with one line per file on stderr.
  */
-
 import { type GeneratedFiles, writeGeneratedTree } from '../render/generated.ts';
-import type { AppModel } from '../spec/model.ts';
-import { type Finding, formatPath, type Problem } from '../spec/problem.ts';
-import { parseSource } from '../spec/source.ts';
-
-/** Findings about the spec (paths into it) as problems at their file, line and column. */
-export function placeFindings(findings: Finding[], text: string, model: AppModel): Problem[] {
-  const source = parseSource(text);
-  return findings.map((finding) => {
-    const { position } = source.locate(finding.path);
-    return {
-      severity: finding.severity ?? 'error',
-      file: model.file,
-      line: position.line,
-      column: position.column,
-      path: formatPath(finding.path),
-      message: finding.message,
-      ...(finding.hint ? { hint: finding.hint } : {}),
-      ...(model.environment ? { environment: model.environment.name } : {}),
-    };
-  });
-}
 
 export interface WrittenFile {
   path: string;

@@ -181,6 +181,20 @@ function overlayTargets(raw: Record<string, unknown>): Finding[] {
 }
 
 /**
+ * Findings a caller makes about a loaded spec (paths into it: a generator's, say), placed as
+ * `gantry validate` places its own — in the overlay when the selected environment writes the field.
+ */
+export function placeFindings(
+  text: string,
+  file: string,
+  environment: EnvironmentRef | null,
+  findings: readonly Finding[],
+): Problem[] {
+  const place = placer(parseSource(text), file);
+  return findings.map((finding) => place(environment, finding));
+}
+
+/**
  * Places a finding in the file. With an environment, a field the overlay writes is shown
  * where the overlay writes it; otherwise where the base does; a missing field at its
  * nearest written parent.

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { generateDockerfiles } from '../../render/dockerfile/dockerfile.ts';
 import { lintDockerfile } from '../../render/dockerfile/lint-dockerfile.ts';
-import { loadSpec } from '../../spec/load.ts';
+import { loadSpec, placeFindings } from '../../spec/load.ts';
 import { suggestion } from '../../spec/suggest.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { placeFindings, type WrittenFile, writeFiles } from '../generated-files.ts';
+import { type WrittenFile, writeFiles } from '../generated-files.ts';
 import { failWithProblems } from '../report.ts';
 import { readSpecText } from '../spec-file.ts';
 import { style } from '../style.ts';
@@ -39,7 +39,12 @@ export function dockerfile(service: string | undefined, options: Options): numbe
     ...(service === undefined ? {} : { services: [service] }),
   });
   if (result.findings.length > 0)
-    failWithProblems(placeFindings(result.findings, text, model), text, options.file, 'nothing written');
+    failWithProblems(
+      placeFindings(text, model.file, model.environment, result.findings),
+      text,
+      options.file,
+      'nothing written',
+    );
   for (const note of result.notes) process.stderr.write(`${style.cyan('note', process.stderr)}: ${note}\n`);
   if (result.services.length === 0)
     throw new CliError(`${options.file}: no Node service to write a Dockerfile for`, EXIT.failed);
