@@ -9,14 +9,15 @@ import { dirname, join, resolve } from 'node:path';
 import { Registry } from 'prom-client';
 import {
   type BackingInstance,
+  connectionEnv,
   findBacking,
-  isRunning,
   startBacking,
   stopBacking,
 } from '../local/backing/index.ts';
 import { LbMetrics } from '../local/lb/metrics.ts';
 import { LocalPlatform } from '../local/local-platform.ts';
-import { readSecretsFile, resolveSecrets } from '../local/secrets.ts';
+import { replicaEnvironment } from '../local/replica-env.ts';
+import { readSecretsFile, type SecretSources, secretValues } from '../local/secrets.ts';
 import { ServiceController } from '../local/service-controller.ts';
 import { StateDir } from '../local/state-dir.ts';
 import { Store } from '../local/store.ts';
@@ -54,7 +55,11 @@ export function initialVersion(service: ServiceModel): string {
 
 export class Daemon {
   private readonly controllers = new Map<string, ServiceController>();
-  private readonly backing = new Map<string, BackingStatus & { instance?: BackingInstance }>();
+  /** With what services that use it get (its URL with the password): kept in memory only. */
+  private readonly backing = new Map<
+    string,
+    BackingStatus & { instance?: BackingInstance; env?: Record<string, string> }
+  >();
   private readonly registry = new Registry();
   private readonly lbMetrics = new LbMetrics(this.registry);
   private server: Server | undefined;
@@ -127,7 +132,10 @@ export class Daemon {
     await this.startBacking();
 
     const specDir = dirname(this.model.file);
-    const secretsFile = readSecretsFile(join(specDir, '.env.secrets'));
+    const secrets: SecretSources = {
+      file: readSecretsFile(join(specDir, '.env.secrets')),
+      environment: process.env,
+    };
     const adoptable = this.store.replicas();
     for (const service of Object.values(this.model.services)) {
       const controller = new ServiceController(service, {
@@ -137,7 +145,12 @@ export class Daemon {
         lbMetrics: this.lbMetrics,
         record: this.record,
         environment: (revision, version, index, port) =>
-          this.environment(revision, version, index, port, secretsFile),
+          replicaEnvironment(
+            revision,
+            { app: this.model.app, version, index, port },
+            secrets,
+            this.injectedEnv(revision),
+          ),
         ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       });
       this.controllers.set(service.name, controller);
@@ -160,7 +173,7 @@ export class Daemon {
         });
         fresh.push({ service, version });
       }
-      const { missing } = resolveSecrets(service.secrets, secretsFile, this.injectedEnv(service));
+      const { missing } = secretValues(service.secrets, secrets, this.injectedEnv(service));
       if (missing.length > 0)
         this.record(service.name, null, {
           type: 'Warning',
@@ -221,37 +234,11 @@ export class Daemon {
   private injectedEnv(service: ServiceModel): Record<string, string> {
     const env: Record<string, string> = {};
     for (const used of service.uses) {
-      const backing = this.backing.get(used)?.instance;
-      if (backing) Object.assign(env, backing.env);
+      Object.assign(env, this.backing.get(used)?.env);
       const other = this.controllers.get(used);
       if (other?.url) env[urlVariable(used)] = other.url;
     }
     return env;
-  }
-
-  private environment(
-    service: ServiceModel,
-    version: string,
-    index: number,
-    port: number,
-    secretsFile: Record<string, string>,
-  ) {
-    const injected = this.injectedEnv(service);
-    const { values } = resolveSecrets(service.secrets, secretsFile, { ...process.env, ...injected });
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    return {
-      ...env,
-      ...service.env,
-      ...injected,
-      ...values,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_VERSION: version,
-      GANTRY_APP: this.model.app,
-      GANTRY_SERVICE: service.name,
-      GANTRY_REPLICA: String(index),
-    };
   }
 
   private async startBacking(): Promise<void> {
@@ -273,14 +260,12 @@ export class Daemon {
       }
       const previous = this.store.meta<BackingInstance>(`backing:${model.name}`);
       try {
-        const instance =
-          previous && isRunning(previous)
-            ? previous
-            : await startBacking(model, {
-                stateDir: this.state.root,
-                app: this.model.app,
-                log: (line) => this.log(`${model.name}: ${line}`),
-              });
+        // Adopts a server still running from before a crash (or restarts one that ran without a password).
+        const instance = await startBacking(model, {
+          stateDir: this.state.root,
+          app: this.model.app,
+          log: (line) => this.log(`${model.name}: ${line}`),
+        });
         this.store.setMeta(`backing:${model.name}`, instance);
         this.backing.set(model.name, {
           name: model.name,
@@ -288,10 +273,11 @@ export class Daemon {
           state: 'running',
           url: instance.url,
           instance,
+          env: connectionEnv(instance),
         });
         this.record(model.name, null, {
           type: 'Normal',
-          reason: previous === instance ? 'Adopted' : 'Started',
+          reason: previous?.pid === instance.pid ? 'Adopted' : 'Started',
           message: `${model.kind} on ${instance.url}`,
         });
       } catch (error) {
@@ -422,7 +408,7 @@ export class Daemon {
       specFile: this.model.file,
       daemon: { pid: process.pid, url, startedAt: this.startedAt, metricsUrl: `${url}/metrics` },
       services,
-      backing: [...this.backing.values()].map(({ instance: _instance, ...status }) => status),
+      backing: [...this.backing.values()].map(({ instance: _instance, env: _env, ...status }) => status),
     };
   }
 

@@ -634,6 +634,36 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'passEnv with a name that is not a variable',
+    text: spec('    passEnv: [AWS-PROFILE]\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.passEnv[0]',
+      message:
+        'passEnv lists environment variable names (letters, digits and _, not starting with a digit); got "AWS-PROFILE"',
+    },
+  },
+  {
+    name: 'passEnv naming a declared secret',
+    text: spec('    secrets: [API_KEY]\n    passEnv: [HTTPS_PROXY, API_KEY]\n'),
+    expect: {
+      line: 8,
+      path: 'services.api.passEnv[1]',
+      message: '`API_KEY` is a secret of this service; secrets are passed already',
+      hint: 'remove it from passEnv',
+    },
+  },
+  {
+    name: 'passEnv naming a variable gantry sets',
+    text: spec('    passEnv: [PORT]\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.passEnv[0]',
+      message: '`PORT` is set by gantry for each replica',
+      hint: 'remove it from passEnv',
+    },
+  },
+  {
     name: 'no services',
     text: 'app: shop\nservices: {}\n',
     expect: { line: 2, path: 'services', message: 'at least one service is required' },

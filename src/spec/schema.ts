@@ -24,7 +24,8 @@ export const INT32_MAX = 2_147_483_647;
  */
 export const QUANTITY_MAX = 2 ** 53;
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Names of apps, services, environments: a DNS label, so never a path either. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const name = (what: string) =>
@@ -367,6 +368,16 @@ export const Service = z.strictObject({
     .default([])
     .describe('names only; values come from the environment or a secret store'),
   uses: z.array(z.string()).default([]).describe('backing services and services this one depends on'),
+  passEnv: z
+    .array(
+      z.string().regex(ENV_NAME, {
+        error: 'passEnv lists environment variable names (letters, digits and _, not starting with a digit)',
+      }),
+    )
+    .default([])
+    .describe(
+      "`gantry up` only: variables passed from the daemon's environment to this service's replicas, by name (no others are)",
+    ),
   health: Health.default({}),
   resources: Resources.default({}),
   replicas: Int32(0).optional().describe('defaults to autoscale.min, else 1'),

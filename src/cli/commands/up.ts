@@ -93,7 +93,7 @@ async function startDaemon(options: Options): Promise<DaemonClient> {
   const state = stateDirOf(options);
   state.ensure();
   mkdirSync(state.root, { recursive: true });
-  const log = openSync(state.daemonLog, 'a');
+  const log = openSync(state.daemonLog, 'a', 0o600);
   const args = [GANTRY_BIN, 'daemon', '-f', options.file, '--state-dir', state.root];
   if (options.env) args.push('--env', options.env);
   if (options.ephemeralPorts) args.push('--ephemeral-ports');
