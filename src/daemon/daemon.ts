@@ -25,9 +25,10 @@ import type { BackoffPolicy } from '../local/supervisor/replica.ts';
 import { urlVariable } from '../platform/connection.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
-import { Api, HttpError } from './api.ts';
+import { Api, HttpError, queryInt } from './api.ts';
 import type { AutoscaleStatus } from './autoscale-status.ts';
 import { Autoscaler } from './autoscaler.ts';
+import type { Credential } from './dashboard/access.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
 import { samplePoint } from './dashboard/metrics-point.ts';
 import { prometheusTargets } from './prometheus-targets.ts';
@@ -305,7 +306,13 @@ export class Daemon {
 
   private api(token: string, dashboard: Dashboard): Api {
     return dashboard
-      .routes(new Api({ token, session: (id) => dashboard.session(id) }))
+      .routes(
+        new Api({
+          token,
+          session: (id) => dashboard.session(id),
+          csrf: (id, csrfToken) => dashboard.login.csrfMatches(id, csrfToken),
+        }),
+      )
       .get('/v1/health', () => ({ ok: true, pid: process.pid }))
       .get('/v1/status', () => this.status())
       .get('/v1/prometheus/targets', () =>
@@ -318,7 +325,7 @@ export class Daemon {
         const service = query.get('service');
         return this.store.events({
           ...(service ? { service } : {}),
-          limit: Number(query.get('limit') ?? 100),
+          limit: queryInt(query, 'limit', { min: 1, max: 10_000, fallback: 100 }),
         });
       })
       .post('/v1/services/:service/scale', ({ params, body }) => {
@@ -334,8 +341,8 @@ export class Daemon {
         this.controller(params.service!).restart();
         return { ok: true };
       })
-      .post('/v1/services/:service/releases', ({ params, body }) =>
-        this.release(params.service!).deploy(params.service!, parseDeploy(body)),
+      .post('/v1/services/:service/releases', ({ params, body, credential }) =>
+        this.release(params.service!).deploy(params.service!, parseDeploy(body, credential)),
       )
       .get('/v1/services/:service/rollout', ({ params }) => ({
         release: this.release(params.service!).current(params.service!),
@@ -440,9 +447,20 @@ export class Daemon {
   }
 }
 
-function parseDeploy(body: unknown): DeployRequest {
+function parseDeploy(body: unknown, credential: Credential): DeployRequest {
   const input = (body ?? {}) as Record<string, unknown>;
-  if (typeof input.version !== 'string') throw new HttpError(400, 'version is required');
+  if (typeof input.version !== 'string') throw new HttpError(400, 'version is required', 'version');
+  // What runs on this machine (a command, an image, variables such as NODE_OPTIONS) only from
+  // the API token's holder: a dashboard session may release a version of the spec's command.
+  const executes = ['run', 'image', 'env'].filter((key) =>
+    key === 'env' ? Object.keys(Object(input.env ?? {})).length > 0 : input[key] !== undefined,
+  );
+  if (executes.length > 0 && credential !== 'token')
+    throw new HttpError(
+      403,
+      `${executes.join(', ')} ${executes.length > 1 ? 'change' : 'changes'} what runs on this machine: only the API token (gantry deploy) may set ${executes.length > 1 ? 'them' : 'it'}, not a dashboard session`,
+      executes[0],
+    );
   const env = input.env ?? {};
   if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
     throw new HttpError(400, 'env must map names to strings');

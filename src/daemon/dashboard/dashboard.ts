@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Api } from '../api.ts';
 import { HttpError } from '../api.ts';
+import { CSRF_HEADER } from './access.ts';
 import { type Asset, DashboardAssets } from './assets.ts';
-import { sessionCookie } from './cookies.ts';
+import { cookieValue, SESSION_COOKIE, sessionCookie } from './cookies.ts';
 import { followLog, replicaId } from './log-tail.ts';
 import { Login } from './login.ts';
 import { SseConnection } from './sse.ts';
@@ -64,39 +65,48 @@ export class Dashboard {
   publish: DashboardStream['publish'] = (event) => this.stream.publish(event);
 
   routes(api: Api): Api {
-    return api
-      .raw('GET', '/', 'read', ({ res }) => redirect(res, 302, '/dashboard/'))
-      .raw('GET', '/dashboard', 'read', ({ res }) => redirect(res, 301, '/dashboard/'))
-      .raw('GET', '/dashboard/', 'read', ({ res }) => serve(res, this.assets.page()))
-      .raw('GET', '/dashboard/app.js', 'read', async ({ res }) => serve(res, await this.assets.appJs()))
-      .raw('GET', '/dashboard/app.css', 'read', async ({ res }) => serve(res, await this.assets.appCss()))
-      .raw('GET', '/v1/stream', 'read', ({ res }) => this.stream.attach(this.open(res)))
-      .raw('GET', '/v1/services/:service/replicas/:replica/logs', 'read', ({ res, params }) => {
-        this.sources.checkService(params.service!);
-        const id = replicaId(params.service!, params.replica!);
-        if (!id)
-          throw new HttpError(
-            400,
-            `replica must be a number or ${params.service}-N (as \`gantry status --replicas\` lists them), not ${params.replica}`,
-          );
-        const file = this.sources.logFile(params.service!, id);
-        if (!existsSync(file)) throw new HttpError(404, `no log for replica ${id} yet`);
-        followLog(file, this.open(res));
-      })
-      .post('/v1/login-codes', () => {
-        const { code, expiresAt } = this.login.code(Date.now());
-        return { code, expiresAt: new Date(expiresAt).toISOString() };
-      })
-      .raw('GET', '/login', 'public', ({ res, query }) => {
-        const session = this.login.redeem(query.get('code') ?? '', Date.now());
-        if (!session) return loginRefused(res);
-        res.writeHead(303, {
-          location: '/dashboard/',
-          'set-cookie': sessionCookie(session),
-          ...PAGE_HEADERS,
-        });
-        res.end();
-      });
+    return (
+      api
+        .raw('GET', '/', 'read', ({ res }) => redirect(res, 302, '/dashboard/'))
+        .raw('GET', '/dashboard', 'read', ({ res }) => redirect(res, 301, '/dashboard/'))
+        .raw('GET', '/dashboard/', 'read', ({ res }) => serve(res, this.assets.page()))
+        .raw('GET', '/dashboard/app.js', 'read', async ({ res }) => serve(res, await this.assets.appJs()))
+        .raw('GET', '/dashboard/app.css', 'read', async ({ res }) => serve(res, await this.assets.appCss()))
+        .raw('GET', '/v1/stream', 'read', ({ res }) => this.stream.attach(this.open(res)))
+        .raw('GET', '/v1/services/:service/replicas/:replica/logs', 'read', ({ res, params }) => {
+          this.sources.checkService(params.service!);
+          const id = replicaId(params.service!, params.replica!);
+          if (!id)
+            throw new HttpError(
+              400,
+              `replica must be a number or ${params.service}-N (as \`gantry status --replicas\` lists them), not ${params.replica}`,
+            );
+          const file = this.sources.logFile(params.service!, id);
+          if (!existsSync(file)) throw new HttpError(404, `no log for replica ${id} yet`);
+          followLog(file, this.open(res));
+        })
+        // The page's CSRF token, for the session in its cookie (access 'session': from the page itself).
+        .raw('GET', '/v1/session', 'session', ({ req, res, credential }) => {
+          const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+          if (credential !== 'session' || session === undefined)
+            throw new HttpError(400, 'a CSRF token belongs to a dashboard session; the API token needs none');
+          sendJson(res, { csrfToken: this.login.csrfToken(session), header: CSRF_HEADER });
+        })
+        .post('/v1/login-codes', () => {
+          const { code, expiresAt } = this.login.code(Date.now());
+          return { code, expiresAt: new Date(expiresAt).toISOString() };
+        })
+        .raw('GET', '/login', 'public', ({ res, query }) => {
+          const session = this.login.redeem(query.get('code') ?? '', Date.now());
+          if (!session) return loginRefused(res);
+          res.writeHead(303, {
+            location: '/dashboard/',
+            'set-cookie': sessionCookie(session),
+            ...PAGE_HEADERS,
+          });
+          res.end();
+        })
+    );
   }
 
   private open(res: ServerResponse): SseConnection {
@@ -116,6 +126,12 @@ function serve(res: ServerResponse, asset: Asset): void {
     ...PAGE_HEADERS,
   });
   res.end(asset.body);
+}
+
+function sendJson(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(text);
 }
 
 function redirect(res: ServerResponse, status: number, location: string): void {
