@@ -12,6 +12,7 @@ import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
 import { dashboardLink } from '../dashboard-link.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { whenOutputCloses } from '../output.ts';
 import { countLabel, formatProblems } from '../report.ts';
 import { DEFAULT_SPEC, loadSpecFile, readSpecText } from '../spec-file.ts';
 import { formatStatus } from '../status-table.ts';
@@ -153,6 +154,11 @@ async function foreground(client: DaemonClient, options: Options): Promise<numbe
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  // Output piped to a reader that went away (gantry up | head): stop as Ctrl-C does, silently.
+  whenOutputCloses(async () => {
+    stopping = true;
+    await stopDaemon(client).catch(() => undefined);
+  });
   process.stdout.write(`\n${style.dim('Ctrl-C stops every service')}\n`);
   let previous = '';
   while (!stopping) {
