@@ -75,7 +75,7 @@ export function isSameOrigin(request: Pick<AccessRequest, 'origin' | 'fetchSite'
 
 /** `application/json`, with or without parameters (`; charset=utf-8`). */
 export function isJson(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0]!.trim().toLowerCase() === 'application/json';
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 const NEEDS_CREDENTIALS =
