@@ -280,7 +280,7 @@ describe('redis', { timeout: 60_000 }, () => {
     const first = await start(cache, { stateDir: state, app: 'shop' });
     assert.equal(first.url, `redis://127.0.0.1:${first.port}`, 'the URL shown has no password');
     const { password } = JSON.parse(readFileSync(join(first.dataDir, 'credentials'), 'utf8'));
-    const url = `redis://:${password}@127.0.0.1:${first.port}`;
+    const url = `redis://default:${password}@127.0.0.1:${first.port}`;
     assert.deepEqual(connectionEnv(first), { REDIS_URL: url, CACHE_URL: url });
     assert.ok(existsSync(join(first.dataDir, 'server.log')));
     assert.ok(isRunning(first));

@@ -62,11 +62,17 @@ async function up(options: Options): Promise<number> {
     );
   }
   const state = stateDirOf(options);
-  let client: DaemonClient;
+  let client: DaemonClient | undefined;
+  // In the foreground the app lives as long as this command: when its output's reader goes
+  // away (gantry up | head), stop the app as Ctrl-C does, silently.
+  if (!options.detach)
+    whenOutputCloses(async () => {
+      if (client) await stopDaemon(client).catch(() => undefined);
+    });
   const existing = state.daemonInfo();
   if (existing) {
-    process.stdout.write(`gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`);
     client = connect(options);
+    process.stdout.write(`gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`);
   } else {
     client = await startDaemon(options);
   }
@@ -154,11 +160,6 @@ async function foreground(client: DaemonClient, options: Options): Promise<numbe
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  // Output piped to a reader that went away (gantry up | head): stop as Ctrl-C does, silently.
-  whenOutputCloses(async () => {
-    stopping = true;
-    await stopDaemon(client).catch(() => undefined);
-  });
   process.stdout.write(`\n${style.dim('Ctrl-C stops every service')}\n`);
   let previous = '';
   while (!stopping) {

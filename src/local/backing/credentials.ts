@@ -47,9 +47,14 @@ export function ensureCredentials(
   return { credentials, created: true };
 }
 
-/** `postgres://gantry@127.0.0.1:5432/shop` → `postgres://gantry:PASSWORD@127.0.0.1:5432/shop`; `redis://:PASSWORD@…`. */
+/**
+ * `postgres://gantry@127.0.0.1:5432/shop` → `postgres://gantry:PASSWORD@127.0.0.1:5432/shop`;
+ * `redis://127.0.0.1:6379` → `redis://default:PASSWORD@127.0.0.1:6379` (with the user named:
+ * redis-cli 7 sends an empty user name as one, which Redis refuses).
+ */
 export function withPassword(url: string, credentials: Credentials): string {
   const parsed = new URL(url);
+  if (!parsed.username) parsed.username = credentials.user;
   parsed.password = credentials.password;
   return parsed.toString();
 }
