@@ -229,6 +229,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'request body must be JSON');
+    throw new HttpError(400, 'request body must be JSON', 'body');
   }
 }

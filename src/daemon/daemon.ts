@@ -339,7 +339,7 @@ export class Daemon {
       .post('/v1/services/:service/scale', ({ params, body }) => {
         const { replicas, version } = (body ?? {}) as { replicas?: unknown; version?: unknown };
         if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 100)
-          throw new HttpError(400, 'replicas must be a whole number from 0 to 100');
+          throw new HttpError(400, 'replicas must be a whole number from 0 to 100', 'replicas');
         this.controller(params.service!).scale(replicas, typeof version === 'string' ? version : undefined);
         // Like a Kubernetes HPA, the autoscaler overrides a manual count at its next sync: say so.
         const autoscale = this.autoscaler?.status(params.service!);
@@ -371,7 +371,7 @@ export class Daemon {
       .post('/v1/services/:service/rollback', ({ params, body }) => {
         const revision = (body as { toRevision?: unknown })?.toRevision;
         if (revision !== undefined && !Number.isInteger(revision))
-          throw new HttpError(400, 'toRevision must be a whole number');
+          throw new HttpError(400, 'toRevision must be a whole number', 'toRevision');
         return this.release(params.service!).rollbackTo(params.service!, revision as number | undefined);
       })
       .post('/v1/shutdown', () => {
@@ -471,10 +471,10 @@ function parseDeploy(body: unknown, credential: Credential): DeployRequest {
     );
   const env = input.env ?? {};
   if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
-    throw new HttpError(400, 'env must map names to strings');
+    throw new HttpError(400, 'env must map names to strings', 'env');
   const strategies = ['rolling', 'blue-green', 'canary'];
   if (input.strategy !== undefined && !strategies.includes(String(input.strategy)))
-    throw new HttpError(400, `strategy must be one of ${strategies.join(', ')}`);
+    throw new HttpError(400, `strategy must be one of ${strategies.join(', ')}`, 'strategy');
   return {
     version: input.version,
     ...(typeof input.run === 'string' ? { run: input.run } : {}),

@@ -470,7 +470,10 @@ window.results = {};
         headers: auth,
         body: '{"replicas":"x"}',
       });
-      assert.equal(badCount.status, 400);
+      assert.deepEqual(badCount, {
+        status: 400,
+        body: { error: 'replicas must be a whole number from 0 to 100', parameter: 'replicas' },
+      });
       const rebound = await raw('/v1/status', '[::1].evil.example');
       assert.equal(rebound.status, 401);
       assert.match(rebound.body, /Host \[::1\]\.evil\.example is not this machine's loopback name/);
