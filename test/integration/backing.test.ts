@@ -240,7 +240,7 @@ describe('postgres', { timeout: 120_000 }, () => {
     const upgraded = await start(db, { stateDir: state, app: 'shop', log: (l) => lines.push(l) });
     assert.notEqual(upgraded.pid, first.pid, 'the server without a password was restarted, not adopted');
     assert.ok(
-      lines.some((l) => /runs without a password; restarting it/.test(l)),
+      lines.some((l) => /was not started with the password in credentials; restarting it with one/.test(l)),
       lines.join('\n'),
     );
     assert.match(readFileSync(join(pgdata, 'pg_hba.conf'), 'utf8'), /scram-sha-256/);

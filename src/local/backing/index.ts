@@ -12,9 +12,9 @@ import { connectionVariables } from '../../platform/connection.ts';
 export { urlVariable } from '../../platform/connection.ts';
 
 import type { BackingModel } from '../../spec/model.ts';
-import { CREDENTIALS_FILE, ensureCredentials, readCredentials, withPassword } from './credentials.ts';
+import { CREDENTIALS_FILE, readCredentials, withPassword } from './credentials.ts';
 import { type Availability, type FindOptions, find, KAFKA_UNAVAILABLE } from './find.ts';
-import { ensureDatabase, PG_USER, postgresUrl, startPostgres } from './postgres.ts';
+import { ensureDatabase, postgresUrl, startPostgres } from './postgres.ts';
 import { commandLine, isAlive, isListening, waitForExit } from './proc.ts';
 import { redisUrl, startRedis } from './redis.ts';
 import { clearInstance, readInstance, writeInstance } from './server.ts';
@@ -96,10 +96,12 @@ export async function startBacking(model: BackingModel, options: StartOptions): 
 
   let recorded = readInstance(dataDir);
   const running = recorded?.kind === kind && isRunning(recorded) && looksLike(recorded.pid, kind);
-  if (recorded && running && recorded.passwordRequired !== true) {
-    // Upgrading in place: a server from before passwords. Its data stays; it comes back with one.
+  const credentials = readCredentials(dataDir);
+  if (recorded && running && (recorded.passwordRequired !== true || !credentials)) {
+    // Upgrading in place: a server from before passwords (or whose credentials file is gone).
+    // Its data stays; it comes back with a password.
     options.log?.(
-      `${model.name}: ${kind} (pid ${recorded.pid}) runs without a password; restarting it with one`,
+      `${model.name}: ${kind} (pid ${recorded.pid}) was not started with the password in ${CREDENTIALS_FILE}; restarting it with one`,
     );
     await stopBacking(recorded);
     recorded = undefined;
@@ -116,8 +118,7 @@ export async function startBacking(model: BackingModel, options: StartOptions): 
       `${model.name}: ${kind} already running on ${recorded.host}:${recorded.port} (pid ${recorded.pid}); adopting it`,
     );
     const { host, port, pid } = recorded;
-    if (kind === 'postgres')
-      await ensureDatabase(port, options.app, ensureCredentials(dataDir, PG_USER).credentials);
+    if (kind === 'postgres') await ensureDatabase(port, options.app, credentials!);
     const url = kind === 'postgres' ? postgresUrl(port, options.app) : redisUrl(port);
     started = { host, port, pid, url, dataDir };
   } else if (kind === 'postgres') {

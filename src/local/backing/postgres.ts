@@ -65,15 +65,21 @@ function binariesFor(
   return { found, fresh: existing === undefined };
 }
 
-/** Creates the app's database unless it exists. */
-export async function ensureDatabase(port: number, app: string, credentials: Credentials): Promise<void> {
-  const session = await pgConnect({
+/** A session on the `postgres` database as gantry's role, with its password. */
+function connectAsGantry(port: number, credentials: Credentials, timeoutMs?: number) {
+  return pgConnect({
     host: HOST,
     port,
     user: credentials.user,
     password: credentials.password,
     database: 'postgres',
+    ...(timeoutMs ? { timeoutMs } : {}),
   });
+}
+
+/** Creates the app's database unless it exists. */
+export async function ensureDatabase(port: number, app: string, credentials: Credentials): Promise<void> {
+  const session = await connectAsGantry(port, credentials);
   try {
     await session.query(`CREATE DATABASE "${app.replaceAll('"', '""')}" OWNER ${PG_USER}`);
   } catch (error) {
@@ -147,15 +153,7 @@ export async function startPostgres(
         ...run,
         timeoutMs: options.timeoutMs ?? 30_000,
         ready: async () => {
-          const session = await pgConnect({
-            host: HOST,
-            port,
-            user: credentials.user,
-            password: credentials.password,
-            database: 'postgres',
-            timeoutMs: 2000,
-          });
-          session.close();
+          (await connectAsGantry(port, credentials, 2000)).close();
           return true;
         },
         log,
