@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  type Stats,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -28,18 +29,30 @@ export interface DaemonInfo {
 
 /** Files 0600, directories 0700 (0711 on the way to another user's); true when `path` is another user's directory. */
 function tighten(path: string, uid: number): boolean {
-  const stat = lstatSync(path);
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return false; // gone meanwhile (a log rotated, redis replacing its append-only file)
+  }
   if (stat.isSymbolicLink()) return false;
   if (uid >= 0 && stat.uid !== uid) return stat.isDirectory();
-  if (!stat.isDirectory()) {
-    if (stat.isFile() && (stat.mode & 0o777) !== 0o600) chmodSync(path, 0o600);
-    return false;
+  const set = (mode: number) => {
+    if ((stat.mode & 0o777) !== mode) chmodSync(path, mode);
+  };
+  try {
+    if (!stat.isDirectory()) {
+      if (stat.isFile()) set(0o600);
+      return false;
+    }
+    let leadsToOther = false;
+    for (const entry of readdirSync(path)) if (tighten(join(path, entry), uid)) leadsToOther = true;
+    set(leadsToOther ? 0o711 : 0o700);
+    return leadsToOther;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
-  let leadsToOther = false;
-  for (const entry of readdirSync(path)) if (tighten(join(path, entry), uid)) leadsToOther = true;
-  const mode = leadsToOther ? 0o711 : 0o700;
-  if ((stat.mode & 0o777) !== mode) chmodSync(path, mode);
-  return leadsToOther;
 }
 
 export class StateDir {

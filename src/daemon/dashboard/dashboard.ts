@@ -65,48 +65,46 @@ export class Dashboard {
   publish: DashboardStream['publish'] = (event) => this.stream.publish(event);
 
   routes(api: Api): Api {
-    return (
-      api
-        .raw('GET', '/', 'read', ({ res }) => redirect(res, 302, '/dashboard/'))
-        .raw('GET', '/dashboard', 'read', ({ res }) => redirect(res, 301, '/dashboard/'))
-        .raw('GET', '/dashboard/', 'read', ({ res }) => serve(res, this.assets.page()))
-        .raw('GET', '/dashboard/app.js', 'read', async ({ res }) => serve(res, await this.assets.appJs()))
-        .raw('GET', '/dashboard/app.css', 'read', async ({ res }) => serve(res, await this.assets.appCss()))
-        .raw('GET', '/v1/stream', 'read', ({ res }) => this.stream.attach(this.open(res)))
-        .raw('GET', '/v1/services/:service/replicas/:replica/logs', 'read', ({ res, params }) => {
-          this.sources.checkService(params.service!);
-          const id = replicaId(params.service!, params.replica!);
-          if (!id)
-            throw new HttpError(
-              400,
-              `replica must be a number or ${params.service}-N (as \`gantry status --replicas\` lists them), not ${params.replica}`,
-            );
-          const file = this.sources.logFile(params.service!, id);
-          if (!existsSync(file)) throw new HttpError(404, `no log for replica ${id} yet`);
-          followLog(file, this.open(res));
-        })
+    return api
+      .raw('GET', '/', 'read', ({ res }) => redirect(res, 302, '/dashboard/'))
+      .raw('GET', '/dashboard', 'read', ({ res }) => redirect(res, 301, '/dashboard/'))
+      .raw('GET', '/dashboard/', 'read', ({ res }) => serve(res, this.assets.page()))
+      .raw('GET', '/dashboard/app.js', 'read', async ({ res }) => serve(res, await this.assets.appJs()))
+      .raw('GET', '/dashboard/app.css', 'read', async ({ res }) => serve(res, await this.assets.appCss()))
+      .raw('GET', '/v1/stream', 'read', ({ res }) => this.stream.attach(this.open(res)))
+      .raw('GET', '/v1/services/:service/replicas/:replica/logs', 'read', ({ res, params }) => {
+        this.sources.checkService(params.service!);
+        const id = replicaId(params.service!, params.replica!);
+        if (!id)
+          throw new HttpError(
+            400,
+            `replica must be a number or ${params.service}-N (as \`gantry status --replicas\` lists them), not ${params.replica}`,
+          );
+        const file = this.sources.logFile(params.service!, id);
+        if (!existsSync(file)) throw new HttpError(404, `no log for replica ${id} yet`);
+        followLog(file, this.open(res));
+      })
+      .raw('GET', '/v1/session', 'session', ({ req, res, credential }) => {
         // The page's CSRF token, for the session in its cookie (access 'session': from the page itself).
-        .raw('GET', '/v1/session', 'session', ({ req, res, credential }) => {
-          const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
-          if (credential !== 'session' || session === undefined)
-            throw new HttpError(400, 'a CSRF token belongs to a dashboard session; the API token needs none');
-          sendJson(res, { csrfToken: this.login.csrfToken(session), header: CSRF_HEADER });
-        })
-        .post('/v1/login-codes', () => {
-          const { code, expiresAt } = this.login.code(Date.now());
-          return { code, expiresAt: new Date(expiresAt).toISOString() };
-        })
-        .raw('GET', '/login', 'public', ({ res, query }) => {
-          const session = this.login.redeem(query.get('code') ?? '', Date.now());
-          if (!session) return loginRefused(res);
-          res.writeHead(303, {
-            location: '/dashboard/',
-            'set-cookie': sessionCookie(session),
-            ...PAGE_HEADERS,
-          });
-          res.end();
-        })
-    );
+        const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+        if (credential !== 'session' || session === undefined)
+          throw new HttpError(400, 'a CSRF token belongs to a dashboard session; the API token needs none');
+        sendJson(res, { csrfToken: this.login.csrfToken(session), header: CSRF_HEADER });
+      })
+      .post('/v1/login-codes', () => {
+        const { code, expiresAt } = this.login.code(Date.now());
+        return { code, expiresAt: new Date(expiresAt).toISOString() };
+      })
+      .raw('GET', '/login', 'public', ({ res, query }) => {
+        const session = this.login.redeem(query.get('code') ?? '', Date.now());
+        if (!session) return loginRefused(res);
+        res.writeHead(303, {
+          location: '/dashboard/',
+          'set-cookie': sessionCookie(session),
+          ...PAGE_HEADERS,
+        });
+        res.end();
+      });
   }
 
   private open(res: ServerResponse): SseConnection {
