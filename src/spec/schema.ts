@@ -310,10 +310,12 @@ const Build = z
     baseImage: z
       .string()
       .regex(/^[^\s:@]+(:[\w][\w.-]*)?(@sha256:[a-f0-9]{64})?$/, {
-        error: 'expected an image reference such as node:20.19.5-bookworm-slim',
+        error: 'expected an image reference such as node:26.11.1-trixie-slim',
       })
       .optional()
-      .describe('`gantry dockerfile`: the pinned base image (default: a pinned node:20 slim image)'),
+      .describe(
+        '`gantry dockerfile`: the pinned base image (default: the current Node LTS, pinned: node:26.11.1-trixie-slim)',
+      ),
   })
   .describe("how CI and `gantry dockerfile` build this service's image");
 

@@ -77,7 +77,7 @@ describe('gantry dockerfile', () => {
       service: 'api',
       dockerfile: 'Dockerfile.api',
       context: '.',
-      baseImage: 'node:20.20.2-bookworm-slim',
+      baseImage: 'node:26.11.1-trixie-slim',
     });
     assert.deepEqual(
       listing.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`),
@@ -120,7 +120,7 @@ describe('gantry dockerfile', () => {
       run.stderr,
       /gantry\.yaml:7:7 error services\.web\.build\.baseImage: node:latest is not pinned: a rebuild may get a different runtime\n/,
     );
-    assert.match(run.stderr, /hint: name a release tag or a digest, e\.g\. node:20\.20\.2-bookworm-slim/);
+    assert.match(run.stderr, /hint: name a release tag or a digest, e\.g\. node:26\.11\.1-trixie-slim/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(spawnSync('ls', [bad], { encoding: 'utf8' }).stdout, 'gantry.yaml\n');
     rmSync(bad, { recursive: true, force: true });

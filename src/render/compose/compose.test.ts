@@ -93,9 +93,9 @@ describe('renderCompose on the example shop', () => {
     assert.equal(compose.services.cache.ports, undefined);
   });
 
-  it('pins backing images to the spec versions, with pg_isready and redis-cli ping health checks', () => {
-    assert.equal(compose.services.db.image, 'postgres:15');
-    assert.equal(compose.services.cache.image, 'redis:7');
+  it('pins backing images to full releases of the spec versions, with pg_isready and redis-cli ping health checks', () => {
+    assert.equal(compose.services.db.image, 'postgres:15.19', 'the spec says 15: pinned to its latest minor');
+    assert.equal(compose.services.cache.image, 'redis:7.4.11');
     assert.deepEqual(compose.services.db.healthcheck.test, ['CMD', 'pg_isready', '-U', 'shop', '-d', 'shop']);
     assert.deepEqual(compose.services.cache.healthcheck.test, ['CMD', 'redis-cli', 'ping']);
   });
