@@ -38,6 +38,35 @@ export interface NetworkFacts {
   singleNatGateway: boolean;
 }
 
+/** Where an environment runs when the spec does not say (and the region the price table covers). */
+export const DEFAULT_REGION = 'us-east-1';
+
+export function awsRegion(model: AppModel): string {
+  return model.aws?.region ?? DEFAULT_REGION;
+}
+
+/** `<app>-<env>`: the prefix of every resource, the EKS cluster's and the ECS cluster's name (root local.name). */
+export function resourcePrefix(model: AppModel): string {
+  return `${model.app}-${model.environment?.name ?? 'default'}`;
+}
+
+/** The role the CI pipeline assumes through OIDC to push images and deploy to this environment. */
+export function deployRoleName(model: AppModel): string {
+  return `${resourcePrefix(model)}-ci-deploy`;
+}
+
+/**
+ * How CI reaches the Kubernetes API (`aws.clusterAccess`): a self-hosted runner inside the VPC
+ * unless the spec opens the endpoint to given CIDRs — private is the safe default.
+ */
+export function clusterAccess(
+  model: AppModel,
+): { via: 'public-endpoint'; cidrs: string[] } | { via: 'self-hosted-runner'; labels: string[] } {
+  const access = model.aws?.clusterAccess;
+  if (access?.via === 'public-endpoint') return { via: 'public-endpoint', cidrs: access.cidrs };
+  return { via: 'self-hosted-runner', labels: access?.labels ?? ['self-hosted', resourcePrefix(model)] };
+}
+
 export function tierOf(model: AppModel): Tier {
   return model.environment?.tier ?? 'development';
 }
