@@ -103,6 +103,7 @@ describe('gantry ci --provider github: actionlint', () => {
     const run = gantrySync(['ci', '--provider', 'github', '-f', 'examples/shop/gantry.yaml']);
     const broken = run.stdout
       .replace('      - smoke-staging\n', '      - smoke-stagin\n')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, broken on purpose
       .replace('${{ needs.image-api.outputs.digest }}', '${{ needs.image-api.outputs.digest }');
     assert.notEqual(broken, run.stdout);
     const lint = actionlint(broken);

@@ -56,7 +56,7 @@ export function gitlabPipeline(plan: PipelinePlan): Map<string, string> {
     const deployId = `deploy:${env}`;
     // The digests come from the image jobs' dotenv reports, so every deploy needs those jobs.
     const needs = [...new Set([...after, ...plan.images.map((image) => `image:${image.service}`)])];
-    jobs[deployId] = deployJob(plan, stage, needs);
+    jobs[deployId] = deployJob(stage, needs);
     stages.push(`deploy-${env}`);
     const lines = [...stage.notes];
     if (stage.runner)
@@ -70,7 +70,7 @@ export function gitlabPipeline(plan: PipelinePlan): Map<string, string> {
       stages.push(`smoke-${env}`);
       checked.push(`smoke:${env}`);
     }
-    jobs[`rollback:${env}`] = rollbackJob(plan, stage, checked);
+    jobs[`rollback:${env}`] = rollbackJob(stage, checked);
     stages.push(`rollback-${env}`);
     after = [checked.at(-1)!];
   }
@@ -258,7 +258,7 @@ function clusterJob(stage: DeployStage): Job {
   };
 }
 
-function deployJob(plan: PipelinePlan, stage: DeployStage, needs: string[]): Job {
+function deployJob(stage: DeployStage, needs: string[]): Job {
   return {
     stage: `deploy-${stage.environment}`,
     image: IMAGES.node,
@@ -286,7 +286,7 @@ function smokeJob(stage: DeployStage, deployId: string): Job {
   };
 }
 
-function rollbackJob(plan: PipelinePlan, stage: DeployStage, checked: string[]): Job {
+function rollbackJob(stage: DeployStage, checked: string[]): Job {
   return {
     stage: `rollback-${stage.environment}`,
     image: IMAGES.node,
