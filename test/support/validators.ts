@@ -43,6 +43,7 @@ export function runValidator(
     cwd,
     encoding: 'utf8',
     timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024, // checkov's JSON lists every passed check
     env: { ...process.env, NO_COLOR: '1' },
   });
   if (run.error) throw run.error;

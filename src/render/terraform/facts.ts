@@ -212,6 +212,19 @@ export function nodeGroups(model: AppModel): Record<string, NodeGroup> {
   return groups;
 }
 
+/** CloudWatch retention of flow, control-plane and task logs: a year in production, a month below. */
+export function logRetentionDays(model: AppModel): number {
+  return tierOf(model) === 'production' ? 365 : 30;
+}
+
+/**
+ * Whether a backing service is a cloud service in this environment: `mode: managed`, or any backing
+ * service on ECS, which has no cluster to run a stateful container in (gantry cost prices the same).
+ */
+export function isManaged(backing: BackingModel, target: 'eks' | 'ecs'): boolean {
+  return target === 'ecs' || backing.mode === 'managed';
+}
+
 export type ManagedKind = 'rds' | 'elasticache' | 'msk';
 
 export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
@@ -224,13 +237,14 @@ export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
 export function backingSizes(
   model: AppModel,
   backing: BackingModel,
+  target: 'eks' | 'ecs' = 'eks',
 ): Record<string, string | number | boolean> {
   const tier = tierOf(model);
   const sizing = sizingFor(tier);
   const production = tier === 'production';
   const storageGB = (fallback: number) =>
     backing.storage === undefined ? fallback : Math.ceil(backing.storage / GiB);
-  const managed = backing.mode === 'managed';
+  const managed = isManaged(backing, target);
   if (backing.kind === 'postgres')
     return {
       managed,
