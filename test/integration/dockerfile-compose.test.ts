@@ -308,9 +308,9 @@ describe('gantry render --format compose', () => {
         encoding: 'utf8',
         env: { PATH: process.env.PATH ?? '', ...env },
       });
-    const withSecrets = config({ DB_PASSWORD: 'pw', PAYMENT_API_KEY: 'key' });
+    const withSecrets = config({ DB_PASSWORD: 'pw', PAYMENT_API_KEY: 'key', DATABASE_URL: 'postgres://x' });
     assert.equal(withSecrets.status, 0, withSecrets.stderr);
-    const without = config({ PAYMENT_API_KEY: 'key' });
+    const without = config({ PAYMENT_API_KEY: 'key', DATABASE_URL: 'postgres://x' });
     assert.equal(without.status, 1);
     assert.match(without.stderr, /set DB_PASSWORD/);
   });
