@@ -145,12 +145,19 @@ export class Daemon {
       await controller.listen(previousPort ?? (this.options.ephemeralPorts ? undefined : service.port));
       this.store.setMeta(`lb:${service.name}`, controller.port);
     }
-    // Desired state: kept from before a crash, else taken from the spec.
+    this.releases = new ReleaseManager(
+      this.store,
+      new LocalPlatform(this.store, this.controllers),
+      (service, type, reason, message) => this.record(service, null, { type, reason, message }),
+    );
+    // Desired state: kept from before a crash; else the version last released (after a `down`), or
+    // the spec's version.
     const fresh: { service: ServiceModel; version: string }[] = [];
     for (const service of Object.values(this.model.services)) {
-      const version = initialVersion(service);
-      this.store.saveRevision(service.name, version, service, Date.now());
+      const specVersion = initialVersion(service);
+      this.store.saveRevision(service.name, specVersion, service, Date.now());
       if (this.store.desired(service.name).length === 0) {
+        const { version, restored } = this.releases.versionToStart(service, specVersion);
         this.store.setDesired({
           service: service.name,
           version,
@@ -158,7 +165,13 @@ export class Daemon {
           weight: 100,
           generation: 0,
         });
-        fresh.push({ service, version });
+        if (restored)
+          this.record(service.name, null, {
+            type: 'Normal',
+            reason: 'Restored',
+            message: `runs ${version}, the version last released (revision ${restored.id}), as it was released; the spec's version ${specVersion} is unchanged since the last \`gantry up\` (change it to start from the spec)`,
+          });
+        else fresh.push({ service, version });
       }
       const { missing } = resolveSecrets(service.secrets, secretsFile, this.injectedEnv(service));
       if (missing.length > 0)
@@ -171,11 +184,6 @@ export class Daemon {
     for (const controller of this.controllers.values())
       controller.adopt(adoptable.filter((r) => r.service === controller.name));
 
-    this.releases = new ReleaseManager(
-      this.store,
-      new LocalPlatform(this.store, this.controllers),
-      (service, type, reason, message) => this.record(service, null, { type, reason, message }),
-    );
     for (const { service, version } of fresh) this.releases.recordInitial(service, version);
     this.releases.start();
 

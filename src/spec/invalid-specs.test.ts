@@ -210,9 +210,57 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'canary without steps',
-    text: spec('    release: { strategy: canary }\n'),
-    expect: { line: 7, path: 'services.api.release.steps', message: 'a canary release needs steps' },
+    name: 'canary with an empty list of steps',
+    text: spec('    release: { strategy: canary, steps: [] }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.release.steps',
+      message: 'a canary release needs steps, or none at all for the default canary',
+      hint: 'remove `steps` (10 % → 25 % → 50 % → 100 %, each weight analysed), or e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]',
+    },
+  },
+  {
+    name: 'an analysis step with analysis switched off',
+    text: spec(
+      '    release:\n      strategy: canary\n      steps: [ {weight: 50}, {analysis: {}}, {weight: 100} ]\n      analysis: { enabled: false }\n',
+    ),
+    expect: {
+      line: 9,
+      path: 'services.api.release.steps[1].analysis',
+      message: 'an analysis step, but analysis is switched off (`analysis: { enabled: false }`)',
+      hint: 'remove the step, or `enabled: false`',
+    },
+  },
+  {
+    name: 'a bake with analysis switched off',
+    text: spec('    release:\n      bakeSeconds: 30\n      analysis: { enabled: false }\n'),
+    expect: {
+      line: 8,
+      path: 'services.api.release.bakeSeconds',
+      message:
+        'a bake measures the new version, but analysis is switched off (`analysis: { enabled: false }`)',
+    },
+  },
+  {
+    name: 'a load test with analysis switched off',
+    text: spec(
+      '    release:\n      analysis:\n        enabled: false\n        loadTest: { requests: [ { path: / } ] }\n',
+    ),
+    expect: {
+      line: 10,
+      path: 'services.api.release.analysis.loadTest',
+      message:
+        'a load test measures for the analysis, but analysis is switched off (`analysis: { enabled: false }`)',
+    },
+  },
+  {
+    name: 'a load test without a request',
+    text: spec('    release:\n      analysis:\n        loadTest: { requests: [] }\n'),
+    expect: {
+      line: 9,
+      path: 'services.api.release.analysis.loadTest.requests',
+      message: 'needs at least 1 item(s)',
+    },
   },
   {
     name: 'steps on a rolling release',

@@ -131,10 +131,18 @@ export const ANALYSIS_DEFAULTS = {
   latencyP95Ms: 200,
   failureLimit: 0,
   consecutiveErrorLimit: 4,
-  inconclusiveLimit: 3,
+  // A release that cannot be measured pauses at once; a person has a minute (at the default
+  // interval) to accept it unmeasured (`gantry promote`) or drop it before it is rolled back.
+  inconclusiveLimit: 12,
   minRequests: 20,
   count: 1,
 } as const;
+
+/** The canary a `strategy: canary` without steps makes: each weight held and analysed before the next. */
+export const DEFAULT_CANARY_WEIGHTS = [10, 25, 50, 100] as const;
+
+/** The load test's rate when `loadTest` does not say (requests per second, all paths together). */
+export const LOAD_TEST_DEFAULT_RATE = 10;
 
 const Analysis = z.strictObject({
   intervalSeconds: Seconds(1)
@@ -166,10 +174,10 @@ const Analysis = z.strictObject({
     .describe(
       `measurements that could not be taken, in a row, before it counts as failed (default ${ANALYSIS_DEFAULTS.consecutiveErrorLimit})`,
     ),
-  inconclusiveLimit: Seconds(0)
+  inconclusiveLimit: Seconds(1)
     .optional()
     .describe(
-      `too-few-requests measurements in a row before the release pauses for a person (default ${ANALYSIS_DEFAULTS.inconclusiveLimit})`,
+      `measurements in a row that cannot judge (too few requests, no data) before the release is rolled back; it pauses for a person at the first one (default ${ANALYSIS_DEFAULTS.inconclusiveLimit})`,
     ),
   minRequests: Seconds(0)
     .optional()
@@ -212,7 +220,40 @@ const PrometheusSource = z.strictObject({
     .describe("override the default queries (over the load balancer's gantry_lb_* metrics)"),
 });
 
+const SmokeCheck = z.strictObject({
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  status: z.number().int().min(100).max(599).default(200),
+  bodyContains: z.string().optional(),
+});
+
+/**
+ * Requests Gantry sends to the new version itself during every measurement (Flagger's load
+ * tester, built in), so a service without outside traffic still gets a verdict.
+ */
+const LoadTest = z
+  .strictObject({
+    requests: z
+      .array(SmokeCheck)
+      .min(1)
+      .describe('sent in turn to the new version alone; `status` is what each must answer'),
+    rate: z
+      .number()
+      .positive()
+      .max(1000)
+      .default(LOAD_TEST_DEFAULT_RATE)
+      .describe(`requests per second, all paths together (default ${LOAD_TEST_DEFAULT_RATE})`),
+  })
+  .describe('requests Gantry sends to the new version while it measures it');
+
 const ReleaseAnalysis = Analysis.extend({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe(
+      'default true; false: release without any analysis (no gates, no bake); every surface says "not analysed"',
+    ),
+  loadTest: LoadTest.optional(),
   provider: z
     .enum(['local', 'prometheus'])
     .optional()
@@ -240,21 +281,26 @@ const Step = z
   })
   .describe('exactly one of weight, pause or analysis');
 
-const SmokeCheck = z.strictObject({
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-  path: z.string().startsWith('/'),
-  status: z.number().int().min(100).max(599).default(200),
-  bodyContains: z.string().optional(),
-});
-
 const Release = z.strictObject({
   strategy: z.enum(['rolling', 'blue-green', 'canary']).default('rolling'),
   maxSurge: IntOrPercent.default({ kind: 'percent', value: 25 }),
   maxUnavailable: IntOrPercent.default({ kind: 'percent', value: 25 }),
   minReadySeconds: Seconds(0).default(0),
   progressDeadlineSeconds: Seconds(1).default(600),
-  steps: z.array(Step).optional().describe('canary only'),
-  analysis: ReleaseAnalysis.optional().describe('background analysis during the release'),
+  steps: z
+    .array(Step)
+    .optional()
+    .describe(
+      `canary only (default: ${DEFAULT_CANARY_WEIGHTS.map((w) => `{weight: ${w}}`).join(', ')}). Before each weight after the first, the weight in force is analysed unless an analysis step already does: each weight is held for one analysis interval and must pass`,
+    ),
+  analysis: ReleaseAnalysis.optional().describe(
+    'the thresholds every release is measured against: gates, background analysis and the bake',
+  ),
+  bakeSeconds: Seconds(1)
+    .optional()
+    .describe(
+      'after the new version takes all traffic, keep measuring it this long with the previous version still up; a failure switches back at once (default: two analysis intervals; only `analysis: { enabled: false }` removes it)',
+    ),
   smoke: z
     .array(SmokeCheck)
     .optional()

@@ -262,7 +262,7 @@ describe('blue-green, rollback and history on a cluster — contract tests (fake
     );
     const table = await cli(file, 'history', 'api');
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^REVISION {2}VERSION {2}STRATEGY {4}RESULT {5}STARTED/);
+    assert.match(table.stdout, /^REVISION {2}VERSION {2}STRATEGY {4}RESULT {5}ANALYSIS +STARTED/);
     assert.match(table.stdout, /\n1 {9}1\.1\.0 {4}blue-green {2}succeeded/);
     assert.match(table.stdout, /\n2 {9}1\.0\.0 {4}rollback {4}succeeded/);
   });

@@ -8,6 +8,7 @@
 import type { ClusterRelease, ReleaseRequest } from '../../platform/kubernetes/release-annotation.ts';
 import { historyAfter } from '../../platform/kubernetes/release-history.ts';
 import { waitForRollouts } from '../../platform/kubernetes/rollout-wait.ts';
+import { startLoadTest } from '../../rollout/load-test.ts';
 import { ReleaseRunner } from '../../rollout/runner.ts';
 import { isActive, type ReleaseState } from '../../rollout/state.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -108,6 +109,7 @@ async function drive(
       log(`${type === 'Warning' ? style.yellow(reason) : reason}: ${message}`),
     now: Date.now,
     metricSource: () => platform.metricSource(),
+    startLoadTest,
   });
   const deadline = Date.now() + Number(options.timeout) * 1000;
   while (isActive(runner.state)) {
