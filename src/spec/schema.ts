@@ -379,10 +379,12 @@ const Build = z
     baseImage: z
       .string()
       .regex(/^[^\s:@]+(:[\w][\w.-]*)?(@sha256:[a-f0-9]{64})?$/, {
-        error: 'expected an image reference such as node:20.19.5-bookworm-slim',
+        error: 'expected an image reference such as node:26.11.1-trixie-slim',
       })
       .optional()
-      .describe('`gantry dockerfile`: the pinned base image (default: a pinned node:20 slim image)'),
+      .describe(
+        '`gantry dockerfile`: the pinned base image (default: the current Node LTS, pinned: node:26.11.1-trixie-slim)',
+      ),
   })
   .describe("how CI and `gantry dockerfile` build this service's image");
 
@@ -456,6 +458,34 @@ export const Backing = z.strictObject({
 
 export const TIERS = ['development', 'staging', 'production'] as const;
 
+/**
+ * How `gantry ci`'s deploy jobs reach an EKS API endpoint (`gantry infra` opens exactly that):
+ * the endpoint public but only to the runners' egress CIDRs, or private with the deploy jobs on
+ * a self-hosted runner inside the VPC.
+ */
+const ClusterAccess = z.discriminatedUnion('via', [
+  z.strictObject({
+    via: z.literal('public-endpoint'),
+    cidrs: z
+      .array(
+        z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, {
+          error: 'expected a CIDR block such as 203.0.113.0/24',
+        }),
+      )
+      .min(1)
+      .refine((cidrs) => !cidrs.includes('0.0.0.0/0'), { error: '0.0.0.0/0 opens the API to everyone' })
+      .describe("the CI runners' egress addresses (e.g. a larger runner's static IPs)"),
+  }),
+  z.strictObject({
+    via: z.literal('self-hosted-runner'),
+    labels: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('the runner labels (GitHub runs-on) or tags (GitLab); default [self-hosted, <app>-<env>]'),
+  }),
+]);
+
 /** Overlays are checked after merging, against Service and Backing; here only their outline. */
 const Environment = z.strictObject({
   tier: z
@@ -472,6 +502,14 @@ const Environment = z.strictObject({
       accountId: z
         .string()
         .regex(/^\d{12}$/, { error: 'an AWS account id is 12 digits, e.g. "123456789012" (quote it)' }),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'expected an AWS region such as eu-west-1' })
+        .optional()
+        .describe('where gantry infra builds it and gantry cost prices it (default us-east-1)'),
+      clusterAccess: ClusterAccess.optional().describe(
+        'how the CI pipeline reaches the Kubernetes API: a public endpoint limited to CIDRs, or a self-hosted runner in the VPC (default)',
+      ),
     })
     .optional()
     .describe(
@@ -507,6 +545,20 @@ const Ingress = z
   })
   .describe('the ingress controller routes go through');
 
+const Ci = z
+  .strictObject({
+    provider: z.enum(['github', 'gitlab']).describe('the CI system that builds and deploys'),
+    repository: z
+      .string()
+      .regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected OWNER/REPO (GitHub) or GROUP/PROJECT (GitLab)' })
+      .describe("only this repository's pipeline may assume the deploy roles gantry infra creates"),
+    gitlabUrl: z
+      .url({ protocol: /^https$/ })
+      .default('https://gitlab.com')
+      .describe('GitLab: the instance whose OIDC tokens the roles trust'),
+  })
+  .describe('the pipeline gantry ci writes and the cloud trusts (OIDC, no long-lived keys)');
+
 export const SpecFile = z.strictObject({
   app: name('app name').describe('the application name, used in labels and object names'),
   namespace: name('namespace').optional(),
@@ -517,6 +569,7 @@ export const SpecFile = z.strictObject({
   }),
   backing: z.record(name('backing service name'), Backing).default({}),
   environments: z.record(name('environment name'), Environment).default({}),
+  ci: Ci.optional(),
 });
 
 export type SpecFileOutput = z.output<typeof SpecFile>;
@@ -531,3 +584,6 @@ export type AnalysisSpec = z.output<typeof Analysis>;
 export type ReleaseAnalysisSpec = z.output<typeof ReleaseAnalysis>;
 export type PrometheusSourceSpec = z.output<typeof PrometheusSource>;
 export type Tier = (typeof TIERS)[number];
+export type AwsSettings = NonNullable<z.output<typeof Environment>['aws']>;
+export type ClusterAccessSpec = z.output<typeof ClusterAccess>;
+export type CiSpec = z.output<typeof Ci>;

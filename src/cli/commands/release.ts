@@ -150,6 +150,10 @@ export const deployCommand: GantryCommand = {
         .option('--run <command>', 'a different command for the new version')
         .option('--image <image>', 'a different image for the new version')
         .option(
+          '--digest <sha256:…>',
+          'with --env: run the new version by this image digest (the one CI pushed and signed), not by its tag',
+        )
+        .option(
           '--set-env <KEY=VALUE>',
           'an environment variable for the new version (repeatable)',
           collect,
@@ -171,6 +175,7 @@ export const deployCommand: GantryCommand = {
           version: string;
           run?: string;
           image?: string;
+          digest?: string;
           setEnv: string[];
           strategy?: string;
           wait?: boolean;
@@ -179,6 +184,11 @@ export const deployCommand: GantryCommand = {
       ) =>
         run(async () => {
           if (targetsCluster(options)) return onCluster((c) => c.deployOnCluster(service, options));
+          if (options.digest !== undefined)
+            throw new CliError(
+              '--digest needs --env: it pins the image a cluster pulls; gantry up runs `run`, not images',
+              EXIT.usage,
+            );
           const env: Record<string, string> = {};
           for (const pair of options.setEnv) {
             const at = pair.indexOf('=');
