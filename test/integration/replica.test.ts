@@ -13,6 +13,7 @@ import { after, describe, type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/local/process.ts';
+import { LOCAL_BACKOFF } from '../../src/local/supervisor/backoff.ts';
 import { readProcStat } from '../../src/local/supervisor/proc.ts';
 import {
   Replica,
@@ -83,7 +84,7 @@ async function apiSpec(
     shutdown: { preStopSeconds: 0, gracePeriodSeconds: 5 },
     minReadySeconds: 0,
     logFile: join(tmp, `${id}.log`),
-    backoff: { initialMs: 200, maxMs: 1000, resetAfterMs: 10_000 },
+    backoff: { ...LOCAL_BACKOFF, initialMs: 200, maxMs: 1000 },
     ...overrides,
   };
 }
@@ -269,7 +270,7 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
 
   test('a crashing app (FAULT_CRASH_AFTER_MS=300) restarts with CrashLoopBackOff (test policy 200 ms doubling to 1 s)', async (t) => {
     const spec = await apiSpec(
-      { backoff: { initialMs: 200, maxMs: 1000, resetAfterMs: 10_000 } },
+      { backoff: { ...LOCAL_BACKOFF, initialMs: 200, maxMs: 1000 } },
       { FAULT_CRASH_AFTER_MS: '300' },
     );
     const w = watch(t, new Replica(spec));
@@ -334,6 +335,28 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
       [true, false, true],
     );
     assert.equal(await statusOf(`http://127.0.0.1:${spec.port}/health/ready`), 200);
+  });
+
+  test('back-off resets once ready for resetAfterReadyMs: kills of a serving replica restart it at once', async (t) => {
+    // A 2 s initial delay makes a back-off impossible to miss next to an immediate restart.
+    const spec = await apiSpec({ backoff: { ...LOCAL_BACKOFF, initialMs: 2000, maxMs: 4000 } });
+    const w = watch(t, new Replica(spec));
+    w.replica.start();
+    let status = await waitFor('ready', w.replica, (s) => s.ready);
+    for (let kill = 1; kill <= 3; kill++) {
+      await sleep(LOCAL_BACKOFF.resetAfterReadyMs + 200);
+      const killedAt = Date.now();
+      process.kill(status.pid!, 'SIGKILL');
+      await waitFor(`restart ${kill}`, w.replica, (s) => s.restarts === kill);
+      assert.ok(Date.now() - killedAt < 1500, `restart ${kill} was immediate (${Date.now() - killedAt} ms)`);
+      assert.equal(w.events.filter((e) => e.reason === 'BackOff').length, 0);
+      status = await waitFor('ready again', w.replica, (s) => s.ready && s.restarts === kill);
+    }
+    // Killed right after becoming ready: no reset, so this restart (the second in a row) waits initialMs.
+    process.kill(status.pid!, 'SIGKILL');
+    const waiting = await waitFor('back-off', w.replica, (s) => s.phase === 'backoff');
+    assert.ok(waiting.backoffUntil! - waiting.lastExit!.at >= 1900, JSON.stringify(waiting));
+    assert.match(w.events.find((e) => e.reason === 'BackOff')!.message, /\(2s\)$/);
   });
 
   test('stop(): ready=false first, preStop, SIGTERM; a slow request in flight completes', async (t) => {

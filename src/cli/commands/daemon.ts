@@ -1,4 +1,5 @@
 /** `gantry daemon` (internal): the control plane process that `gantry up` starts in the background. */
+import { type BackoffPolicy, LOCAL_BACKOFF } from '../../local/supervisor/backoff.ts';
 import { parseDuration } from '../../spec/units.ts';
 import type { GantryCommand } from '../command.ts';
 import { stateDirOf } from '../daemon-client.ts';
@@ -28,7 +29,7 @@ export const daemonCommand: GantryCommand = {
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
       .option('--api-port <port>', 'port for the daemon API (default: a free one)')
       .option('--ephemeral-ports', 'load balancers on free ports instead of the spec ports')
-      .option('--backoff <initial,max>', 'restart back-off, e.g. 10s,5m (Kubernetes default)')
+      .option('--backoff <initial,max>', 'restart back-off, e.g. 200ms,1s (default 1s,60s, KEP-4603)')
       .option(
         '--autoscale-sync-period <duration>',
         `how often the autoscaler decides, e.g. 2s (default: $${SYNC_PERIOD_VARIABLE}, else 15s)`,
@@ -37,12 +38,16 @@ export const daemonCommand: GantryCommand = {
   },
 };
 
-function parseBackoff(text: string | undefined) {
+/** `--backoff INITIAL,MAX`: another curve, with the local default's reset rules (see backoff.ts). */
+export function parseBackoff(text: string | undefined): BackoffPolicy | undefined {
   if (!text) return undefined;
   const [initial, max] = text.split(',').map((part) => parseDuration(part.trim()));
-  if (initial === undefined || max === undefined)
-    throw new CliError(`--backoff expects INITIAL,MAX durations such as 10s,5m; got ${text}`, EXIT.usage);
-  return { initialMs: initial, maxMs: max, resetAfterMs: max * 2 };
+  if (initial === undefined || max === undefined || initial > max)
+    throw new CliError(
+      `--backoff expects INITIAL,MAX durations such as 1s,60s (INITIAL no longer than MAX); got ${text}`,
+      EXIT.usage,
+    );
+  return { ...LOCAL_BACKOFF, initialMs: initial, maxMs: max };
 }
 
 /** The autoscaler's sync period in ms: the option, else the environment variable, else the default (undefined). */

@@ -42,7 +42,10 @@ export const upCommand: GantryCommand = {
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
       .option('--timeout <seconds>', 'how long to wait for every replica to be ready', '120')
       .option('--ephemeral-ports', 'put load balancers on free ports instead of the spec ports')
-      .option('--backoff <initial,max>', 'restart back-off (default 10s,5m as in Kubernetes)')
+      .option(
+        '--backoff <initial,max>',
+        "restart back-off (default 1s,60s: Kubernetes' reduced back-off, KEP-4603)",
+      )
       .action((options: Options) => run(() => up(options)));
   },
 };

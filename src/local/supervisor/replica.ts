@@ -20,7 +20,7 @@ import {
   type BackoffPolicy,
   type BackoffState,
   INITIAL_BACKOFF,
-  KUBERNETES_BACKOFF,
+  LOCAL_BACKOFF,
   nextRestart,
 } from './backoff.ts';
 import { runCheck } from './checks.ts';
@@ -58,7 +58,7 @@ export interface ReplicaSpec {
   logFile: string;
   /** Default 10 MiB; 3 rotated files are kept (.1 .2 .3). */
   maxLogBytes?: number;
-  /** Default: Kubernetes' 10 s doubling to 300 s, reset after 600 s. */
+  /** Default LOCAL_BACKOFF: KEP-4603's 1 s doubling to 60 s, reset once ready for 1 s (see backoff.ts). */
   backoff?: BackoffPolicy;
 }
 
@@ -347,16 +347,18 @@ export class Replica extends EventEmitter {
     // group goes too.
     if (instance.pid !== null) signalGroup(instance.pid, 'SIGKILL');
     const at = Date.now();
+    // How long it had been ready, before the exit clears it: only a probe's word counts as proof.
+    const probed = this.spec.health.readiness !== undefined || this.spec.health.startup !== undefined;
+    const readyForMs = probed && this.#readySince !== null ? at - this.#readySince : 0;
     this.#lastExit = { code: exit.code, signal: exit.signal, at, reason: exit.reason };
     this.#updateReady();
     instance.resolveExited();
     if (this.#stopRequested || this.#instance !== instance) return;
 
-    const { delayMs, state } = nextRestart(
-      this.#backoff,
-      this.spec.backoff ?? KUBERNETES_BACKOFF,
-      at - instance.startedAt,
-    );
+    const { delayMs, state } = nextRestart(this.#backoff, this.spec.backoff ?? LOCAL_BACKOFF, {
+      ranForMs: at - instance.startedAt,
+      readyForMs,
+    });
     this.#backoff = state;
     this.#phase = 'backoff';
     if (delayMs > 0) {
