@@ -93,11 +93,16 @@ export class ServiceController {
   adopt(records: ReplicaRecord[]): void {
     for (const record of records) {
       const replica = this.createReplica(record.version, record.index, record.port, record.generation);
-      if (replica.adopt(record.pid ?? -1, record.startTime ?? -1, record.restarts)) {
+      if (
+        replica.adopt(record.pid ?? -1, record.startTime ?? -1, record.restarts, record.probe ?? undefined)
+      ) {
+        const resumed = record.probe
+          ? `its probes resumed (${replica.status().ready ? 'ready' : 'not ready'})`
+          : 'no probe state was kept, its probes start over';
         this.context.record(this.name, record.id, {
           type: 'Normal',
           reason: 'Adopted',
-          message: `adopted running process ${record.pid} after a daemon restart`,
+          message: `adopted running process ${record.pid} after a daemon restart; ${resumed}`,
         });
       } else {
         this.forget(record.id);
@@ -204,10 +209,12 @@ export class ServiceController {
         pid: status.pid,
         startTime: status.startTime,
         restarts: status.restarts,
+        probe: replica.probeSnapshot(),
       });
     };
     save();
     replica.on('process', save);
+    replica.on('probes', save);
     replica.on('ready', () => {
       save();
       this.updateBackends();

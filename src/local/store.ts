@@ -6,6 +6,7 @@
  */
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { ProbeSnapshot } from './supervisor/probe-state.ts';
 
 export interface DesiredVersion {
   service: string;
@@ -25,6 +26,8 @@ export interface ReplicaRecord {
   pid: number | null;
   startTime: number | null;
   restarts: number;
+  /** What its probes last said; null when unknown (a state directory from before it was kept). */
+  probe: ProbeSnapshot | null;
 }
 
 export interface EventRecord {
@@ -46,7 +49,8 @@ create table if not exists desired (
   generation integer not null default 0, primary key (service, version));
 create table if not exists replicas (
   id text primary key, service text not null, version text not null, idx integer not null, port integer not null,
-  generation integer not null, pid integer, start_time integer, restarts integer not null default 0);
+  generation integer not null, pid integer, start_time integer, restarts integer not null default 0,
+  probe text);
 create table if not exists events (
   id integer primary key autoincrement, at integer not null, service text not null, replica text,
   type text not null, reason text not null, message text not null);
@@ -69,6 +73,14 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Brings a database an older gantry wrote up to this schema (columns added, nothing dropped). */
+  private migrate(): void {
+    const columns = this.db.prepare('pragma table_info(replicas)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'probe'))
+      this.db.exec('alter table replicas add column probe text');
   }
 
   close(): void {
@@ -169,21 +181,26 @@ export class Store {
   }
 
   replicas(): ReplicaRecord[] {
-    return this.db
+    const rows = this.db
       .prepare(
-        'select id, service, version, idx as "index", port, generation, pid, start_time as startTime, restarts from replicas order by service, idx',
+        'select id, service, version, idx as "index", port, generation, pid, start_time as startTime, restarts, probe from replicas order by service, idx',
       )
-      .all() as ReplicaRecord[];
+      .all() as (Omit<ReplicaRecord, 'probe'> & { probe: string | null })[];
+    return rows.map((row) => ({
+      ...row,
+      probe: row.probe === null ? null : (JSON.parse(row.probe) as ProbeSnapshot),
+    }));
   }
 
   saveReplica(record: ReplicaRecord): void {
     this.db
       .prepare(
-        `insert into replicas (id, service, version, idx, port, generation, pid, start_time, restarts)
-         values (@id, @service, @version, @index, @port, @generation, @pid, @startTime, @restarts)
-         on conflict do update set pid = excluded.pid, start_time = excluded.start_time, restarts = excluded.restarts`,
+        `insert into replicas (id, service, version, idx, port, generation, pid, start_time, restarts, probe)
+         values (@id, @service, @version, @index, @port, @generation, @pid, @startTime, @restarts, @probe)
+         on conflict do update set pid = excluded.pid, start_time = excluded.start_time, restarts = excluded.restarts,
+           probe = excluded.probe`,
       )
-      .run(record);
+      .run({ ...record, probe: record.probe === null ? null : JSON.stringify(record.probe) });
   }
 
   removeReplica(id: string): void {

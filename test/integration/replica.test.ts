@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/local/process.ts';
 import { LOCAL_BACKOFF } from '../../src/local/supervisor/backoff.ts';
+import type { ProbeSnapshot } from '../../src/local/supervisor/probe-state.ts';
 import { readProcStat } from '../../src/local/supervisor/proc.ts';
 import {
   Replica,
@@ -459,6 +460,7 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
       const replica = new Replica(JSON.parse(process.env.REPLICA_SPEC));
       replica.on('process', (pid, startTime) => console.log(JSON.stringify({ pid, startTime })));
       replica.on('ready', (ready) => console.log(JSON.stringify({ ready })));
+      replica.on('probes', (probes) => console.log(JSON.stringify({ probes })));
       replica.start();`;
     const daemon = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: ROOT,
@@ -487,17 +489,35 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
     assert.equal(new Replica(spec).adopt(pid, startTime + 1, 0), false, 'wrong start time');
     assert.equal(new Replica(spec).adopt(2 ** 22 + 7, startTime, 0), false, 'no such process');
 
+    // What the old daemon last saved of its probes: ready.
+    const snapshots = output
+      .split('\n')
+      .filter((line) => line.includes('"probes"'))
+      .map((line) => (JSON.parse(line) as { probes: ProbeSnapshot }).probes);
+    const snapshot = snapshots[snapshots.length - 1]!;
+    assert.equal(snapshot.started && snapshot.readinessOk, true, JSON.stringify(snapshots));
+
     const w = watch(t, new Replica(spec));
-    assert.equal(w.replica.adopt(pid, startTime, 4), true);
-    assert.equal(w.replica.adopt(pid, startTime, 4), false, 'only once');
+    assert.equal(w.replica.adopt(pid, startTime, 4, snapshot), true);
+    assert.equal(w.replica.adopt(pid, startTime, 4, snapshot), false, 'only once');
     const adopted = w.replica.status();
     assert.equal(adopted.pid, pid);
     assert.equal(adopted.startTime, startTime);
     assert.equal(adopted.restarts, 4);
+    assert.equal(adopted.ready, true, 'ready at once: its probes resumed from the snapshot');
+    assert.equal(adopted.phase, 'running');
+    assert.deepEqual(
+      w.readyChanges.map((c) => c.ready),
+      [true],
+      'never not ready',
+    );
     assert.equal(w.processes.length, 0, "adoption is not a new process: no 'process' event");
-    const ready = await waitFor('adopted replica ready', w.replica, (s) => s.ready);
-    assert.equal(ready.pid, pid);
-    assert.equal(ready.phase, 'running');
+    await sleep(1000); // its probes keep running and agree
+    assert.deepEqual(
+      w.readyChanges.map((c) => c.ready),
+      [true],
+    );
+    assert.equal(w.events.filter((e) => e.reason === 'Unhealthy').length, 0);
 
     // killed from outside: noticed by polling /proc (it is not our child), restarted under the new object
     process.kill(pid, 'SIGKILL');

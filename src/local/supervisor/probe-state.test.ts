@@ -10,6 +10,7 @@ import {
   type ProbeKind,
   type ProbeThresholds,
   probeReady,
+  resumedProbes,
 } from './probe-state.ts';
 
 const t = (successThreshold: number, failureThreshold: number) => ({ successThreshold, failureThreshold });
@@ -250,3 +251,24 @@ for (const c of availabilityCases) {
     assert.deepEqual(availability(c.readySince, c.now, c.minReadyMs), c.expected);
   });
 }
+
+test('resumedProbes: an adopted replica that was ready is ready at once; the next check goes through the thresholds', () => {
+  const probes: ProbeThresholds = { startup: t(1, 30), readiness: t(1, 3), liveness: t(1, 3) };
+  const ready = resumedProbes(probes, { started: true, readinessOk: true, readySince: 1000 });
+  assert.equal(probeReady(ready), true);
+  assert.equal(isActive(ready, probes, 'startup'), false);
+  assert.equal(isActive(ready, probes, 'readiness'), true);
+  // failureThreshold 3: two failures keep it ready, the third flips it
+  let state = ready;
+  for (const expected of [true, true, false]) {
+    state = feed(state, probes, 'readiness', false).state;
+    assert.equal(probeReady(state), expected);
+  }
+  const notStarted = resumedProbes(probes, { started: false, readinessOk: false, readySince: null });
+  assert.deepEqual(notStarted, initialProbes(probes));
+  const notReady = resumedProbes(probes, { started: true, readinessOk: false, readySince: null });
+  assert.equal(probeReady(notReady), false);
+  assert.equal(isActive(notReady, probes, 'readiness'), true);
+  // without probes a running process is started and ready, whatever the snapshot says
+  assert.equal(probeReady(resumedProbes({}, { started: false, readinessOk: false, readySince: null })), true);
+});

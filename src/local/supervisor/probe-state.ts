@@ -58,6 +58,38 @@ export function initialProbes(probes: ProbeThresholds): ProbeStates {
   return { started: !probes.startup, readinessOk: !probes.readiness, held: false, counters };
 }
 
+/**
+ * What a replica's probes had said when its daemon last saw it, kept in SQLite so a new daemon
+ * resumes where the old one stopped instead of starting the adopted process as not ready (the
+ * kubelet likewise keeps a running container's readiness across its own restart).
+ */
+export interface ProbeSnapshot {
+  started: boolean;
+  /** The readiness probe's result (true without a readiness probe). */
+  readinessOk: boolean;
+  /** When probeReady last turned true (epoch ms), null while not ready: minReadySeconds counts from it. */
+  readySince: number | null;
+}
+
+/**
+ * Probe state for an adopted process from its snapshot: each reported result as it was, as if the
+ * last check had just confirmed it (a run of one); liveness starts passing, as always. The next
+ * checks go through the thresholds from there.
+ */
+export function resumedProbes(probes: ProbeThresholds, snapshot: ProbeSnapshot): ProbeStates {
+  const state = initialProbes(probes);
+  // Not started yet: nothing had been learnt that a fresh start would not learn again.
+  if (!snapshot.started) return state;
+  const confirmed = (result: boolean): ProbeCounter => ({ result, last: result, run: 1 });
+  if (probes.startup) state.counters.startup = confirmed(snapshot.started);
+  if (probes.readiness) state.counters.readiness = confirmed(snapshot.readinessOk);
+  return {
+    ...state,
+    started: true,
+    readinessOk: snapshot.readinessOk || !probes.readiness,
+  };
+}
+
 /** Whether a probe of this kind should run now (the startup probe until started, the others after). */
 export function isActive(state: ProbeStates, probes: ProbeThresholds, kind: ProbeKind): boolean {
   if (state.held || !probes[kind]) return false;

@@ -8,8 +8,10 @@
  * timers and processes. It never throws on a child error: a command that cannot start is an exit,
  * an event and a backoff like any other.
  *
- * Events: 'ready' (ready: boolean) whenever readiness changes; 'event' (ReplicaEvent); 'process'
- * (pid, startTime) when a new process started; 'stopped' when stop() completed.
+ * Events: 'ready' (ready: boolean) whenever readiness changes; 'probes' (ProbeSnapshot) whenever what
+ * the probes say changes (to be saved for a daemon that adopts this process later); 'event'
+ * (ReplicaEvent); 'process' (pid, startTime) when a new process started; 'stopped' when stop()
+ * completed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -31,8 +33,10 @@ import {
   initialProbes,
   isActive,
   type ProbeKind,
+  type ProbeSnapshot,
   type ProbeStates,
   probeReady,
+  resumedProbes,
 } from './probe-state.ts';
 import { readProcStat, shellScript, signalGroup, startedAtMs } from './proc.ts';
 
@@ -139,6 +143,8 @@ export class Replica extends EventEmitter {
   #backoff: BackoffState = INITIAL_BACKOFF;
   #probes: ProbeStates;
   #readySince: number | null = null;
+  /** The last snapshot emitted as 'probes'. */
+  #snapshotKey = '';
   #ready = false;
   #stopRequested = false;
   #stopping: Promise<void> | null = null;
@@ -166,10 +172,12 @@ export class Replica extends EventEmitter {
   /**
    * Takes over a process a previous daemon started: true if /proc/<pid> exists with that start
    * time (and is not a zombie). It is then supervised like a child, except that its exit is
-   * noticed by polling /proc. The controller records any "adopted" event; this emits none, and no
-   * 'process' event either (the process is not new).
+   * noticed by polling /proc. With the probes' last snapshot it resumes from it (a replica that
+   * was ready is ready at once, no gap in its traffic); without one (an older state directory) its
+   * probes start over, at once. The controller records any "adopted" event; this emits none, and
+   * no 'process' event either (the process is not new).
    */
-  adopt(pid: number, startTime: number, restarts: number): boolean {
+  adopt(pid: number, startTime: number, restarts: number, snapshot?: ProbeSnapshot): boolean {
     if (this.#active || this.#stopRequested) return false;
     if (!Number.isSafeInteger(pid) || pid <= 1) return false;
     const stat = readProcStat(pid);
@@ -178,6 +186,10 @@ export class Replica extends EventEmitter {
     this.#restarts = restarts;
     this.#startLogRotation();
     const instance = this.#newInstance(pid, startTime, startedAtMs(startTime), null);
+    if (snapshot) {
+      this.#probes = resumedProbes(this.spec.health, snapshot);
+      if (probeReady(this.#probes)) this.#readySince = snapshot.readySince ?? Date.now();
+    }
     const poll = setInterval(() => {
       const now = readProcStat(pid);
       if (!now || now.state === 'Z' || now.startTime !== startTime) {
@@ -220,6 +232,15 @@ export class Replica extends EventEmitter {
       this.emit('stopped');
     })();
     return this.#stopping;
+  }
+
+  /** What the probes say now, as a new daemon would resume from it. */
+  probeSnapshot(): ProbeSnapshot {
+    return {
+      started: this.#probes.started,
+      readinessOk: this.#probes.readinessOk,
+      readySince: this.#readySince,
+    };
   }
 
   status(): ReplicaStatus {
@@ -483,6 +504,12 @@ export class Replica extends EventEmitter {
         instance.recheck = null;
         this.#updateReady();
       });
+    }
+    const snapshot = this.probeSnapshot();
+    const key = `${snapshot.started}/${snapshot.readinessOk}/${snapshot.readySince}`;
+    if (key !== this.#snapshotKey) {
+      this.#snapshotKey = key;
+      this.emit('probes', snapshot);
     }
     if (ready !== this.#ready) {
       this.#ready = ready;
