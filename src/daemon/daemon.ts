@@ -378,10 +378,10 @@ export class Daemon {
         setImmediate(() => void this.shutdown().then(() => process.exit(0)));
         return { ok: true, stopping: true };
       })
-      .text('/metrics', async () => ({
-        contentType: this.registry.contentType,
-        body: await this.registry.metrics(),
-      }));
+      .text('/metrics', async () => {
+        for (const controller of this.controllers.values()) controller.collect();
+        return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+      });
   }
 
   /** The release manager, after checking the service exists. */

@@ -10,6 +10,7 @@ import { resolveFenceposts } from '../rollout/surge.ts';
 import type { ServiceModel } from '../spec/model.ts';
 import { type Backend, LoadBalancer } from './lb/load-balancer.ts';
 import type { LbMetrics } from './lb/metrics.ts';
+import { ListenerTally } from './lb/tally.ts';
 import { MetricsWindow } from './lb/window.ts';
 import { planReplicas } from './plan.ts';
 import { freePort } from './process.ts';
@@ -49,8 +50,9 @@ export class ServiceController {
   private readonly generations = new Map<string, number>();
   private readonly terminating = new Set<string>();
   private lb: LoadBalancer | undefined;
+  private readonly tally: ListenerTally;
   /** Preview listeners that reach one version only (blue-green), made on demand. */
-  private readonly previews = new Map<string, LoadBalancer>();
+  private readonly previews = new Map<string, { lb: LoadBalancer; tally: ListenerTally }>();
   private reconciling: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -60,12 +62,19 @@ export class ServiceController {
     private readonly context: ControllerContext,
   ) {
     this.name = service.name;
+    this.tally = new ListenerTally(service.name, context.lbMetrics);
+  }
+
+  /** Adds up what the listeners counted since the last time. */
+  collect(): void {
+    if (this.lb) this.tally.add(this.lb.take());
+    for (const preview of this.previews.values()) preview.tally.add(preview.lb.take());
   }
 
   /** The load balancer listens on the spec's port when free, else on a free one (said in an event). */
   async listen(preferredPort: number | undefined): Promise<void> {
     if (!this.service.port) return;
-    const options = { service: this.name, host: HOST, metrics: this.context.lbMetrics };
+    const options = { service: this.name, host: HOST };
     if (preferredPort) {
       try {
         this.lb = await LoadBalancer.listen({ ...options, port: preferredPort });
@@ -251,20 +260,26 @@ export class ServiceController {
       if (status.ready && !this.terminating.has(status.id))
         backends.push({ id: status.id, version: status.version, host: HOST, port: status.port });
     }
+    this.collect();
     this.lb.setBackends(backends);
-    for (const [version, preview] of this.previews)
-      preview.setBackends(backends.filter((b) => b.version === version));
+    this.tally.retain(new Set(backends.map((b) => b.id)));
+    for (const b of backends) this.tally.windows.open(b.version, Date.now());
+    for (const [version, preview] of this.previews) {
+      preview.lb.setBackends(backends.filter((b) => b.version === version));
+      preview.tally.windows.open(version, Date.now());
+    }
   }
 
   /** A URL that reaches only `version`'s ready replicas (the main listener's weights do not apply). */
   async preview(version: string): Promise<string> {
     let preview = this.previews.get(version);
     if (!preview) {
-      preview = await LoadBalancer.listen({ service: `${this.name}-preview`, host: HOST });
+      const lb = await LoadBalancer.listen({ service: `${this.name}-preview`, host: HOST });
+      preview = { lb, tally: new ListenerTally(`${this.name}-preview`, undefined) };
       this.previews.set(version, preview);
       this.updateBackends();
     }
-    return preview.url;
+    return preview.lb.url;
   }
 
   private applyWeights(desired: DesiredVersion[]): void {
@@ -342,28 +357,32 @@ export class ServiceController {
    * a load test, a blue-green colour before the switch) together.
    */
   metrics(version: string, windowSeconds: number): VersionMetrics | undefined {
-    const windows = [this.lb?.window(version), this.previews.get(version)?.window(version)].filter(
-      (window) => window !== undefined,
-    );
-    if (windows.length === 0) return this.lb?.metrics(version, windowSeconds);
-    return MetricsWindow.summarize(windows, performance.now(), windowSeconds);
+    if (!this.lb) return undefined;
+    this.collect();
+    const windows = [
+      this.tally.windows.window(version),
+      this.previews.get(version)?.tally.windows.window(version),
+    ].filter((window) => window !== undefined);
+    if (windows.length === 0) return this.tally.windows.metrics(version, windowSeconds);
+    return MetricsWindow.summarize(windows, Date.now(), windowSeconds);
   }
 
-  /** Requests finished per ready replica since it joined the load balancer (see LoadBalancer.servedByBackend). */
+  /** Requests finished per ready replica since it joined the load balancer. */
   requestsServed(): Map<string, number> {
-    return this.lb?.servedByBackend() ?? new Map();
+    this.collect();
+    return this.tally.served();
   }
 
   /** Stops every replica gracefully and closes the load balancer. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.replicas.keys()].map((id) => this.stopReplica(id)));
-    await Promise.all([this.lb, ...this.previews.values()].map((lb) => lb?.close()));
+    await Promise.all([this.lb, ...[...this.previews.values()].map((p) => p.lb)].map((lb) => lb?.close()));
   }
 
   /** Leaves replicas running (for a daemon that must exit without stopping the app). */
   async detach(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.lb, ...this.previews.values()].map((lb) => lb?.close()));
+    await Promise.all([this.lb, ...[...this.previews.values()].map((p) => p.lb)].map((lb) => lb?.close()));
   }
 }

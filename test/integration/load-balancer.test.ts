@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { type Backend, LbMetrics, LoadBalancer } from '../../src/local/lb/load-balancer.ts';
+import { type Backend, LoadBalancer } from '../../src/local/lb/load-balancer.ts';
+import { LbMetrics } from '../../src/local/lb/metrics.ts';
+import { ListenerTally } from '../../src/local/lb/tally.ts';
 
 const API = fileURLToPath(new URL('../../examples/shop/api/server.js', import.meta.url));
 const SERVICE_VARS = /^(FAULT_|PORT$|HOST$|APP_VERSION$|LOG_LEVEL$|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/;
@@ -67,6 +69,19 @@ async function startLb(
   balancers.push(lb);
   return lb;
 }
+
+/** What the listener counted, added up as the proxy's primary does (prom: Prometheus series too). */
+const tallies = new Map<LoadBalancer, ListenerTally>();
+function counted(lb: LoadBalancer, prom?: LbMetrics): ListenerTally {
+  let tally = tallies.get(lb);
+  if (!tally) {
+    tally = new ListenerTally('shop', prom);
+    tallies.set(lb, tally);
+  }
+  tally.add(lb.take());
+  return tally;
+}
+const metricsOf = (lb: LoadBalancer, version: string) => counted(lb).windows.metrics(version, 60);
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const res = await request(url, { dispatcher: client, headers });
@@ -223,7 +238,7 @@ describe('load balancer over example-app replicas', { timeout: 60_000 }, () => {
       results.slice(-100).every((r) => r.endsWith('k2')),
       'after the kill only k2 answers',
     );
-    const m = lb.metrics('v1', 60);
+    const m = metricsOf(lb, 'v1');
     assert.equal(m.requests, 600);
     assert.equal(m.errors, 0);
   });
@@ -231,7 +246,8 @@ describe('load balancer over example-app replicas', { timeout: 60_000 }, () => {
   test('metrics(): counts and a sane p95 after a known load; Prometheus exposition', async () => {
     const echo = await startEcho();
     const metrics = new LbMetrics();
-    const lb = await startLb({ service: 'shop', metrics });
+    const lb = await startLb({ service: 'shop' });
+    counted(lb, metrics);
     lb.setBackends([backend('a', 'v1', a.port), backend('e', 'e1', echo.port)]);
     lb.setWeights({ v1: 100 });
     await load(90, 6, async () => assert.equal((await get(`${lb.url}/api/work?ms=20`)).status, 200));
@@ -239,17 +255,17 @@ describe('load balancer over example-app replicas', { timeout: 60_000 }, () => {
     await load(10, 5, async () => assert.equal((await get(`${lb.url}/?status=500`)).status, 500));
     await load(5, 5, async () => assert.equal((await get(`${lb.url}/?status=404`)).status, 404));
 
-    const v1 = lb.metrics('v1', 60);
+    const v1 = metricsOf(lb, 'v1');
     assert.equal(v1.requests, 90);
     assert.equal(v1.errors, 0);
     assert.equal(v1.successRate, 1);
     assert.ok(v1.latencyP50Ms! >= 15 && v1.latencyP95Ms! < 2000, JSON.stringify(v1));
     assert.ok(v1.latencyP95Ms! >= v1.latencyP50Ms! && v1.latencyP99Ms! >= v1.latencyP95Ms!);
     assert.ok(v1.requestsPerSecond > 0 && v1.windowSeconds > 0 && v1.windowSeconds <= 60);
-    const e1 = lb.metrics('e1', 60);
+    const e1 = metricsOf(lb, 'e1');
     assert.deepEqual([e1.requests, e1.errors], [15, 10]);
     assert.equal(e1.successRate, 5 / 15);
-    assert.equal(lb.metrics('nope', 60).requests, 0);
+    assert.equal(metricsOf(lb, 'nope').requests, 0);
 
     const text = await metrics.registry.metrics();
     assert.match(text, /gantry_lb_requests_total\{service="shop",version="v1",code="2xx"\} 90/);
@@ -333,6 +349,220 @@ describe('load balancer edge cases', { timeout: 30_000 }, () => {
     const r = await get(`${refused.url}/`);
     assert.equal(r.status, 502);
     assert.match(JSON.parse(r.text).error, /ECONNREFUSED/);
-    assert.equal(lb.metrics('e1', 60).errors, 2);
+    assert.equal(metricsOf(lb, 'e1').errors, 2);
+  });
+});
+
+/** A replica for the fast path's framing cases: ?chunks=N (chunked answer), ?size=N bytes, HEAD, ?slowbody. */
+async function startFramer(
+  options: { dropReused?: boolean } = {},
+): Promise<{ server: http.Server; port: number }> {
+  const served = new WeakMap<object, number>();
+  const server = http.createServer(async (req, res) => {
+    const count = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, count);
+    // The keep-alive race: the replica closes a kept connection just as the next request arrives.
+    if (options.dropReused && count > 1) {
+      req.socket.destroy();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const chunks = Number(url.searchParams.get('chunks') ?? 0);
+    const size = Number(url.searchParams.get('size') ?? 0);
+    if (chunks > 0) {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-path': 'chunked' });
+      for (let i = 0; i < chunks; i++) {
+        res.write(`piece-${i};`);
+        await sleep(5);
+      }
+      res.end();
+      return;
+    }
+    if (size > 0) {
+      res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream' });
+      res.end(Buffer.alloc(size, 'x'));
+      return;
+    }
+    const answer = JSON.stringify({ method: req.method, url: req.url, body, headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    res.end(req.method === 'HEAD' ? undefined : answer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { server, port: (server.address() as net.AddressInfo).port };
+}
+
+/** Sends raw bytes on one connection and reads until `done(text)` says so (or 3 s pass). */
+async function raw(port: number, send: string | string[], done: (text: string) => boolean): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (chunk) => {
+    text += chunk.toString('latin1');
+  });
+  for (const part of Array.isArray(send) ? send : [send]) {
+    socket.write(part);
+    await sleep(30);
+  }
+  for (let i = 0; i < 150 && !done(text); i++) await sleep(20);
+  socket.destroy();
+  return text;
+}
+
+const answers = (text: string) => text.split('HTTP/1.1 ').slice(1);
+
+describe('load balancer fast path (HTTP/1.1 without node:http)', { timeout: 60_000 }, () => {
+  test('rewrites heads: x-forwarded-* added, hop-by-hop dropped, our own keep-alive; Connection: close ends it', async () => {
+    const framer = await startFramer();
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const text = await raw(
+      lb.port,
+      'GET /a?b=1 HTTP/1.1\r\nHost: shop.test\r\nKeep-Alive: 300\r\nTE: trailers\r\nX-Custom: yes\r\nConnection: close\r\n\r\n',
+      (t) => t.includes('"url"'),
+    );
+    const [head, body] = text.split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(
+      head!,
+      /\r\nconnection: close$/,
+      'our Connection header, lower-case: the fast path answered',
+    );
+    const seen = JSON.parse(body!) as { url: string; headers: Record<string, string> };
+    assert.equal(seen.url, '/a?b=1');
+    assert.equal(seen.headers['x-custom'], 'yes');
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
+    assert.equal(seen.headers['x-forwarded-proto'], 'http');
+    assert.equal(seen.headers['x-forwarded-host'], 'shop.test');
+    assert.equal(seen.headers.te, undefined);
+    assert.equal(seen.headers['keep-alive'], undefined);
+    assert.equal(seen.headers.host, 'shop.test');
+  });
+
+  test('pipelined requests are answered in order on one connection', async () => {
+    const framer = await startFramer();
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const text = await raw(
+      lb.port,
+      'GET /one HTTP/1.1\r\nHost: a\r\n\r\nPOST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET /three HTTP/1.1\r\nHost: a\r\n\r\n',
+      (t) => answers(t).length === 3 && t.includes('/three"'),
+    );
+    const urls = answers(text).map((a) => (JSON.parse(a.split('\r\n\r\n')[1]!) as { url: string }).url);
+    assert.deepEqual(urls, ['/one', '/two', '/three']);
+    assert.match(answers(text)[1]!, /"body":"hello"/);
+  });
+
+  test('a chunked answer passes through as it streams, and the connection goes on', async () => {
+    const framer = await startFramer();
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const text = await raw(
+      lb.port,
+      ['GET /?chunks=20 HTTP/1.1\r\nHost: a\r\n\r\n', 'GET /after HTTP/1.1\r\nHost: a\r\n\r\n'],
+      (t) => t.includes('"/after"'),
+    );
+    const [first, second] = answers(text);
+    assert.match(first!, /transfer-encoding: chunked/i);
+    const pieces = first!.match(/piece-\d+;/g) ?? [];
+    assert.equal(pieces.length, 20);
+    assert.match(first!, /\r\n0\r\n\r\n$/);
+    assert.match(second!, /"url":"\/after"/);
+    const res = await get(`${lb.url}/?chunks=5`);
+    assert.equal(res.text, 'piece-0;piece-1;piece-2;piece-3;piece-4;');
+  });
+
+  test('HEAD gets the head only; the connection is reused after it', async () => {
+    const framer = await startFramer();
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const text = await raw(
+      lb.port,
+      'HEAD /h HTTP/1.1\r\nHost: a\r\n\r\nGET /g HTTP/1.1\r\nHost: a\r\n\r\n',
+      (t) => t.includes('"/g"'),
+    );
+    const [head, next] = answers(text);
+    assert.match(head!, /content-length: \d+\r\n/);
+    assert.match(head!, /\r\n\r\n$/, 'no body after the HEAD answer');
+    assert.match(next!, /"url":"\/g"/);
+  });
+
+  test('a 5 MiB answer to a client that reads slowly arrives whole (backpressure)', async () => {
+    const framer = await startFramer();
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const size = 5 * 1024 * 1024;
+    const socket = net.connect(lb.port, '127.0.0.1');
+    socket.write('GET /?size=5242880 HTTP/1.1\r\nHost: a\r\n\r\n');
+    socket.pause();
+    await sleep(300); // the proxy has to hold the replica back meanwhile
+    let received = 0;
+    let headEnd = -1;
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    socket.resume();
+    for (let i = 0; i < 200; i++) {
+      const all = Buffer.concat(chunks);
+      headEnd = all.indexOf('\r\n\r\n');
+      if (headEnd >= 0 && received - headEnd - 4 >= size) break;
+      await sleep(20);
+    }
+    socket.destroy();
+    const all = Buffer.concat(chunks);
+    assert.equal(all.length - headEnd - 4, size);
+    assert.equal(
+      all.subarray(headEnd + 4).every((b) => b === 0x78),
+      true,
+    );
+  });
+
+  test('a POST body that arrives in pieces reaches the replica whole', async () => {
+    const framer = await startFramer();
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const text = await raw(
+      lb.port,
+      ['POST /p HTTP/1.1\r\nHost: a\r\nContent-', 'Length: 11\r\n\r\nhel', 'lo ', 'world'],
+      (t) => t.includes('"body"'),
+    );
+    assert.match(text, /"body":"hello world"/);
+  });
+
+  test('a kept connection the replica closes as the request arrives is retried on a fresh one (GET, not POST)', async () => {
+    const framer = await startFramer({ dropReused: true });
+    const lb = await startLb();
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await get(`${lb.url}/kept-${i}`)).status);
+    assert.deepEqual(statuses, Array(6).fill(200), 'every GET after the first met a closing kept connection');
+    const post = await request(`${lb.url}/order`, { dispatcher: client, method: 'POST', body: 'x' });
+    await post.body.text();
+    assert.equal(post.statusCode, 502, 'a POST may have reached the replica: never sent twice');
+  });
+
+  test('503 without replicas keeps the connection; the same connection works once one is ready', async () => {
+    const framer = await startFramer();
+    const lb = await startLb({ service: 'cart' });
+    const socket = net.connect(lb.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk;
+    });
+    socket.write('GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
+    for (let i = 0; i < 50 && !text.includes('}'); i++) await sleep(20);
+    assert.match(text, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.match(text, /\{"error":"no ready replicas for service cart"\}$/);
+    lb.setBackends([backend('f', 'v1', framer.port)]);
+    socket.write('GET /y HTTP/1.1\r\nHost: a\r\n\r\n');
+    for (let i = 0; i < 50 && !text.includes('"/y"'); i++) await sleep(20);
+    socket.destroy();
+    assert.match(text, /HTTP\/1\.1 200 OK[\s\S]*"url":"\/y"/);
   });
 });

@@ -1,5 +1,7 @@
 /**
- * Forwards one HTTP request to a replica and streams the answer back.
+ * The node:http path: forwards one HTTP request to a replica and streams the answer back, for the
+ * connections the fast path (connection.ts) hands over — HTTP/1.0, Expect, chunked request bodies,
+ * unusual headers.
  *
  * Uses undici's low-level handler interface (onConnect/onHeaders/onData/onComplete/onError): it is
  * what undici's HTTP/1.1 client calls natively, hands us raw header buffers, and lets backpressure
@@ -13,8 +15,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { cookieValue } from './connection.ts';
 import { requestHeaders, responseHeaders } from './headers.ts';
-import type { ProxyContext, UpstreamSlot } from './upstream.ts';
+import { type ProxyContext, poolOf, type UpstreamSlot } from './upstream.ts';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
@@ -31,9 +34,11 @@ const RETRYABLE = new Set([
 export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): void {
   const start = performance.now();
   const slot = ctx.balancer.pick(start, stickyKey(ctx, req));
+  if (ctx.draining) res.shouldKeepAlive = false;
   if (slot === undefined) {
     sendJson(res, 503, `{"error":${JSON.stringify(`no ready replicas for service ${ctx.service}`)}}`);
-    ctx.recordUnrouted(start, performance.now() - start);
+    const end = performance.now();
+    ctx.unrouted.record(performance.timeOrigin + end, 503, end - start);
     return;
   }
   new Exchange(ctx, req, res, start).send(slot);
@@ -66,7 +71,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.slot = slot;
     slot.outstanding++;
     const req = this.req;
-    slot.backend.pool.dispatch(
+    poolOf(slot.backend).dispatch(
       {
         path: req.url ?? '/',
         method: req.method as Dispatcher.HttpMethod,
@@ -170,10 +175,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     slot.outstanding--;
     slot.backend.served++;
     const end = performance.now();
-    const ms = end - this.start;
-    const stats = slot.backend.stats;
-    stats.window.record(end, status >= 500, ms);
-    stats.prom?.observe(status, ms / 1000);
+    slot.backend.counter.record(performance.timeOrigin + end, status, end - this.start);
   }
 }
 
@@ -181,21 +183,12 @@ class Exchange implements Dispatcher.DispatchHandler {
 function stickyKey(ctx: ProxyContext, req: IncomingMessage): string | undefined {
   if (ctx.stickyCookie === undefined && ctx.stickyHeader === undefined) return undefined;
   if (ctx.stickyCookie !== undefined) {
-    const value = cookieValue(req.headers.cookie, ctx.stickyCookie);
+    const value = req.headers.cookie ? cookieValue(req.headers.cookie, ctx.stickyCookie) : undefined;
     if (value !== undefined) return value;
   }
   if (ctx.stickyHeader !== undefined) {
     const value = req.headers[ctx.stickyHeader];
     if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }

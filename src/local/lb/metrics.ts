@@ -1,51 +1,95 @@
 /**
- * The Prometheus side of the load balancers' request metrics: one sink per daemon, shared by every
- * service's load balancer, exposed through `registry`.
+ * The Prometheus side of the load balancers' request metrics, exposed through a prom-client
+ * `registry`: gantry_lb_requests_total{service,version,code} and the histogram
+ * gantry_lb_request_duration_seconds{service,version}. One sink per proxy, fed with the seconds its
+ * workers counted (recorder.ts): the counters move in whole batches, never per request.
  *
- * Label sets are bound once per service/version/status class and cached, so the per-request cost is
- * one counter increment and one histogram observation with no label objects built.
+ * prom-client's Histogram only takes one observation at a time, so the histogram is a small
+ * collector of its own registered in the same registry: exact bucket counts and sum, formatted by
+ * prom-client like any other metric.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, type Metric, Registry } from 'prom-client';
+import type { SecondCounts } from './recorder.ts';
+import { LATENCY_BOUNDS_MS } from './window.ts';
 
-/** Seconds; matches the windowed metrics' range (sub-millisecond to 30 s). */
+/** Seconds; each one is a bound of the windows' latency buckets, so every bucket maps into one of these. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** Status class for each leading digit; index 0 is used for anything out of range. */
-const CLASSES = ['5xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+/** For each window bucket, the first Prometheus bucket it counts in (DURATION_BUCKETS.length: only +Inf). */
+const PROM_BUCKET_OF: readonly number[] = [...LATENCY_BOUNDS_MS, Number.POSITIVE_INFINITY].map((ms) => {
+  const index = DURATION_BUCKETS.findIndex((le) => ms <= le * 1000 + 1e-9);
+  return index < 0 ? DURATION_BUCKETS.length : index;
+});
+for (const le of DURATION_BUCKETS)
+  if (!LATENCY_BOUNDS_MS.includes(le * 1000)) throw new Error(`bucket ${le}s is not a window bound`);
 
-type BoundCounter = { inc(value?: number): void };
-type BoundHistogram = { observe(value: number): void };
+const CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+/** The `version` label of requests no replica could take (503). */
+const UNROUTED_LABEL = 'none';
 
-/** The metrics of one service version, with its label sets already bound. */
-export class BoundLbMetrics {
-  private readonly byClass: (BoundCounter | undefined)[] = [];
+interface Series {
+  labels: { service: string; version: string };
+  /** Per Prometheus bucket (not cumulative), the last one for +Inf. */
+  counts: number[];
+  sumSeconds: number;
+  count: number;
+}
+
+/** A histogram whose observations arrive already bucketed. */
+class BucketedHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, Series>();
 
   constructor(
-    private readonly requests: Counter<'service' | 'version' | 'code'>,
-    private readonly duration: BoundHistogram,
-    private readonly service: string,
-    private readonly version: string,
+    readonly name: string,
+    readonly help: string,
   ) {}
 
-  /** One finished request: its status (proxy errors pass 502/503/504) and duration in seconds. */
-  observe(status: number, seconds: number): void {
-    let index = (status / 100) | 0;
-    if (index < 1 || index > 5) index = 0;
-    let counter = this.byClass[index];
-    if (counter === undefined) {
-      counter = this.requests.labels(this.service, this.version, CLASSES[index]!);
-      this.byClass[index] = counter;
+  add(service: string, version: string, counts: SecondCounts): void {
+    const key = `${service}\u0000${version}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = {
+        labels: { service, version },
+        counts: new Array(DURATION_BUCKETS.length + 1).fill(0),
+        sumSeconds: 0,
+        count: 0,
+      };
+      this.series.set(key, series);
     }
-    counter.inc();
-    this.duration.observe(seconds);
+    for (let b = 0; b < counts.buckets.length; b++) {
+      const n = counts.buckets[b]!;
+      if (n > 0) series.counts[PROM_BUCKET_OF[b]!]! += n;
+    }
+    series.sumSeconds += counts.sumMs / 1000;
+    series.count += counts.requests;
+  }
+
+  async get() {
+    const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+    for (const { labels, counts, sumSeconds, count } of this.series.values()) {
+      let cumulative = 0;
+      for (let b = 0; b <= DURATION_BUCKETS.length; b++) {
+        cumulative += counts[b]!;
+        const le = b < DURATION_BUCKETS.length ? DURATION_BUCKETS[b]! : '+Inf';
+        values.push({ metricName: `${this.name}_bucket`, labels: { le, ...labels }, value: cumulative });
+      }
+      values.push({ metricName: `${this.name}_sum`, labels, value: sumSeconds });
+      values.push({ metricName: `${this.name}_count`, labels, value: count });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.series.clear();
   }
 }
 
 export class LbMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'service' | 'version' | 'code'>;
-  private readonly duration: Histogram<'service' | 'version'>;
-  private readonly bound = new Map<string, BoundLbMetrics>();
+  private readonly duration: BucketedHistogram;
 
   /** @param registry where to register; a fresh one by default (not prom-client's global). */
   constructor(registry: Registry = new Registry()) {
@@ -56,23 +100,21 @@ export class LbMetrics {
       labelNames: ['service', 'version', 'code'],
       registers: [registry],
     });
-    this.duration = new Histogram({
-      name: 'gantry_lb_request_duration_seconds',
-      help: 'Time from request received to response finished at the Gantry load balancer.',
-      labelNames: ['service', 'version'],
-      buckets: DURATION_BUCKETS,
-      registers: [registry],
-    });
+    this.duration = new BucketedHistogram(
+      'gantry_lb_request_duration_seconds',
+      'Time from request received to response finished at the Gantry load balancer.',
+    );
+    // The registry formats whatever get() returns; the collector only needs that shape.
+    registry.registerMetric(this.duration as unknown as Metric);
   }
 
-  /** The bound metrics for a service version (cached: call it once per version, not per request). */
-  bind(service: string, version: string): BoundLbMetrics {
-    const key = `${service}\u0000${version}`;
-    let bound = this.bound.get(key);
-    if (!bound) {
-      bound = new BoundLbMetrics(this.requests, this.duration.labels(service, version), service, version);
-      this.bound.set(key, bound);
+  /** A second of one service's requests (the version '' stands for requests no replica took). */
+  add(service: string, counts: SecondCounts): void {
+    const version = counts.version || UNROUTED_LABEL;
+    for (let c = 0; c < CLASSES.length; c++) {
+      const n = counts.classes[c]!;
+      if (n > 0) this.requests.labels(service, version, CLASSES[c]!).inc(n);
     }
-    return bound;
+    this.duration.add(service, version, counts);
   }
 }

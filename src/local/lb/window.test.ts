@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LATENCY_BOUNDS_MS, MetricsWindow, percentile } from './window.ts';
+import { bucketOf, LATENCY_BOUNDS_MS, MetricsWindow, percentile } from './window.ts';
 
 const T0 = 1_000_000; // ms, on a whole second
 
@@ -124,4 +124,31 @@ test('known mix: p50 in the fast bucket, p99 in the slow one', () => {
   assert.ok(s.latencyP99Ms! > 300 && s.latencyP99Ms! <= 400, String(s.latencyP99Ms));
   assert.equal(s.errors, 5);
   assert.equal(s.successRate, 0.95);
+});
+
+test('add(): seconds counted elsewhere add up to the same summary; seconds() hands them on', () => {
+  const served = new MetricsWindow(T0);
+  for (let i = 0; i < 50; i++) served.record(T0 + 100 + i * 97, i % 7 === 0, 1 + (i % 13) * 3.3);
+  const copy = new MetricsWindow(T0);
+  for (const second of served.seconds()) copy.add(second);
+  assert.deepEqual(copy.summary(T0 + 6000, 10), served.summary(T0 + 6000, 10));
+  // the same seconds added twice count twice (two workers' shares of one second)
+  for (const second of served.seconds()) copy.add(second);
+  assert.equal(copy.summary(T0 + 6000, 10).requests, 100);
+  assert.equal(copy.summary(T0 + 6000, 10).latencyP95Ms, served.summary(T0 + 6000, 10).latencyP95Ms);
+});
+
+test('add(): a second older than the ring reaches is dropped, not written over a newer one', () => {
+  const w = new MetricsWindow(T0, 10);
+  w.record(T0 + 20_500, false, 1);
+  w.add({ second: T0 / 1000 + 10, requests: 5, errors: 5, maxMs: 9, buckets: [5] });
+  assert.deepEqual([w.summary(T0 + 20_900, 10).requests, w.summary(T0 + 20_900, 10).errors], [1, 0]);
+});
+
+test('bucketOf: a request on a bound belongs to that bound’s bucket', () => {
+  assert.equal(bucketOf(0), 0);
+  assert.equal(bucketOf(0.5), 0);
+  assert.equal(bucketOf(0.51), 1);
+  assert.equal(bucketOf(2.5), LATENCY_BOUNDS_MS.indexOf(2.5));
+  assert.equal(bucketOf(1e9), LATENCY_BOUNDS_MS.length);
 });

@@ -3,16 +3,40 @@
  * error counts and a latency histogram with fixed boundaries. Pure (the clock is passed in), O(1)
  * per request, fixed memory, and any window up to the ring's length can be summarised — the release
  * analysis asks "the last 30 s", the status view "the last 10 s".
+ *
+ * Requests are counted where they are served (a proxy worker, see recorder.ts) and arrive here as
+ * whole seconds (`add`); a window can hand its seconds on (`seconds`) to another process's copy.
  */
 import type { VersionMetrics } from '../../platform/platform.ts';
 
-/** Upper bounds (ms) of the latency buckets; one more bucket catches everything above. */
+/**
+ * Upper bounds (ms) of the latency buckets; one more bucket catches everything above. They include
+ * every bound of the Prometheus histogram (metrics.ts), whose buckets are sums of these.
+ */
 export const LATENCY_BOUNDS_MS: readonly number[] = [
-  0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000,
-  10_000, 30_000,
+  0.5, 1, 2, 2.5, 3, 5, 7.5, 10, 15, 20, 25, 30, 50, 75, 100, 150, 200, 250, 300, 500, 750, 1000, 1500, 2000,
+  2500, 3000, 5000, 10_000, 30_000,
 ];
 
-const BUCKETS = LATENCY_BOUNDS_MS.length + 1;
+export const BUCKETS = LATENCY_BOUNDS_MS.length + 1;
+
+/** The latency bucket of one request. */
+export function bucketOf(latencyMs: number): number {
+  let b = 0;
+  while (b < BUCKETS - 1 && latencyMs > LATENCY_BOUNDS_MS[b]!) b++;
+  return b;
+}
+
+/** One second of one version's requests. */
+export interface WindowSecond {
+  /** Epoch second. */
+  second: number;
+  requests: number;
+  errors: number;
+  maxMs: number;
+  /** BUCKETS latency counts. */
+  buckets: number[];
+}
 
 export class MetricsWindow {
   private readonly capacity: number;
@@ -38,17 +62,51 @@ export class MetricsWindow {
     this.histogram = new Uint32Array(capacitySeconds * BUCKETS);
   }
 
+  /** When the window began (ms, the constructor's clock): a summary covers no time before it. */
+  get since(): number {
+    return this.startedAt;
+  }
+
   /** Counts one finished request. `now` in ms (same clock as the constructor's). */
   record(now: number, error: boolean, latencyMs: number): void {
-    const sec = Math.floor(now / 1000);
-    const slot = sec % this.capacity;
-    if (this.second[slot] !== sec) this.reset(slot, sec);
+    const slot = this.slotFor(Math.floor(now / 1000));
     this.requests[slot]!++;
     if (error) this.errors[slot]!++;
     if (latencyMs > this.maxMs[slot]!) this.maxMs[slot] = latencyMs;
-    let b = 0;
-    while (b < BUCKETS - 1 && latencyMs > LATENCY_BOUNDS_MS[b]!) b++;
-    this.histogram[slot * BUCKETS + b]!++;
+    this.histogram[slot * BUCKETS + bucketOf(latencyMs)]!++;
+  }
+
+  /** Adds a second counted elsewhere (its requests join those already counted for that second). */
+  add(counts: WindowSecond): void {
+    // A second older than the ring's reach would wipe a newer one sharing its slot.
+    if (this.second[counts.second % this.capacity]! > counts.second) return;
+    const slot = this.slotFor(counts.second);
+    this.requests[slot]! += counts.requests;
+    this.errors[slot]! += counts.errors;
+    if (counts.maxMs > this.maxMs[slot]!) this.maxMs[slot] = counts.maxMs;
+    for (let b = 0; b < BUCKETS; b++) this.histogram[slot * BUCKETS + b]! += counts.buckets[b] ?? 0;
+  }
+
+  /** Every second in the ring with requests, oldest first (what another process's copy needs). */
+  seconds(): WindowSecond[] {
+    const out: WindowSecond[] = [];
+    for (let slot = 0; slot < this.capacity; slot++) {
+      if (this.second[slot] === -1 || this.requests[slot] === 0) continue;
+      out.push({
+        second: this.second[slot]!,
+        requests: this.requests[slot]!,
+        errors: this.errors[slot]!,
+        maxMs: this.maxMs[slot]!,
+        buckets: Array.from(this.histogram.subarray(slot * BUCKETS, (slot + 1) * BUCKETS)),
+      });
+    }
+    return out.sort((a, b) => a.second - b.second);
+  }
+
+  private slotFor(sec: number): number {
+    const slot = sec % this.capacity;
+    if (this.second[slot] !== sec) this.reset(slot, sec);
+    return slot;
   }
 
   /**
