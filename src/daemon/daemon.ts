@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
-import { Registry } from 'prom-client';
 import {
   type BackingInstance,
   connectionEnv,
@@ -14,8 +13,8 @@ import {
   startBacking,
   stopBacking,
 } from '../local/backing/index.ts';
-import { LbMetrics } from '../local/lb/metrics.ts';
 import { LocalPlatform } from '../local/local-platform.ts';
+import { DataPlane } from '../local/proxy/data-plane.ts';
 import { replicaEnvironment } from '../local/replica-env.ts';
 import { readSecretsFile, type SecretSources, secretValues } from '../local/secrets.ts';
 import { ServiceController } from '../local/service-controller.ts';
@@ -48,6 +47,8 @@ export interface DaemonOptions {
   log?: (line: string) => void;
 }
 
+const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
 /** The version a service runs when first brought up: its image tag, else `v1`. */
 export function initialVersion(service: ServiceModel): string {
   const tag = service.image ? /:([^/:@]+)$/.exec(service.image)?.[1] : undefined;
@@ -61,8 +62,7 @@ export class Daemon {
     string,
     BackingStatus & { instance?: BackingInstance; env?: Record<string, string> }
   >();
-  private readonly registry = new Registry();
-  private readonly lbMetrics = new LbMetrics(this.registry);
+  private dataPlane: DataPlane | undefined;
   private server: Server | undefined;
   private releases: ReleaseManager | undefined;
   private autoscaler: Autoscaler | undefined;
@@ -138,12 +138,21 @@ export class Daemon {
       environment: process.env,
     };
     const adoptable = this.store.replicas();
+    // The proxy first: adopted as it runs (it keeps serving while this daemon starts), or started.
+    const dataPlane = await DataPlane.open({
+      stateDir: this.state,
+      store: this.store,
+      record: (service, type, reason, message) =>
+        this.record(service ?? 'proxy', null, { type, reason, message }),
+      log: this.log,
+    });
+    this.dataPlane = dataPlane;
     for (const service of Object.values(this.model.services)) {
       const controller = new ServiceController(service, {
         store: this.store,
         stateDir: this.state,
         specDir,
-        lbMetrics: this.lbMetrics,
+        dataPlane,
         record: this.record,
         environment: (revision, version, index, port) =>
           replicaEnvironment(
@@ -155,9 +164,16 @@ export class Daemon {
         ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       });
       this.controllers.set(service.name, controller);
-      const previousPort = this.store.meta<number>(`lb:${service.name}`);
+    }
+    // Replicas before listeners: an adopted replica that was ready is in the first table the proxy
+    // gets, so its listener never loses it.
+    for (const controller of this.controllers.values())
+      controller.adopt(adoptable.filter((r) => r.service === controller.name));
+    for (const [name, controller] of this.controllers) {
+      const service = this.model.services[name]!;
+      const previousPort = this.store.meta<number>(`lb:${name}`);
       await controller.listen(previousPort ?? (this.options.ephemeralPorts ? undefined : service.port));
-      this.store.setMeta(`lb:${service.name}`, controller.port);
+      this.store.setMeta(`lb:${name}`, controller.port);
     }
     this.releases = new ReleaseManager(
       this.store,
@@ -195,9 +211,6 @@ export class Daemon {
           message: `secret ${missing.join(', ')} not set: export it or add it to .env.secrets beside the spec; replicas start without it`,
         });
     }
-    for (const controller of this.controllers.values())
-      controller.adopt(adoptable.filter((r) => r.service === controller.name));
-
     for (const { service, version } of fresh) this.releases.recordInitial(service, version);
     this.releases.start();
 
@@ -379,8 +392,14 @@ export class Daemon {
         return { ok: true, stopping: true };
       })
       .text('/metrics', async () => {
-        for (const controller of this.controllers.values()) controller.collect();
-        return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+        try {
+          return { contentType: PROMETHEUS_TEXT, body: await this.dataPlane!.prometheus() };
+        } catch (error) {
+          throw new HttpError(
+            503,
+            `the load balancers' metrics are not available: ${(error as Error).message}`,
+          );
+        }
       });
   }
 
@@ -440,6 +459,7 @@ export class Daemon {
       this.releases?.stop();
       await this.autoscaler?.stop();
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
+      await this.dataPlane?.stop();
       for (const entry of this.backing.values())
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
       for (const name of this.backing.keys()) this.store.setMeta(`backing:${name}`, undefined);

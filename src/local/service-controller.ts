@@ -1,19 +1,20 @@
 /**
- * One service on the local platform: its replicas (supervised processes), its load
- * balancer, and the loop that makes the replicas match the desired state in the store.
- * Like a Deployment controller plus kube-proxy for one service.
+ * One service on the local platform: its replicas (supervised processes), what its load balancer
+ * listeners should route to (the proxy serves them: data-plane.ts), and the loop that makes the
+ * replicas match the desired state in the store. Like a Deployment controller plus the endpoints
+ * controller for one service.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { VersionMetrics, VersionState } from '../platform/platform.ts';
 import { resolveFenceposts } from '../rollout/surge.ts';
 import type { ServiceModel } from '../spec/model.ts';
-import { type Backend, LoadBalancer } from './lb/load-balancer.ts';
-import type { LbMetrics } from './lb/metrics.ts';
-import { ListenerTally } from './lb/tally.ts';
+import type { Backend } from './lb/load-balancer.ts';
 import { MetricsWindow } from './lb/window.ts';
 import { planReplicas } from './plan.ts';
 import { freePort } from './process.ts';
+import type { DataPlane } from './proxy/data-plane.ts';
+import type { ListenerSpec } from './proxy/protocol.ts';
 import type { StateDir } from './state-dir.ts';
 import type { DesiredVersion, ReplicaRecord, Store } from './store.ts';
 import { type BackoffPolicy, Replica, type ReplicaEvent, type ReplicaStatus } from './supervisor/replica.ts';
@@ -26,7 +27,7 @@ export interface ControllerContext {
   /** Environment for a replica: spec env, secrets, backing URLs and Gantry's own variables. */
   environment(service: ServiceModel, version: string, index: number, port: number): Record<string, string>;
   record(service: string, replica: string | null, event: Omit<ReplicaEvent, 'at'> & { at?: number }): void;
-  lbMetrics: LbMetrics;
+  dataPlane: DataPlane;
   backoff?: BackoffPolicy;
 }
 
@@ -49,57 +50,54 @@ export class ServiceController {
   private readonly replicas = new Map<string, Replica>();
   private readonly generations = new Map<string, number>();
   private readonly terminating = new Set<string>();
-  private lb: LoadBalancer | undefined;
-  private readonly tally: ListenerTally;
-  /** Preview listeners that reach one version only (blue-green), made on demand. */
-  private readonly previews = new Map<string, { lb: LoadBalancer; tally: ListenerTally }>();
+  /** The port asked for the service's address; undefined: the service takes no traffic (no port). */
+  private port_: number | undefined;
+  /** Versions with a preview listener (blue-green smoke checks, a load test), made on demand. */
+  private readonly previews = new Set<string>();
   private reconciling: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  private adopting = false;
 
   constructor(
     private readonly service: ServiceModel,
     private readonly context: ControllerContext,
   ) {
     this.name = service.name;
-    this.tally = new ListenerTally(service.name, context.lbMetrics);
+    // Previews the proxy still serves from before a daemon restart stay.
+    for (const listener of context.dataPlane.adopted.listeners)
+      if (listener.key.startsWith(`${this.name}@`))
+        this.previews.add(listener.key.slice(this.name.length + 1));
   }
 
-  /** Adds up what the listeners counted since the last time. */
-  collect(): void {
-    if (this.lb) this.tally.add(this.lb.take());
-    for (const preview of this.previews.values()) preview.tally.add(preview.lb.take());
-  }
-
-  /** The load balancer listens on the spec's port when free, else on a free one (said in an event). */
+  /** The load balancer listens on the spec's port when free, else on a free one (the proxy says so in an event). */
   async listen(preferredPort: number | undefined): Promise<void> {
     if (!this.service.port) return;
-    const options = { service: this.name, host: HOST };
-    if (preferredPort) {
-      try {
-        this.lb = await LoadBalancer.listen({ ...options, port: preferredPort });
-        return;
-      } catch (error) {
-        this.context.record(this.name, null, {
-          type: 'Warning',
-          reason: 'PortInUse',
-          message: `port ${preferredPort} is in use (${(error as Error).message}); the load balancer uses a free port instead`,
-        });
-      }
-    }
-    this.lb = await LoadBalancer.listen(options);
+    this.port_ = preferredPort ?? 0;
+    await this.publish();
   }
 
   get url(): string | undefined {
-    return this.lb?.url;
+    const port = this.port;
+    return port === undefined ? undefined : `http://${HOST}:${port}`;
   }
 
   get port(): number | undefined {
-    return this.lb?.port;
+    return this.port_ === undefined ? undefined : this.context.dataPlane.port(this.name);
   }
 
   /** Takes over replicas a previous daemon started, if their processes are still alive. */
   adopt(records: ReplicaRecord[]): void {
+    // One plan once all are adopted: a replica resuming ready must not make the plan see the others missing.
+    this.adopting = true;
+    try {
+      this.adoptEach(records);
+    } finally {
+      this.adopting = false;
+    }
+  }
+
+  private adoptEach(records: ReplicaRecord[]): void {
     for (const record of records) {
       const replica = this.createReplica(record.version, record.index, record.port, record.generation);
       if (
@@ -125,7 +123,7 @@ export class ServiceController {
 
   /** Runs the reconcile loop now; concurrent calls fold into one more pass. */
   reconcile(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed || this.adopting) return Promise.resolve();
     if (this.reconciling) {
       this.again = true;
       return this.reconciling;
@@ -167,7 +165,7 @@ export class ServiceController {
         replica.start();
       }
     }
-    this.applyWeights(desired);
+    this.updateBackends(); // the weights may have changed
   }
 
   private nextIndex(): number {
@@ -185,6 +183,7 @@ export class ServiceController {
 
   private createReplica(version: string, index: number, port: number, generation: number): Replica {
     const service = this.revisionFor(version);
+    const environment = this.context.environment;
     const id = `${this.name}-${index}`;
     const logFile = this.context.stateDir.logFile(this.name, id);
     mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
@@ -195,7 +194,10 @@ export class ServiceController {
       version,
       command: service.run ?? '',
       cwd: resolve(this.context.specDir, service.workdir ?? '.'),
-      env: this.context.environment(service, version, index, port),
+      // Computed at each start: the addresses of the services it uses are known by then.
+      get env() {
+        return environment(service, version, index, port);
+      },
       host: HOST,
       port,
       health: service.health,
@@ -253,38 +255,62 @@ export class ServiceController {
   }
 
   private updateBackends(): void {
-    if (!this.lb) return;
+    if (this.port_ === undefined) return; // not listening (yet)
+    void this.publish().catch((error: Error) =>
+      this.context.record(this.name, null, {
+        type: 'Warning',
+        reason: 'ProxyFailed',
+        message: error.message,
+      }),
+    );
+  }
+
+  /** The ready replicas, as the load balancer sees them. */
+  private backends(): Backend[] {
     const backends: Backend[] = [];
     for (const replica of this.replicas.values()) {
       const status = replica.status();
       if (status.ready && !this.terminating.has(status.id))
         backends.push({ id: status.id, version: status.version, host: HOST, port: status.port });
     }
-    this.collect();
-    this.lb.setBackends(backends);
-    this.tally.retain(new Set(backends.map((b) => b.id)));
-    for (const b of backends) this.tally.windows.open(b.version, Date.now());
-    for (const [version, preview] of this.previews) {
-      preview.lb.setBackends(backends.filter((b) => b.version === version));
-      preview.tally.windows.open(version, Date.now());
-    }
+    return backends;
+  }
+
+  /** What the proxy should serve for this service: its address, and a preview per version asked for. */
+  private listeners(): ListenerSpec[] {
+    if (this.port_ === undefined) return [];
+    const backends = this.backends();
+    const weights = Object.fromEntries(this.desired().map((d) => [d.version, d.weight]));
+    return [
+      {
+        key: this.name,
+        service: this.name,
+        port: this.port_,
+        backends,
+        weights: Object.keys(weights).length > 0 ? weights : null,
+        prometheus: true,
+      },
+      ...[...this.previews].map((version) => ({
+        key: `${this.name}@${version}`,
+        service: this.name,
+        port: 0,
+        backends: backends.filter((b) => b.version === version),
+        weights: null,
+        prometheus: false,
+      })),
+    ];
+  }
+
+  private publish(): Promise<void> {
+    return this.context.dataPlane.update(this.name, this.listeners());
   }
 
   /** A URL that reaches only `version`'s ready replicas (the main listener's weights do not apply). */
   async preview(version: string): Promise<string> {
-    let preview = this.previews.get(version);
-    if (!preview) {
-      const lb = await LoadBalancer.listen({ service: `${this.name}-preview`, host: HOST });
-      preview = { lb, tally: new ListenerTally(`${this.name}-preview`, undefined) };
-      this.previews.set(version, preview);
-      this.updateBackends();
-    }
-    return preview.lb.url;
-  }
-
-  private applyWeights(desired: DesiredVersion[]): void {
-    if (!this.lb) return;
-    this.lb.setWeights(Object.fromEntries(desired.map((d) => [d.version, d.weight])));
+    if (this.port_ === undefined) throw new Error(`service ${this.name} has no port: nothing to preview`);
+    this.previews.add(version);
+    await this.publish();
+    return `http://${HOST}:${this.context.dataPlane.port(`${this.name}@${version}`)}`;
   }
 
   /** A rolling restart: bump every desired version's generation; the plan replaces replicas in a rolling way. */
@@ -338,7 +364,7 @@ export class ServiceController {
     const views = this.views();
     const desired = this.desired();
     const versions = new Set([...desired.map((d) => d.version), ...views.map((v) => v.version)]);
-    const weights = this.lb?.weights() ?? {};
+    const weights = Object.fromEntries(desired.map((d) => [d.version, d.weight]));
     return [...versions].map((version) => {
       const mine = views.filter((v) => v.version === version);
       const entry = desired.find((d) => d.version === version);
@@ -357,32 +383,27 @@ export class ServiceController {
    * a load test, a blue-green colour before the switch) together.
    */
   metrics(version: string, windowSeconds: number): VersionMetrics | undefined {
-    if (!this.lb) return undefined;
-    this.collect();
+    if (this.port_ === undefined) return undefined;
+    const { dataPlane } = this.context;
     const windows = [
-      this.tally.windows.window(version),
-      this.previews.get(version)?.tally.windows.window(version),
+      dataPlane.tally(this.name).windows.window(version),
+      this.previews.has(version)
+        ? dataPlane.tally(`${this.name}@${version}`).windows.window(version)
+        : undefined,
     ].filter((window) => window !== undefined);
-    if (windows.length === 0) return this.tally.windows.metrics(version, windowSeconds);
-    return MetricsWindow.summarize(windows, Date.now(), windowSeconds);
+    const now = Date.now();
+    if (windows.length === 0) return dataPlane.tally(this.name).windows.metrics(version, windowSeconds, now);
+    return MetricsWindow.summarize(windows, now, windowSeconds);
   }
 
   /** Requests finished per ready replica since it joined the load balancer. */
   requestsServed(): Map<string, number> {
-    this.collect();
-    return this.tally.served();
+    return this.context.dataPlane.tally(this.name).served();
   }
 
-  /** Stops every replica gracefully and closes the load balancer. */
+  /** Stops every replica gracefully (each leaves the load balancer first). */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.replicas.keys()].map((id) => this.stopReplica(id)));
-    await Promise.all([this.lb, ...[...this.previews.values()].map((p) => p.lb)].map((lb) => lb?.close()));
-  }
-
-  /** Leaves replicas running (for a daemon that must exit without stopping the app). */
-  async detach(): Promise<void> {
-    this.closed = true;
-    await Promise.all([this.lb, ...[...this.previews.values()].map((p) => p.lb)].map((lb) => lb?.close()));
   }
 }

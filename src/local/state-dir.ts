@@ -2,7 +2,7 @@
  * The state directory (`.gantry/` beside the spec, or --state-dir): where the daemon keeps
  * its database, token, logs and backing data, and where the CLI finds the daemon.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -14,6 +14,7 @@ import {
   type Stats,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DNS_LABEL } from '../spec/schema.ts';
 import { isAlive } from './process.ts';
@@ -78,6 +79,27 @@ export class StateDir {
   }
   get daemonLog(): string {
     return join(this.root, 'daemon.log');
+  }
+  /** The proxy's output. */
+  get proxyLog(): string {
+    return join(this.root, 'proxy.log');
+  }
+  /**
+   * The proxy's control socket (private: the directory is 0700 and the socket 0600). A unix socket's
+   * path has at most 107 bytes; a deeper state directory gets one in a private folder of its own
+   * under the system's temporary directory, named after the state directory.
+   */
+  get proxySocket(): string {
+    const inside = join(this.root, 'proxy.sock');
+    if (Buffer.byteLength(inside) <= 100) return inside;
+    const folder = join(tmpdir(), `gantry-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(folder);
+    if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid()) || (stat.mode & 0o077) !== 0)
+      throw new Error(
+        `${folder} must be a directory of this user's, closed to others (0700), for the proxy's socket`,
+      );
+    return join(folder, `${createHash('sha256').update(this.root).digest('hex').slice(0, 24)}.sock`);
   }
   /** A replica's log. Both names are checked first: neither may lead anywhere else (`../x`). */
   logFile(service: string, replicaId: string): string {

@@ -8,13 +8,13 @@ const stat = (comm: string, state = 'S', start = 123456) =>
   `4242 (${comm}) ${state} 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 ${start} 1000 200 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0`;
 
 const statCases: { name: string; text: string; expected: ReturnType<typeof parseProcStat> }[] = [
-  { name: 'plain', text: stat('node'), expected: { state: 'S', startTime: 123456 } },
+  { name: 'plain', text: stat('node'), expected: { state: 'S', startTime: 123456, pgrp: 4242 } },
   {
     name: 'name with spaces and parentheses',
     text: stat('my (odd) name'),
-    expected: { state: 'S', startTime: 123456 },
+    expected: { state: 'S', startTime: 123456, pgrp: 4242 },
   },
-  { name: 'zombie', text: stat('sh', 'Z', 99), expected: { state: 'Z', startTime: 99 } },
+  { name: 'zombie', text: stat('sh', 'Z', 99), expected: { state: 'Z', startTime: 99, pgrp: 4242 } },
   { name: 'garbage', text: 'nonsense', expected: null },
   { name: 'truncated', text: '1 (x) S 1 2', expected: null },
 ];

@@ -9,6 +9,8 @@ export interface ProcStat {
   state: string;
   /** Field 22: when the process started, in clock ticks since boot. With the pid it names one process. */
   startTime: number;
+  /** Field 5: its process group. */
+  pgrp: number;
 }
 
 /** /proc/<pid>/stat, or null when there is no such process. */
@@ -33,8 +35,9 @@ export function parseProcStat(text: string): ProcStat | null {
     .split(/\s+/);
   const state = fields[0];
   const startTime = Number(fields[19]);
+  const pgrp = Number(fields[2]);
   if (!state || !Number.isSafeInteger(startTime)) return null;
-  return { state, startTime };
+  return { state, startTime, pgrp };
 }
 
 /** Whether pid names the process that started at `startTime` and has not exited (zombies have). */

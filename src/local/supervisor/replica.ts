@@ -50,8 +50,8 @@ export interface ReplicaSpec {
   /** The spec's `run`, executed with /bin/sh -c (with `exec` when it is a simple command). */
   command: string;
   cwd: string;
-  /** The complete environment for the child. Never logged: it holds secret values. */
-  env: Record<string, string>;
+  /** The complete environment for the child (read at each start). Never logged: it holds secret values. */
+  readonly env: Record<string, string>;
   /** Where probes reach it (http/tcp); fixed for the replica's life. */
   host: string;
   port: number;
