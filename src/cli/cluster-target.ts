@@ -9,7 +9,7 @@
  * Kept light (no client-node): every command imports it; cluster-open.ts is loaded lazily.
  */
 import type { Command } from 'commander';
-import { stateDirOf } from './daemon-client.ts';
+import { restarting, stateDirOf } from './daemon-client.ts';
 
 export interface ClusterOptions {
   file: string;
@@ -32,7 +32,8 @@ export function chooseTarget(
 
 export function targetsCluster(options: ClusterOptions): boolean {
   if (chooseTarget(options, undefined) === 'local') return false; // no cluster flag: nothing to look up
-  const daemon = stateDirOf(options).daemonInfo();
+  const state = stateDirOf(options);
+  const daemon = state.daemonInfo() ?? restarting(state);
   return chooseTarget(options, daemon ? daemon.environment : undefined) === 'cluster';
 }
 

@@ -18,7 +18,7 @@ import { DataPlane } from '../local/proxy/data-plane.ts';
 import { replicaEnvironment } from '../local/replica-env.ts';
 import { readSecretsFile, type SecretSources, secretValues } from '../local/secrets.ts';
 import { ServiceController } from '../local/service-controller.ts';
-import { StateDir } from '../local/state-dir.ts';
+import { LAYOUT, StateDir } from '../local/state-dir.ts';
 import { Store } from '../local/store.ts';
 import type { BackoffPolicy } from '../local/supervisor/replica.ts';
 import { urlVariable } from '../platform/connection.ts';
@@ -33,6 +33,7 @@ import { samplePoint } from './dashboard/metrics-point.ts';
 import { prometheusTargets } from './prometheus-targets.ts';
 import { type DeployRequest, ReleaseManager } from './releases.ts';
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
+import { SUPERVISOR_VARIABLE } from './supervisor.ts';
 
 export interface DaemonOptions {
   specFile: string;
@@ -230,17 +231,20 @@ export class Daemon {
       checkService: (name) => void this.controller(name),
       logFile: (service, replicaId) => this.state.logFile(service, replicaId),
     });
-    this.server = await this.api(token, this.dashboard).listen(this.options.apiPort ?? 0);
+    this.server = await this.listenApi(token, this.dashboard);
     this.dashboard.start();
     const address = this.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     this.apiUrl = url;
+    const supervisor = Number(process.env[SUPERVISOR_VARIABLE]);
     this.state.writeDaemonInfo({
       pid: process.pid,
       url,
       startedAt: this.startedAt,
       specFile: this.model.file,
       environment: this.model.environment?.name ?? null,
+      ...(supervisor > 0 ? { supervisor } : {}),
+      layout: LAYOUT,
     });
     await Promise.all([...this.controllers.values()].map((c) => c.reconcile()));
     // After the replicas have processes, so its first CPU readings (the base of each rate) see them.
@@ -250,6 +254,29 @@ export class Daemon {
       for (const controller of this.controllers.values()) void controller.reconcile();
     }, 2000);
     this.log(`daemon ready on ${url} (pid ${process.pid})`);
+  }
+
+  /**
+   * The API on the port asked for; else on the port the daemon before this one had (a daemon
+   * restarted by its supervisor keeps the address an open dashboard uses), else on a free one.
+   */
+  private async listenApi(token: string, dashboard: Dashboard): Promise<Server> {
+    const api = this.api(token, dashboard);
+    if (this.options.apiPort !== undefined) return api.listen(this.options.apiPort);
+    const previous = this.state.lastDaemonInfo();
+    const previousPort = previous ? Number(new URL(previous.url).port) : 0;
+    if (previousPort > 0) {
+      try {
+        return await api.listen(previousPort);
+      } catch {
+        // taken meanwhile: any free port will do
+      }
+    }
+    return api.listen(0);
+  }
+
+  get url(): string {
+    return this.apiUrl;
   }
 
   /** Backing URLs and other services' URLs for what this service `uses`. */

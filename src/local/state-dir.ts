@@ -26,7 +26,17 @@ export interface DaemonInfo {
   startedAt: number;
   specFile: string;
   environment: string | null;
+  /** The process that restarts the daemon when it dies (absent: nothing does). */
+  supervisor?: number;
+  /**
+   * 2: the load balancers run in a proxy process. Absent: a daemon of an older gantry, with the
+   * load balancers inside it.
+   */
+  layout?: number;
 }
+
+/** The state layout this gantry writes (see DaemonInfo.layout). */
+export const LAYOUT = 2;
 
 /** Files 0600, directories 0700 (0711 on the way to another user's); true when `path` is another user's directory. */
 function tighten(path: string, uid: number): boolean {
@@ -151,13 +161,17 @@ export class StateDir {
 
   /** The running daemon, if its file exists and its process is alive. */
   daemonInfo(): DaemonInfo | undefined {
-    let info: DaemonInfo;
+    const info = this.lastDaemonInfo();
+    return info && isAlive(info.pid) ? info : undefined;
+  }
+
+  /** What the last daemon wrote, alive or not. */
+  lastDaemonInfo(): DaemonInfo | undefined {
     try {
-      info = JSON.parse(readFileSync(this.daemonFile, 'utf8')) as DaemonInfo;
+      return JSON.parse(readFileSync(this.daemonFile, 'utf8')) as DaemonInfo;
     } catch {
       return undefined;
     }
-    return isAlive(info.pid) ? info : undefined;
   }
 
   clearDaemonInfo(pid: number): void {

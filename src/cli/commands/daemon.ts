@@ -1,4 +1,6 @@
 /** `gantry daemon` (internal): the control plane process that `gantry up` starts in the background. */
+
+import type { DaemonMessage, SupervisorMessage } from '../../daemon/supervisor.ts';
 import { type BackoffPolicy, LOCAL_BACKOFF } from '../../local/supervisor/backoff.ts';
 import { parseDuration } from '../../spec/units.ts';
 import type { GantryCommand } from '../command.ts';
@@ -14,6 +16,7 @@ interface Options {
   ephemeralPorts?: boolean;
   backoff?: string;
   autoscaleSyncPeriod?: string;
+  standby?: boolean;
 }
 
 /** Read when --autoscale-sync-period is not given, so `gantry up` (which starts the daemon) passes it on. */
@@ -34,6 +37,7 @@ export const daemonCommand: GantryCommand = {
         '--autoscale-sync-period <duration>',
         `how often the autoscaler decides, e.g. 2s (default: $${SYNC_PERIOD_VARIABLE}, else 15s)`,
       )
+      .option('--standby', 'load, then wait for the supervisor to say start (gantry supervise)')
       .action((options: Options) => run(() => daemon(options)));
   },
 };
@@ -73,6 +77,7 @@ async function daemon(options: Options): Promise<number> {
   // Loaded here, not at the top: the daemon pulls in SQLite, undici and prom-client, which
   // every other command would otherwise pay for at start-up.
   const { Daemon } = await import('../../daemon/daemon.ts');
+  if (options.standby) await standby();
   const daemon = await Daemon.start({
     specFile: options.file,
     stateDir: stateDirOf(options).root,
@@ -82,9 +87,31 @@ async function daemon(options: Options): Promise<number> {
     ...(backoff ? { backoff } : {}),
     ...(syncPeriodMs ? { autoscaleSyncPeriodMs: syncPeriodMs } : {}),
   });
+  tell({ type: 'ready', url: daemon.url });
   await new Promise<void>((done) => {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
       process.once(signal, () => void daemon.shutdown().then(done));
   });
   return EXIT.ok;
+}
+
+function tell(message: DaemonMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+/** Loaded and waiting: the supervisor says when to start (its active daemon died). */
+async function standby(): Promise<void> {
+  // Without a supervisor nobody would ever say start.
+  const orphaned = () => process.exit(0);
+  process.once('disconnect', orphaned);
+  await new Promise<void>((resolve) => {
+    const listener = (message: SupervisorMessage) => {
+      if (message.type !== 'activate') return;
+      process.off('message', listener);
+      resolve();
+    };
+    process.on('message', listener);
+    tell({ type: 'loaded' });
+  });
+  process.off('disconnect', orphaned);
 }

@@ -1,7 +1,7 @@
 /** `gantry down`: stop every replica gracefully, the load balancers, backing services and the daemon. */
 import { isAlive } from '../../local/process.ts';
 import type { GantryCommand } from '../command.ts';
-import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
+import { connect, type DaemonClient, restarting, sleep, stateDirOf } from '../daemon-client.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { DEFAULT_SPEC } from '../spec-file.ts';
 import { style } from '../style.ts';
@@ -15,7 +15,8 @@ export const downCommand: GantryCommand = {
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
       .action((options: { file: string; stateDir?: string }) =>
         run(async () => {
-          if (!stateDirOf(options).daemonInfo()) {
+          const state = stateDirOf(options);
+          if (!state.daemonInfo() && !restarting(state)) {
             process.stdout.write('nothing is running\n');
             return EXIT.ok;
           }
@@ -27,16 +28,14 @@ export const downCommand: GantryCommand = {
   },
 };
 
-/** Asks the daemon to stop and waits until its process is gone. */
+/** Asks the daemon to stop and waits until it (and its supervisor) are gone. */
 export async function stopDaemon(client: DaemonClient, timeoutMs = 120_000): Promise<void> {
   await client.request('POST', '/v1/shutdown');
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(client.info.pid)) {
+  const { pid, supervisor } = client.info;
+  while (isAlive(pid) || (supervisor !== undefined && isAlive(supervisor))) {
     if (Date.now() > deadline)
-      throw new CliError(
-        `the daemon (pid ${client.info.pid}) did not stop within ${timeoutMs / 1000}s`,
-        EXIT.failed,
-      );
+      throw new CliError(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000}s`, EXIT.failed);
     await sleep(100);
   }
 }

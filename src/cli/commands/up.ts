@@ -8,8 +8,9 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonStatus } from '../../daemon/status.ts';
 import { isAlive } from '../../local/process.ts';
+import { LAYOUT } from '../../local/state-dir.ts';
 import type { GantryCommand } from '../command.ts';
-import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
+import { connect, type DaemonClient, restarting, sleep, stateDirOf } from '../daemon-client.ts';
 import { dashboardLink } from '../dashboard-link.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { whenOutputCloses } from '../output.ts';
@@ -30,6 +31,8 @@ interface Options {
 }
 
 const GANTRY_BIN = fileURLToPath(new URL('../../../bin/gantry.js', import.meta.url));
+const SUPERVISOR = fileURLToPath(new URL('../../daemon/supervise-main.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
 
 export const upCommand: GantryCommand = {
   register(program, run) {
@@ -73,9 +76,16 @@ async function up(options: Options): Promise<number> {
       if (client) await stopDaemon(client).catch(() => undefined);
     });
   const existing = state.daemonInfo();
-  if (existing) {
+  if (existing && existing.layout !== LAYOUT) {
+    await replaceOlderDaemon(existing.pid);
+    client = await startDaemon(options);
+  } else if (existing || restarting(state)) {
     client = connect(options);
-    process.stdout.write(`gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`);
+    process.stdout.write(
+      existing
+        ? `gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`
+        : `gantry is restarting its daemon for ${options.file}\n`,
+    );
   } else {
     client = await startDaemon(options);
   }
@@ -99,27 +109,54 @@ async function up(options: Options): Promise<number> {
   return foreground(client, options);
 }
 
+/**
+ * A daemon of an older gantry runs the load balancers inside itself. Its replicas live in their own
+ * sessions and are adopted; the daemon itself is ended as a crash would end it (SIGKILL: its own
+ * shutdown would stop them), and the next daemon moves the load balancers to the proxy, on the
+ * same ports. Requests fail only between the two.
+ */
+async function replaceOlderDaemon(pid: number): Promise<void> {
+  process.stdout.write(
+    `the running daemon (pid ${pid}) is from an older gantry, with the load balancers inside it: replacing it; its replicas are adopted and the load balancers move to a proxy process on the same ports\n`,
+  );
+  process.kill(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(20);
+}
+
+/** Starts the supervisor, which starts the daemon (and keeps one running). */
 async function startDaemon(options: Options): Promise<DaemonClient> {
   const state = stateDirOf(options);
   state.ensure();
   mkdirSync(state.root, { recursive: true });
   const log = openSync(state.daemonLog, 'a', 0o600);
-  const args = [GANTRY_BIN, 'daemon', '-f', options.file, '--state-dir', state.root];
+  // The supervisor's own entry point: it stays small (no CLI loaded), the daemons it starts are `gantry daemon`.
+  const args = [
+    '--import',
+    TSX,
+    SUPERVISOR,
+    GANTRY_BIN,
+    'daemon',
+    '-f',
+    options.file,
+    '--state-dir',
+    state.root,
+  ];
   if (options.env) args.push('--env', options.env);
   if (options.ephemeralPorts) args.push('--ephemeral-ports');
   if (options.backoff) args.push('--backoff', options.backoff);
-  // Its own session: Ctrl-C in this terminal must not reach it, and it outlives --detach.
+  // Its own session: Ctrl-C in this terminal must not reach it, and it outlives --detach. It passes
+  // its environment to the daemon (the replicas' secrets come from it).
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', log, log],
     env: process.env,
   });
   child.unref();
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.pid === undefined || !isAlive(child.pid) || child.exitCode !== null) break;
     const info = state.daemonInfo();
-    if (info?.pid === child.pid) return connect(options);
+    if (info?.supervisor === child.pid) return connect(options);
     await sleep(50);
   }
   const tail = readFileSync(state.daemonLog, 'utf8').trim().split('\n').slice(-15).join('\n');
@@ -168,6 +205,7 @@ async function foreground(client: DaemonClient, options: Options): Promise<numbe
   while (!stopping) {
     let text: string;
     try {
+      // A daemon that died comes back (its supervisor starts the standby): the client waits for it.
       text = formatStatus(await client.status());
     } catch {
       if (stopping) break;

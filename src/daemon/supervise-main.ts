@@ -1,0 +1,9 @@
+/**
+ * The supervisor's entry point, started by `gantry up` in its own session:
+ *   node --import tsx src/daemon/supervise-main.ts <the daemon's command line: gantry.js daemon …>
+ * Kept apart from the CLI so that the process that only waits on daemons loads almost nothing.
+ */
+import { Supervisor } from './supervisor.ts';
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} supervisor: ${line}\n`);
+process.exitCode = await new Supervisor({ args: process.argv.slice(2), logFd: 1, log }).run();
