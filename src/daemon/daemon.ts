@@ -279,6 +279,9 @@ export class Daemon {
     return this.apiUrl;
   }
 
+  /** Whether the supervisor has a standby daemon loaded (a restart takes a second, not a cold start). */
+  standbyLoaded = false;
+
   /** Backing URLs and other services' URLs for what this service `uses`. */
   private injectedEnv(service: ServiceModel): Record<string, string> {
     const env: Record<string, string> = {};
@@ -467,7 +470,16 @@ export class Daemon {
       app: this.model.app,
       environment: this.model.environment?.name ?? null,
       specFile: this.model.file,
-      daemon: { pid: process.pid, url, startedAt: this.startedAt, metricsUrl: `${url}/metrics` },
+      daemon: {
+        pid: process.pid,
+        url,
+        startedAt: this.startedAt,
+        metricsUrl: `${url}/metrics`,
+        ...(Number(process.env[SUPERVISOR_VARIABLE]) > 0
+          ? { supervisor: Number(process.env[SUPERVISOR_VARIABLE]), standby: this.standbyLoaded }
+          : {}),
+      },
+      proxy: this.dataPlane?.processes() ?? null,
       services,
       backing: [...this.backing.values()].map(({ instance: _instance, env: _env, ...status }) => status),
     };

@@ -33,7 +33,17 @@ export interface DaemonStatus {
   app: string;
   environment: string | null;
   specFile: string;
-  daemon: { pid: number; url: string; startedAt: number; metricsUrl: string };
+  daemon: {
+    pid: number;
+    url: string;
+    startedAt: number;
+    metricsUrl: string;
+    /** The supervisor that restarts the daemon, and whether its standby daemon is loaded. */
+    supervisor?: number;
+    standby?: boolean;
+  };
+  /** The data plane: the proxy's primary and its workers; null while it is being (re)started. */
+  proxy: { pid: number; workers: number[] } | null;
   services: ServiceStatus[];
   backing: BackingStatus[];
 }

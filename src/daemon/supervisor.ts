@@ -23,8 +23,8 @@ import {
 
 /** What a daemon process says to its supervisor over IPC. */
 export type DaemonMessage = { type: 'loaded' } | { type: 'ready'; url: string };
-/** What the supervisor says to a standby daemon. */
-export type SupervisorMessage = { type: 'activate' };
+/** What the supervisor says to a daemon: start (to a standby); whether a standby is loaded (to the active one). */
+export type SupervisorMessage = { type: 'activate' } | { type: 'standby'; loaded: boolean };
 
 /** Set in a supervised daemon's environment: the supervisor's pid (written to daemon.json). */
 export const SUPERVISOR_VARIABLE = 'GANTRY_SUPERVISOR';
@@ -83,28 +83,46 @@ export class Supervisor {
     child.on('message', (message: DaemonMessage) => {
       if (message.type === 'loaded') {
         daemon.loaded = true;
-        if (daemon === this.active) child.send({ type: 'activate' } satisfies SupervisorMessage);
+        if (daemon === this.active) this.start(daemon);
+        else this.tellStandby();
       } else if (message.type === 'ready') {
         daemon.ready = true;
         this.everReady = true;
         this.options.log(`daemon ${child.pid} ready on ${message.url}`);
-        // The next standby loads once this one is up, not competing with its start.
-        if (!this.standby && !this.stopping) this.standby = this.spawn();
+        this.tellStandby();
       }
     });
     child.on('exit', (code, signal) => this.exited(daemon, code, signal));
     return daemon;
   }
 
+  /** Makes `daemon` the active one; it starts as soon as it has loaded. */
   private activate(daemon: Daemon): void {
     this.active = daemon;
     daemon.activatedAt = Date.now();
-    if (daemon.loaded) daemon.child.send({ type: 'activate' } satisfies SupervisorMessage);
+    if (daemon.loaded) this.start(daemon);
+  }
+
+  /** Tells the active daemon to start, and the next standby to load meanwhile (a start mostly waits). */
+  private start(daemon: Daemon): void {
+    this.send(daemon, { type: 'activate' });
+    this.ensureStandby();
+  }
+
+  /** The active daemon says in its status whether a restart would be quick. */
+  private tellStandby(): void {
+    if (this.active?.ready)
+      this.send(this.active, { type: 'standby', loaded: this.standby?.loaded === true });
+  }
+
+  private send(daemon: Daemon, message: SupervisorMessage): void {
+    if (daemon.child.connected) daemon.child.send(message);
   }
 
   private exited(daemon: Daemon, code: number | null, signal: NodeJS.Signals | null): void {
     if (daemon === this.standby) {
       this.standby = undefined;
+      this.tellStandby();
       if (!this.stopping) setTimeout(() => this.ensureStandby(), 1000);
       return;
     }
@@ -141,6 +159,6 @@ export class Supervisor {
   }
 
   private ensureStandby(): void {
-    if (!this.standby && !this.stopping && this.active?.ready) this.standby = this.spawn();
+    if (!this.standby && !this.stopping && this.active) this.standby = this.spawn();
   }
 }

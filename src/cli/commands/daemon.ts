@@ -87,6 +87,9 @@ async function daemon(options: Options): Promise<number> {
     ...(backoff ? { backoff } : {}),
     ...(syncPeriodMs ? { autoscaleSyncPeriodMs: syncPeriodMs } : {}),
   });
+  process.on('message', (message: SupervisorMessage) => {
+    if (message.type === 'standby') daemon.standbyLoaded = message.loaded;
+  });
   tell({ type: 'ready', url: daemon.url });
   await new Promise<void>((done) => {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)

@@ -172,14 +172,18 @@ async function waitUntilReady(client: DaemonClient, timeoutMs: number): Promise<
   let last = '';
   for (;;) {
     const status = await client.status();
-    const pending = status.services.filter((s) => s.replicas.ready < s.replicas.desired);
+    const pending = status.services
+      .filter((s) => s.replicas.ready < s.replicas.desired)
+      .map((s) => `${s.name} ${s.replicas.ready}/${s.replicas.desired}`);
+    // Until the standby daemon has loaded, a daemon that died would take a cold start to come back.
+    if (status.daemon.standby === false) pending.push('the standby daemon');
     if (pending.length === 0) return status;
-    const line = `waiting for ${pending.map((s) => `${s.name} ${s.replicas.ready}/${s.replicas.desired}`).join(', ')}`;
+    const line = `waiting for ${pending.join(', ')}`;
     if (line !== last) process.stdout.write(`${style.dim(line)}\n`);
     last = line;
     if (Date.now() > deadline)
       throw new CliError(
-        `not every replica became ready within ${timeoutMs / 1000}s (${line.replace('waiting for ', '')})`,
+        `not everything was ready within ${timeoutMs / 1000}s (still waiting for ${pending.join(', ')})`,
         EXIT.failed,
         'see `gantry status`, `gantry logs <service>` and the events; the app keeps running (stop it with `gantry down`)',
       );

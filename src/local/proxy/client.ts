@@ -1,6 +1,6 @@
 /** The daemon's end of the proxy's unix socket: requests with answers, and the counts the proxy pushes. */
 import net from 'node:net';
-import type { CountsPush, Reply, Request } from './protocol.ts';
+import type { Push, Reply, Request } from './protocol.ts';
 
 type Op = Request extends infer R ? (R extends { op: infer O } ? O : never) : never;
 type RequestOf<O extends Op> = Omit<Extract<Request, { op: O }>, 'id' | 'op'>;
@@ -15,7 +15,7 @@ export class ProxyClient {
 
   private constructor(
     private readonly socket: net.Socket,
-    onPush: (push: CountsPush) => void,
+    onPush: (push: Push) => void,
     onClose: () => void,
   ) {
     socket.setEncoding('utf8');
@@ -27,9 +27,9 @@ export class ProxyClient {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         newline = buffered.indexOf('\n');
-        let message: Reply | CountsPush;
+        let message: Reply | Push;
         try {
-          message = JSON.parse(line) as Reply | CountsPush;
+          message = JSON.parse(line) as Reply | Push;
         } catch {
           continue;
         }
@@ -49,7 +49,7 @@ export class ProxyClient {
   /** Connects, retrying while the socket is not there yet, until `timeoutMs` has passed. */
   static async connect(
     path: string,
-    handlers: { onPush(push: CountsPush): void; onClose(): void },
+    handlers: { onPush(push: Push): void; onClose(): void },
     timeoutMs: number,
     alive: () => boolean = () => true,
   ): Promise<ProxyClient> {

@@ -17,11 +17,11 @@ import { isAlive, readProcStat } from '../supervisor/proc.ts';
 import { ProxyClient } from './client.ts';
 import {
   type ApplyResult,
-  type CountsPush,
   type HelloResult,
   type ListenerSpec,
   PROTOCOL,
   type ProxyInfo,
+  type Push,
   type Table,
 } from './protocol.ts';
 
@@ -130,14 +130,16 @@ export class DataPlane {
   private async connect(socket: string, timeoutMs: number, alive?: () => boolean): Promise<HelloResult> {
     const client = await ProxyClient.connect(
       socket,
-      { onPush: (push) => this.counted(push), onClose: () => this.lost(client) },
+      { onPush: (push) => this.pushed(push), onClose: () => this.lost(client) },
       timeoutMs,
       alive,
     );
     this.client = client;
     const hello = (await client.request('hello', {})) as HelloResult;
     this.info = hello.info;
-    this.ports = hello.ports;
+    // A proxy taking over from a dead one serves the same ports once the table is applied; until
+    // then the orphaned workers serve them.
+    this.ports = { ...this.ports, ...hello.ports };
     for (const spec of hello.table.listeners) {
       const snapshot = hello.snapshot[spec.key];
       const tally = this.tally(spec.key, spec.service);
@@ -230,8 +232,9 @@ export class DataPlane {
     return tally;
   }
 
-  private counted(push: CountsPush): void {
-    for (const [key, counts] of Object.entries(push.listeners)) this.tally(key).add(counts);
+  private pushed(push: Push): void {
+    if (push.push === 'info') this.info = push.info;
+    else for (const [key, counts] of Object.entries(push.listeners)) this.tally(key).add(counts);
   }
 
   /** The Prometheus exposition of every listener's requests. */
@@ -240,9 +243,9 @@ export class DataPlane {
     return (await this.client.request('prometheus', {}, 10_000)) as string;
   }
 
-  /** The proxy's pids (primary first), for status. */
+  /** The proxy's pids, for status; undefined while a new proxy is starting. */
   processes(): { pid: number; workers: number[] } | undefined {
-    return this.info ? { pid: this.info.pid, workers: this.info.workers } : undefined;
+    return this.client && this.info ? { pid: this.info.pid, workers: this.info.workers } : undefined;
   }
 
   /** `gantry down`: stops the proxy and waits until it is gone. */

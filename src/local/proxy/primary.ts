@@ -22,12 +22,12 @@ import { readProcStat } from '../supervisor/proc.ts';
 import { bindListenHandle, type ListenHandle, PortInUse } from './listen-handle.ts';
 import {
   type ApplyResult,
-  type CountsPush,
   type FromWorker,
   type HelloResult,
   type ListenerCounts,
   type ListenerSpec,
   PROTOCOL,
+  type Push,
   REPORT_MS,
   type Reply,
   type Request,
@@ -122,6 +122,7 @@ export class ProxyPrimary {
           worker.ready = true;
           for (const [key, listening] of this.listeners) this.sendListen(worker, key, listening);
           this.sendTable(worker);
+          this.tell({ push: 'info', info: this.info() });
           resolve();
         } else if (message.type === 'counts') this.counted(message.listeners);
         else if (message.type === 'listen-failed')
@@ -257,7 +258,10 @@ export class ProxyPrimary {
     const listeners = this.pending;
     if (Object.keys(listeners).length === 0) return;
     this.pending = {};
-    const message: CountsPush = { push: 'counts', listeners };
+    this.tell({ push: 'counts', listeners });
+  }
+
+  private tell(message: Push): void {
     const line = `${JSON.stringify(message)}\n`;
     for (const daemon of this.daemons) daemon.write(line);
   }

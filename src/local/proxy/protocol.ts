@@ -72,11 +72,10 @@ export interface ApplyResult {
 
 export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
-/** Pushed to every connected daemon, a few times a second while requests flow. */
-export interface CountsPush {
-  push: 'counts';
-  listeners: Record<string, ListenerCounts>;
-}
+/** Pushed to every connected daemon: counts a few times a second while requests flow; info when a worker changes. */
+export type Push =
+  | { push: 'counts'; listeners: Record<string, ListenerCounts> }
+  | { push: 'info'; info: ProxyInfo };
 
 // ── primary ↔ worker (IPC) ─────────────────────────────────────────────────────────────────
 
