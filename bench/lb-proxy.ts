@@ -1,16 +1,61 @@
 /**
- * The benchmark's Gantry load balancer, in its own process so its CPU time can be read from
- * /proc/<pid>/stat apart from the bench's own work. Usage: lb-proxy.ts <port> [<port>...]; prints
- * `port=NNNN` once listening and runs until killed.
+ * The benchmark's Gantry load balancer: the real proxy (src/local/proxy/main.ts — a primary and a
+ * worker per core), started and programmed over its socket as the daemon does it, with one listener
+ * over the given backends. Its CPU time is the primary's plus its workers' (/proc), as nginx's is
+ * its master's plus its workers'.
  */
-import { LoadBalancer } from '../src/local/lb/load-balancer.ts';
-import { LbMetrics } from '../src/local/lb/metrics.ts';
-import { ListenerTally } from '../src/local/lb/tally.ts';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ProxyClient } from '../src/local/proxy/client.ts';
+import type { ApplyResult, HelloResult } from '../src/local/proxy/protocol.ts';
 
-const ports = process.argv.slice(2).map(Number);
-const lb = await LoadBalancer.listen({ service: 'api' });
-// Counted seconds collected as the proxy does, into windows and Prometheus series, so the bench pays for them too.
-const tally = new ListenerTally('api', new LbMetrics());
-setInterval(() => tally.add(lb.take()), 250);
-lb.setBackends(ports.map((port, i) => ({ id: `api-${i}`, version: 'v1', host: '127.0.0.1', port })));
-process.stdout.write(`port=${lb.port}\n`);
+const MAIN = fileURLToPath(new URL('../src/local/proxy/main.ts', import.meta.url));
+
+export interface RunningProxy {
+  /** The primary's pid: its direct children are the workers. */
+  pid: number;
+  port: number;
+  workers: number[];
+  stop(): Promise<void>;
+}
+
+export async function startProxy(backendPorts: number[]): Promise<RunningProxy> {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-proxy-'));
+  const socket = join(dir, 'proxy.sock');
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, '--socket', socket], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const client = await ProxyClient.connect(
+    socket,
+    { onPush: () => undefined, onClose: () => undefined },
+    60_000,
+  );
+  const hello = (await client.request('hello', {})) as HelloResult;
+  const backends = backendPorts.map((port, i) => ({
+    id: `api-${i + 1}`,
+    version: 'v1',
+    host: '127.0.0.1',
+    port,
+  }));
+  const applied = (await client.request('apply', {
+    table: {
+      listeners: [{ key: 'api', service: 'api', port: 0, backends, weights: { v1: 100 }, prometheus: true }],
+    },
+  })) as ApplyResult;
+  return {
+    pid: child.pid!,
+    port: applied.ports.api!,
+    workers: hello.info.workers,
+    async stop() {
+      await client.request('stop', {}).catch(() => undefined);
+      client.close();
+      await new Promise((resolve) =>
+        child.exitCode === null ? child.once('exit', resolve) : resolve(undefined),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: every benchmark in one run, printing its figures.
- *   1. the load balancer against a direct replica and nginx (bench/lb.ts)
- *   2. `gantry up --detach` on the example, cold and warm (bench/up.ts)
+ *   1. the load balancer against a direct replica and nginx, several rounds (bench/lb.ts)
+ *   2. `gantry up --detach` on the example, cold and warm (bench/up.ts), and what a daemon
+ *      SIGKILLed under load costs (bench/daemon-kill.ts)
  *   3. a bad canary's cost and a clean canary's wall time (bench/release.ts)
  *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
  *   5. gantry lint over a generated corpus of 20,000 objects (bench/lint.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchDaemonKill } from './daemon-kill.ts';
 import { benchLint, formatLintBench } from './lint.ts';
 import { benchBadCanary, benchCleanCanary } from './release.ts';
 import { benchRender, formatRenderBench } from './render.ts';
@@ -25,6 +27,11 @@ console.log('');
 const { coldMs, warmMs } = benchUp();
 console.log(
   `gantry up --detach (examples/shop, every replica ready): cold ${(coldMs / 1000).toFixed(2)} s (new state dir, postgres initdb), warm ${(warmMs / 1000).toFixed(2)} s`,
+);
+
+const kill = await benchDaemonKill();
+console.log(
+  `daemon SIGKILL under load (examples/shop, 8 connections): ${kill.failed} of ${kill.total} requests failed (goal 0); the API answered again after ${kill.backSeconds.toFixed(2)} s (goal <= 2 s)`,
 );
 
 const bad = await benchBadCanary();

@@ -109,9 +109,8 @@ export class ProxyPrimary {
   private startWorker(): Promise<void> {
     const child = fork(WORKER, [], {
       execArgv: ['--import', TSX],
-      // Nothing of the daemon's environment (no secret reaches the data plane). One accept at a time
-      // per wake-up, so that connections spread over the workers instead of the first one awake.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', UV_TCP_SINGLE_ACCEPT: '1' },
+      // Nothing of the daemon's environment: no secret reaches the data plane.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const worker: Worker = { child, ready: false, startedAt: Date.now() };
