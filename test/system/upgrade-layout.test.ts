@@ -115,7 +115,7 @@ describe('upgrade: a state directory of the older layout (load balancers inside 
     const insert = db.prepare(
       "insert into replicas (id, service, version, idx, port, generation, pid, start_time, restarts) values (?, 'api', 'v1', ?, ?, 0, ?, ?, 0)",
     );
-    replicas.forEach((r, i) => insert.run(`api-${i + 1}`, i + 1, ports[i], r.pid, r.startTime));
+    for (const [i, r] of replicas.entries()) insert.run(`api-${i + 1}`, i + 1, ports[i], r.pid, r.startTime);
     db.prepare("insert into meta (key, value) values ('lb:api', ?)").run(JSON.stringify(lbPort));
     db.close();
 
