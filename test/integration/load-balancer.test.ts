@@ -385,7 +385,8 @@ async function startFramer(
       res.end(Buffer.alloc(size, 'x'));
       return;
     }
-    const answer = JSON.stringify({ method: req.method, url: req.url, body, headers: req.headers });
+    const by = (server.address() as net.AddressInfo).port;
+    const answer = JSON.stringify({ method: req.method, url: req.url, body, headers: req.headers, by });
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
     res.end(req.method === 'HEAD' ? undefined : answer);
   });
@@ -545,6 +546,23 @@ describe('load balancer fast path (HTTP/1.1 without node:http)', { timeout: 60_0
     const post = await request(`${lb.url}/order`, { dispatcher: client, method: 'POST', body: 'x' });
     await post.body.text();
     assert.equal(post.statusCode, 502, 'a POST may have reached the replica: never sent twice');
+  });
+
+  test('stickiness: the same cookie (else header) value always reaches the same version, on the fast path', async () => {
+    const [s1, s2] = [await startFramer(), await startFramer()];
+    const lb = await startLb({ stickiness: { cookie: 'canary', header: 'X-User' } });
+    lb.setBackends([backend('a', 'v1', s1.port), backend('b', 'v2', s2.port)]);
+    lb.setWeights({ v1: 50, v2: 50 });
+    const replicasReached = async (headers: Record<string, string>) => {
+      const seen = new Set<number>();
+      for (let i = 0; i < 12; i++)
+        seen.add((JSON.parse((await get(`${lb.url}/`, headers)).text) as { by: number }).by);
+      return seen.size;
+    };
+    assert.equal(await replicasReached({ cookie: 'a=1; canary=alice' }), 1);
+    assert.equal(await replicasReached({ cookie: 'canary=carol', 'x-user': 'ignored: the cookie wins' }), 1);
+    assert.equal(await replicasReached({ 'x-user': 'bob' }), 1);
+    assert.equal(await replicasReached({}), 2, 'without a key: both versions, by weight');
   });
 
   test('503 without replicas keeps the connection; the same connection works once one is ready', async () => {

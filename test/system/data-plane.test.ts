@@ -20,6 +20,7 @@ import { isAlive } from '../../src/local/process.ts';
 import type { EventRecord } from '../../src/local/store.ts';
 import { readProcStat } from '../../src/local/supervisor/proc.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
+import { killLeftovers } from '../support/leftovers.ts';
 import { startLoad } from '../support/load.ts';
 
 /**
@@ -131,6 +132,7 @@ describe('the data plane outlives the control plane', { timeout: 600_000 }, () =
         // already gone
       }
     }
+    killLeftovers(stateDir);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -22,6 +22,7 @@ import type { EventRecord } from '../../src/local/store.ts';
 import { readProcStat } from '../../src/local/supervisor/proc.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
+import { killLeftovers } from '../support/leftovers.ts';
 
 const API = join(ROOT, 'examples/shop/api/server.js');
 const SPEC = `app: oldlayout
@@ -89,6 +90,7 @@ describe('upgrade: a state directory of the older layout (load balancers inside 
       } catch {}
     }
     for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+    killLeftovers(stateDir);
     rmSync(dir, { recursive: true, force: true });
   });
 
