@@ -257,6 +257,28 @@ describe('the data plane outlives the control plane', { timeout: 600_000 }, () =
     assert.match(started[0]!.message, new RegExp(`taking over from the one before \\(pid ${old.pid}\\)`));
   });
 
+  it('SIGKILL of a proxy worker under load: the other keeps accepting, the primary starts a new one; only its connections fail', async () => {
+    const before = await waitFor('all ready', allReady);
+    const [victim, survivor] = before.proxy!.workers as [number, number];
+    const load = startLoad(`${api(before).url}/api/products`, { concurrency: 8, maxSeconds: 60 });
+    await sleep(1000);
+    process.kill(victim, 'SIGKILL');
+    const replaced = await waitFor(
+      'a new worker',
+      (s) => s.proxy?.workers.length === before.proxy!.workers.length && !s.proxy.workers.includes(victim),
+      15_000,
+    );
+    await sleep(1000);
+    const result = await load.stop();
+    console.log(
+      `proxy worker SIGKILL: ${result.failed} of ${result.ok + result.failed} requests failed (${JSON.stringify(result.reasons)})`,
+    );
+    assert.equal(replaced.proxy!.pid, before.proxy!.pid, 'the same primary');
+    assert.ok(replaced.proxy!.workers.includes(survivor));
+    // At most one request in flight per connection the dead worker held.
+    assert.ok(result.failed <= 8, `${result.failed} failed: ${JSON.stringify(result.reasons)}`);
+  });
+
   it('chaos with the default back-off: a random replica SIGKILLed every 2 s for 30 s under load, at least 99.9 % succeed', async () => {
     const before = await waitFor('all ready', allReady);
     const load = startLoad(`${api(before).url}/api/products`, { concurrency: 8, maxSeconds: 60 });

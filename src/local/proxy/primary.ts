@@ -18,6 +18,12 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LbMetrics } from '../lb/metrics.ts';
 import { ListenerTally } from '../lb/tally.ts';
+import {
+  type BackoffPolicy,
+  type BackoffState,
+  INITIAL_BACKOFF,
+  nextRestart,
+} from '../supervisor/backoff.ts';
 import { readProcStat } from '../supervisor/proc.ts';
 import { bindListenHandle, type ListenHandle, PortInUse } from './listen-handle.ts';
 import {
@@ -42,8 +48,13 @@ const HOST = '127.0.0.1';
 /** How long a port the predecessor still holds is waited for after it was told to drain. */
 const TAKEOVER_WAIT_MS = 3000;
 const SPIN_MS = 200;
-/** A worker that dies sooner than this after starting is restarted after a back-off (1 s doubling to 30 s). */
-const WORKER_STABLE_MS = 10_000;
+/** A dead worker is replaced at once; one that keeps dying soon after its start waits 1 s, 2 s … 30 s. */
+const WORKER_BACKOFF: BackoffPolicy = {
+  initialMs: 1000,
+  maxMs: 30_000,
+  resetAfterRunMs: 10_000,
+  resetAfterReadyMs: Number.POSITIVE_INFINITY,
+};
 
 export interface PrimaryOptions {
   socketPath: string;
@@ -78,7 +89,7 @@ export class ProxyPrimary {
   private stopping = false;
   private workersReady: Promise<void>;
   private drainedAt = 0;
-  private crashes = 0;
+  private backoff: BackoffState = INITIAL_BACKOFF;
   private server: net.Server | undefined;
 
   private constructor(private readonly options: PrimaryOptions) {
@@ -131,9 +142,12 @@ export class ProxyPrimary {
         this.workers.delete(worker);
         resolve();
         if (this.stopping) return;
-        const ran = Date.now() - worker.startedAt;
-        this.crashes = ran >= WORKER_STABLE_MS ? 0 : this.crashes + 1;
-        const delay = this.crashes === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (this.crashes - 1));
+        const next = nextRestart(this.backoff, WORKER_BACKOFF, {
+          ranForMs: Date.now() - worker.startedAt,
+          readyForMs: 0,
+        });
+        this.backoff = next.state;
+        const delay = next.delayMs;
         this.options.log(
           `worker ${child.pid} exited (${signal ?? `code ${code}`}); a new one starts${delay ? ` in ${delay} ms` : ''}`,
         );
