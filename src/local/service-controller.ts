@@ -51,7 +51,7 @@ export class ServiceController {
   private readonly generations = new Map<string, number>();
   private readonly terminating = new Set<string>();
   /** The port asked for the service's address; undefined: the service takes no traffic (no port). */
-  private port_: number | undefined;
+  private askedPort: number | undefined;
   /** Versions with a preview listener (blue-green smoke checks, a load test), made on demand. */
   private readonly previews = new Set<string>();
   private reconciling: Promise<void> | undefined;
@@ -73,7 +73,7 @@ export class ServiceController {
   /** The load balancer listens on the spec's port when free, else on a free one (the proxy says so in an event). */
   async listen(preferredPort: number | undefined): Promise<void> {
     if (!this.service.port) return;
-    this.port_ = preferredPort ?? 0;
+    this.askedPort = preferredPort ?? 0;
     await this.publish();
   }
 
@@ -83,7 +83,7 @@ export class ServiceController {
   }
 
   get port(): number | undefined {
-    return this.port_ === undefined ? undefined : this.context.dataPlane.port(this.name);
+    return this.askedPort === undefined ? undefined : this.context.dataPlane.port(this.name);
   }
 
   /** Takes over replicas a previous daemon started, if their processes are still alive. */
@@ -255,7 +255,7 @@ export class ServiceController {
   }
 
   private updateBackends(): void {
-    if (this.port_ === undefined) return; // not listening (yet)
+    if (this.askedPort === undefined) return; // not listening (yet)
     void this.publish().catch((error: Error) =>
       this.context.record(this.name, null, {
         type: 'Warning',
@@ -278,14 +278,14 @@ export class ServiceController {
 
   /** What the proxy should serve for this service: its address, and a preview per version asked for. */
   private listeners(): ListenerSpec[] {
-    if (this.port_ === undefined) return [];
+    if (this.askedPort === undefined) return [];
     const backends = this.backends();
     const weights = Object.fromEntries(this.desired().map((d) => [d.version, d.weight]));
     return [
       {
         key: this.name,
         service: this.name,
-        port: this.port_,
+        port: this.askedPort,
         backends,
         weights: Object.keys(weights).length > 0 ? weights : null,
         prometheus: true,
@@ -307,7 +307,7 @@ export class ServiceController {
 
   /** A URL that reaches only `version`'s ready replicas (the main listener's weights do not apply). */
   async preview(version: string): Promise<string> {
-    if (this.port_ === undefined) throw new Error(`service ${this.name} has no port: nothing to preview`);
+    if (this.askedPort === undefined) throw new Error(`service ${this.name} has no port: nothing to preview`);
     this.previews.add(version);
     await this.publish();
     return `http://${HOST}:${this.context.dataPlane.port(`${this.name}@${version}`)}`;
@@ -383,7 +383,7 @@ export class ServiceController {
    * a load test, a blue-green colour before the switch) together.
    */
   metrics(version: string, windowSeconds: number): VersionMetrics | undefined {
-    if (this.port_ === undefined) return undefined;
+    if (this.askedPort === undefined) return undefined;
     const { dataPlane } = this.context;
     const windows = [
       dataPlane.tally(this.name).windows.window(version),

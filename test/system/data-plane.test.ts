@@ -19,6 +19,7 @@ import type { DaemonStatus } from '../../src/daemon/status.ts';
 import { isAlive } from '../../src/local/process.ts';
 import type { EventRecord } from '../../src/local/store.ts';
 import { readProcStat } from '../../src/local/supervisor/proc.ts';
+import { killAtRandom } from '../support/chaos.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
 import { killLeftovers } from '../support/leftovers.ts';
 import { startLoad } from '../support/load.ts';
@@ -282,20 +283,10 @@ describe('the data plane outlives the control plane', { timeout: 600_000 }, () =
   it('chaos with the default back-off: a random replica SIGKILLed every 2 s for 30 s under load, at least 99.9 % succeed', async () => {
     const before = await waitFor('all ready', allReady);
     const load = startLoad(`${api(before).url}/api/products`, { concurrency: 8, maxSeconds: 60 });
-    let kills = 0;
-    for (let second = 0; second < 30; second += 2) {
-      await sleep(2000);
-      const items = api(await status()).replicas.items.filter((r) => r.pid);
-      const victim = items[Math.floor(Math.random() * items.length)];
-      if (victim?.pid) {
-        try {
-          process.kill(victim.pid, 'SIGKILL');
-          kills++;
-        } catch {
-          // it had just died
-        }
-      }
-    }
+    const kills = await killAtRandom(
+      async () => api(await status()).replicas.items.flatMap((r) => (r.pid ? [r.pid] : [])),
+      { everyMs: 2000, seconds: 30 },
+    );
     const result = await load.stop();
     const total = result.ok + result.failed;
     const rate = result.ok / total;

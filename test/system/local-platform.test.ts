@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
 import { isAlive } from '../../src/local/process.ts';
+import { killAtRandom } from '../support/chaos.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
 import { startLoad } from '../support/load.ts';
 
@@ -197,20 +198,10 @@ describe('gantry up (local platform)', { timeout: 300_000 }, () => {
     const before = await waitFor('5 ready', (s) => allReady(s) && api(s).replicas.ready === 5);
     const restartsBefore = api(before).restarts;
     const load = startLoad(`${api(before).url}/api/products`, { concurrency: 8, maxSeconds: 60 });
-    let kills = 0;
-    for (let second = 0; second < 30; second++) {
-      await sleep(1000);
-      const items = api(await status()).replicas.items.filter((r) => r.pid);
-      const victim = items[Math.floor(Math.random() * items.length)];
-      if (victim?.pid) {
-        try {
-          process.kill(victim.pid, 'SIGKILL');
-          kills++;
-        } catch {
-          // it had just died
-        }
-      }
-    }
+    const kills = await killAtRandom(
+      async () => api(await status()).replicas.items.flatMap((r) => (r.pid ? [r.pid] : [])),
+      { everyMs: 1000, seconds: 30 },
+    );
     const result = await load.stop();
     const total = result.ok + result.failed;
     assert.ok(total > 1000, `load too small: ${total}`);

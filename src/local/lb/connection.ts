@@ -485,6 +485,11 @@ export class ClientConnection implements ConnectionOwner {
     if (this.phase === Phase.Idle) this.socket.destroy();
   }
 
+  /** Ends it now, busy or not (the listener is closing). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
   // ── request rewriting ─────────────────────────────────────────────────────────────────────
 
   /** The head to send upstream: the kept lines, then x-forwarded-for/-proto/-host. */

@@ -208,7 +208,7 @@ export class LoadBalancer implements Listener {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const connection of this.connections) connection.close();
+    for (const connection of this.connections) connection.destroy();
     for (const socket of [...this.delegated, ...this.upgraded]) socket.destroy();
     for (const upstream of this.upstreams.values()) this.retire(upstream);
     this.upstreams.clear();

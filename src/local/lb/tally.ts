@@ -28,9 +28,13 @@ export class ListenerTally {
       this.servedTotals.set(id, (this.servedTotals.get(id) ?? 0) + n);
   }
 
-  /** Forgets backends that left (a backend that rejoins counts from 0 again). */
-  retain(ids: ReadonlySet<string>): void {
+  /**
+   * The backends now in the listener: each has a count (0 until it serves: no requests is a sample
+   * too, for the autoscaler); those that left are forgotten (one that rejoins counts from 0 again).
+   */
+  track(ids: ReadonlySet<string>): void {
     for (const id of this.servedTotals.keys()) if (!ids.has(id)) this.servedTotals.delete(id);
+    for (const id of ids) if (!this.servedTotals.has(id)) this.servedTotals.set(id, 0);
   }
 
   /** Requests finished per backend id since it joined. */

@@ -93,14 +93,19 @@ export class UpstreamConnection {
 
   destroy(): void {
     this.owner = null;
+    this.leavePool();
     this.socket.destroy();
+  }
+
+  private leavePool(): void {
+    const idle = this.upstream.idle.indexOf(this);
+    if (idle >= 0) this.upstream.idle.splice(idle, 1);
   }
 
   private end(err: NodeJS.ErrnoException | undefined): void {
     if (this.ended) return;
     this.ended = true;
-    const idle = this.upstream.idle.indexOf(this);
-    if (idle >= 0) this.upstream.idle.splice(idle, 1);
+    this.leavePool();
     const owner = this.owner;
     this.owner = null;
     owner?.onUpstreamEnd(this, err);

@@ -1,6 +1,6 @@
 /** The daemon's end of the proxy's unix socket: requests with answers, and the counts the proxy pushes. */
 import net from 'node:net';
-import type { Push, Reply, Request } from './protocol.ts';
+import { type Push, type Reply, type Request, readLines } from './protocol.ts';
 
 type Op = Request extends infer R ? (R extends { op: infer O } ? O : never) : never;
 type RequestOf<O extends Op> = Omit<Extract<Request, { op: O }>, 'id' | 'op'>;
@@ -18,24 +18,15 @@ export class ProxyClient {
     onPush: (push: Push) => void,
     onClose: () => void,
   ) {
-    socket.setEncoding('utf8');
-    let buffered = '';
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
-        let message: Reply | Push;
-        try {
-          message = JSON.parse(line) as Reply | Push;
-        } catch {
-          continue;
-        }
-        if ('push' in message) onPush(message);
-        else this.settle(message);
+    readLines(socket, (line) => {
+      let message: Reply | Push;
+      try {
+        message = JSON.parse(line) as Reply | Push;
+      } catch {
+        return;
       }
+      if ('push' in message) onPush(message);
+      else this.settle(message);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

@@ -162,14 +162,18 @@ export class DataPlane {
       `the proxy (pid ${pid}) went away; starting a new one to take over`,
     );
     this.restarting ??= (async () => {
-      try {
-        await this.start(pid);
-        await this.apply();
-      } catch (error) {
-        this.options.record(null, 'Warning', 'ProxyFailed', (error as Error).message);
-      } finally {
-        this.restarting = undefined;
+      // Until one starts: traffic meanwhile is the old workers' (they serve on), or refused.
+      for (let attempt = 0; !this.closing; attempt++) {
+        try {
+          await this.start(pid);
+          await this.apply();
+          break;
+        } catch (error) {
+          this.options.record(null, 'Warning', 'ProxyFailed', (error as Error).message);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)));
+        }
       }
+      this.restarting = undefined;
     })();
   }
 
@@ -185,7 +189,7 @@ export class DataPlane {
     for (const spec of listeners) {
       const tally = this.tally(spec.key, spec.service);
       for (const backend of spec.backends) tally.windows.open(backend.version, now);
-      tally.retain(new Set(spec.backends.map((b) => b.id)));
+      tally.track(new Set(spec.backends.map((b) => b.id)));
     }
     if (this.flush) {
       this.flushAgain = true;

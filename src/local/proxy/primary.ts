@@ -37,6 +37,7 @@ import {
   REPORT_MS,
   type Reply,
   type Request,
+  readLines,
   type Table,
   type ToWorker,
 } from './protocol.ts';
@@ -215,7 +216,7 @@ export class ProxyPrimary {
       }
       listening.spec = spec;
       for (const backend of spec.backends) listening.tally.windows.open(backend.version, now);
-      listening.tally.retain(new Set(spec.backends.map((b) => b.id)));
+      listening.tally.track(new Set(spec.backends.map((b) => b.id)));
     }
     this.table = table;
     for (const worker of this.workers) if (worker.ready) this.sendTable(worker);
@@ -306,18 +307,7 @@ export class ProxyPrimary {
 
   private serveDaemon(socket: net.Socket): void {
     this.daemons.add(socket);
-    socket.setEncoding('utf8');
-    let buffered = '';
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        void this.answer(socket, line);
-        newline = buffered.indexOf('\n');
-      }
-    });
+    readLines(socket, (line) => void this.answer(socket, line));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.daemons.delete(socket));
   }

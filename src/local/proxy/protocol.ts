@@ -8,6 +8,7 @@
  * proxy pushes them, and asks for the Prometheus exposition. The table outlives the daemon: a new
  * daemon says hello, gets the table and every window back, and adopts the proxy as it is.
  */
+import type { Socket } from 'node:net';
 import type { Backend, Taken } from '../lb/load-balancer.ts';
 import type { VersionSeconds } from '../lb/version-windows.ts';
 
@@ -93,3 +94,19 @@ export type FromWorker =
 
 /** How often workers report what they counted. */
 export const REPORT_MS = 250;
+
+/** Calls `onLine` with each newline-terminated line the socket receives (the framing of the proxy's socket). */
+export function readLines(socket: Socket, onLine: (line: string) => void): void {
+  socket.setEncoding('utf8');
+  let buffered = '';
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      onLine(line);
+      newline = buffered.indexOf('\n');
+    }
+  });
+}
