@@ -5,10 +5,9 @@
  * pods and their events, and a watch of one workload. Every failure becomes a `KubeError` that
  * names the object (api-failure.ts decides the wording).
  */
-import { existsSync } from 'node:fs';
 import {
   ApiException,
-  KubeConfig,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -18,6 +17,7 @@ import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { explainFailure, KubeError, kindNotInstalled, type ObjectRef, plural } from './api-failure.ts';
 import type { EventLike, PodLike } from './image-pull.ts';
 import type { KindRef } from './kinds.ts';
+import { loadKubeconfig, selectContext } from './kubeconfig.ts';
 import type { ListedObject } from './prune.ts';
 import type { LiveObject } from './release-owned.ts';
 import type { WorkloadObject } from './rollout-status.ts';
@@ -57,47 +57,14 @@ export interface Connection {
 }
 
 export function connect(options: { kubeconfig?: string; context?: string }): Connection {
-  const config = new KubeConfig();
-  if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig))
-      throw new KubeError(
-        `--kubeconfig ${options.kubeconfig}: no such file`,
-        'pass the path of a kubeconfig file',
-      );
-    loadOrFail(() => config.loadFromFile(options.kubeconfig!), options.kubeconfig);
-  } else {
-    loadOrFail(() => config.loadFromDefault(), process.env.KUBECONFIG ?? '~/.kube/config');
-  }
-  if (options.context !== undefined) {
-    if (!config.getContextObject(options.context)) {
-      const known = config.getContexts().map((c) => c.name);
-      throw new KubeError(
-        `--context ${options.context}: no such context in the kubeconfig`,
-        known.length > 0 ? `contexts: ${known.join(', ')}` : 'the kubeconfig defines no contexts',
-      );
-    }
-    config.setCurrentContext(options.context);
-  }
-  const cluster = config.getCurrentCluster();
-  if (!config.getCurrentContext() || !cluster)
-    throw new KubeError(
-      'no Kubernetes cluster to talk to: the kubeconfig has no current context',
-      'pass --context NAME or --kubeconfig PATH (kubectl config get-contexts lists them)',
-    );
+  const { config, files } = loadKubeconfig(options.kubeconfig);
+  selectContext(config, files, options.context);
   return {
     cluster: new ClientNodeCluster(config),
     context: config.getCurrentContext(),
-    server: cluster.server,
+    server: config.getCurrentCluster()!.server,
     config,
   };
-}
-
-function loadOrFail(load: () => void, where: string): void {
-  try {
-    load();
-  } catch (error) {
-    throw new KubeError(`cannot read the kubeconfig ${where}: ${(error as Error).message}`);
-  }
 }
 
 class ClientNodeCluster implements Cluster {
