@@ -186,6 +186,10 @@ export async function startControlPlane(dir: string): Promise<ControlPlaneInfo> 
       `--service-account-private-key-file=${join(dir, 'sa.key')}`,
       `--root-ca-file=${info.caPath}`,
       '--cluster-name=gantry-test',
+      // The in-tree hostPath provisioner (for tests; it makes directories under /tmp): the default
+      // StorageClass below binds the PersistentVolumeClaims of StatefulSets, which otherwise stay
+      // Pending (no provisioner) and keep their pods unschedulable.
+      '--enable-hostpath-provisioner=true',
       '--v=1',
     ]);
     const schedulerPort = await freePort();
@@ -209,6 +213,7 @@ export async function startControlPlane(dir: string): Promise<ControlPlaneInfo> 
     ]);
 
     for (const node of info.nodes) await api.create(nodeObject(node.name, node.zone));
+    await api.create(DEFAULT_STORAGE_CLASS);
     await until(
       'three Ready nodes and the default ServiceAccount',
       () => alive(pids, dir),
@@ -456,6 +461,15 @@ export function kwokStages(shippedFile: string): string {
     });
   return [...shipped.map((s) => stringify(s)), ours].join('---\n');
 }
+
+const DEFAULT_STORAGE_CLASS = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'kubernetes.io/host-path',
+  reclaimPolicy: 'Delete',
+  volumeBindingMode: 'Immediate',
+} as KubernetesObject;
 
 /** A Node kwok takes over: zone and hostname labels as a cloud's kubelet would set them. */
 function nodeObject(name: string, zone: string): KubernetesObject {

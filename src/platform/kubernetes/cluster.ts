@@ -35,6 +35,8 @@ export interface Cluster {
   exists(object: ObjectRef): Promise<boolean>;
   /** The live object (with its managedFields), or undefined when there is none. */
   read(object: ObjectRef): Promise<LiveObject | undefined>;
+  /** Whether the API server serves this kind (discovery); false when its CRD is not installed. */
+  served(kind: KindRef): Promise<boolean>;
   /** Objects of a kind in a namespace matching a label selector; none when the kind is not served. */
   list(kind: KindRef, namespace: string, labelSelector: string): Promise<ListedObject[]>;
   remove(object: ObjectRef, options: WriteOptions): Promise<void>;
@@ -90,6 +92,19 @@ class ClientNodeCluster implements Cluster {
       )) as unknown as LiveObject;
     } catch (error) {
       if (error instanceof NotFound) return undefined;
+      throw error;
+    }
+  }
+
+  async served(kind: KindRef): Promise<boolean> {
+    const ref = { ...kind, metadata: { name: '' } };
+    try {
+      // The discovery lookup every object call makes first (cached per group/version); its type is
+      // protected in client-node's declarations, not in its code.
+      const discover = (this.api as unknown as Discovery).resource.bind(this.api);
+      return (await call('get', ref, () => discover(kind.apiVersion, kind.kind))) !== undefined;
+    } catch (error) {
+      if (error instanceof NotServed) return false;
       throw error;
     }
   }
@@ -188,6 +203,10 @@ class ClientNodeCluster implements Cluster {
 
 function apiRoot(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+interface Discovery {
+  resource(apiVersion: string, kind: string): Promise<{ name: string } | undefined>;
 }
 
 /** A 404 on get/delete: the object is not there (the caller decides whether that is fine). */
