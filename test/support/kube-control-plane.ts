@@ -205,6 +205,9 @@ export async function startControlPlane(dir: string): Promise<ControlPlaneInfo> 
       kubeconfig,
       `--config=${join(dir, 'kwok.yaml')}`,
       '--manage-all-nodes=true',
+      // Node leases as a kubelet keeps them: without, the node lifecycle controller finds the nodes
+      // silent after its grace period and marks every pod on them not Ready (kwok never re-readies a Running pod).
+      '--node-lease-duration-seconds=40',
       '--node-ip=127.0.0.1',
       `--node-port=${kubeletPort}`,
       `--server-address=127.0.0.1:${kubeletPort}`,
