@@ -180,6 +180,11 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
   }
 
   async retireCanary(service: string): Promise<void> {
+    // With an HTTPRoute the promoted canary held 100 % of the route's weight: give it back to the
+    // stable Service (which now runs the new version) before the canary's pods go, or the route
+    // would send every request to a Service with no endpoints. (Found on a real control plane.)
+    const route = await this.route_(service);
+    if (route) await this.api.apply(weighedRoute(route, service, 0), FIELD_MANAGERS.route);
     const canary = await this.deployment(`${service}-canary`);
     if (canary) await this.api.apply(replicasPatch(canary, 0, 0, 0), FIELD_MANAGERS.replicas);
   }
