@@ -173,7 +173,6 @@ describe('releases on a real control plane', { skip }, () => {
       ),
       (error: { code?: number; body?: string }) => {
         assert.equal(error.code, 409);
-        // kube-apiserver's wording, which the fake API server copied
         assert.equal(
           (JSON.parse(String(error.body)) as { message: string }).message,
           'Apply failed with 1 conflict: conflict with "gantry-release-image": .spec.template.spec.containers[name="api"].image',

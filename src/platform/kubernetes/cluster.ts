@@ -29,7 +29,7 @@ export interface WriteOptions {
   dryRun: boolean;
 }
 
-/** What apply needs from a cluster; the contract tests pin it against a fake API server. */
+/** What apply needs from a cluster; test/cluster/ runs it against a real kube-apiserver. */
 export interface Cluster {
   apply(object: K8sObject, options: WriteOptions & { force: boolean }): Promise<K8sObject>;
   exists(object: ObjectRef): Promise<boolean>;
