@@ -85,10 +85,15 @@ let pass = 0;
 let fail = 0;
 let skipped = 0;
 let code = 0;
+// Cluster test files alone (e.g. `node scripts/test.js test/cluster`) share one control plane too.
+const clusterOnly = (/** @type {string[]} */ files) =>
+  !process.env.GANTRY_TEST_CLUSTER && files.length > 1 && files.every((f) => f.startsWith('test/cluster/'));
 for (const phase of phases) {
   if (phase.files.length === 0) continue;
   const result =
-    'cluster' in phase ? await runClusterPhase(phase.files) : await run(phase.files, phase.concurrency);
+    'cluster' in phase || clusterOnly(phase.files)
+      ? await runClusterPhase(phase.files)
+      : await run(phase.files, phase.concurrency);
   pass += result.pass;
   fail += result.fail;
   skipped += result.skipped;

@@ -205,6 +205,24 @@ describe('gantry apply on a real control plane', { skip }, () => {
     assert.equal(cluster!.requests(namespace).filter((r) => r.verb === 'watch').length, 0);
   });
 
+  it('an ExternalSecret passes the External Secrets CRD schema: the API server keeps every field rendered (nothing pruned)', async () => {
+    const { namespace, file, apply } = await arrange({
+      top: 'secrets: { provider: external-secrets, store: vault }\n',
+      secret: false,
+    });
+    const { code, stdout, stderr } = await apply();
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, new RegExp(`^applied ExternalSecret ${namespace}/demo-api-secrets$`, 'm'));
+    const out = join(work, `${namespace}-rendered`);
+    assert.equal((await gantry(['render', '-f', file, '--env', 'prod', '--output', out])).code, 0);
+    const renderedFile = readdirSync(out).find((f) => /externalsecret/i.test(f))!;
+    const rendered = parse(readFileSync(join(out, renderedFile), 'utf8')) as { spec: unknown };
+    const live = JSON.parse(
+      JSON.stringify(await read('external-secrets.io/v1', 'ExternalSecret', namespace, 'demo-api-secrets')),
+    ) as { spec: unknown };
+    assert.deepEqual(pick(live.spec, rendered.spec), rendered.spec);
+  });
+
   it('a missing Secret stops apply before any workload, naming it with the kubectl create secret line', async () => {
     const { namespace, apply } = await arrange({ secret: false });
     const { code, stderr } = await apply();
@@ -489,3 +507,16 @@ describe('gantry apply on a real control plane', { skip }, () => {
     }
   });
 });
+
+/** `live` restricted to the keys `shape` has (the server adds defaults; it must not drop any key). */
+function pick(live: unknown, shape: unknown): unknown {
+  if (Array.isArray(shape) && Array.isArray(live)) return shape.map((item, i) => pick(live[i], item));
+  if (shape && typeof shape === 'object' && live && typeof live === 'object')
+    return Object.fromEntries(
+      Object.keys(shape).map((key) => [
+        key,
+        pick((live as Record<string, unknown>)[key], (shape as Record<string, unknown>)[key]),
+      ]),
+    );
+  return live;
+}
