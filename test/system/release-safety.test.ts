@@ -13,7 +13,8 @@
  * Timings are shortened (analysis every 2 s) and what each case measured is printed.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
@@ -282,5 +283,43 @@ describe('releases never promote what they did not measure (local platform, real
     assert.ok(
       events.some((e) => e.reason === 'Restored' && /runs v3, the version last released/.test(e.message)),
     );
+  });
+});
+
+describe('a new user: `gantry init`, `gantry up --detach`, then the first `gantry deploy` at once', {
+  timeout: 300_000,
+}, () => {
+  const project = mkdtempSync(join(tmpdir(), 'gantry-init-'));
+  const spec = join(project, 'gantry.yaml');
+  const pids = new Set<number>();
+  after(async () => {
+    await gantry(['down', '-f', spec]);
+    for (const pid of pids) if (isAlive(pid)) process.kill(-pid, 'SIGKILL');
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it('is measured by the starter’s own load test, without outside traffic, and ends with every replica ready', async () => {
+    // The smallest app a new user has: one page on PORT.
+    writeFileSync(
+      join(project, 'server.js'),
+      "require('node:http').createServer((q, r) => r.end('hello')).listen(process.env.PORT, '127.0.0.1');\n",
+    );
+    assert.equal((await gantry(['init'], { cwd: project })).code, 0);
+    const up = await gantry(['up', '--detach', '--ephemeral-ports'], { cwd: project });
+    assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+    const run = await gantry(['deploy', 'web', '--version', '0.2.0', '--wait'], { cwd: project });
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const current = JSON.parse(
+      (await gantry(['status', '--output', 'json'], { cwd: project })).stdout,
+    ) as DaemonStatus;
+    const web = current.services.find((s) => s.name === 'web')!;
+    for (const r of web.replicas.items) if (r.pid) pids.add(r.pid);
+    assert.equal(web.version, '0.2.0');
+    assert.ok(
+      web.replicas.desired >= 2 && web.replicas.ready === web.replicas.desired,
+      JSON.stringify(web.replicas),
+    );
+    const history = await gantry(['history', 'web'], { cwd: project });
+    assert.match(history.stdout, /0\.2\.0 +rolling +succeeded +analysed/);
   });
 });
