@@ -26,9 +26,12 @@ after(() => cluster?.stop());
 const work = mkdtempSync(join(tmpdir(), 'gantry-release-cluster-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
+// These tests drive the mechanics (objects, weights, requests from another process); there is no
+// traffic to measure on this control plane (kwok runs no containers), so analysis is off, as a user says it.
 const CANARY = `      strategy: canary
       steps: [ { weight: 25 }, { pause: {} }, { weight: 100 } ]
-      analysis: { intervalSeconds: 3600 }`;
+      analysis: { enabled: false }`;
+const ROLLING = '      strategy: rolling\n      analysis: { enabled: false }';
 
 const spec = (namespace: string, release: string) => `app: demo
 namespace: ${namespace}
@@ -88,7 +91,7 @@ async function until(what: string, done: () => Promise<boolean>, timeoutMs = 90_
 
 describe('releases on a real control plane', { skip }, () => {
   it('a service not applied yet: exit 1 naming the Deployment and the command to run first, nothing written', async () => {
-    const { namespace, cli } = await arranged('      strategy: rolling', { apply: false });
+    const { namespace, cli } = await arranged(ROLLING, { apply: false });
     const { code, stderr } = await cli('deploy', 'api', '--version', '1.1.0');
     assert.equal(code, 1);
     assert.match(
@@ -100,7 +103,7 @@ describe('releases on a real control plane', { skip }, () => {
   });
 
   it('--set-env with --env is a usage error (exit 2) that says why, before any request', async () => {
-    const { namespace, cli } = await arranged('      strategy: rolling', { apply: false });
+    const { namespace, cli } = await arranged(ROLLING, { apply: false });
     const { code, stderr } = await cli('deploy', 'api', '--version', '1.1.0', '--set-env', 'A=1');
     assert.equal(code, 2);
     assert.match(
@@ -111,7 +114,7 @@ describe('releases on a real control plane', { skip }, () => {
   });
 
   it('rolling: sets the image (gantry-release-image, forced), the Deployment controller rolls every pod to it, success in the annotation', async () => {
-    const { namespace, cli, image, release, writes, deployment } = await arranged('      strategy: rolling');
+    const { namespace, cli, image, release, writes, deployment } = await arranged(ROLLING);
     const { code, stdout, stderr } = await cli('deploy', 'api', '--version', '1.1.0');
     assert.equal(code, 0, stderr);
     assert.match(
@@ -150,7 +153,7 @@ describe('releases on a real control plane', { skip }, () => {
   });
 
   it('gantry apply after a release keeps what the release set (the API server refuses a plain re-apply with 409); --force-conflicts takes it back', async () => {
-    const { namespace, cli, image } = await arranged('      strategy: rolling');
+    const { namespace, cli, image } = await arranged(ROLLING);
     const deploy = await cli('deploy', 'api', '--version', '1.1.0');
     assert.equal(deploy.code, 0, deploy.stderr);
 
@@ -202,9 +205,7 @@ describe('releases on a real control plane', { skip }, () => {
   });
 
   it('rolling to pods that never become ready: past progressDeadlineSeconds the previous image is set back, rolled-back recorded, exit 1', async () => {
-    const { cli, image, release, writes } = await arranged(
-      '      strategy: rolling\n      progressDeadlineSeconds: 5',
-    );
+    const { cli, image, release, writes } = await arranged(`${ROLLING}\n      progressDeadlineSeconds: 5`);
     const { code, stderr } = await cli('deploy', 'api', '--version', 'never-ready');
     assert.equal(code, 1);
     assert.match(
@@ -217,7 +218,7 @@ describe('releases on a real control plane', { skip }, () => {
   });
 
   it('rollback of a finished rolling release sets the previous image again as a new revision; history lists both', async () => {
-    const { cli, image, release } = await arranged('      strategy: rolling');
+    const { cli, image, release } = await arranged(ROLLING);
     assert.equal((await cli('deploy', 'api', '--version', '1.1.0')).code, 0);
     const { code, stdout, stderr } = await cli('rollback', 'api');
     assert.equal(code, 0, stderr);
@@ -237,7 +238,7 @@ describe('releases on a real control plane', { skip }, () => {
   });
 
   it('--strategy blue-green on a service applied as rolling, and a rollback with nothing to go back to: errors that say why, nothing written', async () => {
-    const { namespace, cli } = await arranged('      strategy: rolling');
+    const { namespace, cli } = await arranged(ROLLING);
     const before = cluster!.requests(namespace).filter((r) => r.method === 'PATCH').length;
     const blueGreen = await cli('deploy', 'api', '--version', '1.1.0', '--strategy', 'blue-green');
     assert.equal(blueGreen.code, 2);
