@@ -301,7 +301,7 @@ describe('gantry day-2 commands on a real control plane', { skip }, () => {
     }
   });
 
-  it('the Eviction API honours the PodDisruptionBudget apply rendered (minAvailable 2 of 3): one eviction is allowed, the next is refused', async () => {
+  it('the Eviction API honours the PodDisruptionBudget apply rendered (minAvailable 2 of 3): one eviction is allowed, the next (no replacement ready yet) is refused (429)', async () => {
     const { namespace, pods } = await applied();
     const core = coreApi();
     await until('the disruption controller to allow one disruption', async () => {
@@ -317,16 +317,28 @@ describe('gantry day-2 commands on a real control plane', { skip }, () => {
     const [first, second] = (await pods()).map((p) => p.metadata.name);
     const evict = (name: string) =>
       core.createNamespacedPodEviction({
-        name: name,
+        name,
         namespace,
         body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
       });
-    await evict(first!);
-    await assert.rejects(evict(second!), (error: { code?: number; body?: string }) => {
-      assert.equal(error.code, 429);
-      assert.match(String(error.body), /Cannot evict pod as it would violate the pod's disruption budget/);
-      return true;
-    });
+    // kwok readies a replacement pod at once, which would let the next eviction through; a policy
+    // refusing new pods here holds the count at two, as a replacement that is still starting would.
+    const policy = await refusePodCreation(namespace);
+    try {
+      await evict(first!);
+      await assert.rejects(evict(second!), (error: { code?: number; body?: string }) => {
+        assert.equal(error.code, 429);
+        assert.match(String(error.body), /Cannot evict pod as it would violate the pod's disruption budget/);
+        return true;
+      });
+    } finally {
+      for (const kind of ['ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy'])
+        await cluster!.api.delete({
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind,
+          metadata: { name: policy },
+        });
+    }
   });
 
   it('delete: refuses without a terminal or --yes; with --yes deletes only our objects and keeps the Namespace; --include-namespace only when labelled', async () => {
@@ -421,6 +433,51 @@ describe('gantry day-2 commands on a real control plane', { skip }, () => {
     assert.equal(cluster!.requests(namespace).length, 0);
   });
 });
+
+/** A ValidatingAdmissionPolicy refusing new pods in `namespace`, in force once a dry-run pod is refused. */
+async function refusePodCreation(namespace: string): Promise<string> {
+  const name = `no-new-pods-${namespace}`;
+  const admission = 'admissionregistration.k8s.io/v1';
+  await cluster!.api.create({
+    apiVersion: admission,
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
+        ],
+      },
+      validations: [{ expression: 'false', message: 'no new pods here' }],
+    },
+  } as KubernetesObject);
+  await cluster!.api.create({
+    apiVersion: admission,
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name },
+    spec: {
+      policyName: name,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } },
+    },
+  } as KubernetesObject);
+  const probe = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'probe', namespace },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
+  };
+  await until('the policy to be in force', async () => {
+    try {
+      await cluster!.api.create(probe as KubernetesObject, undefined, 'All');
+      return false;
+    } catch (error) {
+      return String((error as { body?: unknown }).body).includes('no new pods here');
+    }
+  });
+  return name;
+}
 
 function coreApi(): CoreV1Api {
   const config = new KubeConfig();

@@ -148,10 +148,12 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     await k8s.scale('api', '1.1.0', 0);
     assert.equal((await read('api'))!.spec.replicas, 4);
     assert.equal((await read('api-canary'))!.spec.replicas, 0);
-    assert.deepEqual(
-      (await k8s.observe('api')).versions.map((v) => [v.version, v.weight]),
-      [['1.0.0', 100]],
-    );
+    // By replica ratio a version's weight is its share of ready pods: the canary's share goes as its
+    // pod terminates, not at the write (the fake API server answered 100 at once).
+    await until(async () => {
+      const weights = (await k8s.observe('api')).versions.map((v) => [v.version, v.weight]);
+      return JSON.stringify(weights) === JSON.stringify([['1.0.0', 100]]);
+    });
   });
 
   it('refuses a canary beside a stable Deployment that does not select on track: stable, naming the fix', async () => {
@@ -277,6 +279,31 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     assert.deepEqual(await platform().readRelease('api'), release);
     assert.deepEqual(writers('api').slice(-1), [['gantry-release-state', 'true']]);
     assert.equal((await read('api'))!.spec.replicas, 4);
+  });
+
+  it('release writes racing a promote from another process: each is refused (409) when stale and redone, the promote is never lost', async () => {
+    const { namespace, platform } = await arranged();
+    const base = {
+      state: releaseState('canary', { service: 'api', version: '1.1.0', stable: '1.0.0', step: 1 }),
+      weights: { '1.0.0': 75, '1.1.0': 25 },
+      traffic: 'replica-ratio' as const,
+    };
+    await platform().saveRelease('api', base);
+    // The deploy driving the release writes its state every tick, keeping a request it has not taken.
+    const ticks = Array.from({ length: 8 }, (_, step) =>
+      platform().saveRelease('api', (current) => ({
+        ...base,
+        state: { ...base.state, step },
+        ...(current?.request ? { request: current.request } : {}),
+      })),
+    );
+    const promote = platform().saveRelease('api', (current) => ({ ...current!, request: 'promote' }));
+    await Promise.all([...ticks, promote]);
+    assert.equal((await platform().readRelease('api'))?.request, 'promote');
+    assert.ok(
+      cluster!.requests(namespace).some((r) => r.method === 'PATCH' && r.code === 409),
+      'the API server refused at least one stale write',
+    );
   });
 
   it('a damaged annotation is an error naming the Deployment, the field and the fix', async () => {
