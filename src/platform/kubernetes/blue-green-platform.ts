@@ -26,12 +26,7 @@ import type { ClusterReleasePlatform } from './platform.ts';
 import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
 import { type ReleaseApi, type ReleaseUpdate, writeRelease } from './release-api.ts';
-import {
-  type DeploymentLike,
-  FIELD_MANAGERS,
-  imagePatch,
-  replicasPatch,
-} from './release-objects.ts';
+import { type DeploymentLike, FIELD_MANAGERS, imagePatch, replicasPatch } from './release-objects.ts';
 
 export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
   private readonly previews: { close(): void }[] = [];
