@@ -158,6 +158,44 @@ describe('gantry apply on a real control plane', { skip }, () => {
     assert.deepEqual(nodes, ['kwok-zone-a', 'kwok-zone-b', 'kwok-zone-c']);
   });
 
+  it('--namespace: the Namespace it applies enforces Pod Security restricted, and the API server admits every rendered pod', async () => {
+    const { file } = await arrange();
+    const namespace = `apply-psa-${Date.now().toString(36)}`;
+    const kubeconfig = cluster!.kubeconfig({ namespace });
+    await cluster!.api.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    } as KubernetesObject);
+    await cluster!.api.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'demo-api-secrets', namespace },
+      stringData: { API_KEY: 'k' },
+    } as KubernetesObject);
+    const { code, stderr } = await gantry(
+      [
+        'apply',
+        '-f',
+        file,
+        '--env',
+        'prod',
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        namespace,
+        '--timeout',
+        '60s',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(code, 0, stderr);
+    const labels = (await read('v1', 'Namespace', '', namespace))!.metadata.labels ?? {};
+    assert.equal(labels['pod-security.kubernetes.io/enforce'], 'restricted');
+    const pods = await cluster!.api.list('v1', 'Pod', namespace);
+    assert.equal(pods.items.length, 4, 'api ×3 and the cache: none refused by PodSecurity');
+  });
+
   it('a field another manager owns: 409 conflict without --force-conflicts, taken over with it', async () => {
     const { namespace, apply } = await arrange();
     assert.equal((await apply()).code, 0);
