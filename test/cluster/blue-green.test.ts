@@ -15,7 +15,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { decodeRelease } from '../../src/platform/kubernetes/release-annotation.ts';
 import type { ReleaseState } from '../../src/rollout/state.ts';
 import { gantry } from '../support/gantry.ts';
-import { testClusterOrSkip } from '../support/kube-cluster.ts';
+import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
 
 const { cluster, skip } = await testClusterOrSkip();
 after(() => cluster?.stop());
@@ -83,19 +83,11 @@ async function applied(options: { delay?: number; extra?: string } = {}) {
   return { namespace, cli, deployment, image, selected, release, writes };
 }
 
-async function until(what: string, done: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('blue-green, rollback and history on a real control plane', { skip }, () => {
   it('deploy: the idle colour takes the new image, the selector moves only after it is available and promoted, the old colour goes to 0 after scaleDownDelaySeconds; apply keeps it', async () => {
     const { namespace, cli, deployment, image, selected, release, writes } = await applied();
     const deploy = cli('deploy', 'api', '--version', '1.1.0', '--timeout', '60');
-    await until('the pause for promotion', async () => (await release())?.status === 'paused');
+    await waitFor('the pause for promotion', async () => (await release())?.status === 'paused');
     assert.equal(await image('green'), 'ghcr.io/acme/demo-api:1.1.0');
     assert.equal(await image('blue'), 'ghcr.io/acme/demo-api:1.0.0', 'the serving colour is not touched');
     assert.equal(await selected(), 'blue', 'autoPromotion false: no switch without promote');
@@ -143,7 +135,7 @@ describe('blue-green, rollback and history on a real control plane', { skip }, (
   it('abort before the switch (from a second process): the new colour goes to 0, the Service selector is never written', async () => {
     const { cli, deployment, selected, release, writes } = await applied();
     const deploy = cli('deploy', 'api', '--version', '1.1.0', '--timeout', '60');
-    await until('the pause for promotion', async () => (await release())?.status === 'paused');
+    await waitFor('the pause for promotion', async () => (await release())?.status === 'paused');
     const abort = await cli('abort', 'api');
     assert.equal(abort.code, 0, abort.stderr);
     const { code, stderr } = await deploy;
@@ -199,7 +191,7 @@ describe('blue-green, rollback and history on a real control plane', { skip }, (
   it('rollback of a finished release brings the previous colour up at its image, then switches back; history lists every revision', async () => {
     const { cli, deployment, image, selected, release } = await applied();
     const deploy = cli('deploy', 'api', '--version', '1.1.0', '--timeout', '60');
-    await until('the pause for promotion', async () => (await release())?.status === 'paused');
+    await waitFor('the pause for promotion', async () => (await release())?.status === 'paused');
     assert.equal((await cli('promote', 'api', '--full')).code, 0);
     assert.equal((await deploy).code, 0);
     assert.equal((await deployment('blue')).spec.replicas, 0);
@@ -238,9 +230,9 @@ describe('blue-green, rollback and history on a real control plane', { skip }, (
   it('rollback while the old colour is still kept is instant: the Service goes back, the deploy that kept it leaves both colours to it', async () => {
     const { cli, deployment, selected, release, writes } = await applied({ delay: 20 });
     const deploy = cli('deploy', 'api', '--version', '1.1.0', '--timeout', '60');
-    await until('the pause for promotion', async () => (await release())?.status === 'paused');
+    await waitFor('the pause for promotion', async () => (await release())?.status === 'paused');
     assert.equal((await cli('promote', 'api', '--full')).code, 0);
-    await until(
+    await waitFor(
       'the switch',
       async () => (await release())?.status === 'succeeded' && (await selected()) === 'green',
     );
@@ -262,7 +254,7 @@ describe('blue-green, rollback and history on a real control plane', { skip }, (
     assert.equal(kept.code, 0, kept.stderr);
     assert.match(kept.stdout, /revision 2 took over; api-blue is left to it/);
     assert.equal((await deployment('blue')).spec.replicas, 4, 'the serving colour is never scaled to 0');
-    await until(
+    await waitFor(
       'green scaled down by the rollback',
       async () => (await deployment('green')).spec.replicas === 0,
     );

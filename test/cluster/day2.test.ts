@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { GANTRY, gantry } from '../support/gantry.ts';
-import { testClusterOrSkip } from '../support/kube-cluster.ts';
+import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
 
 const { cluster, skip } = await testClusterOrSkip();
 after(() => cluster?.stop());
@@ -72,7 +72,7 @@ async function applied(options: { apply?: boolean; only?: string } = {}) {
   // The rendered Deployment leaves replicas to the HPA: the API server defaults it to 1 and the HPA
   // controller raises it to minReplicas (3), even without metrics. Tests start from there.
   if (options.apply !== false)
-    await until('the HPA to scale api to its minimum, every pod ready', async () => {
+    await waitFor('the HPA to scale api to its minimum, every pod ready', async () => {
       const api = (await cluster!.api.read({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -102,7 +102,7 @@ describe('gantry day-2 commands on a real control plane', { skip }, () => {
   it('status: ready/desired and versions from the Deployments, pods on the kwok nodes, the HPA without a metrics API and its Warning events', async () => {
     const { run } = await applied();
     // The HPA controller tries to read cpu through the metrics API, which this control plane lacks.
-    await until('the HPA controller to report', async () =>
+    await waitFor('the HPA controller to report', async () =>
       /FailedGetResourceMetric|FailedComputeMetricsReplicas/.test((await run('status')).stdout),
     );
     const text = await run('status');
@@ -304,7 +304,7 @@ describe('gantry day-2 commands on a real control plane', { skip }, () => {
   it('the Eviction API honours the PodDisruptionBudget apply rendered (minAvailable 2 of 3): one eviction is allowed, the next (no replacement ready yet) is refused (429)', async () => {
     const { namespace, pods } = await applied();
     const core = coreApi();
-    await until('the disruption controller to allow one disruption', async () => {
+    await waitFor('the disruption controller to allow one disruption', async () => {
       const pdb = (await cluster!.api.read({
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
@@ -468,7 +468,7 @@ async function refusePodCreation(namespace: string): Promise<string> {
     metadata: { name: 'probe', namespace },
     spec: { containers: [{ name: 'c', image: 'x' }] },
   };
-  await until('the policy to be in force', async () => {
+  await waitFor('the policy to be in force', async () => {
     try {
       await cluster!.api.create(probe as KubernetesObject, undefined, 'All');
       return false;
@@ -483,12 +483,4 @@ function coreApi(): CoreV1Api {
   const config = new KubeConfig();
   config.loadFromFile(cluster!.kubeconfigPath);
   return config.makeApiClient(CoreV1Api);
-}
-
-async function until(what: string, done: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }

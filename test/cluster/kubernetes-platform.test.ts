@@ -13,7 +13,7 @@ import { KubernetesPlatform } from '../../src/platform/kubernetes/platform.ts';
 import { connectForRelease } from '../../src/platform/kubernetes/release-api.ts';
 import { releaseState } from '../../src/rollout/fixtures.test-support.ts';
 import { effectiveAnalysis } from '../../src/spec/model.ts';
-import { testClusterOrSkip } from '../support/kube-cluster.ts';
+import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
 
 const { cluster, skip } = await testClusterOrSkip();
 after(() => cluster?.stop());
@@ -70,7 +70,7 @@ async function arranged(matchLabels?: Record<string, string>) {
       .read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } })
       .then((o) => JSON.parse(JSON.stringify(o)))
       .catch(() => undefined)) as Stored | undefined;
-  await until(async () => (await read('api'))?.status?.readyReplicas === 4);
+  await waitFor('api ready', async () => (await read('api'))?.status?.readyReplicas === 4);
   const { api } = connectForRelease({ kubeconfig: cluster!.kubeconfig({ namespace }) });
   const platform = () => new KubernetesPlatform(api, namespace, effectiveAnalysis(undefined));
   const writers = (name: string) =>
@@ -79,14 +79,6 @@ async function arranged(matchLabels?: Record<string, string>) {
       .filter((r) => r.method === 'PATCH' && r.name === name)
       .map((r) => [r.query.fieldManager, r.query.force]);
   return { namespace, read, platform, writers };
-}
-
-async function until(done: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('Kubernetes platform on a real control plane', { skip }, () => {
@@ -128,7 +120,8 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
       'kube-controller-manager',
     ]);
 
-    await until(
+    await waitFor(
+      'the stable and canary pods ready',
       async () =>
         (await read('api'))?.status?.readyReplicas === 3 &&
         (await read('api-canary'))?.status?.readyReplicas === 1,
@@ -150,7 +143,7 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     assert.equal((await read('api-canary'))!.spec.replicas, 0);
     // By replica ratio a version's weight is its share of ready pods: the canary's share goes as its
     // pod terminates, not at the write (the fake API server answered 100 at once).
-    await until(async () => {
+    await waitFor('the canary pod gone', async () => {
       const weights = (await k8s.observe('api')).versions.map((v) => [v.version, v.weight]);
       return JSON.stringify(weights) === JSON.stringify([['1.0.0', 100]]);
     });
@@ -228,7 +221,7 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     assert.equal(api.spec.template.spec.containers[0]!.image, 'ghcr.io/acme/demo-api:1.1.0');
     assert.deepEqual(api.spec.template.spec.containers[0]!.ports, [{ containerPort: 8000, protocol: 'TCP' }]);
     assert.deepEqual(writers('api').slice(-1), [['gantry-release-image', 'true']]);
-    await until(async () =>
+    await waitFor('every pod at 1.1.0', async () =>
       (await platform().observe('api')).versions.every((v) => v.version === '1.1.0' && v.ready === 4),
     );
   });

@@ -18,7 +18,7 @@ import { parseAllDocuments } from 'yaml';
 import { decodeRelease } from '../../src/platform/kubernetes/release-annotation.ts';
 import type { ReleaseState } from '../../src/rollout/state.ts';
 import { gantry } from '../support/gantry.ts';
-import { testClusterOrSkip } from '../support/kube-cluster.ts';
+import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
 
 const { cluster, skip } = await testClusterOrSkip();
 after(() => cluster?.stop());
@@ -79,14 +79,6 @@ async function arranged(releaseLines: string, options: { apply?: boolean } = {})
   const writes = (manager: string) =>
     cluster!.requests(namespace).filter((r) => r.method === 'PATCH' && r.query.fieldManager === manager);
   return { namespace, file, kubeconfig, cli, deployment, image, release, writes };
-}
-
-async function until(what: string, done: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('releases on a real control plane', { skip }, () => {
@@ -256,7 +248,7 @@ describe('releases on a real control plane', { skip }, () => {
   it('canary by replica ratio: api-canary from the stable pod spec, replicas per step, a second process watches and promotes, the canary folded into api', async () => {
     const { cli, deployment, image, release } = await arranged(CANARY);
     const deploy = cli('deploy', 'api', '--version', '1.1.0');
-    await until('the pause step', async () => (await release())?.status === 'paused');
+    await waitFor('the pause step', async () => (await release())?.status === 'paused');
     assert.equal((await deployment('api-canary'))?.spec.replicas, 1);
     assert.equal(await image('api-canary'), 'ghcr.io/acme/demo-api:1.1.0');
     assert.equal((await deployment('api'))?.spec.replicas, 3, 'stable gives up one pod for weight 25 of 4');
@@ -297,7 +289,7 @@ describe('releases on a real control plane', { skip }, () => {
   it('abort from a second process: the driving deploy takes it from the annotation, gives the stable its pods back and exits 1', async () => {
     const { cli, deployment, image, release } = await arranged(CANARY);
     const deploy = cli('deploy', 'api', '--version', '1.1.0');
-    await until('the pause step', async () => (await release())?.status === 'paused');
+    await waitFor('the pause step', async () => (await release())?.status === 'paused');
     const abort = await cli('abort', 'api');
     assert.equal(abort.code, 0, abort.stderr);
     const { code, stderr } = await deploy;
@@ -341,7 +333,7 @@ describe('releases on a real control plane', { skip }, () => {
             PatchStrategy.ServerSideApply,
           );
       }
-    await until('api ready', async () => (await deployment('api'))?.status?.readyReplicas === 4);
+    await waitFor('api ready', async () => (await deployment('api'))?.status?.readyReplicas === 4);
     const route = async () =>
       (await cluster!.api.read({
         apiVersion: 'gateway.networking.k8s.io/v1',
@@ -351,7 +343,7 @@ describe('releases on a real control plane', { skip }, () => {
         spec: { parentRefs: unknown[]; rules: { backendRefs: { name: string; weight: number }[] }[] };
       };
     const deploy = cli('deploy', 'api', '--version', '1.1.0');
-    await until('the pause step', async () => (await release())?.status === 'paused');
+    await waitFor('the pause step', async () => (await release())?.status === 'paused');
     assert.deepEqual(
       (await route()).spec.rules[0]!.backendRefs.map((r) => [r.name, r.weight]),
       [

@@ -211,3 +211,12 @@ function audited(event: AuditEvent): AuditedRequest {
     ...(event.objectRef?.subresource ? { subresource: event.objectRef.subresource } : {}),
   };
 }
+
+/** Polls `done` every 250 ms until it is true; fails naming `what` after `timeoutMs` (controllers and kwok act in their own time). */
+export async function waitFor(what: string, done: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
