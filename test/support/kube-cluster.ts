@@ -77,7 +77,10 @@ export async function startTestCluster(): Promise<TestCluster> {
     return withHelpers(info, false, async () => {});
   }
   const dir = mkdtempSync(join(tmpdir(), 'gantry-kube-'));
-  const info = await startControlPlane(dir);
+  const info = await startControlPlane(dir).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   // The processes run in their own process groups: stop them when this test process ends.
   const killOnExit = () => {
     for (const pid of Object.values(info.pids))
