@@ -37,9 +37,9 @@ describe('the example shop on EKS (on-demand, no usage given)', () => {
     assert.equal(e.unpriced.length, 5);
   });
 
-  it('staging: two zones, blue and green both full size, RDS db.t3.medium Multi-AZ — $431.705', () => {
-    // Pods at max: api-blue 5 + api-green 3 = 8 × 250m, worker 2 × 100m, shop-cache 100m, CoreDNS 200m
-    // = 2500m → 2 nodes (also the 2-zone minimum) = 140.16; roots 40 GB = 3.20; cache PVC 10 GB = 0.80;
+  it('staging: two zones, the idle colour at 0, RDS db.t3.medium Multi-AZ — $431.705', () => {
+    // Pods at max: api-blue 5 × 250m (api-green idle at 0), worker 2 × 100m, shop-cache 100m, CoreDNS 200m
+    // = 1750m → 1 node, the 2-zone minimum makes 2 = 140.16; roots 40 GB = 3.20; cache PVC 10 GB = 0.80;
     // NLB 16.425; 2 NAT = 65.70; 4 IPv4 (2 NAT + 2 for the NLB) = 14.60;
     // RDS 0.144 × 730 = 105.12; 50 GB × 0.23 = 11.50; control plane 73; secrets 1.20. Sum 431.705.
     const e = monthlyCost(exampleModel('staging'), table, { provider: 'aws' });
