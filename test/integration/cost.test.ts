@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { gantrySync as gantry } from '../support/gantry.ts';
 
 const EXAMPLE = 'examples/shop/gantry.yaml';
+const STAGING_ON_ECS = ['cost', '-f', EXAMPLE, '--env', 'staging', '--target', 'ecs'];
 const work = mkdtempSync(join(tmpdir(), 'gantry-cost-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -88,17 +89,7 @@ describe('gantry cost', () => {
   });
 
   it('--output markdown: a heading, a table and the options for a pull-request comment', () => {
-    const { code, stdout, stderr } = gantry([
-      'cost',
-      '-f',
-      EXAMPLE,
-      '--env',
-      'staging',
-      '--target',
-      'ecs',
-      '--output',
-      'markdown',
-    ]);
+    const { code, stdout, stderr } = gantry([...STAGING_ON_ECS, '--output', 'markdown']);
     assert.equal(code, 0, stderr);
     const lines = stdout.split('\n');
     assert.equal(lines[0], '### shop · staging (staging) · AWS ECS · us-east-1 · on-demand · 2 zones');
@@ -149,17 +140,7 @@ error: ${prices}: 1 error in the price table; nothing estimated
     delete shipped.aws.elb.alb_hour;
     const prices = join(work, 'no-discounts.json');
     writeFileSync(prices, JSON.stringify(shipped, null, 2));
-    const { code, stdout, stderr } = gantry([
-      'cost',
-      '-f',
-      EXAMPLE,
-      '--env',
-      'staging',
-      '--target',
-      'ecs',
-      '--prices',
-      prices,
-    ]);
+    const { code, stdout, stderr } = gantry([...STAGING_ON_ECS, '--prices', prices]);
     assert.equal(code, 0, stderr);
     // Staging on ECS without the ALB's price (hand sum): api 5 tasks 36.938 + 8.112125, worker 2 tasks
     // 14.7752 + 3.24485, 1 NAT 32.85, 3 IPv4 10.95, ElastiCache 3 × 24.82, RDS 105.12 + 11.50,

@@ -75,6 +75,18 @@ function cli(file: string, ...args: string[]) {
   return gantry([...args, '-f', file, '--kubeconfig', kubeconfig], { timeoutMs: 60_000 });
 }
 
+/** `gantry apply` of the spec, then the fake's Deployments become ready as soon as they are written. */
+async function applied(file: string): Promise<void> {
+  const run = await cli(file, 'apply', '--env', 'prod', '--timeout', '20s');
+  assert.equal(run.code, 0, run.stderr);
+  fake.readyOnApply = true;
+}
+
+/** `gantry deploy api --version 1.1.0 --digest DIGEST --env prod`, as the generated pipeline runs it. */
+function deployByDigest(file: string, digest: string = DIGEST) {
+  return cli(file, 'deploy', 'api', '--version', '1.1.0', '--digest', digest, '--env', 'prod');
+}
+
 function releaseStatus(): string | undefined {
   const text = stored(STABLE)?.metadata.annotations?.['gantry.dev/release'];
   if (text === undefined) return undefined;
@@ -93,21 +105,10 @@ describe('gantry deploy --digest — contract tests (fake API server)', () => {
   after(() => fake?.stop());
 
   it('rolling: the stable Deployment runs repo:V@sha256:…, its pods labelled with V', async () => {
-    const applied = await cli(rollingFile, 'apply', '--env', 'prod', '--timeout', '20s');
-    assert.equal(applied.code, 0, applied.stderr);
+    await applied(rollingFile);
     assert.equal(image(STABLE), 'ghcr.io/acme/demo-api:1.0.0');
 
-    const { code, stderr } = await cli(
-      rollingFile,
-      'deploy',
-      'api',
-      '--version',
-      '1.1.0',
-      '--digest',
-      DIGEST,
-      '--env',
-      'prod',
-    );
+    const { code, stderr } = await deployByDigest(rollingFile);
     assert.equal(code, 0, stderr);
     assert.deepEqual(imagesSent(STABLE, 'gantry-release-image'), [PINNED]);
     assert.equal(image(STABLE), PINNED);
@@ -116,21 +117,9 @@ describe('gantry deploy --digest — contract tests (fake API server)', () => {
   });
 
   it('canary: api-canary runs the digest, and so does the stable Deployment once the canary is promoted', async () => {
-    const applied = await cli(canaryFile, 'apply', '--env', 'prod', '--timeout', '20s');
-    assert.equal(applied.code, 0, applied.stderr);
-    fake.readyOnApply = true;
+    await applied(canaryFile);
 
-    const { code, stderr } = await cli(
-      canaryFile,
-      'deploy',
-      'api',
-      '--version',
-      '1.1.0',
-      '--digest',
-      DIGEST,
-      '--env',
-      'prod',
-    );
+    const { code, stderr } = await deployByDigest(canaryFile);
     assert.equal(code, 0, stderr);
     assert.deepEqual([...new Set(imagesSent(CANARY, 'gantry-release-canary'))], [PINNED]);
     assert.equal(image(STABLE), PINNED);
@@ -139,21 +128,9 @@ describe('gantry deploy --digest — contract tests (fake API server)', () => {
   });
 
   it('blue-green: the idle colour comes up at the digest, the Service moves to it, the old colour keeps its tag', async () => {
-    const applied = await cli(blueGreenFile, 'apply', '--env', 'prod', '--timeout', '20s');
-    assert.equal(applied.code, 0, applied.stderr);
-    fake.readyOnApply = true;
+    await applied(blueGreenFile);
 
-    const { code, stderr } = await cli(
-      blueGreenFile,
-      'deploy',
-      'api',
-      '--version',
-      '1.1.0',
-      '--digest',
-      DIGEST,
-      '--env',
-      'prod',
-    );
+    const { code, stderr } = await deployByDigest(blueGreenFile);
     assert.equal(code, 0, stderr);
     assert.deepEqual(imagesSent(GREEN, 'gantry-release-image'), [PINNED]);
     assert.equal(image(GREEN), PINNED);
@@ -172,17 +149,7 @@ describe('gantry deploy --digest — contract tests (fake API server)', () => {
     ['empty', '', '""'],
   ] as const)
     it(`a malformed digest (${title}): usage error (exit 2) with a hint, nothing sent`, async () => {
-      const { code, stdout, stderr } = await cli(
-        rollingFile,
-        'deploy',
-        'api',
-        '--version',
-        '1.1.0',
-        '--digest',
-        digest,
-        '--env',
-        'prod',
-      );
+      const { code, stdout, stderr } = await deployByDigest(rollingFile, digest);
       assert.equal(code, 2);
       assert.equal(stdout, '');
       assert.equal(
