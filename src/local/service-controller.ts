@@ -173,7 +173,7 @@ export class ServiceController {
     const service = this.revisionFor(version);
     const id = `${this.name}-${index}`;
     const logFile = this.context.stateDir.logFile(this.name, id);
-    mkdirSync(dirname(logFile), { recursive: true });
+    mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
     const replica = new Replica({
       service: this.name,
       id,

@@ -214,6 +214,19 @@ describe('ReleaseRunner: the built-in load test', () => {
     assert.ok(h.events.some((e) => e === 'LoadTestStarted: 20/s to v2: GET /api/products'));
   });
 
+  it('a new version the load test cannot reach: said once, and the release goes on measured by its traffic', async () => {
+    const h = harness({ release: LOAD });
+    h.platform.preview = async () => {
+      throw new Error('the service has no port');
+    };
+    const state = await h.run(120);
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(
+      h.events.filter((e) => e.startsWith('LoadTest')),
+      ['LoadTestFailed: cannot reach v2 for the load test: the service has no port'],
+    );
+  });
+
   it('answers the load test did not expect fail the analysis, even when no 5xx was counted', async () => {
     const h = harness({
       release: LOAD,

@@ -124,15 +124,26 @@ export class ReleaseRunner {
     const { service, version } = decision.state;
     if (this.load || !loadTest || !this.deps.startLoadTest || !isActive(decision.state)) return;
     if (readyOf(observed, version) === 0) return;
-    const url = await this.deps.platform.preview(service, version);
-    this.load = this.deps.startLoadTest(url, loadTest);
-    const paths = loadTest.requests.map((r) => `${r.method} ${r.path}`).join(', ');
-    this.deps.event(
-      decision.state,
-      'Normal',
-      'LoadTestStarted',
-      `${loadTest.rate}/s to ${version}: ${paths}`,
-    );
+    try {
+      const url = await this.deps.platform.preview(service, version);
+      this.load = this.deps.startLoadTest(url, loadTest);
+      const paths = loadTest.requests.map((r) => `${r.method} ${r.path}`).join(', ');
+      this.deps.event(
+        decision.state,
+        'Normal',
+        'LoadTestStarted',
+        `${loadTest.rate}/s to ${version}: ${paths}`,
+      );
+    } catch (error) {
+      // The release goes on, measured by whatever traffic it gets: tried once, said once.
+      this.load = { take: () => ({ sent: 0, unexpected: 0 }), stop: () => {} };
+      this.deps.event(
+        decision.state,
+        'Warning',
+        'LoadTestFailed',
+        `cannot reach ${version} for the load test: ${(error as Error).message}`,
+      );
+    }
   }
 
   private async measure(

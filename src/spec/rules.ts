@@ -138,6 +138,49 @@ const usesExist: ServiceRule = (service, name, context) => {
   );
 };
 
+/** Gantry sets these for every replica (replica-env.ts); a spec cannot pass or override them. */
+export const GANTRY_VARIABLES = [
+  'PORT',
+  'HOST',
+  'APP_VERSION',
+  'GANTRY_APP',
+  'GANTRY_SERVICE',
+  'GANTRY_REPLICA',
+];
+
+/** passEnv names what comes from the daemon's environment: nothing the spec sets another way. */
+const passEnvNames: ServiceRule = (service, name) =>
+  service.passEnv.flatMap((variable, index): Finding[] => {
+    const path = at(name, 'passEnv', index);
+    if (service.secrets.includes(variable))
+      return [
+        {
+          path,
+          message: `\`${variable}\` is a secret of this service; secrets are passed already`,
+          hint: 'remove it from passEnv',
+        },
+      ];
+    if (variable in service.env)
+      return [
+        {
+          path,
+          message: `\`${variable}\` is set in env; passEnv would be overridden by it`,
+          hint: 'keep one of the two',
+        },
+      ];
+    if (GANTRY_VARIABLES.includes(variable))
+      return [
+        {
+          path,
+          message: `\`${variable}\` is set by gantry for each replica`,
+          hint: 'remove it from passEnv',
+        },
+      ];
+    if (service.passEnv.indexOf(variable) !== index)
+      return [{ path, message: `\`${variable}\` is listed twice`, hint: 'remove one' }];
+    return [];
+  });
+
 const autoscaleBounds: ServiceRule = (service, name) => {
   const scale = service.autoscale;
   if (!scale) return [];
@@ -397,6 +440,7 @@ const SERVICE_RULES: ServiceRule[] = [
   probeShape,
   uniquePorts,
   usesExist,
+  passEnvNames,
   autoscaleBounds,
   disruptionBudget,
   resourcesWithinLimits,

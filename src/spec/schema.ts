@@ -16,7 +16,16 @@ import {
   parseMemory,
 } from './units.ts';
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** The largest value of a Kubernetes int32 field (replicas, probe and rollout seconds, HPA bounds). */
+export const INT32_MAX = 2_147_483_647;
+/**
+ * The largest CPU (millicores) or memory (bytes) a spec may ask for: 2^53, the largest amount a
+ * JavaScript number holds exactly (8Pi of memory), far below Kubernetes' own int64 limit.
+ */
+export const QUANTITY_MAX = 2 ** 53;
+
+/** Names of apps, services, environments: a DNS label, so never a path either. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const name = (what: string) =>
@@ -35,6 +44,7 @@ const Cpu = z
   ])
   .transform((value) => parseCpu(value)!)
   .refine((millicores) => millicores >= 1, { error: 'CPU must be at least 1m' })
+  .refine((millicores) => millicores <= QUANTITY_MAX, { error: `CPU must be at most ${QUANTITY_MAX}m` })
   .describe('CPU as cores (0.5, 2) or millicores (250m)');
 
 const Memory = z
@@ -43,19 +53,31 @@ const Memory = z
     z.string().regex(MEMORY_PATTERN, { error: 'expected a quantity such as 256Mi, 1Gi or 512M' }),
   ])
   .transform((value) => parseMemory(value)!)
+  .refine((bytes) => bytes <= QUANTITY_MAX, { error: 'a quantity must be at most 8Pi' })
   .describe('a quantity such as 256Mi, 1Gi or 512M');
 
-const IntOrPercent = z
-  .union([
-    z.number().int().nonnegative(),
-    z.string().regex(PERCENT_PATTERN, { error: 'expected a whole number or a percentage such as 25%' }),
-  ])
-  .transform((value) => parseIntOrPercent(value)!)
-  .describe('a whole number or a percentage such as 25%');
+/** A Kubernetes int32 field: whole, at least `min`, at most 2147483647. */
+const Int32 = (min: number) => z.number().int().min(min).max(INT32_MAX);
+
+/**
+ * A Kubernetes IntOrString count or percentage. `maxPercent` where Kubernetes has one
+ * (maxUnavailable and PodDisruptionBudgets: 100%); a count is an int32.
+ */
+const IntOrPercent = (maxPercent = INT32_MAX) =>
+  z
+    .union([
+      Int32(0),
+      z.string().regex(PERCENT_PATTERN, { error: 'expected a whole number or a percentage such as 25%' }),
+    ])
+    .transform((value) => parseIntOrPercent(value)!)
+    .refine((parsed) => parsed.kind === 'count' || parsed.value <= maxPercent, {
+      error: `a percentage must be at most ${maxPercent}%`,
+    })
+    .describe('a whole number or a percentage such as 25%');
 
 const Port = z.number().int().min(1).max(65535);
 const Percent = z.number().int().min(1).max(100);
-const Seconds = (min: number) => z.number().int().min(min);
+const Seconds = Int32;
 
 // ── health ──────────────────────────────────────────────────────────────────────────────
 const Probe = z
@@ -87,7 +109,7 @@ const Resources = z.strictObject({
 
 const ScalingPolicy = z.strictObject({
   type: z.enum(['Pods', 'Percent']),
-  value: z.number().int().min(1),
+  value: Int32(1),
   periodSeconds: z.number().int().min(1).max(1800),
 });
 const ScalingRules = z.strictObject({
@@ -98,8 +120,8 @@ const ScalingRules = z.strictObject({
 
 const Autoscale = z
   .strictObject({
-    min: z.number().int().min(1).describe('minimum replicas'),
-    max: z.number().int().min(1).describe('maximum replicas'),
+    min: Int32(1).describe('minimum replicas'),
+    max: Int32(1).describe('maximum replicas'),
     cpu: Percent.optional().describe('target CPU utilisation, % of requests'),
     memory: Percent.optional().describe('target memory utilisation, % of requests'),
     rps: z.number().positive().optional().describe('target requests per second per replica'),
@@ -110,14 +132,15 @@ const Autoscale = z
   .describe('HorizontalPodAutoscaler (autoscaling/v2) semantics');
 
 const Disruption = z
-  .strictObject({ minAvailable: IntOrPercent.optional(), maxUnavailable: IntOrPercent.optional() })
+  .strictObject({ minAvailable: IntOrPercent(100).optional(), maxUnavailable: IntOrPercent(100).optional() })
   .describe('PodDisruptionBudget: exactly one of minAvailable or maxUnavailable');
 
 const Shutdown = z.strictObject({
   preStopSeconds: Seconds(0)
     .default(0)
     .describe('sleep before SIGTERM so load balancers stop sending traffic'),
-  gracePeriodSeconds: Seconds(1).default(30).describe('time from SIGTERM to SIGKILL'),
+  // terminationGracePeriodSeconds is an int64 in Kubernetes: any whole number a spec can hold.
+  gracePeriodSeconds: z.number().int().min(1).default(30).describe('time from SIGTERM to SIGKILL'),
 });
 
 // ── releases ────────────────────────────────────────────────────────────────────────────
@@ -283,8 +306,8 @@ const Step = z
 
 const Release = z.strictObject({
   strategy: z.enum(['rolling', 'blue-green', 'canary']).default('rolling'),
-  maxSurge: IntOrPercent.default({ kind: 'percent', value: 25 }),
-  maxUnavailable: IntOrPercent.default({ kind: 'percent', value: 25 }),
+  maxSurge: IntOrPercent().default({ kind: 'percent', value: 25 }),
+  maxUnavailable: IntOrPercent(100).default({ kind: 'percent', value: 25 }),
   minReadySeconds: Seconds(0).default(0),
   progressDeadlineSeconds: Seconds(1).default(600),
   steps: z
@@ -322,7 +345,7 @@ const Route = z.strictObject({
   path: z.string().startsWith('/').default('/'),
   tls: z.boolean().default(true),
   rateLimit: z
-    .strictObject({ rps: z.number().int().min(1).describe('requests per second per client IP') })
+    .strictObject({ rps: Int32(1).describe('requests per second per client IP') })
     .optional()
     .describe('rendered as the ingress controller annotation (NGINX: limit-rps)'),
 });
@@ -393,9 +416,19 @@ export const Service = z.strictObject({
     .default([])
     .describe('names only; values come from the environment or a secret store'),
   uses: z.array(z.string()).default([]).describe('backing services and services this one depends on'),
+  passEnv: z
+    .array(
+      z.string().regex(ENV_NAME, {
+        error: 'passEnv lists environment variable names (letters, digits and _, not starting with a digit)',
+      }),
+    )
+    .default([])
+    .describe(
+      "`gantry up` only: variables passed from the daemon's environment to this service's replicas, by name (no others are)",
+    ),
   health: Health.default({}),
   resources: Resources.default({}),
-  replicas: z.number().int().min(0).optional().describe('defaults to autoscale.min, else 1'),
+  replicas: Int32(0).optional().describe('defaults to autoscale.min, else 1'),
   autoscale: Autoscale.optional(),
   disruption: Disruption.optional(),
   shutdown: Shutdown.default({ preStopSeconds: 0, gracePeriodSeconds: 30 }),
@@ -419,7 +452,7 @@ export const Backing = z.strictObject({
     .default('in-cluster')
     .describe('run it in the cluster or use a cloud service'),
   storage: Memory.optional(),
-  replicas: z.number().int().min(1).default(1),
+  replicas: Int32(1).default(1),
   ha: z.boolean().default(false).describe('high availability (Multi-AZ when managed)'),
 });
 
