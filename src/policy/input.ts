@@ -4,16 +4,16 @@
  * `List` kinds (`v1/List`, `ConfigMapList`…) are unpacked into their items. A syntax error is a
  * `yaml-syntax` finding at its line; the other documents of the file are still read.
  *
- * Two readers, one meaning. Most manifests are plain documents: js-yaml, with the YAML 1.2
- * core schema written to resolve scalars exactly as the `yaml` package does (core-schema.ts),
- * reads those about fifteen times faster, and reading is most of lint's time on a big input. Whatever it does not
- * accept, and whatever it cannot place (List items, anchors and aliases, tags, complex keys,
- * directives), goes through the `yaml` Document API: exact positions and messages for every
- * syntax error. input.test.ts and the lint fuzz test check that both readers agree.
+ * Two readers, one meaning: scalars as Kubernetes resolves them (kube-yaml.ts: `yes` is true,
+ * `0x1F` is 31, as sigs.k8s.io/yaml reads them). Most manifests are plain documents: js-yaml
+ * reads those about ten times faster, and reading is most of lint's time on a big input. Whatever
+ * it does not accept, and whatever it cannot place (List items, anchors and aliases, merge keys,
+ * tags, complex keys, directives), goes through the `yaml` Document API: exact positions and
+ * messages for every syntax error. input.test.ts and the lint fuzz test check that both agree.
  */
 import { load } from 'js-yaml';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import { YAML_CORE_SCHEMA } from './core-schema.ts';
+import { KUBE_JS_YAML_SCHEMA, KUBE_YAML_OPTIONS } from './kube-yaml.ts';
 import type { Finding } from './rule.ts';
 
 /** A parsed object with a string `kind`; everything else is whatever the YAML held. */
@@ -72,10 +72,10 @@ const MARKER = /^(---|\.\.\.)(?=\s|$)(.*)$/;
 const BLANK_OR_COMMENT = /^\s*(#.*)?$/;
 /**
  * What the fast reader may read differently, where a node may start: `&anchor`, `*alias`,
- * `!tag`, a `? ` complex key, an empty `: ` or null (`~:`, `null:`) key. A false alarm costs
- * only time.
+ * `!tag`, a `<<` merge key, a `? ` complex key, an empty `: ` or null (`~:`, `null:`) key. A
+ * false alarm costs only time.
  */
-const NOT_PLAIN = /(^|[\s[{,])[&*!]|^[\s-]*(~|null|Null|NULL)?\s*[?:](\s|$)/m;
+const NOT_PLAIN = /(^|[\s[{,])([&*!]|<<)|^[\s-]*(~|null|Null|NULL)?\s*[?:](\s|$)/m;
 
 /**
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
@@ -115,7 +115,7 @@ function splitDocuments(text: string): DocumentText[] | undefined {
 /** One plain document through js-yaml; undefined when it does not accept it. */
 function loadPlain(text: string): unknown {
   try {
-    return load(text, { schema: YAML_CORE_SCHEMA }) ?? null;
+    return load(text, { schema: KUBE_JS_YAML_SCHEMA }) ?? null;
   } catch {
     return undefined;
   }
@@ -133,7 +133,7 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
   const syntax = (line: number, message: string) =>
     findings.push({ rule: SYNTAX_RULE, severity: 'error', file, line: line + offset, message });
 
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { ...KUBE_YAML_OPTIONS, lineCounter, prettyErrors: false });
   // An empty stream is not an array of documents, and holds nothing to lint.
   if (!Array.isArray(documents)) return { objects, findings };
 

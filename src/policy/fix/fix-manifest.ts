@@ -8,6 +8,7 @@
  * indentation, key order kept): a JSON file has no comments to lose, only its whitespace.
  */
 import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { KUBE_YAML_OPTIONS } from '../kube-yaml.ts';
 import type { Finding } from '../rule.ts';
 import { capabilitiesNotDroppedFixer } from './capabilities-not-dropped.ts';
 import { deprecatedApiVersionFixer } from './deprecated-api-version.ts';
@@ -70,7 +71,7 @@ export function fixManifest(text: string, findings: readonly Finding[]): FixResu
   if (fixable.length === 0) return { text, changes, skipped };
 
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { ...KUBE_YAML_OPTIONS, lineCounter, prettyErrors: false });
   if (!Array.isArray(documents)) return { text, changes, skipped };
   const objects = locate(documents, lineCounter);
   const changed = new Set<Target>();

@@ -165,7 +165,12 @@ export function valueAt(map: YAMLMap | undefined, key: string): unknown {
 }
 
 /** A `<<: *anchor` merge: a key added here would hide the merged one (its whole map), so no edit. */
-const hasMergeKey = (map: YAMLMap) => pairOf(map, '<<') !== undefined;
+const hasMergeKey = (map: YAMLMap) =>
+  map.items.some((pair) => {
+    // With merge keys on (as Kubernetes reads YAML), `yaml` gives the key the value Symbol(<<).
+    const key = isScalar(pair.key) ? pair.key.value : pair.key;
+    return key === '<<' || (typeof key === 'symbol' && key.description === '<<');
+  });
 
 function pairOf(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((pair) => (isScalar(pair.key) ? pair.key.value : pair.key) === key);
