@@ -54,7 +54,7 @@ export function resolvePlain(text: string): unknown {
 
 /**
  * Go's strconv.ParseInt(s, 0, 64), falling back to ParseUint: an optional sign, then `0x`, `0o`,
- * `0b` or a leading `0` (octal) prefix, or decimal. Undefined when Go would fail.
+ * `0b` or a leading `0` (octal) prefix, or decimal. Undefined when Go would fail (`018`).
  */
 function parseGoInt(text: string): number | undefined {
   const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
@@ -71,10 +71,8 @@ function parseGoInt(text: string): number | undefined {
           : digits.length > 1 && digits[0] === '0'
             ? Number.parseInt(digits.slice(1), 8)
             : Number.parseInt(digits, 10);
-  const signed = sign === '-' ? 0 - value : value;
-  // Beyond int64 (and, positive, beyond uint64) Go fails and the float pattern decides.
-  if (signed > 18446744073709551615 || signed < -9223372036854775808) return undefined;
-  return signed;
+  // Past int64/uint64 Go falls back to a float: the same (rounded) number in JavaScript.
+  return sign === '-' ? 0 - value : value;
 }
 
 /** For js-yaml: the failsafe schema (maps, lists, strings) plus plain scalars resolved as above. */
