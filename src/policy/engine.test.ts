@@ -49,6 +49,8 @@ describe('runRules', () => {
         severity: 'warning',
         file: 'm.yaml',
         line: 1,
+        column: 1,
+        objectLine: 1,
         kind: 'ConfigMap',
         name: 'bad-one',
         namespace: 'shop',
@@ -116,6 +118,7 @@ describe('failsOn', () => {
     severity,
     file: 'f',
     line: 1,
+    column: 1,
     message: 'm',
   });
   const rows: Array<[string, Finding['severity'][], 'error' | 'warning' | 'info' | 'never', boolean]> = [

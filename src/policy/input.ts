@@ -14,7 +14,8 @@
 import { load } from 'js-yaml';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { KUBE_JS_YAML_SCHEMA, KUBE_YAML_OPTIONS } from './kube-yaml.ts';
-import type { Finding } from './rule.ts';
+import { listItemLines } from './locate.ts';
+import type { FieldPath, Finding } from './rule.ts';
 
 /** A parsed object with a string `kind`; everything else is whatever the YAML held. */
 export interface KubeObject extends Record<string, unknown> {
@@ -28,6 +29,17 @@ export interface LocatedObject {
   file: string;
   /** 1-based line of the object's first key. */
   line: number;
+  /** The document the object came from, to place its findings at their fields (locate.ts). */
+  source?: DocumentSource;
+}
+
+export interface DocumentSource {
+  /** The document's text (not the whole file's). */
+  text: string;
+  /** 1-based line of the text's first line in the file. */
+  line: number;
+  /** Where the object is in the document: `[]`, or `['items', 3]` for a List's item. */
+  base: FieldPath;
 }
 
 export interface ParsedInput {
@@ -49,13 +61,38 @@ export function parseManifests(file: string, text: string, reader: 'fast' | 'exa
   const findings: Finding[] = [];
   for (const document of documents) {
     const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
-    if (data === undefined || (isObject(data) && isList(data))) {
+    const list = data !== undefined && isObject(data) && isList(data);
+    const items = list ? listItems(file, document, data) : undefined;
+    if (data === undefined || (list && !items)) {
       const exact = parseDocuments(file, document.text, document.line - 1);
       objects.push(...exact.objects);
       findings.push(...exact.findings);
-    } else if (isObject(data)) objects.push({ object: data, file, line: document.contentLine });
+    } else if (items) objects.push(...items);
+    else if (isObject(data)) {
+      const source = { text: document.text, line: document.line, base: [] };
+      objects.push({ object: data, file, line: document.contentLine, source });
+    }
   }
   return { objects, findings };
+}
+
+/** A List read by js-yaml, its items placed in one pass; undefined when the scan cannot place them. */
+function listItems(file: string, document: DocumentText, list: KubeObject): LocatedObject[] | undefined {
+  if (!Array.isArray(list.items)) return undefined;
+  const lines = listItemLines(document.text, list.items.length);
+  if (!lines) return undefined;
+  return list.items.flatMap((item, i) =>
+    isObject(item)
+      ? [
+          {
+            object: item,
+            file,
+            line: document.line + lines[i]! - 1,
+            source: { text: document.text, line: document.line, base: ['items', i] },
+          },
+        ]
+      : [],
+  );
 }
 
 interface DocumentText {
@@ -121,8 +158,13 @@ function loadPlain(text: string): unknown {
   }
 }
 
-/** The exact reader: the `yaml` Document API, lines shifted by `offset` for a document cut from a file. */
-function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
+/**
+ * The exact reader: the `yaml` Document API, lines shifted by `offset` for a document cut from a
+ * file (then the text is that one document, and its source as the fast reader gives it).
+ */
+function parseDocuments(file: string, text: string, offset?: number): ParsedInput {
+  const cut = offset !== undefined;
+  offset ??= 0;
   const lineCounter = new LineCounter();
   const objects: LocatedObject[] = [];
   const findings: Finding[] = [];
@@ -130,8 +172,15 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
     const range = (node as Node | null | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line + offset : fallback;
   };
-  const syntax = (line: number, message: string) =>
-    findings.push({ rule: SYNTAX_RULE, severity: 'error', file, line: line + offset, message });
+  const syntax = (position: { line: number; col: number }, message: string) =>
+    findings.push({
+      rule: SYNTAX_RULE,
+      severity: 'error',
+      file,
+      line: position.line + offset,
+      column: position.col,
+      message,
+    });
 
   const documents = parseAllDocuments(text, { ...KUBE_YAML_OPTIONS, lineCounter, prettyErrors: false });
   // An empty stream is not an array of documents, and holds nothing to lint.
@@ -143,7 +192,7 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
       // An error at the end of a document ("missing ]") reads better on its last line that has text.
       const lastText = Math.max(0, text.slice(0, doc.range[2]).trimEnd().length - 1);
       for (const error of doc.errors)
-        syntax(lineCounter.linePos(Math.min(error.pos[0], lastText)).line, firstLine(error.message));
+        syntax(lineCounter.linePos(Math.min(error.pos[0], lastText)), firstLine(error.message));
       continue;
     }
     let data: unknown;
@@ -151,20 +200,26 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       // Alias abuse ("billion laughs") and unresolved aliases: the input's fault, not ours.
-      syntax(docLine - offset, firstLine((error as Error).message));
+      syntax({ line: docLine - offset, col: 1 }, firstLine((error as Error).message));
       continue;
     }
     if (!isObject(data)) continue;
+    // The document's own text, from the start of its first line, for locate.ts.
+    const from = cut ? 0 : text.lastIndexOf('\n', doc.range[0] - 1) + 1;
+    const documentText = cut ? text : text.slice(from, doc.range[2]);
+    const startLine = lineCounter.linePos(from).line + offset;
+    const source = (base: FieldPath) => ({ text: documentText, line: startLine, base });
     const items = data.items;
     if (isList(data) && Array.isArray(items)) {
       const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
       items.forEach((item, i) => {
         const node = isSeq(itemsNode) ? itemsNode.items[i] : undefined;
-        if (isObject(item)) objects.push({ object: item, file, line: lineOf(node, docLine) });
+        if (isObject(item))
+          objects.push({ object: item, file, line: lineOf(node, docLine), source: source(['items', i]) });
       });
       continue;
     }
-    objects.push({ object: data, file, line: docLine });
+    objects.push({ object: data, file, line: docLine, source: source([]) });
   }
   return { objects, findings };
 }

@@ -56,14 +56,22 @@ spec: { ports: [{ port: 80 }] }
 
 const located = parseManifests('deploy/app.yaml', wordpress).objects;
 const findings: Finding[] = [
-  { rule: 'yaml-syntax', severity: 'error', file: 'broken.yaml', line: 3, message: 'Unexpected ]' },
-  { rule: 'yaml-syntax', severity: 'error', file: 'broken.yaml', line: 9, message: 'Missing ,' },
+  {
+    rule: 'yaml-syntax',
+    severity: 'error',
+    file: 'broken.yaml',
+    line: 3,
+    column: 1,
+    message: 'Unexpected ]',
+  },
+  { rule: 'yaml-syntax', severity: 'error', file: 'broken.yaml', line: 9, column: 1, message: 'Missing ,' },
   ...['wordpress', 'sidecar'].map(
     (container): Finding => ({
       rule: 'image-tag-latest',
       severity: 'warning',
       file: 'deploy/app.yaml',
       line: 1,
+      column: 1,
       kind: 'Deployment',
       name: 'wordpress',
       namespace: 'blog',
@@ -76,6 +84,7 @@ const findings: Finding[] = [
     severity: 'warning',
     file: 'deploy/app.yaml',
     line: 1,
+    column: 1,
     kind: 'Deployment',
     name: 'wordpress',
     namespace: 'blog',
@@ -92,6 +101,7 @@ const nastyFinding: Finding = {
   severity: 'error',
   file: 'we<ird>&"file\'.yaml',
   line: 1,
+  column: 1,
   kind: 'Pod',
   name: 'p&q',
   message: nasty,

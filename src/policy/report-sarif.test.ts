@@ -17,6 +17,7 @@ const syntax: Finding = {
   severity: 'error',
   file: 'a.yaml',
   line: 7,
+  column: 1,
   message: 'Unexpected ]',
 };
 const probe: Finding = {
@@ -24,6 +25,7 @@ const probe: Finding = {
   severity: 'warning',
   file: './deploy/b.yaml',
   line: 12,
+  column: 1,
   kind: 'Deployment',
   name: 'api',
   namespace: 'shop',

@@ -6,12 +6,13 @@ import type { Finding } from './rule.ts';
 import { RULES } from './rules/index.ts';
 
 const findings: Finding[] = [
-  { rule: 'yaml-syntax', severity: 'error', file: 'a.yaml', line: 7, message: 'Unexpected ]' },
+  { rule: 'yaml-syntax', severity: 'error', file: 'a.yaml', line: 7, column: 1, message: 'Unexpected ]' },
   {
     rule: 'missing-readiness-probe',
     severity: 'warning',
     file: 'b.yaml',
     line: 1,
+    column: 1,
     kind: 'Deployment',
     name: 'api',
     container: 'web',
