@@ -96,7 +96,10 @@ spec:
 `;
     const findings = lint(text, RULES);
     assert.ok(findings.length > 0);
-    assert.deepEqual(new Set(findings.map((f) => `${f.line} ${f.kind}/${f.name}`)), new Set(['4 Pod/web']));
+    assert.deepEqual(
+      new Set(findings.map((f) => `${f.objectLine} ${f.kind}/${f.name}`)),
+      new Set(['4 Pod/web']),
+    );
   });
 
   it('sorts by file, line, container, rule', () => {

@@ -26,15 +26,26 @@ export function runRules(objects: readonly LocatedObject[], rules: readonly Rule
 
 /** The findings of `rules` on one object, placed, minus what its annotations silence. */
 export function checkObject(located: LocatedObject, rules: readonly Rule[], context: RuleContext): Finding[] {
+  return violationsOf(located, rules, context).map(({ rule, violation }) =>
+    toFinding(located, rule, violation),
+  );
+}
+
+/** What `rules` report on one object, minus what its annotations silence; not placed yet. */
+export function violationsOf(
+  located: LocatedObject,
+  rules: readonly Rule[],
+  context: RuleContext,
+): { rule: Rule; violation: Violation }[] {
   const { object } = located;
   const ignores = readIgnores(object);
-  const findings: Finding[] = [];
+  const found: { rule: Rule; violation: Violation }[] = [];
   for (const rule of rules) {
     if (ignores?.rules.has(rule.id) || ignores?.all) continue;
     for (const violation of rule.check(object, context))
-      if (!ignores || !silences(ignores, rule, violation)) findings.push(toFinding(located, rule, violation));
+      if (!ignores || !silences(ignores, rule, violation)) found.push({ rule, violation });
   }
-  return findings;
+  return found;
 }
 
 /** A rule's violation as a finding: the object's identity, the field's place, the severity it gets. */

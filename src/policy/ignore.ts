@@ -45,6 +45,17 @@ export interface Ignores {
   checks: Readonly<Record<Tool, ReadonlySet<string>>>;
 }
 
+/** True for the annotation keys `readIgnores` reads: the cross-object view of an object keeps only these. */
+export function isIgnoreAnnotation(key: string): boolean {
+  return (
+    key === IGNORE_ANNOTATION ||
+    key.startsWith('kube-score/') ||
+    key.includes('kube-linter.io/') ||
+    key.startsWith(POLARIS_PREFIX) ||
+    CHECKOV_SKIP.test(key)
+  );
+}
+
 /** The object's ignores, or undefined when it has none (the usual case, checked once per object). */
 export function readIgnores(object: unknown): Ignores | undefined {
   let found: { all: boolean; rules: Set<string>; checks: Record<Tool, Set<string>> } | undefined;

@@ -74,7 +74,7 @@ export function readManifests(paths: readonly string[], options: ReadOptions = {
 
 export const STDIN = '<stdin>';
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {

@@ -38,6 +38,8 @@ export interface DocumentSource {
   text: string;
   /** 1-based line of the text's first line in the file. */
   line: number;
+  /** How many of the file's lines the text is, exactly, when it is whole lines (to read it again). */
+  lines?: number;
   /** Where the object is in the document: `[]`, or `['items', 3]` for a List's item. */
   base: FieldPath;
 }
@@ -55,25 +57,37 @@ export const SYNTAX_RULE = 'yaml-syntax';
  * document with `yaml` alone: the tests compare the two.
  */
 export function parseManifests(file: string, text: string, reader: 'fast' | 'exact' = 'fast'): ParsedInput {
-  const documents = splitDocuments(text);
-  if (!documents) return parseDocuments(file, text);
   const objects: LocatedObject[] = [];
   const findings: Finding[] = [];
-  for (const document of documents) {
-    const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
-    const list = data !== undefined && isObject(data) && isList(data);
-    const items = list ? listItems(file, document, data) : undefined;
-    if (data === undefined || (list && !items)) {
-      const exact = parseDocuments(file, document.text, document.line - 1);
-      objects.push(...exact.objects);
-      findings.push(...exact.findings);
-    } else if (items) objects.push(...items);
-    else if (isObject(data)) {
-      const source = { text: document.text, line: document.line, base: [] };
-      objects.push({ object: data, file, line: document.contentLine, source });
-    }
+  for (const parsed of readDocuments(file, text, reader)) {
+    for (const object of parsed.objects) objects.push(object);
+    for (const finding of parsed.findings) findings.push(finding);
   }
   return { objects, findings };
+}
+
+/** As `parseManifests`, one document at a time: a big stream is never held parsed all at once. */
+export function* readDocuments(
+  file: string,
+  text: string,
+  reader: 'fast' | 'exact' = 'fast',
+): Generator<ParsedInput> {
+  if (UNSPLITTABLE.test(text)) {
+    yield parseDocuments(file, text);
+    return;
+  }
+  for (const document of splitDocuments(text)) yield readDocument(file, document, reader);
+}
+
+function readDocument(file: string, document: DocumentText, reader: 'fast' | 'exact'): ParsedInput {
+  const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
+  const list = data !== undefined && isObject(data) && isList(data);
+  const items = list ? listItems(file, document, data) : undefined;
+  if (data === undefined || (list && !items)) return parseDocuments(file, document.text, document.line - 1);
+  if (items) return { objects: items, findings: [] };
+  if (!isObject(data)) return { objects: [], findings: [] };
+  const source = { text: document.text, line: document.line, lines: document.lines, base: [] };
+  return { objects: [{ object: data, file, line: document.contentLine, source }], findings: [] };
 }
 
 /** A List read by js-yaml, its items placed in one pass; undefined when the scan cannot place them. */
@@ -88,7 +102,7 @@ function listItems(file: string, document: DocumentText, list: KubeObject): Loca
             object: item,
             file,
             line: document.line + lines[i]! - 1,
-            source: { text: document.text, line: document.line, base: ['items', i] },
+            source: { text: document.text, line: document.line, lines: document.lines, base: ['items', i] },
           },
         ]
       : [],
@@ -99,14 +113,18 @@ interface DocumentText {
   text: string;
   /** 1-based line of the document's first line in the file. */
   line: number;
+  /** How many lines the text spans. */
+  lines: number;
   /** 1-based line of its first line that is not blank or a comment: where its content starts. */
   contentLine: number;
   /** Nothing the fast reader cannot place: no anchor, alias, tag, complex key. */
   plain: boolean;
 }
 
-const MARKER = /^(---|\.\.\.)(?=\s|$)(.*)$/;
-const BLANK_OR_COMMENT = /^\s*(#.*)?$/;
+/** A directive, or content on a marker line (`--- !tag`, `--- {a: 1}`): only the exact reader splits such a stream. */
+const UNSPLITTABLE = /^%|^(---|\.\.\.)[ \t]+[^#\s]/m;
+const MARKER = /^(---|\.\.\.)(\s|$)/;
+const CONTENT = /^[ \t]*[^\s#]/m;
 /**
  * What the fast reader may read differently, where a node may start: `&anchor`, `*alias`,
  * `!tag`, a `<<` merge key, a `? ` complex key, an empty `: ` or null (`~:`, `null:`) key. A
@@ -116,37 +134,43 @@ const NOT_PLAIN = /(^|[\s[{,])([&*!]|<<)|^[\s-]*(~|null|Null|NULL)?\s*[?:](\s|$)
 
 /**
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
- * document, even inside a block scalar); undefined when the stream has directives or content
- * on a marker line, which only the exact reader handles.
+ * document, even inside a block scalar), as slices of the text, lazily.
  */
-function splitDocuments(text: string): DocumentText[] | undefined {
-  const lines = text.split('\n');
-  const documents: DocumentText[] = [];
+function* splitDocuments(text: string): Generator<DocumentText> {
   let start = 0;
-  const close = (end: number) => {
-    const body = lines.slice(start, end);
-    const content = body.findIndex((line) => !BLANK_OR_COMMENT.test(line));
-    if (content !== -1) {
-      const documentText = body.join('\n');
-      documents.push({
-        text: documentText,
-        line: start + 1,
-        contentLine: start + content + 1,
-        plain: !NOT_PLAIN.test(documentText),
-      });
+  let startLine = 1;
+  let line = 1;
+  for (let at = 0; at <= text.length; line++) {
+    const newline = text.indexOf('\n', at);
+    const end = newline < 0 ? text.length : newline;
+    const first = text[at];
+    if ((first === '-' || first === '.') && MARKER.test(text.slice(at, Math.min(end, at + 4)))) {
+      const document = documentText(text, start, Math.max(start, at - 1), startLine);
+      if (document) yield document;
+      start = end + 1;
+      startLine = line + 1;
     }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('%')) return undefined;
-    const marker = MARKER.exec(line);
-    if (!marker) continue;
-    if (!BLANK_OR_COMMENT.test(marker[2]!)) return undefined;
-    close(i);
-    start = i + 1;
+    if (newline < 0) break;
+    at = newline + 1;
   }
-  close(lines.length);
-  return documents;
+  if (start <= text.length) {
+    const document = documentText(text, start, text.length, startLine);
+    if (document) yield document;
+  }
+}
+
+/** The document in text[start, end), or undefined when it holds nothing but blanks and comments. */
+function documentText(text: string, start: number, end: number, line: number): DocumentText | undefined {
+  const body = text.slice(start, end);
+  const content = CONTENT.exec(body);
+  if (!content) return undefined;
+  let lines = 1;
+  let contentLine = line;
+  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) {
+    lines++;
+    if (i < content.index) contentLine++;
+  }
+  return { text: body, line, lines, contentLine, plain: !NOT_PLAIN.test(body) };
 }
 
 /** One plain document through js-yaml; undefined when it does not accept it. */
@@ -208,7 +232,8 @@ function parseDocuments(file: string, text: string, offset?: number): ParsedInpu
     const from = cut ? 0 : text.lastIndexOf('\n', doc.range[0] - 1) + 1;
     const documentText = cut ? text : text.slice(from, doc.range[2]);
     const startLine = lineCounter.linePos(from).line + offset;
-    const source = (base: FieldPath) => ({ text: documentText, line: startLine, base });
+    const lines = cut ? { lines: text.split('\n').length } : {};
+    const source = (base: FieldPath) => ({ text: documentText, line: startLine, ...lines, base });
     const items = data.items;
     if (isList(data) && Array.isArray(items)) {
       const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;

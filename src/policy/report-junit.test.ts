@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseManifests } from './input.ts';
+import { linted as lintedObject } from './lint-stream.ts';
 import { formatJunit, xmlAttribute, xmlText } from './report-junit.ts';
 import type { Finding } from './rule.ts';
 import { RULES } from './rules/index.ts';
@@ -93,7 +94,10 @@ const findings: Finding[] = [
   },
 ];
 const scope = { rules: RULES, objects: 2, files: 3 };
-const linted = { objects: located, files: ['broken.yaml', 'deploy/app.yaml', 'clean.yaml'] };
+const linted = {
+  objects: located.map(lintedObject),
+  files: ['broken.yaml', 'deploy/app.yaml', 'clean.yaml'],
+};
 
 const nasty = `<&"'> ]]> tab\there\r\nnul\u0000 bell\u0007 esc\u001b ok\u00e9 emoji😀 lone\ud800 bad\uffff`;
 const nastyFinding: Finding = {

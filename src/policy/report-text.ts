@@ -2,10 +2,10 @@
  * Findings as text, grouped by file, each at `file:line` (terminals and editors open that):
  *
  *   deploy/api.yaml
- *     deploy/api.yaml:3 Deployment/api [web] runs-as-root warning may run as root: …
+ *     deploy/api.yaml:14:11 Deployment/api [web] runs-as-root warning may run as root: …
  *       fix: securityContext: { runAsNonRoot: true, … }
  *
- *   ✗ 3 findings (1 error, 2 warnings) in 2 objects in 1 file; 2 fixable with --fix
+ *   ✗ 3 findings (1 error, 2 warnings) in 2 objects in 1 file; 2 fixable (--fix: the safe ones, --fix=unsafe: all)
  *
  * Pure: returns a string; colour is a function the caller passes (identity when not a TTY).
  */
@@ -35,7 +35,7 @@ export function formatText(findings: readonly Finding[], options: TextOptions): 
     const object = finding.kind ? ` ${finding.kind}/${finding.name}` : '';
     const container = finding.container ? ` [${finding.container}]` : '';
     lines.push(
-      `  ${finding.file}:${finding.line}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
+      `  ${finding.file}:${finding.line}:${finding.column}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
     );
     const fix = byId.get(finding.rule)?.fix;
     if (fix) lines.push(`    fix: ${fix.split('\n').join('\n         ')}`);
@@ -55,7 +55,9 @@ export function summary(
     .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => plural(n, severity));
-  const fixable = options.fixable ? `; ${options.fixable} fixable with --fix` : '';
+  const fixable = options.fixable
+    ? `; ${options.fixable} fixable (--fix: the safe ones, --fix=unsafe: all)`
+    : '';
   return `✗ ${plural(findings.length, 'finding')} (${counts.join(', ')}) in ${scope}${fixable}`;
 }
 

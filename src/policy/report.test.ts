@@ -26,10 +26,10 @@ describe('formatText', () => {
       formatText(findings, { rules: RULES, objects: 1, files: 2 }),
       [
         'a.yaml',
-        '  a.yaml:7 yaml-syntax error Unexpected ]',
+        '  a.yaml:7:1 yaml-syntax error Unexpected ]',
         '',
         'b.yaml',
-        '  b.yaml:1 Deployment/api [web] missing-readiness-probe warning no readinessProbe',
+        '  b.yaml:1:1 Deployment/api [web] missing-readiness-probe warning no readinessProbe',
         '    fix: readinessProbe:',
         '           httpGet: { path: /ready, port: http }',
         '           periodSeconds: 5',

@@ -158,6 +158,15 @@ export function setScalar(
   return true;
 }
 
+/** Renames a plain key in place (its value, comments and position stay); false when it is not a plain scalar key. */
+export function renameKey(target: Target, map: YAMLMap, key: string, to: string): boolean {
+  const pair = pairOf(map, key);
+  if (!pair || !isScalar(pair.key) || pair.key.type !== 'PLAIN') return false;
+  pair.key.value = to;
+  target.edits.changed.add(pair.key);
+  return true;
+}
+
 /** The value at `key`: a scalar's value, a collection's node, undefined when absent. */
 export function valueAt(map: YAMLMap | undefined, key: string): unknown {
   const node = map?.get(key, true);

@@ -25,7 +25,7 @@ export const probesIdentical: Rule = {
   },
   check(object) {
     if (BATCH_KINDS.includes(object.kind)) return [];
-    return probedContainers(object).flatMap(({ container, name }) => {
+    return probedContainers(object).flatMap(({ container, name, path }) => {
       const readiness = container.readinessProbe;
       const liveness = container.livenessProbe;
       const handler = handlerOf(readiness);
@@ -36,6 +36,7 @@ export const probesIdentical: Rule = {
       return [
         {
           container: name,
+          path: [...path, 'readinessProbe'],
           message: `readinessProbe is identical to livenessProbe (${describeHandler(handler)}, every ${t.periodSeconds}s, ${t.failureThreshold} failures)`,
         },
       ];
