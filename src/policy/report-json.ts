@@ -6,15 +6,19 @@
  *   "version": 1,
  *   "summary": { "objects": 4, "files": 2, "error": 1, "warning": 2, "info": 0 },
  *   "findings": [
- *     { "rule": "runs-as-root", "severity": "warning", "file": "deploy/api.yaml", "line": 3,
+ *     { "rule": "runs-as-root", "severity": "warning", "file": "deploy/api.yaml", "line": 14,
+ *       "column": 11, "objectLine": 3,
+ *       "field": "spec.template.spec.containers[0].securityContext.runAsNonRoot",
  *       "kind": "Deployment", "name": "api", "namespace": "shop", "container": "web",
  *       "message": "may run as root: …", "category": "security",
  *       "docs": "https://kubernetes.io/docs/…" }
  *   ]
  * }
  *
- * `kind`, `name`, `namespace`, `container`, `category` and `docs` are absent when they do not
- * apply (a `yaml-syntax` finding is about the file, not an object).
+ * `line` and `column` are the offending field's (or, when the field is missing, its deepest
+ * existing parent's); `objectLine` is where the object starts. `objectLine`, `field`, `kind`,
+ * `name`, `namespace`, `container`, `category` and `docs` are absent when they do not apply (a
+ * `yaml-syntax` finding is about the file, not an object).
  */
 import type { Category, Finding, Rule } from './rule.ts';
 

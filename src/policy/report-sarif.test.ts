@@ -86,7 +86,7 @@ describe('toSarif', () => {
       {
         physicalLocation: {
           artifactLocation: { uri: 'deploy/b.yaml', uriBaseId: SRCROOT },
-          region: { startLine: 12 },
+          region: { startLine: 12, startColumn: 1 },
         },
         logicalLocations: [{ name: 'web', fullyQualifiedName: 'shop/Deployment/api/web', kind: 'object' }],
       },
@@ -99,7 +99,7 @@ describe('toSarif', () => {
     assert.equal(result.level, 'error');
     assert.equal(result.message.text, 'Unexpected ].');
     assert.equal(result.locations[0]?.logicalLocations, undefined);
-    assert.deepEqual(result.locations[0]?.physicalLocation.region, { startLine: 7 });
+    assert.deepEqual(result.locations[0]?.physicalLocation.region, { startLine: 7, startColumn: 1 });
   });
 
   it('maps severities to levels: error → error, warning → warning, info → note', () => {

@@ -15,6 +15,10 @@ import { style } from '../style.ts';
 import type { FixMode } from './lint-run.ts';
 
 export function fix(files: readonly string[], rules: readonly Rule[], mode: FixMode): void {
+  if (files.length === 0) {
+    process.stderr.write('--fix: no files to fix (stdin and a rendered spec are linted, not written)\n');
+    return;
+  }
   const texts = new Map(files.map((file) => [file, readText(file)]));
   const objects = [...texts].flatMap(([file, text]) => parseManifests(file, text).objects);
   const context = { objects };
@@ -29,6 +33,8 @@ export function fix(files: readonly string[], rules: readonly Rule[], mode: FixM
 
   let changedFiles = 0;
   const counts = { changes: 0, skipped: 0, unsafe: 0 };
+  /** Why each fix left for --fix=unsafe may break a workload, once per rule and reason. */
+  const risks = new Map<string, string>();
   const out = process.stderr;
   for (const [file, text] of texts) {
     const result = fixManifest(text, byFile.get(file) ?? [], { unsafe: mode === 'unsafe', risk });
@@ -38,10 +44,10 @@ export function fix(files: readonly string[], rules: readonly Rule[], mode: FixM
       out.write(`  ${where(change)} ${change.rule}: ${change.description}\n`);
     for (const skip of result.skipped)
       out.write(`  ${where(skip)} ${skip.rule}: left as is: ${skip.reason}\n`);
-    for (const left of result.unsafe)
-      out.write(
-        `  ${where(left)} ${left.rule}: not applied (unsafe; --fix=unsafe applies it): ${left.reason}\n`,
-      );
+    for (const left of result.unsafe) {
+      out.write(`  ${where(left)} ${left.rule}: not applied: unsafe (see below)\n`);
+      risks.set(`${left.rule}: ${left.reason}`, left.rule);
+    }
     if (result.text !== text) {
       writeFileSync(file, result.text);
       changedFiles++;
@@ -50,12 +56,16 @@ export function fix(files: readonly string[], rules: readonly Rule[], mode: FixM
     counts.skipped += result.skipped.length;
     counts.unsafe += result.unsafe.length;
   }
+  if (risks.size > 0) {
+    out.write('Not applied, because they may break a workload (--fix=unsafe applies them):\n');
+    for (const risk of [...risks.keys()].sort()) out.write(`  ${risk}\n`);
+  }
   const notes = [
     counts.skipped > 0 ? `${counts.skipped} left as they are` : '',
-    counts.unsafe > 0 ? `${counts.unsafe} unsafe, not applied: --fix=unsafe applies them` : '',
+    counts.unsafe > 0 ? `${counts.unsafe} unsafe, not applied` : '',
   ].filter(Boolean);
   out.write(
-    `${style.green('✓', out)} --fix${mode === 'unsafe' ? '=unsafe' : ''}: ${plural(counts.changes, 'change')} in ${plural(changedFiles, 'file')}${notes.length > 0 ? ` (${notes.join('; ')}; see above)` : ''}\n`,
+    `${style.green('✓', out)} --fix${mode === 'unsafe' ? '=unsafe' : ''}: ${plural(counts.changes, 'change')} in ${plural(changedFiles, 'file')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`,
   );
 }
 

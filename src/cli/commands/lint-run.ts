@@ -63,7 +63,11 @@ export async function lint(options: Options): Promise<number> {
 
   const stdin = options.paths.includes('-') ? readFileSync(0, 'utf8') : '';
   const files = () => inputFiles(options.paths, config);
-  if (options.fix) await (await import('./lint-fix.ts')).fix(files(), rules, options.fix);
+  if (options.fix) {
+    await (await import('./lint-fix.ts')).fix(files(), rules, options.fix);
+    if (options.paths.includes('-'))
+      process.stderr.write('--fix: stdin is linted but cannot be written back\n');
+  }
 
   const { plain, kustomizations } = await splitKustomizations(files());
   const sets: LintSet[] = [
