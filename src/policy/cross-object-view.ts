@@ -47,8 +47,8 @@ function metadataView(metadata: unknown): Json | undefined {
 
 /** A workload's (or custom resource's) spec without its containers and volumes. */
 function specView(spec: Json): Json {
-  const { replicas, selector, strategy, updateStrategy, serviceName, template, jobTemplate, podMetadata } =
-    spec;
+  const { replicas, selector, strategy, updateStrategy, serviceName, template, jobTemplate } = spec;
+  const { podMetadata, inheritedMetadata } = spec; // operators' custom resources (operator-pods.ts)
   return defined({
     replicas,
     selector,
@@ -56,6 +56,7 @@ function specView(spec: Json): Json {
     updateStrategy,
     serviceName,
     podMetadata,
+    inheritedMetadata,
     template: isJson(template) ? templateView(template) : undefined,
     jobTemplate: isJson(jobTemplate)
       ? { spec: { template: templateView(field(jobTemplate, 'spec', 'template')) } }

@@ -3,8 +3,8 @@
  * NetworkPolicy in the same input may select them, and they are no typo. For the operators most
  * manifests carry (the Prometheus operator's Prometheus, Alertmanager and ThanosRuler, Elastic's
  * Elasticsearch and Kibana, CloudNativePG's Cluster, Strimzi's Kafka), the labels their pods get,
- * from each operator's own code: the operator's labels, plus the CR's `podMetadata.labels` where it
- * has them. Any other custom resource may create pods too, which the dangling rules say (info).
+ * from each operator's own code: the operator's labels, plus the CR's `podMetadata.labels`
+ * (Prometheus operator) or `inheritedMetadata.labels` (CloudNativePG) where it has them. Any other custom resource may create pods too, which the dangling rules say (info).
  */
 import type { KubeObject } from './input.ts';
 import { type Labels, toLabels } from './label-selector.ts';
@@ -41,6 +41,7 @@ const OPERATOR_PODS: Readonly<Record<string, PodLabels>> = {
     'common.k8s.elastic.co/type': 'kibana',
     'kibana.k8s.elastic.co/name': name,
   }),
+  // CloudNativePG gives its pods the Cluster's inheritedMetadata labels (below) and its own.
   'postgresql.cnpg.io/Cluster': (name) => ({ 'cnpg.io/cluster': name }),
   'kafka.strimzi.io/Kafka': (name) => ({
     'strimzi.io/cluster': name,
@@ -62,7 +63,9 @@ export function operatorPodLabels(object: KubeObject): Labels | undefined {
   const labels = OPERATOR_PODS[`${groupOf(object)}/${object.kind}`];
   const name = field(object, 'metadata', 'name');
   if (!labels || typeof name !== 'string') return undefined;
-  return { ...toLabels(field(object, 'spec', 'podMetadata', 'labels')), ...labels(name, object) };
+  const own =
+    field(object, 'spec', 'podMetadata', 'labels') ?? field(object, 'spec', 'inheritedMetadata', 'labels');
+  return { ...toLabels(own), ...labels(name, object) };
 }
 
 /** A custom resource: a kind from an API group that is not Kubernetes' own (and not a CRD itself). */
