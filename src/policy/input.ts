@@ -38,8 +38,8 @@ export interface DocumentSource {
   text: string;
   /** 1-based line of the text's first line in the file. */
   line: number;
-  /** How many of the file's lines the text is, exactly, when it is whole lines (to read it again). */
-  lines?: number;
+  /** Where the text starts in the file (UTF-16 code units) when it is a slice of it: to read it again. */
+  offset?: number;
   /** Where the object is in the document: `[]`, or `['items', 3]` for a List's item. */
   base: FieldPath;
 }
@@ -83,10 +83,11 @@ function readDocument(file: string, document: DocumentText, reader: 'fast' | 'ex
   const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
   const list = data !== undefined && isObject(data) && isList(data);
   const items = list ? listItems(file, document, data) : undefined;
-  if (data === undefined || (list && !items)) return parseDocuments(file, document.text, document.line - 1);
+  if (data === undefined || (list && !items))
+    return parseDocuments(file, document.text, { line: document.line - 1, offset: document.offset });
   if (items) return { objects: items, findings: [] };
   if (!isObject(data)) return { objects: [], findings: [] };
-  const source = { text: document.text, line: document.line, lines: document.lines, base: [] };
+  const source = { text: document.text, line: document.line, offset: document.offset, base: [] };
   return { objects: [{ object: data, file, line: document.contentLine, source }], findings: [] };
 }
 
@@ -102,7 +103,7 @@ function listItems(file: string, document: DocumentText, list: KubeObject): Loca
             object: item,
             file,
             line: document.line + lines[i]! - 1,
-            source: { text: document.text, line: document.line, lines: document.lines, base: ['items', i] },
+            source: { text: document.text, line: document.line, offset: document.offset, base: ['items', i] },
           },
         ]
       : [],
@@ -113,8 +114,8 @@ interface DocumentText {
   text: string;
   /** 1-based line of the document's first line in the file. */
   line: number;
-  /** How many lines the text spans. */
-  lines: number;
+  /** Where the text starts in the file. */
+  offset: number;
   /** 1-based line of its first line that is not blank or a comment: where its content starts. */
   contentLine: number;
   /** Nothing the fast reader cannot place: no anchor, alias, tag, complex key. */
@@ -127,10 +128,14 @@ const MARKER = /^(---|\.\.\.)(\s|$)/;
 const CONTENT = /^[ \t]*[^\s#]/m;
 /**
  * What the fast reader may read differently, where a node may start: `&anchor`, `*alias`,
- * `!tag`, a `<<` merge key, a `? ` complex key, an empty `: ` or null (`~:`, `null:`) key. A
- * false alarm costs only time.
+ * `!tag`, a `<<` merge key (NODE_PROPERTY); a `? ` complex key, an empty `: ` or null (`~:`,
+ * `null:`) key at the start of a line (EMPTY_KEY, tried only on lines that begin with one of
+ * those characters: a multi-line regular expression over every line costs more than the parse).
+ * A false alarm costs only time.
  */
-const NOT_PLAIN = /(^|[\s[{,])([&*!]|<<)|^[\s-]*(~|null|Null|NULL)?\s*[?:](\s|$)/m;
+const NODE_PROPERTY = /^[&*!]|[\s[{,][&*!]|<</;
+const EMPTY_KEY = /^[ \t-]*(?:~|null|Null|NULL)?[ \t]*[?:](?:\s|$)/;
+const KEY_START = new Set(['?', ':', '~', 'n', 'N']);
 
 /**
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
@@ -159,18 +164,31 @@ function* splitDocuments(text: string): Generator<DocumentText> {
   }
 }
 
-/** The document in text[start, end), or undefined when it holds nothing but blanks and comments. */
+/**
+ * The document in text[start, end), or undefined when it holds nothing but blanks and comments.
+ * One pass over its lines counts them, finds where the content starts and looks for empty keys.
+ */
 function documentText(text: string, start: number, end: number, line: number): DocumentText | undefined {
   const body = text.slice(start, end);
   const content = CONTENT.exec(body);
   if (!content) return undefined;
-  let lines = 1;
+  let lines = 0;
   let contentLine = line;
-  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) {
+  let plain = !NODE_PROPERTY.test(body);
+  for (let at = 0; at <= body.length; ) {
+    const newline = body.indexOf('\n', at);
+    const stop = newline < 0 ? body.length : newline;
     lines++;
-    if (i < content.index) contentLine++;
+    if (at <= content.index) contentLine = line + lines - 1;
+    if (plain) {
+      let i = at;
+      while (body[i] === ' ' || body[i] === '\t' || body[i] === '-') i++;
+      if (KEY_START.has(body[i]!) && EMPTY_KEY.test(body.slice(at, stop))) plain = false;
+    }
+    if (newline < 0) break;
+    at = newline + 1;
   }
-  return { text: body, line, lines, contentLine, plain: !NOT_PLAIN.test(body) };
+  return { text: body, line, offset: start, contentLine, plain };
 }
 
 /** One plain document through js-yaml; undefined when it does not accept it. */
@@ -186,9 +204,9 @@ function loadPlain(text: string): unknown {
  * The exact reader: the `yaml` Document API, lines shifted by `offset` for a document cut from a
  * file (then the text is that one document, and its source as the fast reader gives it).
  */
-function parseDocuments(file: string, text: string, offset?: number): ParsedInput {
-  const cut = offset !== undefined;
-  offset ??= 0;
+function parseDocuments(file: string, text: string, cutAt?: { line: number; offset: number }): ParsedInput {
+  const cut = cutAt !== undefined;
+  const offset = cutAt?.line ?? 0;
   const lineCounter = new LineCounter();
   const objects: LocatedObject[] = [];
   const findings: Finding[] = [];
@@ -232,8 +250,8 @@ function parseDocuments(file: string, text: string, offset?: number): ParsedInpu
     const from = cut ? 0 : text.lastIndexOf('\n', doc.range[0] - 1) + 1;
     const documentText = cut ? text : text.slice(from, doc.range[2]);
     const startLine = lineCounter.linePos(from).line + offset;
-    const lines = cut ? { lines: text.split('\n').length } : {};
-    const source = (base: FieldPath) => ({ text: documentText, line: startLine, ...lines, base });
+    const where = cut ? { offset: cutAt.offset } : {};
+    const source = (base: FieldPath) => ({ text: documentText, line: startLine, ...where, base });
     const items = data.items;
     if (isList(data) && Array.isArray(items)) {
       const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;

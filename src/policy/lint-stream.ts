@@ -42,7 +42,7 @@ export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): 
   const findings: Finding[] = [];
   const files: string[] = [];
   const objects: LintedObject[] = [];
-  const views: LocatedObject[] = [];
+  const views: View[] = [];
   const bySource = new Map<string, Source>();
   for (const source of sources) {
     files.push(source.file);
@@ -60,20 +60,23 @@ export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): 
   return { findings: sortFindings(findings), files, objects };
 }
 
-/** The object's view; its document's text is dropped when it can be read again by line. */
-function viewOf(located: LocatedObject): LocatedObject {
+/**
+ * The object's view. Its document's text is dropped when it is a slice of the file (read again
+ * for a finding: `source.text` is then empty and `length` says how much to slice).
+ */
+function viewOf(located: LocatedObject): View {
+  const object = crossObjectView(located.object);
   const { source } = located;
-  const keep = source && source.lines === undefined ? source : undefined;
-  const reread = source && source.lines !== undefined ? { ...source, text: '' } : undefined;
-  return {
-    ...located,
-    object: crossObjectView(located.object),
-    ...((keep ?? reread) ? { source: keep ?? reread } : {}),
-  };
+  if (source?.offset === undefined) return { ...located, object };
+  return { ...located, object, source: { ...source, text: '' }, length: source.text.length };
+}
+
+interface View extends LocatedObject {
+  length?: number;
 }
 
 function crossObjectFindings(
-  views: readonly LocatedObject[],
+  views: readonly View[],
   rules: readonly Rule[],
   sources: ReadonlyMap<string, Source>,
 ): Finding[] {
@@ -89,15 +92,16 @@ function crossObjectFindings(
     byFile.set(entry.located.file, [...(byFile.get(entry.located.file) ?? []), entry]);
   const findings: Finding[] = [];
   for (const [file, entries] of byFile) {
-    let fileLines: string[] | undefined;
+    let fileText: string | undefined;
     for (const { located, violations } of entries) {
-      let placed = located;
-      const { source } = located;
-      // A view whose document can be read again by line has an empty text (viewOf).
-      if (source && source.text === '' && source.lines !== undefined) {
-        fileLines ??= sources.get(file)?.read().split('\n') ?? [];
-        const text = fileLines.slice(source.line - 1, source.line - 1 + source.lines).join('\n');
-        placed = { ...located, source: { ...source, text } };
+      let placed: LocatedObject = located;
+      const { source, length } = located;
+      if (source?.offset !== undefined && length !== undefined) {
+        fileText ??= sources.get(file)?.read() ?? '';
+        placed = {
+          ...located,
+          source: { ...source, text: fileText.slice(source.offset, source.offset + length) },
+        };
       }
       for (const { rule, violation } of violations) findings.push(toFinding(placed, rule, violation));
     }

@@ -64,6 +64,7 @@ export class ObjectSet {
   readonly #byName = new Map<string, KubeObject>();
   #hpasByTarget?: Map<string, KubeObject[]>;
   #pdbsByPod?: Map<KubeObject, KubeObject[]>;
+  #isolated?: Set<KubeObject>;
 
   constructor(objects: readonly KubeObject[]) {
     for (const object of objects) {
@@ -148,6 +149,18 @@ export class ObjectSet {
     return this.ofKind('PodDisruptionBudget', namespaceOf(object)).filter((pdb) =>
       selectorMatches(field(pdb, 'spec', 'selector'), labels),
     );
+  }
+
+  /** True when a NetworkPolicy in its namespace selects this workload's pods (inverted once, on first use). */
+  isolatedByNetworkPolicy(object: KubeObject): boolean {
+    if (!this.#isolated) {
+      this.#isolated = new Set();
+      for (const [namespace, index] of this.#namespaces)
+        for (const policy of index.byKind.get('NetworkPolicy') ?? [])
+          for (const pod of this.podsSelectedBy(field(policy, 'spec', 'podSelector'), namespace))
+            this.#isolated.add(pod.object);
+    }
+    return this.#isolated.has(object);
   }
 
   #namespace(namespace: string): NamespaceIndex {

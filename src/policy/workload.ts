@@ -82,13 +82,26 @@ export function containersOf(podSpec: PodSpec, at: readonly string[] = []): Cont
 export function workloadContainers(
   object: KubeObject,
   options: { init?: boolean } = {},
-): { podSpec: PodSpec; path: readonly string[]; containers: ContainerEntry[] } | undefined {
-  const podSpec = podSpecOf(object);
-  if (!podSpec) return undefined;
-  const path = POD_SPEC_PATHS[object.kind]!;
-  const containers = containersOf(podSpec, path).filter((c) => options.init !== false || !c.init);
-  return { podSpec, path, containers };
+): Workload | undefined {
+  // Most rules ask for the same object's containers: read them once (rules never change objects).
+  let known = workloads.get(object);
+  if (!known) {
+    const podSpec = podSpecOf(object);
+    const path = POD_SPEC_PATHS[object.kind];
+    known = podSpec && path ? { podSpec, path, containers: containersOf(podSpec, path) } : null;
+    workloads.set(object, known);
+  }
+  if (!known || options.init !== false) return known ?? undefined;
+  return { ...known, containers: known.containers.filter((c) => !c.init) };
 }
+
+interface Workload {
+  podSpec: PodSpec;
+  path: readonly string[];
+  containers: ContainerEntry[];
+}
+
+const workloads = new WeakMap<KubeObject, Workload | null>();
 
 /** `object.a.b.c`, or undefined when any step is not an object. */
 export function field(value: unknown, ...path: string[]): unknown {

@@ -1,7 +1,6 @@
 import { formatLabels } from '../label-selector.ts';
 import { isControlled, namespaceOf, objectSetOf, podLabelsOf } from '../object-set.ts';
 import type { Rule } from '../rule.ts';
-import { field } from '../workload.ts';
 
 /**
  * A workload whose pods no NetworkPolicy selects, in a namespace where the set has NetworkPolicies:
@@ -25,11 +24,7 @@ export const noNetworkPolicy: Rule = {
     const namespace = namespaceOf(object);
     const policies = set.ofKind('NetworkPolicy', namespace);
     if (policies.length === 0) return [];
-    const selects = (policy: unknown) =>
-      set
-        .podsSelectedBy(field(policy, 'spec', 'podSelector'), namespace)
-        .some((pod) => pod.object === object);
-    if (policies.some(selects)) return [];
+    if (set.isolatedByNetworkPolicy(object)) return [];
     const path =
       object.kind === 'Pod'
         ? ['metadata', 'labels']
