@@ -62,12 +62,20 @@ export function toFinding(located: LocatedObject, rule: Rule, violation: Violati
     column,
     objectLine: located.line,
     ...(violation.path && violation.path.length > 0 ? { field: formatPath(violation.path) } : {}),
-    kind: object.kind,
-    name: typeof name === 'string' ? name : '<unnamed>',
-    ...(typeof namespace === 'string' ? { namespace } : {}),
-    ...(violation.container === undefined ? {} : { container: violation.container }),
-    message: violation.message,
+    kind: ownString(object.kind),
+    name: typeof name === 'string' ? ownString(name) : '<unnamed>',
+    ...(typeof namespace === 'string' ? { namespace: ownString(namespace) } : {}),
+    ...(violation.container === undefined ? {} : { container: ownString(violation.container) }),
+    message: ownString(violation.message),
   };
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was read from: V8 keeps a slice's
+ * whole parent alive, and a finding outlives its document (lint-stream.ts reads document by document).
+ */
+export function ownString(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 /** Where the field is in the file; the object's first line when its text is not known. */

@@ -2,8 +2,9 @@
  * The thin I/O edge of the input: paths (files, directories walked recursively for
  * `*.yaml|*.yml|*.json`) and stdin, read and handed to the pure `parseManifests`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { type ParsedInput, parseManifests } from './input.ts';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -79,5 +80,37 @@ export function readText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}`);
+  }
+}
+
+/** Files at least this big are read in pieces (lint-stream.ts), so no copy of them is held whole. */
+export const BIG_FILE_BYTES = 8 * 2 ** 20;
+
+/** A file's text, a piece (256 KiB) at a time, decoded as UTF-8 across the pieces' edges. */
+export function* readChunks(path: string, size = 2 ** 18): Generator<string> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}`);
+  }
+  const buffer = Buffer.alloc(size);
+  const decoder = new StringDecoder('utf8');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer))
+      yield decoder.write(buffer.subarray(0, read));
+    const rest = decoder.end();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The size of a file in bytes, 0 when it cannot be read (reading it then says why). */
+export function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }

@@ -66,18 +66,26 @@ export function parseManifests(file: string, text: string, reader: 'fast' | 'exa
   return { objects, findings };
 }
 
-/** As `parseManifests`, one document at a time: a big stream is never held parsed all at once. */
+/**
+ * As `parseManifests`, one document at a time: a big stream is never held parsed all at once.
+ * `at` places a piece of a file cut at a document marker (lint-stream.ts reads big files so): its
+ * first line and offset in the file. A piece must be splittable (see `isSplittable`).
+ */
 export function* readDocuments(
   file: string,
   text: string,
   reader: 'fast' | 'exact' = 'fast',
+  at: { line: number; offset: number } = { line: 1, offset: 0 },
 ): Generator<ParsedInput> {
-  if (UNSPLITTABLE.test(text)) {
+  if (!isSplittable(text)) {
     yield parseDocuments(file, text);
     return;
   }
-  for (const document of splitDocuments(text)) yield readDocument(file, document, reader);
+  for (const document of splitDocuments(text, at)) yield readDocument(file, document, reader);
 }
+
+/** False for a stream with directives or content on a marker line: only the exact reader splits those. */
+export const isSplittable = (text: string): boolean => !UNSPLITTABLE.test(text);
 
 function readDocument(file: string, document: DocumentText, reader: 'fast' | 'exact'): ParsedInput {
   const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
@@ -141,16 +149,16 @@ const KEY_START = new Set(['?', ':', '~', 'n', 'N']);
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
  * document, even inside a block scalar), as slices of the text, lazily.
  */
-function* splitDocuments(text: string): Generator<DocumentText> {
+function* splitDocuments(text: string, base: { line: number; offset: number }): Generator<DocumentText> {
   let start = 0;
-  let startLine = 1;
-  let line = 1;
+  let startLine = base.line;
+  let line = base.line;
   for (let at = 0; at <= text.length; line++) {
     const newline = text.indexOf('\n', at);
     const end = newline < 0 ? text.length : newline;
     const first = text[at];
     if ((first === '-' || first === '.') && MARKER.test(text.slice(at, Math.min(end, at + 4)))) {
-      const document = documentText(text, start, Math.max(start, at - 1), startLine);
+      const document = documentText(text, start, Math.max(start, at - 1), startLine, base.offset);
       if (document) yield document;
       start = end + 1;
       startLine = line + 1;
@@ -159,7 +167,7 @@ function* splitDocuments(text: string): Generator<DocumentText> {
     at = newline + 1;
   }
   if (start <= text.length) {
-    const document = documentText(text, start, text.length, startLine);
+    const document = documentText(text, start, text.length, startLine, base.offset);
     if (document) yield document;
   }
 }
@@ -168,7 +176,13 @@ function* splitDocuments(text: string): Generator<DocumentText> {
  * The document in text[start, end), or undefined when it holds nothing but blanks and comments.
  * One pass over its lines counts them, finds where the content starts and looks for empty keys.
  */
-function documentText(text: string, start: number, end: number, line: number): DocumentText | undefined {
+function documentText(
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  offset: number,
+): DocumentText | undefined {
   const body = text.slice(start, end);
   const content = CONTENT.exec(body);
   if (!content) return undefined;
@@ -188,7 +202,7 @@ function documentText(text: string, start: number, end: number, line: number): D
     if (newline < 0) break;
     at = newline + 1;
   }
-  return { text: body, line, offset: start, contentLine, plain };
+  return { text: body, line, offset: offset + start, contentLine, plain };
 }
 
 /** One plain document through js-yaml; undefined when it does not accept it. */

@@ -35,6 +35,27 @@ describe('lintSources (document by document, cross-object rules on views)', () =
     // Each file is read once, and once more only if a cross-object finding is placed in it.
     assert.ok(reads <= 2 * files.length, `${reads} reads of ${files.length} files`);
   });
+
+  it('reading a file in pieces (cut at document markers) finds exactly the same, at the same places', () => {
+    const texts = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
+    const pieces = (text: string, size: number) => () => {
+      const out: string[] = [];
+      for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+      return out;
+    };
+    const whole = lintSources(
+      files.map((file) => ({ file, read: () => texts.get(file)! })),
+      RULES,
+    );
+    for (const size of [7, 97, 4096]) {
+      const chunked = lintSources(
+        files.map((file) => ({ file, read: () => texts.get(file)!, chunks: pieces(texts.get(file)!, size) })),
+        RULES,
+      );
+      assert.deepEqual(chunked.findings, whole.findings, `pieces of ${size}`);
+      assert.deepEqual(chunked.objects, whole.objects);
+    }
+  });
 });
 
 function sorted<T extends { file: string; line: number; column: number; rule: string; message: string }>(

@@ -85,7 +85,14 @@ interface Start {
   column: number;
 }
 
+// One document's lines and parse, for its several findings. They hold slices of the file's text,
+// so lint-stream.ts forgets them once a file is done (a slice keeps its whole parent alive).
 let cached: { text: string; lines: string[] } | undefined;
+
+export function forgetLocations(): void {
+  cached = undefined;
+  parsed = undefined;
+}
 
 function lines(text: string): string[] {
   if (cached?.text !== text) cached = { text, lines: text.split('\n').map((l) => l.replace(/\r$/, '')) };

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SYNTAX_RULE } from './input.ts';
+import { jsonPieces } from './report-json.ts';
 import type { Finding, Rule, Severity } from './rule.ts';
 
 export interface SarifScope {
@@ -137,6 +138,12 @@ export function toSarif(findings: readonly Finding[], scope: SarifScope): SarifL
 
 export function formatSarif(findings: readonly Finding[], scope: SarifScope): string {
   return `${JSON.stringify(toSarif(findings, scope), null, 2)}\n`;
+}
+
+/** `formatSarif`'s text in pieces, results a few at a time. */
+export function formatSarifPieces(findings: readonly Finding[], scope: SarifScope): Iterable<string> {
+  const log = toSarif(findings, scope);
+  return jsonPieces(log, 'results', log.runs[0].results);
 }
 
 function describeRule(rule: Rule): SarifRule {

@@ -22,9 +22,14 @@ export interface TextOptions {
 }
 
 export function formatText(findings: readonly Finding[], options: TextOptions): string {
+  return [...formatTextPieces(findings, options)].join('');
+}
+
+/** `formatText`'s text in pieces of a few thousand findings. */
+export function* formatTextPieces(findings: readonly Finding[], options: TextOptions): Generator<string> {
   const paint = options.paint ?? ((_: Severity, text: string) => text);
   const byId = new Map(options.rules.map((rule) => [rule.id, rule]));
-  const lines: string[] = [];
+  let lines: string[] = [];
   let file: string | undefined;
   for (const finding of findings) {
     if (finding.file !== file) {
@@ -39,10 +44,14 @@ export function formatText(findings: readonly Finding[], options: TextOptions): 
     );
     const fix = byId.get(finding.rule)?.fix;
     if (fix) lines.push(`    fix: ${fix.split('\n').join('\n         ')}`);
+    if (lines.length > 4096) {
+      yield `${lines.join('\n')}\n`;
+      lines = [];
+    }
   }
-  if (lines.length > 0) lines.push('');
+  if (findings.length > 0) lines.push('');
   lines.push(summary(findings, options));
-  return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
 }
 
 export function summary(

@@ -4,10 +4,18 @@ import picomatch from 'picomatch';
 import { CONFIG_FILE, configureRules, EMPTY_CONFIG, type LintConfig } from '../../policy/config.ts';
 import { failsOn, sortFindings } from '../../policy/engine.ts';
 import { FIXABLE_RULES } from '../../policy/fix/risks.ts';
-import { InputError, manifestFiles, readText, STDIN } from '../../policy/input-files.ts';
+import {
+  BIG_FILE_BYTES,
+  fileBytes,
+  InputError,
+  manifestFiles,
+  readChunks,
+  readText,
+  STDIN,
+} from '../../policy/input-files.ts';
 import { type LintedObject, lintSources, type Source } from '../../policy/lint-stream.ts';
-import { formatJson, toJsonReport } from '../../policy/report-json.ts';
-import { formatText } from '../../policy/report-text.ts';
+import { formatJsonPieces, toJsonReport } from '../../policy/report-json.ts';
+import { formatTextPieces } from '../../policy/report-text.ts';
 import type { Finding, Rule, Severity } from '../../policy/rule.ts';
 import { RULES } from '../../policy/rules/index.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -87,7 +95,7 @@ export async function lint(options: Options): Promise<number> {
   }
   const sorted = sortFindings(findings);
   const scope = { rules, objects: linted.objects.length, files: linted.files.length };
-  process.stdout.write(await report(sorted, scope, linted, options));
+  for (const piece of await report(sorted, scope, linted, options)) process.stdout.write(piece);
   return failsOn(sorted, options.failOn) ? EXIT.failed : EXIT.ok;
 }
 
@@ -116,7 +124,11 @@ async function splitKustomizations(files: string[]): Promise<{ plain: string[]; 
 
 /** The files, read when the linter reaches them, and stdin where `-` stands among the paths. */
 function fileSources(files: readonly string[], paths: readonly string[], stdin: string): Source[] {
-  const sources: Source[] = files.map((file) => ({ file, read: () => readOrFail(file) }));
+  const sources: Source[] = files.map((file) => ({
+    file,
+    read: () => readOrFail(file),
+    ...(fileBytes(file) >= BIG_FILE_BYTES ? { chunks: () => readChunks(file) } : {}),
+  }));
   if (paths.includes('-'))
     sources.splice(Math.min(paths.indexOf('-'), sources.length), 0, { file: STDIN, read: () => stdin });
   return sources;
@@ -131,27 +143,32 @@ function readOrFail(file: string): string {
   }
 }
 
+/** The report in pieces: a big one is written as it is made, never held as one string. */
 async function report(
   findings: Finding[],
   scope: { rules: readonly Rule[]; objects: number; files: number },
   linted: { objects: LintedObject[]; files: string[] },
   options: Options,
-): Promise<string> {
+): Promise<Iterable<string>> {
   switch (options.format) {
     case 'json':
-      return formatJson(toJsonReport(findings, scope));
+      return formatJsonPieces(toJsonReport(findings, scope));
     case 'sarif': {
       const { VERSION } = await import('../version.ts');
-      return (await import('../../policy/report-sarif.ts')).formatSarif(findings, {
+      return (await import('../../policy/report-sarif.ts')).formatSarifPieces(findings, {
         ...scope,
         toolVersion: VERSION,
       });
     }
     case 'junit':
-      return (await import('../../policy/report-junit.ts')).formatJunit(findings, { ...scope, linted });
+      return [(await import('../../policy/report-junit.ts')).formatJunit(findings, { ...scope, linted })];
     case 'text': {
       const fixable = options.fix ? 0 : findings.filter((f) => FIXABLE_RULES.has(f.rule) && f.kind).length;
-      return formatText(findings, { ...scope, fixable, paint: (severity, words) => PAINT[severity](words) });
+      return formatTextPieces(findings, {
+        ...scope,
+        fixable,
+        paint: (severity, words) => PAINT[severity](words),
+      });
     }
   }
 }
