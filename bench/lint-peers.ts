@@ -66,39 +66,17 @@ function timedRun(command: string, args: string[], env: NodeJS.ProcessEnv = proc
 }
 
 function runGantry(dir: string, rules: readonly Rule[]): ToolRun & { objects: number } {
-  const { run, seconds } = timedRun(process.execPath, [
-    GANTRY,
-    'lint',
-    dir,
-    '--format',
-    'json',
-    '--fail-on',
-    'never',
-  ]);
-  const report = JSON.parse(run.stdout) as {
-    summary: { objects: number };
-    findings: { rule: string; kind?: string; name?: string }[];
-  };
+  const lint = (...extra: string[]) =>
+    timedRun(process.execPath, [GANTRY, 'lint', dir, '--format', 'json', '--fail-on', 'never', ...extra]);
+  type Report = { summary: { objects: number }; findings: { rule: string; kind?: string; name?: string }[] };
+  const { run, seconds } = lint();
+  const report = JSON.parse(run.stdout) as Report;
   const flags: Flags = new Map();
   for (const f of report.findings) if (f.kind) add(flags, f.rule, `${f.kind}/${f.name}`);
-  // The opt-in rules too, from a second run with them on (not timed: the default run is).
+  // The opt-in rules too, from a second run with them on (the default run is the one timed).
   const optional = rules.filter((rule) => rule.optional).map((rule) => rule.id);
-  const withOptional = spawnSync(
-    process.execPath,
-    [
-      GANTRY,
-      'lint',
-      dir,
-      '--format',
-      'json',
-      '--fail-on',
-      'never',
-      '--config',
-      writeOptionalConfig(dir, optional),
-    ],
-    { encoding: 'utf8', maxBuffer: 1 << 30 },
-  );
-  for (const f of (JSON.parse(withOptional.stdout) as typeof report).findings)
+  const withOptional = JSON.parse(lint('--config', writeOptionalConfig(dir, optional)).run.stdout) as Report;
+  for (const f of withOptional.findings)
     if (f.kind && optional.includes(f.rule)) add(flags, f.rule, `${f.kind}/${f.name}`);
   return { flags, seconds, objects: report.summary.objects, version: '' };
 }

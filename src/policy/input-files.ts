@@ -1,11 +1,10 @@
 /**
  * The thin I/O edge of the input: paths (files, directories walked recursively for
- * `*.yaml|*.yml|*.json`) and stdin, read and handed to the pure `parseManifests`.
+ * `*.yaml|*.yml|*.json`), each file read whole or, when big, in pieces (lint-stream.ts reads them).
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { type ParsedInput, parseManifests } from './input.ts';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -38,39 +37,6 @@ export function manifestFiles(paths: readonly string[], exclude?: (file: string)
     files.push(...found);
   }
   return files;
-}
-
-export interface ReadOptions {
-  /** Reads stdin, for the path `-`. */
-  stdin?: () => string;
-  /** What findings call stdin; `<stdin>` by default. */
-  stdinName?: string;
-  exclude?: (file: string) => boolean;
-}
-
-export interface ReadInput extends ParsedInput {
-  files: string[];
-  /** The text of every file read, for `--fix`. */
-  texts: Map<string, string>;
-}
-
-export function readManifests(paths: readonly string[], options: ReadOptions = {}): ReadInput {
-  const result: ReadInput = { objects: [], findings: [], files: [], texts: new Map() };
-  const add = (file: string, text: string) => {
-    result.files.push(file);
-    result.texts.set(file, text);
-    const parsed = parseManifests(file, text);
-    for (const object of parsed.objects) result.objects.push(object);
-    for (const finding of parsed.findings) result.findings.push(finding);
-  };
-  // In the order given, `-` being stdin wherever it appears.
-  for (const path of paths) {
-    if (path === '-') {
-      if (!options.stdin) throw new InputError('reading from stdin (-) is not available here');
-      add(options.stdinName ?? STDIN, options.stdin());
-    } else for (const file of manifestFiles([path], options.exclude)) add(file, readText(file));
-  }
-  return result;
 }
 
 export const STDIN = '<stdin>';

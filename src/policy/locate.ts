@@ -95,7 +95,10 @@ export function forgetLocations(): void {
 }
 
 function lines(text: string): string[] {
-  if (cached?.text !== text) cached = { text, lines: text.split('\n').map((l) => l.replace(/\r$/, '')) };
+  if (cached?.text !== text) {
+    const split = text.split('\n');
+    cached = { text, lines: text.includes('\r') ? split.map((l) => l.replace(/\r$/, '')) : split };
+  }
   return cached.lines;
 }
 

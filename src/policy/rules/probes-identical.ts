@@ -29,7 +29,10 @@ export const probesIdentical: Rule = {
       const readiness = container.readinessProbe;
       const liveness = container.livenessProbe;
       const handler = handlerOf(readiness);
-      if (!handler || !handlerOf(liveness) || !isJson(readiness) || !isJson(liveness)) return [];
+      const other = handlerOf(liveness);
+      if (!handler || !other || !isJson(readiness) || !isJson(liveness)) return [];
+      // Cheap tells first: most pairs differ in handler or schedule, and need no canonical form.
+      if (handler.kind !== other.kind || !sameTimings(readiness, liveness)) return [];
       const key = (probe: Json) => canonicalProbe(probe, container);
       if (key(readiness) !== key(liveness)) return [];
       const t = timings(readiness);
@@ -43,6 +46,16 @@ export const probesIdentical: Rule = {
     });
   },
 };
+
+function sameTimings(a: Json, b: Json): boolean {
+  const ta = timings(a);
+  const tb = timings(b);
+  return (
+    ta.periodSeconds === tb.periodSeconds &&
+    ta.timeoutSeconds === tb.timeoutSeconds &&
+    ta.failureThreshold === tb.failureThreshold
+  );
+}
 
 function timings(probe: Json): Record<keyof typeof TIMINGS, unknown> {
   return {

@@ -13,13 +13,6 @@
  */
 import { field } from '../workload.ts';
 
-/** `spec.replicas`: missing means 1; anything but a non-negative integer is undefined. */
-export function replicasOf(object: unknown): number | undefined {
-  const replicas = field(object, 'spec', 'replicas');
-  if (replicas === undefined || replicas === null) return 1;
-  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
-}
-
 /** An int or an integer percentage ("25%") scaled against `total`; undefined when malformed. */
 export function scaled(value: unknown, total: number, roundUp: boolean): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
