@@ -19,7 +19,13 @@ describe('lintSources (document by document, cross-object rules on views)', () =
     const texts = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
     let reads = 0;
     const streamed = lintSources(
-      files.map((file) => ({ file, read: () => (reads++, texts.get(file)!) })),
+      files.map((file) => ({
+        file,
+        read: () => {
+          reads++;
+          return texts.get(file)!;
+        },
+      })),
       RULES,
     );
     const parsed = files.map((file) => parseManifests(file, texts.get(file)!));

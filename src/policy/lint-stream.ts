@@ -142,21 +142,23 @@ function crossObjectFindings(
   });
   // Read each file with findings again, one at a time, for the text of the documents that hold them.
   const byFile = new Map<string, typeof found>();
-  for (const entry of found)
-    byFile.set(entry.located.file, [...(byFile.get(entry.located.file) ?? []), entry]);
+  for (const entry of found) {
+    const entries = byFile.get(entry.located.file);
+    if (entries) entries.push(entry);
+    else byFile.set(entry.located.file, [entry]);
+  }
   const findings: Finding[] = [];
   for (const [file, entries] of byFile) {
-    let fileText: string | undefined;
+    const texts = documentTexts(
+      sources.get(file),
+      entries.map((entry) => entry.located),
+    );
     for (const { located, violations } of entries) {
-      let placed: LocatedObject = located;
       const { source, length } = located;
-      if (source?.offset !== undefined && length !== undefined) {
-        fileText ??= sources.get(file)?.read() ?? '';
-        placed = {
-          ...located,
-          source: { ...source, text: fileText.slice(source.offset, source.offset + length) },
-        };
-      }
+      const placed: LocatedObject =
+        source?.offset !== undefined && length !== undefined
+          ? { ...located, source: { ...source, text: texts.get(source.offset) ?? '' } }
+          : located;
       for (const { rule, violation } of violations) findings.push(toFinding(placed, rule, violation));
     }
     forgetLocations();
@@ -188,7 +190,10 @@ function documentTexts(source: Source | undefined, views: readonly View[]): Map<
       texts.set(offset!, ownString(buffer.slice(offset! - bufferStart, offset! - bufferStart + length!)));
     }
     // Keep only what a range still to come may need.
-    const keepFrom = next < ranges.length ? Math.max(0, ranges[next]![0]! - bufferStart) : buffer.length;
+    const keepFrom =
+      next < ranges.length
+        ? Math.min(buffer.length, Math.max(0, ranges[next]![0]! - bufferStart))
+        : buffer.length;
     buffer = buffer.slice(keepFrom);
     bufferStart += keepFrom;
   }

@@ -28,7 +28,6 @@
 import { SYNTAX_RULE } from './input.ts';
 import type { LintedObject } from './lint-stream.ts';
 import type { Finding, Rule } from './rule.ts';
-import { field } from './workload.ts';
 
 export interface JunitScope {
   rules: readonly Rule[];

@@ -11,7 +11,6 @@
  *   both 0         → maxUnavailable = 1, so a rollout can always make progress
  * Worked example: 3 replicas, defaults → maxSurge ceil(0.75) = 1, maxUnavailable floor(0.75) = 0.
  */
-import { field } from '../workload.ts';
 
 /** An int or an integer percentage ("25%") scaled against `total`; undefined when malformed. */
 export function scaled(value: unknown, total: number, roundUp: boolean): number | undefined {
