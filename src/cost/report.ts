@@ -39,7 +39,12 @@ function pricingRows(e: EnvironmentEstimate): string[][] {
     pricing,
     money(cents(totals.max)),
     money(cents(totals.min)),
-    pricing === 'on-demand' ? '' : `${money(cents(totals.max - base))}`.replace('$-', '−$'),
+    // The same total as on-demand: the table has no discount row for any line, not a $0.00 saving.
+    pricing === 'on-demand'
+      ? ''
+      : totals.max === base
+        ? 'no figure'
+        : `${money(cents(totals.max - base))}`.replace('$-', '−$'),
   ]);
 }
 

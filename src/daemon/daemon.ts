@@ -9,14 +9,15 @@ import { dirname, join, resolve } from 'node:path';
 import { Registry } from 'prom-client';
 import {
   type BackingInstance,
+  connectionEnv,
   findBacking,
-  isRunning,
   startBacking,
   stopBacking,
 } from '../local/backing/index.ts';
 import { LbMetrics } from '../local/lb/metrics.ts';
 import { LocalPlatform } from '../local/local-platform.ts';
-import { readSecretsFile, resolveSecrets } from '../local/secrets.ts';
+import { replicaEnvironment } from '../local/replica-env.ts';
+import { readSecretsFile, type SecretSources, secretValues } from '../local/secrets.ts';
 import { ServiceController } from '../local/service-controller.ts';
 import { StateDir } from '../local/state-dir.ts';
 import { Store } from '../local/store.ts';
@@ -24,9 +25,10 @@ import type { BackoffPolicy } from '../local/supervisor/replica.ts';
 import { urlVariable } from '../platform/connection.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
-import { Api, HttpError } from './api.ts';
+import { Api, HttpError, queryInt } from './api.ts';
 import type { AutoscaleStatus } from './autoscale-status.ts';
 import { Autoscaler } from './autoscaler.ts';
+import type { Credential } from './dashboard/access.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
 import { samplePoint } from './dashboard/metrics-point.ts';
 import { prometheusTargets } from './prometheus-targets.ts';
@@ -54,7 +56,11 @@ export function initialVersion(service: ServiceModel): string {
 
 export class Daemon {
   private readonly controllers = new Map<string, ServiceController>();
-  private readonly backing = new Map<string, BackingStatus & { instance?: BackingInstance }>();
+  /** With what services that use it get (its URL with the password): kept in memory only. */
+  private readonly backing = new Map<
+    string,
+    BackingStatus & { instance?: BackingInstance; env?: Record<string, string> }
+  >();
   private readonly registry = new Registry();
   private readonly lbMetrics = new LbMetrics(this.registry);
   private server: Server | undefined;
@@ -127,7 +133,10 @@ export class Daemon {
     await this.startBacking();
 
     const specDir = dirname(this.model.file);
-    const secretsFile = readSecretsFile(join(specDir, '.env.secrets'));
+    const secrets: SecretSources = {
+      file: readSecretsFile(join(specDir, '.env.secrets')),
+      environment: process.env,
+    };
     const adoptable = this.store.replicas();
     for (const service of Object.values(this.model.services)) {
       const controller = new ServiceController(service, {
@@ -137,7 +146,12 @@ export class Daemon {
         lbMetrics: this.lbMetrics,
         record: this.record,
         environment: (revision, version, index, port) =>
-          this.environment(revision, version, index, port, secretsFile),
+          replicaEnvironment(
+            revision,
+            { app: this.model.app, version, index, port },
+            secrets,
+            this.injectedEnv(revision),
+          ),
         ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       });
       this.controllers.set(service.name, controller);
@@ -145,12 +159,19 @@ export class Daemon {
       await controller.listen(previousPort ?? (this.options.ephemeralPorts ? undefined : service.port));
       this.store.setMeta(`lb:${service.name}`, controller.port);
     }
-    // Desired state: kept from before a crash, else taken from the spec.
+    this.releases = new ReleaseManager(
+      this.store,
+      new LocalPlatform(this.store, this.controllers),
+      (service, type, reason, message) => this.record(service, null, { type, reason, message }),
+    );
+    // Desired state: kept from before a crash; else the version last released (after a `down`), or
+    // the spec's version.
     const fresh: { service: ServiceModel; version: string }[] = [];
     for (const service of Object.values(this.model.services)) {
-      const version = initialVersion(service);
-      this.store.saveRevision(service.name, version, service, Date.now());
+      const specVersion = initialVersion(service);
+      this.store.saveRevision(service.name, specVersion, service, Date.now());
       if (this.store.desired(service.name).length === 0) {
+        const { version, restored } = this.releases.versionToStart(service, specVersion);
         this.store.setDesired({
           service: service.name,
           version,
@@ -158,9 +179,15 @@ export class Daemon {
           weight: 100,
           generation: 0,
         });
-        fresh.push({ service, version });
+        if (restored)
+          this.record(service.name, null, {
+            type: 'Normal',
+            reason: 'Restored',
+            message: `runs ${version}, the version last released (revision ${restored.id}), as it was released; the spec's version ${specVersion} is unchanged since the last \`gantry up\` (change it to start from the spec)`,
+          });
+        else fresh.push({ service, version });
       }
-      const { missing } = resolveSecrets(service.secrets, secretsFile, this.injectedEnv(service));
+      const { missing } = secretValues(service.secrets, secrets, this.injectedEnv(service));
       if (missing.length > 0)
         this.record(service.name, null, {
           type: 'Warning',
@@ -171,11 +198,6 @@ export class Daemon {
     for (const controller of this.controllers.values())
       controller.adopt(adoptable.filter((r) => r.service === controller.name));
 
-    this.releases = new ReleaseManager(
-      this.store,
-      new LocalPlatform(this.store, this.controllers),
-      (service, type, reason, message) => this.record(service, null, { type, reason, message }),
-    );
     for (const { service, version } of fresh) this.releases.recordInitial(service, version);
     this.releases.start();
 
@@ -221,37 +243,11 @@ export class Daemon {
   private injectedEnv(service: ServiceModel): Record<string, string> {
     const env: Record<string, string> = {};
     for (const used of service.uses) {
-      const backing = this.backing.get(used)?.instance;
-      if (backing) Object.assign(env, backing.env);
+      Object.assign(env, this.backing.get(used)?.env);
       const other = this.controllers.get(used);
       if (other?.url) env[urlVariable(used)] = other.url;
     }
     return env;
-  }
-
-  private environment(
-    service: ServiceModel,
-    version: string,
-    index: number,
-    port: number,
-    secretsFile: Record<string, string>,
-  ) {
-    const injected = this.injectedEnv(service);
-    const { values } = resolveSecrets(service.secrets, secretsFile, { ...process.env, ...injected });
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    return {
-      ...env,
-      ...service.env,
-      ...injected,
-      ...values,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_VERSION: version,
-      GANTRY_APP: this.model.app,
-      GANTRY_SERVICE: service.name,
-      GANTRY_REPLICA: String(index),
-    };
   }
 
   private async startBacking(): Promise<void> {
@@ -273,14 +269,12 @@ export class Daemon {
       }
       const previous = this.store.meta<BackingInstance>(`backing:${model.name}`);
       try {
-        const instance =
-          previous && isRunning(previous)
-            ? previous
-            : await startBacking(model, {
-                stateDir: this.state.root,
-                app: this.model.app,
-                log: (line) => this.log(`${model.name}: ${line}`),
-              });
+        // Adopts a server still running from before a crash (or restarts one that ran without a password).
+        const instance = await startBacking(model, {
+          stateDir: this.state.root,
+          app: this.model.app,
+          log: (line) => this.log(`${model.name}: ${line}`),
+        });
         this.store.setMeta(`backing:${model.name}`, instance);
         this.backing.set(model.name, {
           name: model.name,
@@ -288,10 +282,11 @@ export class Daemon {
           state: 'running',
           url: instance.url,
           instance,
+          env: connectionEnv(instance),
         });
         this.record(model.name, null, {
           type: 'Normal',
-          reason: previous === instance ? 'Adopted' : 'Started',
+          reason: previous?.pid === instance.pid ? 'Adopted' : 'Started',
           message: `${model.kind} on ${instance.url}`,
         });
       } catch (error) {
@@ -319,7 +314,13 @@ export class Daemon {
 
   private api(token: string, dashboard: Dashboard): Api {
     return dashboard
-      .routes(new Api({ token, session: (id) => dashboard.session(id) }))
+      .routes(
+        new Api({
+          token,
+          session: (id) => dashboard.session(id),
+          csrf: (id, csrfToken) => dashboard.login.csrfMatches(id, csrfToken),
+        }),
+      )
       .get('/v1/health', () => ({ ok: true, pid: process.pid }))
       .get('/v1/status', () => this.status())
       .get('/v1/prometheus/targets', () =>
@@ -332,13 +333,13 @@ export class Daemon {
         const service = query.get('service');
         return this.store.events({
           ...(service ? { service } : {}),
-          limit: Number(query.get('limit') ?? 100),
+          limit: queryInt(query, 'limit', { min: 1, max: 10_000, fallback: 100 }),
         });
       })
       .post('/v1/services/:service/scale', ({ params, body }) => {
         const { replicas, version } = (body ?? {}) as { replicas?: unknown; version?: unknown };
         if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 100)
-          throw new HttpError(400, 'replicas must be a whole number from 0 to 100');
+          throw new HttpError(400, 'replicas must be a whole number from 0 to 100', 'replicas');
         this.controller(params.service!).scale(replicas, typeof version === 'string' ? version : undefined);
         // Like a Kubernetes HPA, the autoscaler overrides a manual count at its next sync: say so.
         const autoscale = this.autoscaler?.status(params.service!);
@@ -348,8 +349,8 @@ export class Daemon {
         this.controller(params.service!).restart();
         return { ok: true };
       })
-      .post('/v1/services/:service/releases', ({ params, body }) =>
-        this.release(params.service!).deploy(params.service!, parseDeploy(body)),
+      .post('/v1/services/:service/releases', ({ params, body, credential }) =>
+        this.release(params.service!).deploy(params.service!, parseDeploy(body, credential)),
       )
       .get('/v1/services/:service/rollout', ({ params }) => ({
         release: this.release(params.service!).current(params.service!),
@@ -370,7 +371,7 @@ export class Daemon {
       .post('/v1/services/:service/rollback', ({ params, body }) => {
         const revision = (body as { toRevision?: unknown })?.toRevision;
         if (revision !== undefined && !Number.isInteger(revision))
-          throw new HttpError(400, 'toRevision must be a whole number');
+          throw new HttpError(400, 'toRevision must be a whole number', 'toRevision');
         return this.release(params.service!).rollbackTo(params.service!, revision as number | undefined);
       })
       .post('/v1/shutdown', () => {
@@ -422,7 +423,7 @@ export class Daemon {
       specFile: this.model.file,
       daemon: { pid: process.pid, url, startedAt: this.startedAt, metricsUrl: `${url}/metrics` },
       services,
-      backing: [...this.backing.values()].map(({ instance: _instance, ...status }) => status),
+      backing: [...this.backing.values()].map(({ instance: _instance, env: _env, ...status }) => status),
     };
   }
 
@@ -454,15 +455,26 @@ export class Daemon {
   }
 }
 
-function parseDeploy(body: unknown): DeployRequest {
+function parseDeploy(body: unknown, credential: Credential): DeployRequest {
   const input = (body ?? {}) as Record<string, unknown>;
-  if (typeof input.version !== 'string') throw new HttpError(400, 'version is required');
+  if (typeof input.version !== 'string') throw new HttpError(400, 'version is required', 'version');
+  // What runs on this machine (a command, an image, variables such as NODE_OPTIONS) only from
+  // the API token's holder: a dashboard session may release a version of the spec's command.
+  const executes = ['run', 'image', 'env'].filter((key) =>
+    key === 'env' ? Object.keys(Object(input.env ?? {})).length > 0 : input[key] !== undefined,
+  );
+  if (executes.length > 0 && credential !== 'token')
+    throw new HttpError(
+      403,
+      `${executes.join(', ')} ${executes.length > 1 ? 'change' : 'changes'} what runs on this machine: only the API token (gantry deploy) may set ${executes.length > 1 ? 'them' : 'it'}, not a dashboard session`,
+      executes[0],
+    );
   const env = input.env ?? {};
   if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
-    throw new HttpError(400, 'env must map names to strings');
+    throw new HttpError(400, 'env must map names to strings', 'env');
   const strategies = ['rolling', 'blue-green', 'canary'];
   if (input.strategy !== undefined && !strategies.includes(String(input.strategy)))
-    throw new HttpError(400, `strategy must be one of ${strategies.join(', ')}`);
+    throw new HttpError(400, `strategy must be one of ${strategies.join(', ')}`, 'strategy');
   return {
     version: input.version,
     ...(typeof input.run === 'string' ? { run: input.run } : {}),

@@ -8,11 +8,17 @@ import type { Store } from '../local/store.ts';
 import { LOAD_BALANCER_QUERIES } from '../metrics/promql.ts';
 import { metricSourceFor } from '../metrics/source.ts';
 import type { Platform } from '../platform/platform.ts';
-import { BLUE_GREEN_PHASES } from '../rollout/blue-green.ts';
+import { startLoadTest } from '../rollout/load-test.ts';
 import { ReleaseRunner } from '../rollout/runner.ts';
-import { isActive, type ReleaseState, type Strategy, startingRelease } from '../rollout/state.ts';
+import {
+  analysedLabel,
+  isActive,
+  type ReleaseState,
+  type Strategy,
+  startingRelease,
+} from '../rollout/state.ts';
+import { stepLabels } from '../rollout/steps.ts';
 import type { ServiceModel } from '../spec/model.ts';
-import { formatDuration } from '../spec/units.ts';
 import { HttpError } from './api.ts';
 
 export interface DeployRequest {
@@ -88,6 +94,22 @@ export class ReleaseManager {
     }));
   }
 
+  /**
+   * What `gantry up` runs of a service that runs nothing (a first start, or after `gantry down`):
+   * the version last released, as it was released, as `gantry apply` keeps what a release owns on
+   * a cluster. Unless the spec's own version changed since the last `up`: that is a new intent.
+   */
+  versionToStart(service: ServiceModel, specVersion: string): { version: string; restored?: ReleaseState } {
+    const key = `spec-version:${service.name}`;
+    const before = this.store.meta<string>(key);
+    this.store.setMeta(key, specVersion);
+    const last = this.store
+      .releases<ReleaseState>(service.name)
+      .findLast((release) => release.status === 'succeeded');
+    if (before !== specVersion || !last || last.version === specVersion) return { version: specVersion };
+    return { version: last.version, restored: last };
+  }
+
   deploy(service: string, request: DeployRequest): ReleaseState {
     if (!VERSION.test(request.version))
       throw new HttpError(
@@ -111,10 +133,11 @@ export class ReleaseManager {
       env: { ...base.env, ...request.env },
       release: { ...base.release, ...(request.strategy ? { strategy: request.strategy } : {}) },
     };
-    if (revision.release.strategy === 'canary' && !revision.release.steps?.length)
-      revision.release.steps = [{ weight: 100 }];
     this.store.saveRevision(service, request.version, revision, this.now());
-    const replicas = this.store.desired(service).find((d) => d.version === stable)?.replicas ?? base.replicas;
+    // What the service runs now; never 0 (a release right after `gantry up` may see a count not
+    // yet set), since a release must end with the replicas the service wants.
+    const running = this.store.desired(service).find((d) => d.version === stable)?.replicas ?? 0;
+    const replicas = running > 0 ? running : Math.max(1, base.replicas);
     return this.begin(
       startingRelease(
         { id: 0, service, version: request.version, stable, strategy: revision.release.strategy, replicas },
@@ -165,12 +188,17 @@ export class ReleaseManager {
     return runner.state;
   }
 
-  /** The latest release, with its steps named for a progress line. */
-  current(service: string): (ReleaseState & { steps: string[] }) | null {
+  /** The latest release, with its steps named for a progress line and how it is judged, in words. */
+  current(service: string): (ReleaseState & { steps: string[]; analysis: string }) | null {
     const history = this.store.releases<ReleaseState>(service);
     const state = this.runners.get(service)?.state ?? history[history.length - 1];
     if (!state) return null;
-    return { ...state, steps: stepLabels(state, this.store.revision<ServiceModel>(service, state.version)) };
+    const spec = this.store.revision<ServiceModel>(service, state.version);
+    return {
+      ...state,
+      steps: spec ? stepLabels(state.strategy, spec.release) : [],
+      analysis: analysedLabel(state),
+    };
   }
 
   history(service: string): ReleaseState[] {
@@ -214,20 +242,7 @@ export class ReleaseManager {
       now: this.now,
       // provider: prometheus queries the load balancer's series by default (what /metrics exports).
       metricSource: (analysis) => metricSourceFor(analysis, LOAD_BALANCER_QUERIES),
+      startLoadTest,
     });
   }
-}
-
-/** Short names for the steps of a release, as `gantry rollout status` shows them. */
-export function stepLabels(state: ReleaseState, spec: ServiceModel | undefined): string[] {
-  if (state.strategy === 'blue-green') return [...BLUE_GREEN_PHASES];
-  if (state.strategy !== 'canary' || !spec) return [];
-  return (spec.release.steps ?? [{ weight: 100 }]).map((step) => {
-    if (step.weight !== undefined) return `${step.weight}%`;
-    if (step.pause)
-      return step.pause.durationMs === null
-        ? 'pause (promote)'
-        : `pause ${formatDuration(step.pause.durationMs)}`;
-    return 'analysis';
-  });
 }

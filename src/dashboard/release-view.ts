@@ -33,7 +33,11 @@ export function releasePanel(service: string, rollout: Rollout, now: number): HT
       'h3',
       {},
       `Release #${release.id}: ${release.stable} → ${release.version} `,
-      h('span', { class: 'muted' }, `${release.strategy} · ${release.status}`),
+      h(
+        'span',
+        { class: 'muted', 'data-testid': 'judged' },
+        [release.strategy, release.status, release.analysis].filter(Boolean).join(' · '),
+      ),
     ),
     h(
       'ol',

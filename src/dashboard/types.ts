@@ -15,9 +15,9 @@ export type { DaemonStatus, ServiceStatus } from '../daemon/status.ts';
 export type { EventRecord } from '../local/store.ts';
 export type { Measurement, Verdict } from '../rollout/analysis.ts';
 
-/** `GET /v1/services/:service/rollout`: the latest release (with its steps named) and the versions. */
+/** `GET /v1/services/:service/rollout`: the latest release (steps and how it is judged, named) and the versions. */
 export interface Rollout {
-  release: (ReleaseState & { steps: string[] }) | null;
+  release: (ReleaseState & { steps: string[]; analysis: string }) | null;
   versions: ServiceStatus['versions'];
 }
 

@@ -44,12 +44,18 @@ export class LocalPlatform implements Platform {
     const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
     if (Math.abs(total - 100) > 1e-9) throw new Error(`weights must sum to 100, got ${total}`);
     this.store.transaction(() => {
-      for (const entry of this.store.desired(service)) {
+      const entries = this.store.desired(service);
+      for (const entry of entries) {
         const weight = weights[entry.version] ?? 0;
         // A version with neither replicas nor traffic is no longer part of the service.
         if (weight === 0 && entry.replicas === 0) this.store.removeDesired(service, entry.version);
         else this.store.setDesired({ ...entry, weight });
       }
+      // Traffic for a version that runs nothing yet (a rollback to one a rolling update had
+      // replaced): its weight waits for the replicas the release asks for next.
+      for (const [version, weight] of Object.entries(weights))
+        if (weight > 0 && !entries.some((entry) => entry.version === version))
+          this.store.setDesired({ service, version, replicas: 0, weight, generation: 0 });
     });
     await controller.reconcile();
   }

@@ -27,16 +27,27 @@ export function readSecretsFile(file: string): Record<string, string> {
   }
 }
 
-/** The values for `names`: the file wins over the environment; missing names are listed. */
-export function resolveSecrets(
+export interface SecretSources {
+  /** `.env.secrets` beside the spec: wins over everything else. */
+  file: Record<string, string>;
+  /** The daemon's environment (what `gantry up` was started with). */
+  environment: NodeJS.ProcessEnv;
+}
+
+/**
+ * The declared secrets' values: from the secrets file, else the URLs Gantry injects (a
+ * `DATABASE_URL` secret filled by `uses: [db]`), else the daemon's environment; missing names
+ * are listed. The one source for both a replica's secrets and the MissingSecret check.
+ */
+export function secretValues(
   names: readonly string[],
-  fromFile: Record<string, string>,
-  fromEnv: NodeJS.ProcessEnv,
+  sources: SecretSources,
+  injected: Record<string, string>,
 ): { values: Record<string, string>; missing: string[] } {
   const values: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of names) {
-    const value = fromFile[name] ?? fromEnv[name];
+    const value = sources.file[name] ?? injected[name] ?? sources.environment[name];
     if (value === undefined) missing.push(name);
     else values[name] = value;
   }

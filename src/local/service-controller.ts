@@ -10,6 +10,7 @@ import { resolveFenceposts } from '../rollout/surge.ts';
 import type { ServiceModel } from '../spec/model.ts';
 import { type Backend, LoadBalancer } from './lb/load-balancer.ts';
 import type { LbMetrics } from './lb/metrics.ts';
+import { MetricsWindow } from './lb/window.ts';
 import { planReplicas } from './plan.ts';
 import { freePort } from './process.ts';
 import type { StateDir } from './state-dir.ts';
@@ -172,7 +173,7 @@ export class ServiceController {
     const service = this.revisionFor(version);
     const id = `${this.name}-${index}`;
     const logFile = this.context.stateDir.logFile(this.name, id);
-    mkdirSync(dirname(logFile), { recursive: true });
+    mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
     const replica = new Replica({
       service: this.name,
       id,
@@ -329,11 +330,16 @@ export class ServiceController {
     });
   }
 
-  /** The version's measurements from the main listener, or from its preview while it has no user traffic yet. */
+  /**
+   * The version's measurements: its requests at the main listener and at its preview (smoke checks,
+   * a load test, a blue-green colour before the switch) together.
+   */
   metrics(version: string, windowSeconds: number): VersionMetrics | undefined {
-    const main = this.lb?.metrics(version, windowSeconds);
-    const preview = this.previews.get(version)?.metrics(version, windowSeconds);
-    return main && main.requests > 0 ? main : (preview ?? main);
+    const windows = [this.lb?.window(version), this.previews.get(version)?.window(version)].filter(
+      (window) => window !== undefined,
+    );
+    if (windows.length === 0) return this.lb?.metrics(version, windowSeconds);
+    return MetricsWindow.summarize(windows, performance.now(), windowSeconds);
   }
 
   /** Requests finished per ready replica since it joined the load balancer (see LoadBalancer.servedByBackend). */

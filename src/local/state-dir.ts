@@ -3,8 +3,19 @@
  * its database, token, logs and backing data, and where the CLI finds the daemon.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  type Stats,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DNS_LABEL } from '../spec/schema.ts';
 import { isAlive } from './process.ts';
 
 export interface DaemonInfo {
@@ -14,6 +25,34 @@ export interface DaemonInfo {
   startedAt: number;
   specFile: string;
   environment: string | null;
+}
+
+/** Files 0600, directories 0700 (0711 on the way to another user's); true when `path` is another user's directory. */
+function tighten(path: string, uid: number): boolean {
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return false; // gone meanwhile (a log rotated, redis replacing its append-only file)
+  }
+  if (stat.isSymbolicLink()) return false;
+  if (uid >= 0 && stat.uid !== uid) return stat.isDirectory();
+  const set = (mode: number) => {
+    if ((stat.mode & 0o777) !== mode) chmodSync(path, mode);
+  };
+  try {
+    if (!stat.isDirectory()) {
+      if (stat.isFile()) set(0o600);
+      return false;
+    }
+    let leadsToOther = false;
+    for (const entry of readdirSync(path)) if (tighten(join(path, entry), uid)) leadsToOther = true;
+    set(leadsToOther ? 0o711 : 0o700);
+    return leadsToOther;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 export class StateDir {
@@ -40,18 +79,29 @@ export class StateDir {
   get daemonLog(): string {
     return join(this.root, 'daemon.log');
   }
+  /** A replica's log. Both names are checked first: neither may lead anywhere else (`../x`). */
   logFile(service: string, replicaId: string): string {
+    if (!DNS_LABEL.test(service)) throw new Error(`not a service name: ${JSON.stringify(service)}`);
+    if (!replicaId.startsWith(`${service}-`) || !/^\d+$/.test(replicaId.slice(service.length + 1)))
+      throw new Error(`not a replica of ${service}: ${JSON.stringify(replicaId)}`);
     return join(this.root, 'logs', service, `${replicaId}.log`);
   }
 
+  /** The folder holding a service's replica logs (the service name checked as in logFile). */
+  logFolder(service: string): string {
+    return dirname(this.logFile(service, `${service}-1`));
+  }
+
   /**
-   * Private to this user (0700); as root, 0711 instead: backing servers run as an
-   * unprivileged user (postgres refuses root) and must be able to pass through to their
-   * data folder, without being able to list or read anything else here.
+   * Creates the directory, private to this user, and tightens what is in it (an older gantry
+   * left logs and redis files 0644): every file 0600, every directory 0700. The one exception:
+   * directories on the way to one another user owns stay 0711 (search only, no listing) —
+   * postgres runs as its own user when gantry is root (it refuses root) and must reach its
+   * data folder. What another user owns is left to it.
    */
   ensure(): void {
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
-    chmodSync(this.root, process.getuid?.() === 0 ? 0o711 : 0o700);
+    tighten(this.root, process.getuid?.() ?? -1);
   }
 
   /** The API token, created once with mode 0600: only this user can drive the daemon. */
@@ -74,6 +124,7 @@ export class StateDir {
 
   writeDaemonInfo(info: DaemonInfo): void {
     writeFileSync(this.daemonFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(this.daemonFile, 0o600);
   }
 
   /** The running daemon, if its file exists and its process is alive. */

@@ -208,7 +208,7 @@ function run(verdicts: Verdict[], thresholds: EffectiveAnalysis, from: Tally = E
   return { outcomes, tally: current };
 }
 
-describe('tally: when a run of measurements fails, sticks or goes on', () => {
+describe('tally: when a run of measurements fails, cannot judge or goes on', () => {
   const P = 'passed' as const;
   const F = 'failed' as const;
   const E = 'error' as const;
@@ -251,44 +251,40 @@ describe('tally: when a run of measurements fails, sticks or goes on', () => {
     },
     {
       name: 'an inconclusive measurement also breaks a run of errors',
-      thresholds: effectiveAnalysis({ inconclusiveLimit: 0 }),
       verdicts: [E, E, E, E, I, E, E, E, E],
       outcomes: Array(9).fill('continue'),
     },
     {
-      name: 'inconclusiveLimit 3 (default): the third in a row is stuck',
-      verdicts: [I, I, I],
-      outcomes: ['continue', 'continue', 'stuck'],
+      name: 'inconclusiveLimit 12 (default): eleven in a row go on, the twelfth is inconclusive',
+      verdicts: Array(12).fill(I),
+      outcomes: [...Array(11).fill('continue'), 'inconclusive'],
     },
     {
-      name: 'stuck stays stuck while it stays inconclusive',
+      name: 'inconclusiveLimit 3: the third in a row is inconclusive, and stays so while no data comes',
+      thresholds: effectiveAnalysis({ inconclusiveLimit: 3 }),
       verdicts: [I, I, I, I],
-      outcomes: ['continue', 'continue', 'stuck', 'stuck'],
+      outcomes: ['continue', 'continue', 'inconclusive', 'inconclusive'],
     },
     {
       name: 'a pass resets the inconclusive run',
+      thresholds: effectiveAnalysis({ inconclusiveLimit: 3 }),
       verdicts: [I, I, P, I, I],
       outcomes: Array(5).fill('continue'),
     },
     {
       name: 'an error resets the inconclusive run too',
+      thresholds: effectiveAnalysis({ inconclusiveLimit: 3 }),
       verdicts: [I, I, E, I, I],
       outcomes: Array(5).fill('continue'),
     },
     {
-      name: 'inconclusiveLimit 0: never stuck',
-      thresholds: effectiveAnalysis({ inconclusiveLimit: 0 }),
-      verdicts: [I, I, I, I, I, I],
-      outcomes: Array(6).fill('continue'),
-    },
-    {
-      name: 'inconclusiveLimit 1: the first inconclusive is stuck',
+      name: 'inconclusiveLimit 1: the first inconclusive is inconclusive',
       thresholds: effectiveAnalysis({ inconclusiveLimit: 1 }),
       verdicts: [I],
-      outcomes: ['stuck'],
+      outcomes: ['inconclusive'],
     },
     {
-      name: 'fail wins over stuck',
+      name: 'fail wins over inconclusive',
       thresholds: effectiveAnalysis({ inconclusiveLimit: 1 }),
       verdicts: [F],
       outcomes: ['fail'],

@@ -9,6 +9,7 @@
  */
 import type { MetricEvidence, VersionMetrics } from '../platform/platform.ts';
 import type { EffectiveAnalysis } from '../spec/model.ts';
+import type { LoadTally } from './load-test.ts';
 
 export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'error';
 
@@ -37,6 +38,8 @@ export function judge(
   metrics: VersionMetrics | Error,
   thresholds: EffectiveAnalysis,
   at: number,
+  /** What the built-in load tester saw over the same interval, when one ran. */
+  load?: LoadTally,
 ): Measurement {
   if (metrics instanceof Error)
     return {
@@ -65,6 +68,14 @@ export function judge(
       summary: `${metrics.requests} requests < minRequests ${thresholds.minRequests}: too few to judge`,
     };
   const misses: string[] = [];
+  // The load test's own expectations: an answer can be wrong without being a 5xx (a 404, a body).
+  if (load && load.sent >= thresholds.minRequests) {
+    const rate = (load.sent - load.unexpected) / load.sent;
+    if (rate < thresholds.successRate)
+      misses.push(
+        `load test: ${load.unexpected} of ${load.sent} answers unexpected (${load.example ?? 'no answer'})`,
+      );
+  }
   if (metrics.successRate !== null && metrics.successRate < thresholds.successRate)
     misses.push(`success rate ${pct(metrics.successRate)} < ${pct(thresholds.successRate)}`);
   if (metrics.latencyP95Ms !== null && metrics.latencyP95Ms > thresholds.latencyP95Ms)
@@ -103,12 +114,12 @@ export interface Tally {
 
 export const EMPTY_TALLY: Tally = { passed: 0, failed: 0, consecutiveErrors: 0, consecutiveInconclusive: 0 };
 
-export type TallyOutcome = 'continue' | 'fail' | 'stuck';
+export type TallyOutcome = 'continue' | 'fail' | 'inconclusive';
 
 /**
  * Adds a measurement. `fail` once failures exceed failureLimit or errors in a row exceed
- * consecutiveErrorLimit; `stuck` once inconclusive in a row reach inconclusiveLimit (the
- * release then pauses for a person: silence is never success).
+ * consecutiveErrorLimit; `inconclusive` once measurements that could not judge reach
+ * inconclusiveLimit in a row (the release is then rolled back: silence is never success).
  */
 export function tally(
   current: Tally,
@@ -123,8 +134,8 @@ export function tally(
   };
   if (next.failed > thresholds.failureLimit || next.consecutiveErrors > thresholds.consecutiveErrorLimit)
     return { tally: next, outcome: 'fail' };
-  if (thresholds.inconclusiveLimit > 0 && next.consecutiveInconclusive >= thresholds.inconclusiveLimit)
-    return { tally: next, outcome: 'stuck' };
+  if (next.consecutiveInconclusive >= thresholds.inconclusiveLimit)
+    return { tally: next, outcome: 'inconclusive' };
   return { tally: next, outcome: 'continue' };
 }
 

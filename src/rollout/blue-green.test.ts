@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ServiceState } from '../platform/platform.ts';
 import type { ServiceModel } from '../spec/model.ts';
 import { EMPTY_TALLY, type Tally } from './analysis.ts';
-import { BLUE_GREEN_PHASES, decideBlueGreen } from './blue-green.ts';
+import { decideBlueGreen } from './blue-green.ts';
 import type { Decision } from './decision.ts';
 import {
   applyDecision,
@@ -18,6 +18,7 @@ import {
   T0,
 } from './fixtures.test-support.ts';
 import type { ReleaseState } from './state.ts';
+import { BLUE_GREEN_PHASES } from './steps.ts';
 
 const S = 1000;
 const PLAIN = serviceWith('{ strategy: blue-green }');
@@ -192,7 +193,7 @@ describe('decideBlueGreen: phase by phase', () => {
       observed: colours(GREEN_UP),
       now: T0 + 43 * S,
       expect: {
-        step: phase('post-promotion analysis'),
+        step: phase('bake'),
         status: 'progressing',
         ...AFTER,
         background: true,
@@ -227,26 +228,33 @@ describe('decideBlueGreen: phase by phase', () => {
       state: { step: phase('promotion'), status: 'progressing', promote: 'step' },
       observed: colours(GREEN_UP),
       now: T0 + 3600 * S,
-      expect: { step: phase('post-promotion analysis'), status: 'progressing', ...AFTER, promote: 'none' },
+      expect: { step: phase('bake'), status: 'progressing', ...AFTER, promote: 'none' },
     },
-    // post-promotion analysis
+    // the bake (post-promotion analysis), with blue still up
     {
-      name: 'post-promotion analysis: a gate under real traffic, green takes it all',
-      state: { step: phase('post-promotion analysis') },
+      name: 'bake: a gate under real traffic, green takes it all, blue still at full size',
+      state: { step: phase('bake') },
       observed: colours(GREEN_UP, 0),
       now: T0 + 44 * S,
       expect: {
-        step: phase('post-promotion analysis'),
+        step: phase('bake'),
         status: 'progressing',
         gate: { previewOnly: false },
         ...AFTER,
         background: true,
-        message: /analysing v2 under traffic/,
+        message: /^bake: measuring v2 at 100 % \(0\/2 passed\)$/,
       },
     },
     {
-      name: 'post-promotion analysis passed: succeeded, blue retained scaleDownDelaySeconds (30 s)',
-      state: { step: phase('post-promotion analysis'), gate: passed(1) },
+      name: 'bake passed once of two (two intervals by default): keeps measuring',
+      state: { step: phase('bake'), baking: true, gate: passed(1) },
+      observed: colours(GREEN_UP, 0),
+      now: T0 + 50 * S,
+      expect: { status: 'progressing', gate: { previewOnly: false }, ...AFTER },
+    },
+    {
+      name: 'bake passed: succeeded, blue retained scaleDownDelaySeconds (30 s)',
+      state: { step: phase('bake'), baking: true, gate: passed(2) },
       observed: colours(GREEN_UP, 0),
       now: T0 + 50 * S,
       expect: {
@@ -255,27 +263,34 @@ describe('decideBlueGreen: phase by phase', () => {
         weights: { [NEW]: 100 },
         gate: undefined,
         retainUntil: T0 + 50 * S + 30 * S,
-        message: /v1 kept 30s for an instant rollback/,
+        message: /v1 kept 30s for an instant rollback; passed the bake \(2 at 100 %\)$/,
       },
     },
     {
-      name: 'post-promotion analysis passed, scaleDownDelaySeconds 120',
+      name: 'bake passed, scaleDownDelaySeconds 120',
       spec: DELAY_120,
-      state: { step: phase('post-promotion analysis'), gate: passed(1) },
+      state: { step: phase('bake'), baking: true, gate: passed(2) },
       observed: colours(GREEN_UP, 0),
       now: T0 + 50 * S,
       expect: { status: 'succeeded', retainUntil: T0 + 50 * S + 120 * S },
     },
     {
-      name: 'post-promotion analysis, promote full: succeeded without measuring',
-      state: { step: phase('post-promotion analysis'), promote: 'full' },
+      name: 'bake, a promote --full carried from the promotion: cleared, the bake still measures',
+      state: { step: phase('bake'), promote: 'full' },
       observed: colours(GREEN_UP, 0),
       now: T0 + 50 * S,
-      expect: { status: 'succeeded', gate: undefined },
+      expect: { status: 'progressing', promote: 'none', gate: { previewOnly: false } },
     },
     {
-      name: 'past the last phase: succeeded',
-      state: { step: BLUE_GREEN_PHASES.length },
+      name: 'bake, promote during it after a pass: succeeded, analysed',
+      state: { step: phase('bake'), baking: true, promote: 'step', gate: passed(1) },
+      observed: colours(GREEN_UP, 0),
+      now: T0 + 50 * S,
+      expect: { status: 'succeeded', gate: undefined, message: /\(bake ended by promote\)$/ },
+    },
+    {
+      name: 'past the last phase: the bake still',
+      state: { step: BLUE_GREEN_PHASES.length, baking: true, gate: passed(2) },
       observed: colours(GREEN_UP, 0),
       now: T0 + 50 * S,
       expect: { status: 'succeeded', replicas: { [NEW]: 3 }, weights: { [NEW]: 100 } },
@@ -318,10 +333,10 @@ function walk(spec: ServiceModel, promoteWhenPaused = false) {
 }
 
 describe('decideBlueGreen: whole releases, tick by tick', () => {
-  it('defaults: scale-up → promotion → post-promotion analysis → succeeded, no smoke, no preview gate', () => {
+  it('defaults: scale-up → promotion → bake → succeeded, no smoke, no preview gate, two bake measurements', () => {
     const run = walk(PLAIN);
     assert.equal(run.state.status, 'succeeded');
-    assert.deepEqual(run.asked, { smoke: 0, previewGates: 0, trafficGates: 1, paused: 0 });
+    assert.deepEqual(run.asked, { smoke: 0, previewGates: 0, trafficGates: 2, paused: 0 });
   });
 
   it('smoke, pre-promotion analysis and a manual promotion: each asked once, then succeeded', () => {
@@ -330,7 +345,7 @@ describe('decideBlueGreen: whole releases, tick by tick', () => {
     );
     const run = walk(spec, true);
     assert.equal(run.state.status, 'succeeded');
-    assert.deepEqual(run.asked, { smoke: 1, previewGates: 1, trafficGates: 1, paused: 1 });
+    assert.deepEqual(run.asked, { smoke: 1, previewGates: 1, trafficGates: 2, paused: 1 });
   });
 
   it('autoPromotion false and nobody promotes: stays paused with blue taking all traffic', () => {

@@ -1,9 +1,11 @@
 /**
  * Blue-green: bring up the new colour at full size beside the old one, check it through
  * its preview URL (smoke checks, optional pre-promotion analysis), switch all traffic at
- * once (on promote when autoPromotion is off), then analyse it under real traffic; the
- * old colour stays up for scaleDownDelaySeconds so switching back is instant.
+ * once (on promote when autoPromotion is off), then bake it under real traffic with the old
+ * colour still up (bake.ts), and keep the old colour for scaleDownDelaySeconds after that,
+ * so switching back is instant throughout.
  */
+import { decideBake } from './bake.ts';
 import {
   advance,
   type DecideInput,
@@ -12,16 +14,8 @@ import {
   pastDeadline,
   readyOf,
   rollback,
-  succeed,
 } from './decision.ts';
-
-export const BLUE_GREEN_PHASES = [
-  'scale-up',
-  'smoke',
-  'pre-promotion analysis',
-  'promotion',
-  'post-promotion analysis',
-] as const;
+import { BLUE_GREEN_PHASES } from './steps.ts';
 
 export function decideBlueGreen(input: DecideInput): Decision {
   const { spec, observed, now } = input;
@@ -58,8 +52,15 @@ export function decideBlueGreen(input: DecideInput): Decision {
         state: { ...state, message: `smoke checks against the ${version} preview` },
       };
     case 'pre-promotion analysis':
-      if (!release.prePromotionAnalysis || state.gate.passed >= (release.analysis?.count ?? 1))
-        return { ...before, state: advance(state, now, 'ready to switch') };
+      if (
+        !release.prePromotionAnalysis ||
+        state.promote !== 'none' ||
+        state.gate.passed >= (release.analysis?.count ?? 1)
+      )
+        return {
+          ...before,
+          state: { ...advance(state, now, 'ready to switch'), status: 'progressing', waitingForData: false },
+        };
       return {
         ...before,
         gate: { previewOnly: true },
@@ -82,22 +83,11 @@ export function decideBlueGreen(input: DecideInput): Decision {
         message: `${version} is ready: switch traffic with \`gantry promote ${state.service}\``,
       };
       return { ...before, state };
-    case 'post-promotion analysis':
-      if (state.promote === 'full' || state.gate.passed >= (release.analysis?.count ?? 1))
-        return succeed(
-          input,
-          `${version} takes all traffic; ${stable} kept ${release.scaleDownDelaySeconds}s for an instant rollback`,
-        );
-      return {
-        ...after,
-        gate: { previewOnly: false },
-        state: {
-          ...state,
-          lastProgressAt: now,
-          message: state.status === 'paused' ? state.message : `analysing ${version} under traffic`,
-        },
-      };
     default:
-      return succeed(input, `${version} takes all traffic`);
+      return decideBake(
+        input,
+        both,
+        `${version} takes all traffic; ${stable} kept ${release.scaleDownDelaySeconds}s for an instant rollback`,
+      );
   }
 }

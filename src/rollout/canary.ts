@@ -1,12 +1,15 @@
 /**
  * Canary: the new version runs beside the stable one and takes a growing share of
  * traffic, step by step: `weight` (route that %), `pause` (a duration, or until
- * `gantry promote`), `analysis` (a gate). The canary is sized to its weight:
+ * `gantry promote`), `analysis` (a gate), then the bake at 100 % (bake.ts). The steps are
+ * the spec's or the default ones, every weight gated by analysis (steps.ts). The canary is
+ * sized to its weight:
  *   canaryReplicas = max(1, ceil(replicas × weight / 100))
  * e.g. 3 replicas at weight 10 → 1 canary replica taking exactly 10 % of requests (the
  * load balancer splits by weight, not by replica count). Stable keeps its full size
  * until the end, so a rollback is a routing change, not a wait.
  */
+import { decideBake } from './bake.ts';
 import {
   advance,
   type DecideInput,
@@ -15,8 +18,8 @@ import {
   pastDeadline,
   readyOf,
   rollback,
-  succeed,
 } from './decision.ts';
+import { canarySteps } from './steps.ts';
 
 export function canaryReplicas(replicas: number, weight: number): number {
   return Math.max(1, Math.ceil((replicas * weight) / 100));
@@ -31,7 +34,7 @@ export function weightAt(steps: readonly { weight?: number | undefined }[], inde
 
 export function decideCanary(input: DecideInput): Decision {
   const { spec, observed, now } = input;
-  const steps = spec.release.steps ?? [{ weight: 100 }];
+  const steps = canarySteps(spec.release);
   const { version, stable, replicas } = input.state;
   const ready = readyOf(observed, version);
   let state = noteReady(input.state, ready, now);
@@ -39,7 +42,12 @@ export function decideCanary(input: DecideInput): Decision {
     state = { ...state, step: steps.length, message: 'promoted in full' };
   if (state.step >= steps.length) {
     // Full size first, then all traffic: never 100 % on a version that is only partly ready.
-    if (ready >= replicas) return succeed({ ...input, state }, `promoted: ${version} takes 100 % of traffic`);
+    if (ready >= replicas)
+      return decideBake(
+        { ...input, state },
+        { [version]: replicas, [stable]: replicas },
+        `promoted: ${version} takes 100 % of traffic`,
+      );
     if (pastDeadline({ ...input, state }))
       return rollback(
         input,
@@ -125,7 +133,11 @@ export function decideCanary(input: DecideInput): Decision {
   if (state.promote !== 'none')
     return {
       ...base,
-      state: { ...advance(state, now, `${position}: analysis skipped by promote`), status: 'progressing' },
+      state: {
+        ...advance(state, now, `${position}: analysis skipped by promote`),
+        status: 'progressing',
+        waitingForData: false,
+      },
     };
   const count = step.analysis?.count ?? spec.release.analysis?.count ?? 1;
   if (state.gate.passed >= count)
@@ -136,7 +148,10 @@ export function decideCanary(input: DecideInput): Decision {
     state: {
       ...state,
       lastProgressAt: now,
-      message: state.message.startsWith(position) ? state.message : `${position}: analysing ${version}`,
+      message:
+        state.waitingForData || state.message.startsWith(position)
+          ? state.message
+          : `${position}: analysing ${version}`,
     },
   };
 }

@@ -5,7 +5,8 @@
  */
 import type { ServiceState } from '../platform/platform.ts';
 import type { ServiceModel } from '../spec/model.ts';
-import type { ReleaseState } from './state.ts';
+import { type Analysed, analysedLabel, type ReleaseState } from './state.ts';
+import { analysisEnabled } from './steps.ts';
 
 export interface Decision {
   state: ReleaseState;
@@ -41,13 +42,20 @@ export function currentOf(observed: ServiceState, version: string): number {
   return observed.versions.find((v) => v.version === version)?.current ?? 0;
 }
 
-/** The release ends in a rollback: all traffic to stable at once, the new version to zero. */
+/**
+ * The release ends in a rollback: all traffic to stable at once. The failed version goes to zero
+ * at once too, unless stable is not ready at full size (a rolling release that had replaced it):
+ * then it keeps serving until stable is back, or for at most progressDeadlineSeconds (the
+ * runner's housekeeping drains it), since a version that answers some requests wrongly beats none.
+ */
 export function rollback(
   input: DecideInput,
   reason: string,
   status: 'rolled-back' | 'aborted' = 'rolled-back',
 ): Decision {
-  const { state, now } = input;
+  const { state, spec, observed, now } = input;
+  const drain = state.version !== state.stable && readyOf(observed, state.stable) < state.replicas;
+  const keep = drain ? desiredOf(observed, state.version) : 0;
   return {
     state: {
       ...state,
@@ -55,22 +63,41 @@ export function rollback(
       reason,
       message: `${status === 'aborted' ? 'aborted' : 'rolled back'}: ${reason}`,
       endedAt: now,
+      baking: false,
+      waitingForData: false,
+      ...(keep > 0 ? { drainUntil: now + spec.release.progressDeadlineSeconds * 1000 } : {}),
     },
-    replicas: { [state.stable]: state.replicas, [state.version]: 0 },
+    replicas: { [state.stable]: state.replicas, [state.version]: keep },
     weights: { [state.stable]: 100 },
   };
 }
 
-/** The release succeeded: all traffic to the new version; the old one is kept a while for an instant rollback. */
+/**
+ * The release succeeded: all traffic to the new version; the old one is kept a while for an
+ * instant rollback. `analysed` says how the version was judged (a rollback to a proven revision
+ * is not judged again).
+ */
 export function succeed(input: DecideInput, message: string): Decision {
   const { state, spec, now } = input;
+  const analysed: Analysed | undefined =
+    state.strategy === 'rollback'
+      ? undefined
+      : !analysisEnabled(spec.release)
+        ? 'off'
+        : state.acceptedUnmeasured
+          ? 'unmeasured'
+          : 'yes';
+  const note = analysed === 'unmeasured' || analysed === 'off' ? ` — ${analysedLabel({ analysed })}` : '';
   return {
     state: {
       ...state,
       status: 'succeeded',
-      message,
+      message: `${message}${note}`,
       endedAt: now,
       retainUntil: now + spec.release.scaleDownDelaySeconds * 1000,
+      baking: false,
+      waitingForData: false,
+      ...(analysed ? { analysed } : {}),
     },
     replicas: { [state.version]: state.replicas },
     weights: { [state.version]: 100 },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServiceState } from '../platform/platform.ts';
 import type { ServiceModel } from '../spec/model.ts';
+import { EMPTY_TALLY } from './analysis.ts';
 import {
   applyDecision,
   type Counts,
@@ -115,7 +116,7 @@ describe('decideRolling: 3 replicas, maxSurge 25 % (→ 1), maxUnavailable 0, st
     assert.equal(decision.state.message, 'v2 1/3 ready, v1 2 left');
   });
 
-  it('all new ready and no old left: succeeded, all traffic to the new version', () => {
+  it('all new ready and no old left: the bake, all traffic to the new version, measured as a gate', () => {
     const now = T0 + 60 * S;
     const decision = decideRolling({
       state: releaseState('rolling'),
@@ -123,10 +124,52 @@ describe('decideRolling: 3 replicas, maxSurge 25 % (→ 1), maxUnavailable 0, st
       observed: observe({ [NEW]: { desired: 3, ready: 3, weight: 75 } }),
       now,
     });
-    assert.equal(decision.state.status, 'succeeded');
+    assert.equal(decision.state.status, 'progressing');
+    assert.equal(decision.state.step, 1, 'the bake is the second phase');
     assert.deepEqual(decision.replicas, { [NEW]: 3 });
     assert.deepEqual(decision.weights, { [NEW]: 100 });
+    assert.deepEqual(decision.gate, { previewOnly: false });
+    assert.equal(decision.state.message, 'bake: measuring v2 at 100 % (0/2 passed)');
+  });
+
+  it('the bake passed (two measurements): succeeded', () => {
+    const now = T0 + 70 * S;
+    const decision = decideRolling({
+      state: releaseState('rolling', { step: 1, baking: true, gate: { ...EMPTY_TALLY, passed: 2 } }),
+      spec: SURGE_1,
+      observed: observe({ [NEW]: { desired: 3, ready: 3, weight: 100 } }),
+      now,
+    });
+    assert.equal(decision.state.status, 'succeeded');
+    assert.equal(decision.state.analysed, 'yes');
+    assert.deepEqual(decision.replicas, { [NEW]: 3 });
     assert.equal(decision.state.endedAt, now);
+  });
+
+  it('the bake lasts bakeSeconds: 12 s at 5 s intervals → three measurements', () => {
+    const decision = decideRolling({
+      state: releaseState('rolling', { step: 1, baking: true, gate: { ...EMPTY_TALLY, passed: 2 } }),
+      spec: serviceWith('{ strategy: rolling, maxSurge: 1, maxUnavailable: 0, bakeSeconds: 12 }'),
+      observed: observe({ [NEW]: { desired: 3, ready: 3, weight: 100 } }),
+      now: T0 + 70 * S,
+    });
+    assert.equal(decision.state.status, 'progressing');
+    assert.equal(decision.state.message, 'bake: measuring v2 at 100 % (2/3 passed)');
+  });
+
+  it('analysis switched off: no bake, succeeded at once and says "not analysed"', () => {
+    const decision = decideRolling({
+      state: releaseState('rolling'),
+      spec: serviceWith(
+        '{ strategy: rolling, maxSurge: 1, maxUnavailable: 0, analysis: { enabled: false } }',
+      ),
+      observed: observe({ [NEW]: { desired: 3, ready: 3, weight: 75 } }),
+      now: T0 + 60 * S,
+    });
+    assert.equal(decision.state.status, 'succeeded');
+    assert.equal(decision.state.analysed, 'off');
+    assert.match(decision.state.message, /— not analysed$/);
+    assert.equal(decision.gate, undefined);
   });
 
   it('all new ready but an old replica still desired: not done yet', () => {
@@ -201,6 +244,8 @@ function simulate(spec: ServiceModel, replicas: number) {
     ticks++;
     const decision = decideRolling({ state, spec, observed, now: T0 + ticks * 5 * S });
     state = decision.state;
+    // The runner: the bake's measurements pass.
+    if (decision.gate) state = { ...state, gate: { ...state.gate, passed: state.gate.passed + 1 } };
     if (decision.weights) {
       const total = Object.values(decision.weights).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(total - 100) < 1e-9, `weights sum to 100, got ${total} at tick ${ticks}`);

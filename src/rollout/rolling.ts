@@ -3,17 +3,21 @@
  * Kubernetes' fenceposts (surge.ts): at most replicas + surge exist, at least
  * replicas − unavailable are ready. Traffic follows the ready replicas, as a Kubernetes
  * Service spreads over ready pods. No progress for progressDeadlineSeconds → rollback.
+ * Once every replica runs the new version, the bake (bake.ts) measures it at 100 %; its
+ * previous revision is kept, and a failure brings it back (the failed version keeps serving
+ * until it is ready: decision.ts rollback).
  *   newTarget = min(replicas, newDesired + (replicas + surge − (oldDesired + newDesired)))
  *   oldTarget = oldDesired − (old not ready) − max(0, ready − (replicas − unavailable))
  */
+import { decideBake } from './bake.ts';
 import {
+  advance,
   type DecideInput,
   type Decision,
   desiredOf,
   pastDeadline,
   readyOf,
   rollback,
-  succeed,
 } from './decision.ts';
 import { resolveFenceposts } from './surge.ts';
 
@@ -30,8 +34,10 @@ export function decideRolling(input: DecideInput): Decision {
   const oldReady = readyOf(observed, stable);
   const newReady = readyOf(observed, version);
 
-  if (newReady >= replicas && oldDesired === 0)
-    return succeed(input, `${version}: all ${replicas} replicas ready`);
+  if (state.step > 0 || (newReady >= replicas && oldDesired === 0)) {
+    const bake = state.step > 0 ? input : { ...input, state: advance(state, now, `${version} rolled out`) };
+    return decideBake(bake, { [version]: replicas }, `${version}: all ${replicas} replicas ready`);
+  }
 
   const newTarget = Math.min(
     replicas,

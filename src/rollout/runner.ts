@@ -1,16 +1,21 @@
 /**
  * Runs one release against a Platform: on every tick it observes, lets the strategy
- * decide, takes the measurements and smoke checks it asks for, makes the platform match
- * (routing first, so a rollback moves traffic before anything is scaled), and persists
- * the state, so a new daemon resumes at the same step.
+ * decide, takes the measurements and smoke checks it asks for (with the built-in load test
+ * running when the spec asks for one), makes the platform match (routing first, so a rollback
+ * moves traffic before anything is scaled), and persists the state, so a new daemon resumes at
+ * the same step. A measurement that cannot judge pauses the release for a person; promote then
+ * accepts the version without analysis, abort drops it, and inconclusiveLimit of them in a row
+ * roll it back.
  */
 import type { MetricSource } from '../metrics/source.ts';
 import type { Platform, ServiceState } from '../platform/platform.ts';
 import { type EffectiveAnalysis, effectiveAnalysis, type ServiceModel } from '../spec/model.ts';
 import { clearlyFailing, judge, type Measurement, tally } from './analysis.ts';
-import { advance, type Decision, rollback } from './decision.ts';
+import { advance, type Decision, readyOf, rollback } from './decision.ts';
+import type { LoadTally, LoadTestRun, StartLoadTest } from './load-test.ts';
 import { runSmokeChecks } from './smoke.ts';
 import { isActive, MAX_MEASUREMENTS, type ReleaseState } from './state.ts';
+import { analysisEnabled, canarySteps } from './steps.ts';
 import { decide } from './strategy.ts';
 
 export interface RunnerDeps {
@@ -22,22 +27,33 @@ export interface RunnerDeps {
   now(): number;
   /** What measures a release whose analysis names a provider (Prometheus); the platform when undefined. */
   metricSource?(analysis: EffectiveAnalysis): MetricSource | undefined;
+  /** Starts the built-in load tester (analysis.loadTest); without it no load test runs. */
+  startLoadTest?: StartLoadTest;
 }
 
 export class ReleaseRunner {
   private busy = false;
+  /** The load test running against the new version, while the release measures it. */
+  private load: LoadTestRun | undefined;
 
   constructor(
     public state: ReleaseState,
     private readonly deps: RunnerDeps,
   ) {}
 
-  /** True while the runner still has work: an active release, or a retained old version to scale down. */
+  /** True while the runner still has work: an active release, a retained old version or a failed one to scale down. */
   get live(): boolean {
-    return (
-      isActive(this.state) ||
-      (this.state.status === 'succeeded' && !this.state.retainDone && this.state.retainUntil !== undefined)
-    );
+    return isActive(this.state) || this.retaining || this.draining;
+  }
+
+  private get retaining(): boolean {
+    const { status, retainDone, retainUntil } = this.state;
+    return status === 'succeeded' && !retainDone && retainUntil !== undefined;
+  }
+
+  private get draining(): boolean {
+    const { status, drainDone, drainUntil } = this.state;
+    return (status === 'rolled-back' || status === 'aborted') && !drainDone && drainUntil !== undefined;
   }
 
   async tick(): Promise<void> {
@@ -69,33 +85,78 @@ export class ReleaseRunner {
     const { platform, now } = this.deps;
     const action = this.pending;
     this.pending = undefined;
-    if (action === 'promote' || action === 'promote-full')
+    if (action === 'promote' || action === 'promote-full') {
+      // While the release waits for data, a promote is the person's word that the version may go
+      // without analysis: all the way, every remaining gate and the bake skipped.
+      const accept = this.state.waitingForData === true;
       this.state = {
         ...this.state,
-        promote: action === 'promote-full' ? 'full' : 'step',
+        promote: accept || action === 'promote-full' ? 'full' : 'step',
         status: 'progressing',
+        waitingForData: false,
+        ...(accept ? { acceptedUnmeasured: true } : {}),
       };
+      if (accept)
+        this.deps.event(
+          this.state,
+          'Warning',
+          'PromotedUnmeasured',
+          `${this.state.version} accepted without analysis by a person`,
+        );
+    }
     const observed = await platform.observe(this.state.service);
     const spec = this.deps.specFor(this.state.service, this.state.version);
     const input = { state: this.state, spec, observed, now: now() };
     let decision = action === 'abort' ? rollback(input, 'aborted by a person', 'aborted') : decide(input);
-    decision = await this.backgroundAnalysis(decision, spec, observed);
-    if (isActive(decision.state) && decision.gate) decision = await this.gate(decision, spec);
+    if (analysisEnabled(spec.release)) {
+      await this.loadTest(decision, spec, observed);
+      decision = await this.backgroundAnalysis(decision, spec, observed);
+      if (isActive(decision.state) && decision.gate) decision = await this.gate(decision, spec);
+    }
     if (isActive(decision.state) && decision.smoke) decision = await this.smoke(decision, spec);
     await this.apply(decision, observed);
     this.commit(decision.state);
+  }
+
+  /** Runs the spec's load test against the new version from its first ready replica to the release's end. */
+  private async loadTest(decision: Decision, spec: ServiceModel, observed: ServiceState): Promise<void> {
+    const loadTest = spec.release.analysis?.loadTest;
+    const { service, version } = decision.state;
+    if (this.load || !loadTest || !this.deps.startLoadTest || !isActive(decision.state)) return;
+    if (readyOf(observed, version) === 0) return;
+    try {
+      const url = await this.deps.platform.preview(service, version);
+      this.load = this.deps.startLoadTest(url, loadTest);
+      const paths = loadTest.requests.map((r) => `${r.method} ${r.path}`).join(', ');
+      this.deps.event(
+        decision.state,
+        'Normal',
+        'LoadTestStarted',
+        `${loadTest.rate}/s to ${version}: ${paths}`,
+      );
+    } catch (error) {
+      // The release goes on, measured by whatever traffic it gets: tried once, said once.
+      this.load = { take: () => ({ sent: 0, unexpected: 0 }), stop: () => {} };
+      this.deps.event(
+        decision.state,
+        'Warning',
+        'LoadTestFailed',
+        `cannot reach ${version} for the load test: ${(error as Error).message}`,
+      );
+    }
   }
 
   private async measure(
     version: string,
     windowSeconds: number,
     thresholds: EffectiveAnalysis,
+    load?: LoadTally,
   ): Promise<Measurement> {
     const source = this.deps.metricSource?.(thresholds) ?? this.deps.platform;
     const metrics = await source
       .metrics(this.state.service, version, windowSeconds)
       .catch((error: Error) => error);
-    return judge(version, metrics, thresholds, this.deps.now());
+    return judge(version, metrics, thresholds, this.deps.now(), load);
   }
 
   private record(state: ReleaseState, measurement: Measurement, kind: string): ReleaseState {
@@ -126,16 +187,18 @@ export class ReleaseRunner {
       return early
         ? rollback(
             { state: this.record(state, early, 'background analysis of'), spec, observed, now },
-            `analysis failed: ${early.summary}`,
+            failed(state, early),
           )
         : decision;
     }
-    const measurement = await this.measure(state.version, thresholds.intervalSeconds, thresholds);
+    // The load test's tally goes to the gate when there is one this tick, else to this measurement.
+    const load = decision.gate ? undefined : this.load?.take();
+    const measurement = await this.measure(state.version, thresholds.intervalSeconds, thresholds, load);
     state = this.record({ ...state, lastBackgroundAt: now }, measurement, 'background analysis of');
     const counted = tally(state.background, measurement, thresholds);
     state = { ...state, background: counted.tally };
     if (counted.outcome === 'fail')
-      return rollback({ state, spec, observed, now }, `analysis failed: ${measurement.summary}`);
+      return rollback({ state, spec, observed, now }, failed(state, measurement));
     return { ...decision, state };
   }
 
@@ -156,39 +219,50 @@ export class ReleaseRunner {
     return metrics ? clearlyFailing(state.version, metrics, thresholds, this.deps.now()) : null;
   }
 
-  /** A gate: measure every interval; enough passes let the strategy advance, a failure rolls back. */
+  /**
+   * A gate (an analysis step, blue-green's analyses, the bake): measure every interval; enough
+   * passes let the strategy advance, a failure rolls back, and a measurement that cannot judge
+   * pauses the release and says what a person can do.
+   */
   private async gate(decision: Decision, spec: ServiceModel): Promise<Decision> {
     let state = decision.state;
-    const steps = spec.release.steps ?? [];
     const thresholds = effectiveAnalysis(
       spec.release.analysis,
-      state.strategy === 'canary' ? steps[state.step]?.analysis : undefined,
+      state.strategy === 'canary' ? canarySteps(spec.release)[state.step]?.analysis : undefined,
     );
     const now = this.deps.now();
     if (state.lastGateAt === null) return { ...decision, state: { ...state, lastGateAt: now } };
     if (now - state.lastGateAt < thresholds.intervalSeconds * 1000) return decision;
-    const target = state.version;
-    const measurement = await this.measure(target, thresholds.intervalSeconds, thresholds);
-    state = this.record({ ...state, lastGateAt: now }, measurement, 'analysis of');
+    const { service, version } = state;
+    const measurement = await this.measure(
+      version,
+      thresholds.intervalSeconds,
+      thresholds,
+      this.load?.take(),
+    );
+    state = this.record({ ...state, lastGateAt: now }, measurement, state.baking ? 'bake of' : 'analysis of');
     const counted = tally(state.gate, measurement, thresholds);
     state = {
       ...state,
       gate: counted.tally,
       message: `analysis: ${measurement.verdict}, ${measurement.summary}`,
     };
-    if (counted.outcome === 'fail') {
-      const observed = await this.deps.platform.observe(state.service);
-      return rollback({ state, spec, observed, now }, `analysis failed: ${measurement.summary}`);
-    }
-    // A measurement that could judge ends a wait for traffic.
-    if (counted.outcome === 'continue' && state.status === 'paused' && measurement.verdict !== 'inconclusive')
-      state = { ...state, status: 'progressing' };
-    if (counted.outcome === 'stuck')
+    const rollBack = async (reason: string) =>
+      rollback({ state, spec, observed: await this.deps.platform.observe(service), now }, reason);
+    if (counted.outcome === 'fail') return rollBack(failed(state, measurement));
+    if (counted.outcome === 'inconclusive')
+      return rollBack(
+        `no data to judge ${version}: ${counted.tally.consecutiveInconclusive} measurements in a row could not (${measurement.summary})`,
+      );
+    if (measurement.verdict === 'inconclusive') {
+      const left = thresholds.inconclusiveLimit - counted.tally.consecutiveInconclusive;
       state = {
         ...state,
         status: 'paused',
-        message: `waiting: ${measurement.summary} (${counted.tally.consecutiveInconclusive} times); send traffic, or \`gantry promote ${state.service}\` to go on`,
+        waitingForData: true,
+        message: `paused, cannot judge ${version}: ${measurement.summary}. Send it traffic, \`gantry promote ${service}\` to accept it without analysis, or \`gantry abort ${service}\`; rolled back after ${left} more interval(s) without data`,
       };
+    } else if (state.waitingForData) state = { ...state, status: 'progressing', waitingForData: false };
     return { ...decision, state };
   }
 
@@ -236,29 +310,47 @@ export class ReleaseRunner {
   }
 
   /**
-   * A new release begins: the old version this one kept for an instant rollback goes now,
-   * unless the new release brings exactly that version back (then it takes the replicas over).
+   * A new release begins: the old version this one kept for an instant rollback goes now (and a
+   * failed one still draining), unless the new release brings exactly that version back (then it
+   * takes the replicas over).
    */
   async endRetention(nextVersion: string): Promise<void> {
     const state = this.state;
-    if (state.status !== 'succeeded' || state.retainDone || state.retainUntil === undefined) return;
-    if (state.stable !== nextVersion && state.stable !== state.version)
-      await this.deps.platform.scale(state.service, state.stable, 0);
-    this.commit({ ...state, retainDone: true });
+    if (this.retaining) {
+      if (state.stable !== nextVersion && state.stable !== state.version)
+        await this.deps.platform.scale(state.service, state.stable, 0);
+      this.commit({ ...state, retainDone: true });
+    } else if (this.draining) {
+      if (state.version !== nextVersion) await this.deps.platform.scale(state.service, state.version, 0);
+      this.commit({ ...state, drainDone: true });
+    }
   }
 
-  /** After success: scale the retained old version down once its time is up. */
+  /**
+   * After success: scale the retained old version down once its time is up. After a rollback
+   * that left the failed version serving: scale it down once stable is ready again (or in time).
+   */
   private async housekeeping(): Promise<void> {
     const state = this.state;
-    if (state.status !== 'succeeded' || state.retainDone || state.retainUntil === undefined) return;
-    if (this.deps.now() < state.retainUntil) return;
-    if (state.stable !== state.version) await this.deps.platform.scale(state.service, state.stable, 0);
-    this.commit({ ...state, retainDone: true });
+    const now = this.deps.now();
+    if (this.retaining && now >= state.retainUntil!) {
+      if (state.stable !== state.version) await this.deps.platform.scale(state.service, state.stable, 0);
+      this.commit({ ...state, retainDone: true });
+    } else if (this.draining) {
+      const observed = await this.deps.platform.observe(state.service);
+      if (readyOf(observed, state.stable) < state.replicas && now < state.drainUntil!) return;
+      await this.deps.platform.scale(state.service, state.version, 0);
+      this.commit({ ...state, drainDone: true });
+    }
   }
 
   private commit(next: ReleaseState): void {
     const before = this.state;
     this.state = next;
+    if (!isActive(next)) {
+      this.load?.stop();
+      this.load = undefined;
+    }
     if (next.status !== before.status) {
       const bad = next.status === 'rolled-back' || next.status === 'aborted';
       const reason = {
@@ -274,6 +366,11 @@ export class ReleaseRunner {
     }
     this.deps.save(next);
   }
+}
+
+/** Why a failed measurement rolls a release back, with the phase when it was the bake. */
+function failed(state: ReleaseState, measurement: Measurement): string {
+  return `analysis failed${state.baking ? ' during the bake' : ''}: ${measurement.summary}`;
 }
 
 /** The queries behind a measurement and what each returned, for the event a person reads. */

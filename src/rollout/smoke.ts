@@ -1,12 +1,42 @@
 /** Smoke checks: the spec's HTTP requests against the new version's preview URL, all must pass. */
 import type { ServiceModel } from '../spec/model.ts';
 
-type SmokeCheck = NonNullable<ServiceModel['release']['smoke']>[number];
+export type SmokeCheck = NonNullable<ServiceModel['release']['smoke']>[number];
 
 export interface SmokeResult {
   passed: boolean;
   /** One line per check: what was asked and what came back. */
   lines: string[];
+}
+
+/** Sends one check's request; what came back, or the error that stopped it. */
+export async function send(
+  baseUrl: string,
+  check: SmokeCheck,
+  timeoutMs: number,
+): Promise<{ status: number; body: string } | Error> {
+  try {
+    const response = await fetch(`${baseUrl}${check.path}`, {
+      method: check.method,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** Why an answer is not what the check expects, or null when it is. */
+export function mismatch(check: SmokeCheck, answer: { status: number; body: string } | Error): string | null {
+  if (answer instanceof Error) return answer.message;
+  const statusOk = answer.status === check.status;
+  const bodyOk = check.bodyContains === undefined || answer.body.includes(check.bodyContains);
+  if (statusOk && bodyOk) return null;
+  const problems = [
+    ...(statusOk ? [] : [`status ${answer.status}, expected ${check.status}`]),
+    ...(bodyOk ? [] : [`body does not contain "${check.bodyContains}"`]),
+  ];
+  return problems.join('; ');
 }
 
 export async function runSmokeChecks(
@@ -17,26 +47,10 @@ export async function runSmokeChecks(
   const lines: string[] = [];
   let passed = true;
   for (const check of checks) {
-    const what = `${check.method} ${check.path}`;
-    try {
-      const response = await fetch(`${baseUrl}${check.path}`, {
-        method: check.method,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = await response.text();
-      const statusOk = response.status === check.status;
-      const bodyOk = check.bodyContains === undefined || body.includes(check.bodyContains);
-      if (statusOk && bodyOk) lines.push(`${what}: ${response.status} ok`);
-      else {
-        passed = false;
-        lines.push(
-          `${what}: ${statusOk ? '' : `status ${response.status}, expected ${check.status}`}${!statusOk && !bodyOk ? '; ' : ''}${bodyOk ? '' : `body does not contain "${check.bodyContains}"`}`,
-        );
-      }
-    } catch (error) {
-      passed = false;
-      lines.push(`${what}: ${(error as Error).message}`);
-    }
+    const answer = await send(baseUrl, check, timeoutMs);
+    const wrong = mismatch(check, answer);
+    if (wrong) passed = false;
+    lines.push(`${check.method} ${check.path}: ${wrong ?? `${(answer as { status: number }).status} ok`}`);
   }
   return { passed, lines };
 }

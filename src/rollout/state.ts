@@ -45,6 +45,33 @@ export interface ReleaseState {
   /** After success: the previous version keeps its replicas until then, for an instant rollback. */
   retainUntil?: number;
   retainDone?: boolean;
+  /** In the bake: all traffic on the new version, the previous one still up. */
+  baking?: boolean;
+  /** Paused because the last measurement could not judge (too few requests, no data). */
+  waitingForData?: boolean;
+  /** A person accepted the version without analysis (`gantry promote` while it waited for data). */
+  acceptedUnmeasured?: boolean;
+  /** How the version was judged: by analysis, promoted by a person unmeasured, or with analysis off. */
+  analysed?: Analysed;
+  /** After a rollback: the failed version keeps serving until the stable one is ready again, or until then. */
+  drainUntil?: number;
+  drainDone?: boolean;
+}
+
+export type Analysed = 'yes' | 'unmeasured' | 'off';
+
+/** What every surface (deploy, rollout status, history, the dashboard) says of how a release was judged. */
+export function analysedLabel(state: Pick<ReleaseState, 'analysed'>): string {
+  switch (state.analysed) {
+    case 'yes':
+      return 'analysed';
+    case 'unmeasured':
+      return 'promoted without analysis';
+    case 'off':
+      return 'not analysed';
+    default:
+      return '';
+  }
 }
 
 export const isActive = (state: ReleaseState) => state.status === 'progressing' || state.status === 'paused';

@@ -48,13 +48,15 @@ export function parseDocument<S extends z.ZodType>(
       ...(hint ? { hint } : {}),
     };
   };
+  const tagged = source.tagFindings.map((f) => place(f.path, f.message, f.hint));
   const result = schema.safeParse(source.data ?? {});
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) =>
       issueToFindings(schema, source.data, issue).map((f) => place(f.path, f.message, f.hint)),
     );
-    return { ok: false, problems: sortProblems(problems) };
+    return { ok: false, problems: sortProblems([...tagged, ...problems]) };
   }
+  if (tagged.length > 0) return { ok: false, problems: sortProblems(tagged) };
   if (!check) return { ok: true, value: result.data };
   const problems = check(result.data, place);
   return problems.length > 0

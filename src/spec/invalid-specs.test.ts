@@ -210,9 +210,57 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'canary without steps',
-    text: spec('    release: { strategy: canary }\n'),
-    expect: { line: 7, path: 'services.api.release.steps', message: 'a canary release needs steps' },
+    name: 'canary with an empty list of steps',
+    text: spec('    release: { strategy: canary, steps: [] }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.release.steps',
+      message: 'a canary release needs steps, or none at all for the default canary',
+      hint: 'remove `steps` (10 % → 25 % → 50 % → 100 %, each weight analysed), or e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]',
+    },
+  },
+  {
+    name: 'an analysis step with analysis switched off',
+    text: spec(
+      '    release:\n      strategy: canary\n      steps: [ {weight: 50}, {analysis: {}}, {weight: 100} ]\n      analysis: { enabled: false }\n',
+    ),
+    expect: {
+      line: 9,
+      path: 'services.api.release.steps[1].analysis',
+      message: 'an analysis step, but analysis is switched off (`analysis: { enabled: false }`)',
+      hint: 'remove the step, or `enabled: false`',
+    },
+  },
+  {
+    name: 'a bake with analysis switched off',
+    text: spec('    release:\n      bakeSeconds: 30\n      analysis: { enabled: false }\n'),
+    expect: {
+      line: 8,
+      path: 'services.api.release.bakeSeconds',
+      message:
+        'a bake measures the new version, but analysis is switched off (`analysis: { enabled: false }`)',
+    },
+  },
+  {
+    name: 'a load test with analysis switched off',
+    text: spec(
+      '    release:\n      analysis:\n        enabled: false\n        loadTest: { requests: [ { path: / } ] }\n',
+    ),
+    expect: {
+      line: 10,
+      path: 'services.api.release.analysis.loadTest',
+      message:
+        'a load test measures for the analysis, but analysis is switched off (`analysis: { enabled: false }`)',
+    },
+  },
+  {
+    name: 'a load test without a request',
+    text: spec('    release:\n      analysis:\n        loadTest: { requests: [] }\n'),
+    expect: {
+      line: 9,
+      path: 'services.api.release.analysis.loadTest.requests',
+      message: 'needs at least 1 item(s)',
+    },
   },
   {
     name: 'steps on a rolling release',
@@ -532,6 +580,135 @@ const cases: Case[] = [
       path: 'services.api',
       message: '`api` names both a service and a backing service',
       hint: 'rename one of them',
+    },
+  },
+  {
+    name: 'replicas beyond int32 (what validate accepts, render renders)',
+    text: spec('    replicas: 9007199254740991\n'),
+    expect: {
+      line: 7,
+      column: 5,
+      path: 'services.api.replicas',
+      message: 'must be at most 2147483647, got 9007199254740991',
+      hint: 'Kubernetes keeps this field as a 32-bit integer',
+    },
+  },
+  {
+    name: 'autoscale.max one past int32',
+    text: spec('    autoscale: { min: 1, max: 2147483648, rps: 10 }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.autoscale.max',
+      message: 'must be at most 2147483647, got 2147483648',
+      hint: 'Kubernetes keeps this field as a 32-bit integer',
+    },
+  },
+  {
+    name: 'a probe period beyond int32',
+    text: spec('    health:\n      readiness: { path: /ready, periodSeconds: 4294967296 }\n'),
+    expect: {
+      line: 8,
+      path: 'services.api.health.readiness.periodSeconds',
+      message: 'must be at most 2147483647, got 4294967296',
+    },
+  },
+  {
+    name: 'maxUnavailable above 100%',
+    text: spec('    release: { maxUnavailable: 150% }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.release.maxUnavailable',
+      message: 'a percentage must be at most 100%',
+    },
+  },
+  {
+    name: 'a disruption budget above 100%',
+    text: spec('    replicas: 3\n    disruption: { maxUnavailable: 101% }\n'),
+    expect: {
+      line: 8,
+      path: 'services.api.disruption.maxUnavailable',
+      message: 'a percentage must be at most 100%',
+    },
+  },
+  {
+    name: 'CPU as a huge number is too big, not "less than 1m"',
+    text: spec('    resources: { requests: { cpu: 1e21 } }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.resources.requests.cpu',
+      message: 'CPU must be at most 9007199254740992m',
+    },
+  },
+  {
+    name: 'a YAML tag that turns a string into a number',
+    text: spec().replace('app: shop', 'app: !!int "abc"'),
+    expect: {
+      line: 1,
+      column: 1,
+      path: 'app',
+      message: 'the YAML tag `!!int` would make "abc" a number, but it is written as a string',
+      hint: 'remove the tag, and the quotes if the field expects a number or true/false',
+    },
+  },
+  {
+    name: 'a YAML tag on a quoted port',
+    text: spec().replace('port: 8000', 'port: !!int "8000"'),
+    expect: {
+      line: 6,
+      column: 5,
+      path: 'services.api.port',
+      message: 'the YAML tag `!!int` would make "8000" a number, but it is written as a string',
+    },
+  },
+  {
+    name: 'a YAML tag that turns a number into a string',
+    text: spec('    env: { RETRIES: !!str 3 }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.env.RETRIES',
+      message: 'the YAML tag `!!str` would make 3 a string, but it is written as a number',
+      hint: 'remove the tag; quote the value if the field expects a string',
+    },
+  },
+  {
+    name: 'a YAML tag with no JSON form',
+    text: spec('    env: { KEY: !!binary aGVsbG8= }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.env.KEY',
+      message:
+        'the YAML tag `!!binary` is not allowed: a spec holds only strings, numbers, true/false, lists and mappings',
+      hint: 'remove the tag',
+    },
+  },
+  {
+    name: 'passEnv with a name that is not a variable',
+    text: spec('    passEnv: [AWS-PROFILE]\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.passEnv[0]',
+      message:
+        'passEnv lists environment variable names (letters, digits and _, not starting with a digit); got "AWS-PROFILE"',
+    },
+  },
+  {
+    name: 'passEnv naming a declared secret',
+    text: spec('    secrets: [API_KEY]\n    passEnv: [HTTPS_PROXY, API_KEY]\n'),
+    expect: {
+      line: 8,
+      path: 'services.api.passEnv[1]',
+      message: '`API_KEY` is a secret of this service; secrets are passed already',
+      hint: 'remove it from passEnv',
+    },
+  },
+  {
+    name: 'passEnv naming a variable gantry sets',
+    text: spec('    passEnv: [PORT]\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.passEnv[0]',
+      message: '`PORT` is set by gantry for each replica',
+      hint: 'remove it from passEnv',
     },
   },
   {

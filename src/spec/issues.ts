@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { valueAt } from './overlay.ts';
 import type { Finding, PathSegment } from './problem.ts';
+import { INT32_MAX } from './schema.ts';
 import { closest, suggestion } from './suggest.ts';
 
 type Schema = z.ZodType;
@@ -167,7 +168,11 @@ export function issueToFindings(root: Schema, data: unknown, issue: z.core.$ZodI
           : inclusive
             ? 'at most'
             : 'less than';
-      return [finding(path, `must be ${relation} ${bound}, got ${describeValue(value)}`)];
+      const int32 =
+        issue.code === 'too_big' && bound === String(INT32_MAX)
+          ? 'Kubernetes keeps this field as a 32-bit integer'
+          : undefined;
+      return [finding(path, `must be ${relation} ${bound}, got ${describeValue(value)}`, int32)];
     }
     case 'invalid_format': {
       if (issue.format === 'starts_with') {

@@ -119,7 +119,7 @@ describe('analysis thresholds', () => {
       latencyP95Ms: 200,
       failureLimit: 1,
       consecutiveErrorLimit: 4,
-      inconclusiveLimit: 3,
+      inconclusiveLimit: 12,
       minRequests: 20,
       count: 1,
     });

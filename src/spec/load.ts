@@ -60,7 +60,8 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
     return { ok: false, problems: [problem] };
   }
 
-  const problems: Problem[] = [];
+  const tagged = source.tagFindings.map((f) => place(null, f));
+  const problems: Problem[] = [...tagged];
   const base = SpecFile.safeParse(raw);
   if (!base.success) problems.push(...findingsOf(base.error, raw).map((f) => place(null, f)));
   problems.push(...overlayTargets(raw).map((f) => place(null, f)));
@@ -92,7 +93,9 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
   ];
   problems.push(...findings.map((f) => place(environment.ref, f)));
 
-  const sorted = sortProblems(problems);
+  // A value a tag changed fails the schema too: the tag is the one problem to fix there.
+  const taggedPaths = new Set(tagged.map((p) => p.path));
+  const sorted = sortProblems(problems.filter((p) => tagged.includes(p) || !taggedPaths.has(p.path)));
   if (!parsed || sorted.some((p) => p.severity === 'error')) return { ok: false, problems: sorted };
   return { ok: true, model: toModel(parsed, options.file, environment.ref), problems: sorted };
 }

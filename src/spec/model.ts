@@ -6,7 +6,9 @@
 import {
   ANALYSIS_DEFAULTS,
   type AnalysisSpec,
+  type AwsSettings,
   type BackingSpec,
+  type CiSpec,
   type ReleaseAnalysisSpec,
   type ServiceSpec,
   type SpecFileOutput,
@@ -39,6 +41,10 @@ export interface AppModel {
   url: string | null;
   /** The selected environment's AWS account (`environments.<env>.aws.accountId`), if it declares one. */
   awsAccountId: string | null;
+  /** The selected environment's AWS settings (account, region, how CI reaches the cluster), if any. */
+  aws: AwsSettings | null;
+  /** The CI system and repository the cloud trusts (`ci:`), if the spec names them. */
+  ci: CiSpec | null;
   /** Every environment the spec declares, selected or not. */
   environments: string[];
   services: Record<string, ServiceModel>;
@@ -70,6 +76,8 @@ export function toModel(spec: SpecFileOutput, file: string, environment: Environ
     environment,
     url: overlay?.url ?? null,
     awsAccountId: overlay?.aws?.accountId ?? null,
+    aws: overlay?.aws ?? null,
+    ci: spec.ci ?? null,
     environments: Object.keys(spec.environments),
     services,
     backing,

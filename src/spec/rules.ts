@@ -6,7 +6,7 @@
 import { resolveFenceposts } from '../rollout/surge.ts';
 import { analysisProvider } from './analysis-provider.ts';
 import type { Finding } from './problem.ts';
-import type { ServiceSpec, Tier } from './schema.ts';
+import { ANALYSIS_DEFAULTS, type ServiceSpec, type Tier } from './schema.ts';
 import { suggestion } from './suggest.ts';
 
 export interface RuleContext {
@@ -139,6 +139,49 @@ const usesExist: ServiceRule = (service, name, context) => {
   );
 };
 
+/** Gantry sets these for every replica (replica-env.ts); a spec cannot pass or override them. */
+export const GANTRY_VARIABLES = [
+  'PORT',
+  'HOST',
+  'APP_VERSION',
+  'GANTRY_APP',
+  'GANTRY_SERVICE',
+  'GANTRY_REPLICA',
+];
+
+/** passEnv names what comes from the daemon's environment: nothing the spec sets another way. */
+const passEnvNames: ServiceRule = (service, name) =>
+  service.passEnv.flatMap((variable, index): Finding[] => {
+    const path = at(name, 'passEnv', index);
+    if (service.secrets.includes(variable))
+      return [
+        {
+          path,
+          message: `\`${variable}\` is a secret of this service; secrets are passed already`,
+          hint: 'remove it from passEnv',
+        },
+      ];
+    if (variable in service.env)
+      return [
+        {
+          path,
+          message: `\`${variable}\` is set in env; passEnv would be overridden by it`,
+          hint: 'keep one of the two',
+        },
+      ];
+    if (GANTRY_VARIABLES.includes(variable))
+      return [
+        {
+          path,
+          message: `\`${variable}\` is set by gantry for each replica`,
+          hint: 'remove it from passEnv',
+        },
+      ];
+    if (service.passEnv.indexOf(variable) !== index)
+      return [{ path, message: `\`${variable}\` is listed twice`, hint: 'remove one' }];
+    return [];
+  });
+
 const autoscaleBounds: ServiceRule = (service, name) => {
   const scale = service.autoscale;
   if (!scale) return [];
@@ -243,12 +286,14 @@ const releaseSteps: ServiceRule = (service, name) => {
           },
         ]
       : [];
-  if (!release.steps || release.steps.length === 0)
+  // Without steps the default canary runs (src/rollout/steps.ts); an empty list is a mistake.
+  if (!release.steps) return [];
+  if (release.steps.length === 0)
     return [
       {
         path: [...path, 'steps'],
-        message: 'a canary release needs steps',
-        hint: 'e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]',
+        message: 'a canary release needs steps, or none at all for the default canary',
+        hint: 'remove `steps` (10 % → 25 % → 50 % → 100 %, each weight analysed), or e.g. steps: [ {weight: 10}, {pause: 30s}, {weight: 50}, {weight: 100} ]',
       },
     ];
   const findings: Finding[] = [];
@@ -280,6 +325,64 @@ const releaseSteps: ServiceRule = (service, name) => {
       hint: 'add {weight: 100} as the last weight step',
     });
   return findings;
+};
+
+/**
+ * `analysis: { enabled: false }` means no measurement at all: whatever would measure anyway is
+ * a contradiction the user must resolve, not something to ignore quietly.
+ */
+const analysisSwitch: ServiceRule = (service, name) => {
+  const release = service.release;
+  const analysis = release.analysis;
+  if (analysis?.enabled !== false) return [];
+  const off = 'analysis is switched off (`analysis: { enabled: false }`)';
+  const findings: Finding[] = [];
+  release.steps?.forEach((step, index) => {
+    if (step.analysis)
+      findings.push({
+        path: at(name, 'release', 'steps', index, 'analysis'),
+        message: `an analysis step, but ${off}`,
+        hint: 'remove the step, or `enabled: false`',
+      });
+  });
+  if (release.prePromotionAnalysis)
+    findings.push({
+      path: at(name, 'release', 'prePromotionAnalysis'),
+      message: `pre-promotion analysis, but ${off}`,
+      hint: 'remove prePromotionAnalysis, or `enabled: false`',
+    });
+  if (analysis.loadTest)
+    findings.push({
+      path: at(name, 'release', 'analysis', 'loadTest'),
+      message: `a load test measures for the analysis, but ${off}`,
+      hint: 'remove loadTest, or `enabled: false`',
+    });
+  if (release.bakeSeconds)
+    findings.push({
+      path: at(name, 'release', 'bakeSeconds'),
+      message: `a bake measures the new version, but ${off}`,
+      hint: 'remove bakeSeconds, or `enabled: false`',
+    });
+  return findings;
+};
+
+/** A load test too slow to reach minRequests in an interval would make every measurement inconclusive. */
+const loadTestRate: ServiceRule = (service, name) => {
+  const analysis = service.release.analysis;
+  if (!analysis?.loadTest) return [];
+  const interval = analysis.intervalSeconds ?? ANALYSIS_DEFAULTS.intervalSeconds;
+  const minRequests = analysis.minRequests ?? ANALYSIS_DEFAULTS.minRequests;
+  const perInterval = Math.floor(analysis.loadTest.rate * interval);
+  return perInterval >= minRequests
+    ? []
+    : [
+        {
+          path: at(name, 'release', 'analysis', 'loadTest', 'rate'),
+          severity: 'warning',
+          message: `the load test sends about ${perInterval} requests per ${interval} s interval, fewer than minRequests ${minRequests}: without other traffic every measurement is inconclusive`,
+          hint: `rate: ${Math.ceil(minRequests / interval)} or more`,
+        },
+      ];
 };
 
 const releaseOptions: ServiceRule = (service, name) => {
@@ -378,6 +481,7 @@ const SERVICE_RULES: ServiceRule[] = [
   probeShape,
   uniquePorts,
   usesExist,
+  passEnvNames,
   autoscaleBounds,
   disruptionBudget,
   resourcesWithinLimits,
@@ -386,6 +490,8 @@ const SERVICE_RULES: ServiceRule[] = [
   releaseOptions,
   rolloutKeepsAPod,
   oneReplicaOutsideDevelopment,
+  analysisSwitch,
+  loadTestRate,
   analysisProvider,
   routesNeedPort,
   pinnedImage,

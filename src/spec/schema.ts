@@ -16,7 +16,16 @@ import {
   parseMemory,
 } from './units.ts';
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** The largest value of a Kubernetes int32 field (replicas, probe and rollout seconds, HPA bounds). */
+export const INT32_MAX = 2_147_483_647;
+/**
+ * The largest CPU (millicores) or memory (bytes) a spec may ask for: 2^53, the largest amount a
+ * JavaScript number holds exactly (8Pi of memory), far below Kubernetes' own int64 limit.
+ */
+export const QUANTITY_MAX = 2 ** 53;
+
+/** Names of apps, services, environments: a DNS label, so never a path either. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const name = (what: string) =>
@@ -35,6 +44,7 @@ const Cpu = z
   ])
   .transform((value) => parseCpu(value)!)
   .refine((millicores) => millicores >= 1, { error: 'CPU must be at least 1m' })
+  .refine((millicores) => millicores <= QUANTITY_MAX, { error: `CPU must be at most ${QUANTITY_MAX}m` })
   .describe('CPU as cores (0.5, 2) or millicores (250m)');
 
 const Memory = z
@@ -43,19 +53,31 @@ const Memory = z
     z.string().regex(MEMORY_PATTERN, { error: 'expected a quantity such as 256Mi, 1Gi or 512M' }),
   ])
   .transform((value) => parseMemory(value)!)
+  .refine((bytes) => bytes <= QUANTITY_MAX, { error: 'a quantity must be at most 8Pi' })
   .describe('a quantity such as 256Mi, 1Gi or 512M');
 
-const IntOrPercent = z
-  .union([
-    z.number().int().nonnegative(),
-    z.string().regex(PERCENT_PATTERN, { error: 'expected a whole number or a percentage such as 25%' }),
-  ])
-  .transform((value) => parseIntOrPercent(value)!)
-  .describe('a whole number or a percentage such as 25%');
+/** A Kubernetes int32 field: whole, at least `min`, at most 2147483647. */
+const Int32 = (min: number) => z.number().int().min(min).max(INT32_MAX);
+
+/**
+ * A Kubernetes IntOrString count or percentage. `maxPercent` where Kubernetes has one
+ * (maxUnavailable and PodDisruptionBudgets: 100%); a count is an int32.
+ */
+const IntOrPercent = (maxPercent = INT32_MAX) =>
+  z
+    .union([
+      Int32(0),
+      z.string().regex(PERCENT_PATTERN, { error: 'expected a whole number or a percentage such as 25%' }),
+    ])
+    .transform((value) => parseIntOrPercent(value)!)
+    .refine((parsed) => parsed.kind === 'count' || parsed.value <= maxPercent, {
+      error: `a percentage must be at most ${maxPercent}%`,
+    })
+    .describe('a whole number or a percentage such as 25%');
 
 const Port = z.number().int().min(1).max(65535);
 const Percent = z.number().int().min(1).max(100);
-const Seconds = (min: number) => z.number().int().min(min);
+const Seconds = Int32;
 
 // ── health ──────────────────────────────────────────────────────────────────────────────
 const Probe = z
@@ -87,7 +109,7 @@ const Resources = z.strictObject({
 
 const ScalingPolicy = z.strictObject({
   type: z.enum(['Pods', 'Percent']),
-  value: z.number().int().min(1),
+  value: Int32(1),
   periodSeconds: z.number().int().min(1).max(1800),
 });
 const ScalingRules = z.strictObject({
@@ -98,8 +120,8 @@ const ScalingRules = z.strictObject({
 
 const Autoscale = z
   .strictObject({
-    min: z.number().int().min(1).describe('minimum replicas'),
-    max: z.number().int().min(1).describe('maximum replicas'),
+    min: Int32(1).describe('minimum replicas'),
+    max: Int32(1).describe('maximum replicas'),
     cpu: Percent.optional().describe('target CPU utilisation, % of requests'),
     memory: Percent.optional().describe('target memory utilisation, % of requests'),
     rps: z.number().positive().optional().describe('target requests per second per replica'),
@@ -110,14 +132,15 @@ const Autoscale = z
   .describe('HorizontalPodAutoscaler (autoscaling/v2) semantics');
 
 const Disruption = z
-  .strictObject({ minAvailable: IntOrPercent.optional(), maxUnavailable: IntOrPercent.optional() })
+  .strictObject({ minAvailable: IntOrPercent(100).optional(), maxUnavailable: IntOrPercent(100).optional() })
   .describe('PodDisruptionBudget: exactly one of minAvailable or maxUnavailable');
 
 const Shutdown = z.strictObject({
   preStopSeconds: Seconds(0)
     .default(0)
     .describe('sleep before SIGTERM so load balancers stop sending traffic'),
-  gracePeriodSeconds: Seconds(1).default(30).describe('time from SIGTERM to SIGKILL'),
+  // terminationGracePeriodSeconds is an int64 in Kubernetes: any whole number a spec can hold.
+  gracePeriodSeconds: z.number().int().min(1).default(30).describe('time from SIGTERM to SIGKILL'),
 });
 
 // ── releases ────────────────────────────────────────────────────────────────────────────
@@ -131,10 +154,18 @@ export const ANALYSIS_DEFAULTS = {
   latencyP95Ms: 200,
   failureLimit: 0,
   consecutiveErrorLimit: 4,
-  inconclusiveLimit: 3,
+  // A release that cannot be measured pauses at once; a person has a minute (at the default
+  // interval) to accept it unmeasured (`gantry promote`) or drop it before it is rolled back.
+  inconclusiveLimit: 12,
   minRequests: 20,
   count: 1,
 } as const;
+
+/** The canary a `strategy: canary` without steps makes: each weight held and analysed before the next. */
+export const DEFAULT_CANARY_WEIGHTS = [10, 25, 50, 100] as const;
+
+/** The load test's rate when `loadTest` does not say (requests per second, all paths together). */
+export const LOAD_TEST_DEFAULT_RATE = 10;
 
 const Analysis = z.strictObject({
   intervalSeconds: Seconds(1)
@@ -166,10 +197,10 @@ const Analysis = z.strictObject({
     .describe(
       `measurements that could not be taken, in a row, before it counts as failed (default ${ANALYSIS_DEFAULTS.consecutiveErrorLimit})`,
     ),
-  inconclusiveLimit: Seconds(0)
+  inconclusiveLimit: Seconds(1)
     .optional()
     .describe(
-      `too-few-requests measurements in a row before the release pauses for a person (default ${ANALYSIS_DEFAULTS.inconclusiveLimit})`,
+      `measurements in a row that cannot judge (too few requests, no data) before the release is rolled back; it pauses for a person at the first one (default ${ANALYSIS_DEFAULTS.inconclusiveLimit})`,
     ),
   minRequests: Seconds(0)
     .optional()
@@ -212,7 +243,40 @@ const PrometheusSource = z.strictObject({
     .describe("override the default queries (over the load balancer's gantry_lb_* metrics)"),
 });
 
+const SmokeCheck = z.strictObject({
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  status: z.number().int().min(100).max(599).default(200),
+  bodyContains: z.string().optional(),
+});
+
+/**
+ * Requests Gantry sends to the new version itself during every measurement (Flagger's load
+ * tester, built in), so a service without outside traffic still gets a verdict.
+ */
+const LoadTest = z
+  .strictObject({
+    requests: z
+      .array(SmokeCheck)
+      .min(1)
+      .describe('sent in turn to the new version alone; `status` is what each must answer'),
+    rate: z
+      .number()
+      .positive()
+      .max(1000)
+      .default(LOAD_TEST_DEFAULT_RATE)
+      .describe(`requests per second, all paths together (default ${LOAD_TEST_DEFAULT_RATE})`),
+  })
+  .describe('requests Gantry sends to the new version while it measures it');
+
 const ReleaseAnalysis = Analysis.extend({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe(
+      'default true; false: release without any analysis (no gates, no bake); every surface says "not analysed"',
+    ),
+  loadTest: LoadTest.optional(),
   provider: z
     .enum(['local', 'prometheus'])
     .optional()
@@ -240,21 +304,26 @@ const Step = z
   })
   .describe('exactly one of weight, pause or analysis');
 
-const SmokeCheck = z.strictObject({
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-  path: z.string().startsWith('/'),
-  status: z.number().int().min(100).max(599).default(200),
-  bodyContains: z.string().optional(),
-});
-
 const Release = z.strictObject({
   strategy: z.enum(['rolling', 'blue-green', 'canary']).default('rolling'),
-  maxSurge: IntOrPercent.default({ kind: 'percent', value: 25 }),
-  maxUnavailable: IntOrPercent.default({ kind: 'percent', value: 25 }),
+  maxSurge: IntOrPercent().default({ kind: 'percent', value: 25 }),
+  maxUnavailable: IntOrPercent(100).default({ kind: 'percent', value: 25 }),
   minReadySeconds: Seconds(0).default(0),
   progressDeadlineSeconds: Seconds(1).default(600),
-  steps: z.array(Step).optional().describe('canary only'),
-  analysis: ReleaseAnalysis.optional().describe('background analysis during the release'),
+  steps: z
+    .array(Step)
+    .optional()
+    .describe(
+      `canary only (default: ${DEFAULT_CANARY_WEIGHTS.map((w) => `{weight: ${w}}`).join(', ')}). Before each weight after the first, the weight in force is analysed unless an analysis step already does: each weight is held for one analysis interval and must pass`,
+    ),
+  analysis: ReleaseAnalysis.optional().describe(
+    'the thresholds every release is measured against: gates, background analysis and the bake',
+  ),
+  bakeSeconds: Seconds(1)
+    .optional()
+    .describe(
+      'after the new version takes all traffic, keep measuring it this long with the previous version still up; a failure switches back at once (default: two analysis intervals; only `analysis: { enabled: false }` removes it)',
+    ),
   smoke: z
     .array(SmokeCheck)
     .optional()
@@ -276,7 +345,7 @@ const Route = z.strictObject({
   path: z.string().startsWith('/').default('/'),
   tls: z.boolean().default(true),
   rateLimit: z
-    .strictObject({ rps: z.number().int().min(1).describe('requests per second per client IP') })
+    .strictObject({ rps: Int32(1).describe('requests per second per client IP') })
     .optional()
     .describe('rendered as the ingress controller annotation (NGINX: limit-rps)'),
 });
@@ -310,10 +379,12 @@ const Build = z
     baseImage: z
       .string()
       .regex(/^[^\s:@]+(:[\w][\w.-]*)?(@sha256:[a-f0-9]{64})?$/, {
-        error: 'expected an image reference such as node:20.19.5-bookworm-slim',
+        error: 'expected an image reference such as node:26.11.1-trixie-slim',
       })
       .optional()
-      .describe('`gantry dockerfile`: the pinned base image (default: a pinned node:20 slim image)'),
+      .describe(
+        '`gantry dockerfile`: the pinned base image (default: the current Node LTS, pinned: node:26.11.1-trixie-slim)',
+      ),
   })
   .describe("how CI and `gantry dockerfile` build this service's image");
 
@@ -345,9 +416,19 @@ export const Service = z.strictObject({
     .default([])
     .describe('names only; values come from the environment or a secret store'),
   uses: z.array(z.string()).default([]).describe('backing services and services this one depends on'),
+  passEnv: z
+    .array(
+      z.string().regex(ENV_NAME, {
+        error: 'passEnv lists environment variable names (letters, digits and _, not starting with a digit)',
+      }),
+    )
+    .default([])
+    .describe(
+      "`gantry up` only: variables passed from the daemon's environment to this service's replicas, by name (no others are)",
+    ),
   health: Health.default({}),
   resources: Resources.default({}),
-  replicas: z.number().int().min(0).optional().describe('defaults to autoscale.min, else 1'),
+  replicas: Int32(0).optional().describe('defaults to autoscale.min, else 1'),
   autoscale: Autoscale.optional(),
   disruption: Disruption.optional(),
   shutdown: Shutdown.default({ preStopSeconds: 0, gracePeriodSeconds: 30 }),
@@ -371,11 +452,39 @@ export const Backing = z.strictObject({
     .default('in-cluster')
     .describe('run it in the cluster or use a cloud service'),
   storage: Memory.optional(),
-  replicas: z.number().int().min(1).default(1),
+  replicas: Int32(1).default(1),
   ha: z.boolean().default(false).describe('high availability (Multi-AZ when managed)'),
 });
 
 export const TIERS = ['development', 'staging', 'production'] as const;
+
+/**
+ * How `gantry ci`'s deploy jobs reach an EKS API endpoint (`gantry infra` opens exactly that):
+ * the endpoint public but only to the runners' egress CIDRs, or private with the deploy jobs on
+ * a self-hosted runner inside the VPC.
+ */
+const ClusterAccess = z.discriminatedUnion('via', [
+  z.strictObject({
+    via: z.literal('public-endpoint'),
+    cidrs: z
+      .array(
+        z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, {
+          error: 'expected a CIDR block such as 203.0.113.0/24',
+        }),
+      )
+      .min(1)
+      .refine((cidrs) => !cidrs.includes('0.0.0.0/0'), { error: '0.0.0.0/0 opens the API to everyone' })
+      .describe("the CI runners' egress addresses (e.g. a larger runner's static IPs)"),
+  }),
+  z.strictObject({
+    via: z.literal('self-hosted-runner'),
+    labels: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('the runner labels (GitHub runs-on) or tags (GitLab); default [self-hosted, <app>-<env>]'),
+  }),
+]);
 
 /** Overlays are checked after merging, against Service and Backing; here only their outline. */
 const Environment = z.strictObject({
@@ -393,6 +502,14 @@ const Environment = z.strictObject({
       accountId: z
         .string()
         .regex(/^\d{12}$/, { error: 'an AWS account id is 12 digits, e.g. "123456789012" (quote it)' }),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'expected an AWS region such as eu-west-1' })
+        .optional()
+        .describe('where gantry infra builds it and gantry cost prices it (default us-east-1)'),
+      clusterAccess: ClusterAccess.optional().describe(
+        'how the CI pipeline reaches the Kubernetes API: a public endpoint limited to CIDRs, or a self-hosted runner in the VPC (default)',
+      ),
     })
     .optional()
     .describe(
@@ -428,6 +545,20 @@ const Ingress = z
   })
   .describe('the ingress controller routes go through');
 
+const Ci = z
+  .strictObject({
+    provider: z.enum(['github', 'gitlab']).describe('the CI system that builds and deploys'),
+    repository: z
+      .string()
+      .regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected OWNER/REPO (GitHub) or GROUP/PROJECT (GitLab)' })
+      .describe("only this repository's pipeline may assume the deploy roles gantry infra creates"),
+    gitlabUrl: z
+      .url({ protocol: /^https$/ })
+      .default('https://gitlab.com')
+      .describe('GitLab: the instance whose OIDC tokens the roles trust'),
+  })
+  .describe('the pipeline gantry ci writes and the cloud trusts (OIDC, no long-lived keys)');
+
 export const SpecFile = z.strictObject({
   app: name('app name').describe('the application name, used in labels and object names'),
   namespace: name('namespace').optional(),
@@ -438,6 +569,7 @@ export const SpecFile = z.strictObject({
   }),
   backing: z.record(name('backing service name'), Backing).default({}),
   environments: z.record(name('environment name'), Environment).default({}),
+  ci: Ci.optional(),
 });
 
 export type SpecFileOutput = z.output<typeof SpecFile>;
@@ -452,3 +584,6 @@ export type AnalysisSpec = z.output<typeof Analysis>;
 export type ReleaseAnalysisSpec = z.output<typeof ReleaseAnalysis>;
 export type PrometheusSourceSpec = z.output<typeof PrometheusSource>;
 export type Tier = (typeof TIERS)[number];
+export type AwsSettings = NonNullable<z.output<typeof Environment>['aws']>;
+export type ClusterAccessSpec = z.output<typeof ClusterAccess>;
+export type CiSpec = z.output<typeof Ci>;

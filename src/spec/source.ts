@@ -3,7 +3,8 @@
  * YAML 1.2 (the `yaml` package): `on`/`yes` stay strings, duplicate keys are errors.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { PathSegment } from './problem.ts';
+import type { Finding, PathSegment } from './problem.ts';
+import { tagFindings } from './tags.ts';
 
 export interface Position {
   line: number;
@@ -17,6 +18,8 @@ export interface SyntaxProblem extends Position {
 export interface Source {
   data: unknown;
   syntaxErrors: SyntaxProblem[];
+  /** Explicit tags that change a value's type or have no JSON form (tags.ts); paths into `data`. */
+  tagFindings: Finding[];
   /** The position of the deepest written node on `path`, and how much of the path was written. */
   locate(path: readonly PathSegment[]): { position: Position; depth: number };
 }
@@ -71,5 +74,6 @@ export function parseSource(text: string): Source {
     return { position: at, depth };
   }
 
-  return { data, syntaxErrors, locate };
+  const tags = syntaxErrors.length === 0 ? tagFindings(doc.contents) : [];
+  return { data, syntaxErrors, tagFindings: tags, locate };
 }

@@ -22,7 +22,10 @@ export const CPU_PATTERN = /^(\d+(\.\d+)?|\.\d+|\d+m)$/;
 
 /** Returns millicores, rounded up to 1m as Kubernetes does; 0 only for an explicit zero. */
 export function parseCpu(value: string | number): number | undefined {
-  const text = String(value);
+  // A number is read as it is: String(1e21) is "1e+21", which the pattern rejects.
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? Math.ceil(value * 1000 - 1e-9) : undefined;
+  const text = value;
   if (!CPU_PATTERN.test(text)) return undefined;
   if (text.endsWith('m')) return Number(text.slice(0, -1));
   return Math.ceil(Number(text) * 1000 - 1e-9);
@@ -51,6 +54,7 @@ const BYTES_PER: Record<string, number> = {
 };
 
 export function parseMemory(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
   const match = MEMORY_PATTERN.exec(String(value));
   if (!match) return undefined;
   const [, amount, , suffix = ''] = match;

@@ -5,7 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +24,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   type BackingInstance,
+  connectionEnv,
   findBacking,
   isRunning,
   startBacking,
@@ -77,19 +89,45 @@ function psql(binary: string, url: string, sql: string): string {
   return result.stdout.trim();
 }
 
-/** One command over raw RESP; the reply decoded (simple string, integer, bulk string or null). */
+/** psql's error output for a connection that must be refused. */
+function psqlFails(binary: string, url: string): string {
+  const result = spawnSync(join(dirname(binary), 'psql'), [url, '-X', '-w', '-At', '-c', 'SELECT 1'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.notEqual(result.status, 0, `psql connected to ${url}: ${result.stdout}`);
+  return result.stderr;
+}
+
+function password(instance: BackingInstance): string {
+  return JSON.parse(readFileSync(join(instance.dataDir, 'credentials'), 'utf8')).password;
+}
+
+/**
+ * One command over raw RESP; the reply decoded (simple string, integer, bulk string or null).
+ * With 'AUTH', PASSWORD first, that is sent before and its +OK skipped.
+ */
 function redis(port: number, ...args: string[]): Promise<string | number | null> {
+  const auth = args[0] === 'AUTH' && args.length > 2 ? args.slice(0, 2) : undefined;
+  const command = auth ? args.slice(2) : args;
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let data = Buffer.alloc(0);
     socket.setTimeout(5000, () => socket.destroy(new Error('redis timed out')));
     socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
-    });
+    const encode = (parts: string[]) =>
+      `*${parts.length}\r\n${parts.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+    socket.once('connect', () => socket.write(`${auth ? encode(auth) : ''}${encode(command)}`));
+    let skipped = !auth;
     socket.on('data', (chunk) => {
       data = Buffer.concat([data, chunk]);
-      const end = data.indexOf('\r\n');
+      let end = data.indexOf('\r\n');
+      if (!skipped && end >= 0) {
+        if (data[0] === 0x2d) return reject(new Error(data.subarray(1, end).toString()));
+        data = data.subarray(end + 2);
+        skipped = true;
+        end = data.indexOf('\r\n');
+      }
       if (end < 0) return;
       const head = data.subarray(0, end).toString();
       const rest = data.subarray(end + 2);
@@ -119,8 +157,15 @@ describe('postgres', { timeout: 120_000 }, () => {
     const first = await start(db, { stateDir: state, app: 'shop', log: (l) => lines.push(l) });
     assert.equal(first.kind, 'postgres');
     assert.equal(first.host, '127.0.0.1');
-    assert.equal(first.url, `postgres://gantry@127.0.0.1:${first.port}/shop`);
-    assert.deepEqual(first.env, { DATABASE_URL: first.url, DB_URL: first.url });
+    assert.equal(
+      first.url,
+      `postgres://gantry@127.0.0.1:${first.port}/shop`,
+      'the URL shown has no password',
+    );
+    const credentials = JSON.parse(readFileSync(join(first.dataDir, 'credentials'), 'utf8'));
+    assert.equal(statSync(join(first.dataDir, 'credentials')).mode & 0o777, 0o600);
+    const url = `postgres://gantry:${credentials.password}@127.0.0.1:${first.port}/shop`;
+    assert.deepEqual(connectionEnv(first), { DATABASE_URL: url, DB_URL: url });
     assert.equal(first.dataDir, join(state, 'backing', 'db'));
     assert.ok(existsSync(join(first.dataDir, 'server.log')));
     assert.ok(existsSync(join(first.dataDir, 'pgdata', 'PG_VERSION')));
@@ -130,13 +175,18 @@ describe('postgres', { timeout: 120_000 }, () => {
       lines.join('\n'),
     );
 
-    assert.equal(psql(binary, first.url, 'SELECT current_user, current_database()'), 'gantry|shop');
+    assert.equal(psql(binary, url, 'SELECT current_user, current_database()'), 'gantry|shop');
+    assert.match(psqlFails(binary, first.url), /password/, 'without the password postgres refuses');
+    assert.match(
+      psqlFails(binary, url.replace(credentials.password, 'guess')),
+      /password authentication failed/,
+    );
     psql(
       binary,
-      first.url,
+      url,
       "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'tea')",
     );
-    assert.equal(psql(binary, first.url, 'SELECT item FROM orders WHERE id = 1'), 'tea');
+    assert.equal(psql(binary, url, 'SELECT item FROM orders WHERE id = 1'), 'tea');
 
     await stopBacking(first);
     assert.equal(isRunning(first), false);
@@ -148,7 +198,11 @@ describe('postgres', { timeout: 120_000 }, () => {
     const second = await start(db, { stateDir: state, app: 'shop', port, log: (l) => lines.push(l) });
     assert.equal(second.port, port);
     assert.ok(!lines.some((l) => l.includes('initdb')), 'initdb runs only once');
-    assert.equal(psql(binary, second.url, 'SELECT item FROM orders WHERE id = 1'), 'tea');
+    assert.equal(
+      psql(binary, connectionEnv(second).DATABASE_URL!, 'SELECT item FROM orders WHERE id = 1'),
+      'tea',
+      'the same password after a restart',
+    );
     assert.match(readFileSync(join(second.dataDir, 'server.log'), 'utf8'), /database system is shut down/);
   });
 
@@ -166,6 +220,36 @@ describe('postgres', { timeout: 120_000 }, () => {
     );
     await stopBacking(again);
     assert.equal(isRunning(running), false);
+  });
+
+  it('upgrades a data directory from before passwords in place: trust logins go, the data stays', async () => {
+    const binary = requireInstalled('postgres');
+    const first = await start(db, { stateDir: state, app: 'shop' });
+    // What an older gantry left: trust in pg_hba.conf, no credentials, a running server recorded
+    // without passwordRequired.
+    const pgdata = join(first.dataDir, 'pgdata');
+    const owner = statSync(join(pgdata, 'pg_hba.conf'));
+    writeFileSync(join(pgdata, 'pg_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
+    chownSync(join(pgdata, 'pg_hba.conf'), owner.uid, owner.gid);
+    rmSync(join(first.dataDir, 'credentials'));
+    const recorded = JSON.parse(readFileSync(join(first.dataDir, 'instance.json'), 'utf8'));
+    delete recorded.passwordRequired;
+    writeFileSync(join(first.dataDir, 'instance.json'), JSON.stringify(recorded));
+
+    const lines: string[] = [];
+    const upgraded = await start(db, { stateDir: state, app: 'shop', log: (l) => lines.push(l) });
+    assert.notEqual(upgraded.pid, first.pid, 'the server without a password was restarted, not adopted');
+    assert.ok(
+      lines.some((l) => /was not started with the password in credentials; restarting it with one/.test(l)),
+      lines.join('\n'),
+    );
+    assert.match(readFileSync(join(pgdata, 'pg_hba.conf'), 'utf8'), /scram-sha-256/);
+    assert.match(psqlFails(binary, upgraded.url), /password/);
+    assert.equal(
+      psql(binary, connectionEnv(upgraded).DATABASE_URL!, 'SELECT item FROM orders WHERE id = 1'),
+      'tea',
+    );
+    await stopBacking(upgraded);
   });
 
   it('under root, says which directory the unprivileged server user cannot reach', async (t) => {
@@ -194,22 +278,46 @@ describe('redis', { timeout: 60_000 }, () => {
   it('starts, answers SET and GET over RESP, stops, and keeps its data across a restart', async () => {
     requireInstalled('redis');
     const first = await start(cache, { stateDir: state, app: 'shop' });
-    assert.equal(first.url, `redis://127.0.0.1:${first.port}`);
-    assert.deepEqual(first.env, { REDIS_URL: first.url, CACHE_URL: first.url });
+    assert.equal(first.url, `redis://127.0.0.1:${first.port}`, 'the URL shown has no password');
+    const { password } = JSON.parse(readFileSync(join(first.dataDir, 'credentials'), 'utf8'));
+    const url = `redis://default:${password}@127.0.0.1:${first.port}`;
+    assert.deepEqual(connectionEnv(first), { REDIS_URL: url, CACHE_URL: url });
     assert.ok(existsSync(join(first.dataDir, 'server.log')));
     assert.ok(isRunning(first));
+    for (const file of ['credentials', 'redis.conf', 'server.log'])
+      assert.equal(statSync(join(first.dataDir, file)).mode & 0o777, 0o600, file);
 
-    assert.equal(await redis(first.port, 'SET', 'greeting', 'hello gantry'), 'OK');
-    assert.equal(await redis(first.port, 'GET', 'greeting'), 'hello gantry');
+    await assert.rejects(redis(first.port, 'GET', 'greeting'), /NOAUTH/);
+    await assert.rejects(redis(first.port, 'AUTH', 'guess'), /WRONGPASS/);
+    assert.equal(await redis(first.port, 'AUTH', password, 'SET', 'greeting', 'hello gantry'), 'OK');
+    assert.equal(await redis(first.port, 'AUTH', password, 'GET', 'greeting'), 'hello gantry');
+    // Append-only files are written with umask 077.
+    const aof = join(first.dataDir, 'data', 'appendonlydir');
+    assert.equal(statSync(aof).mode & 0o777, 0o700);
+    for (const file of readdirSync(aof)) assert.equal(statSync(join(aof, file)).mode & 0o777, 0o600, file);
 
     await stopBacking(first);
     assert.equal(isRunning(first), false);
     await assert.rejects(redis(first.port, 'PING'));
 
     const second = await start(cache, { stateDir: state, app: 'shop' });
-    assert.equal(await redis(second.port, 'GET', 'greeting'), 'hello gantry');
+    assert.equal(await redis(second.port, 'AUTH', password, 'GET', 'greeting'), 'hello gantry');
     await stopBacking(second);
     assert.equal(isRunning(second), false);
+  });
+
+  it('upgrades a redis from before passwords in place: restarted with one, the data stays', async () => {
+    requireInstalled('redis');
+    const first = await start(cache, { stateDir: state, app: 'shop' });
+    const { password } = JSON.parse(readFileSync(join(first.dataDir, 'credentials'), 'utf8'));
+    const recorded = JSON.parse(readFileSync(join(first.dataDir, 'instance.json'), 'utf8'));
+    delete recorded.passwordRequired;
+    writeFileSync(join(first.dataDir, 'instance.json'), JSON.stringify(recorded));
+    const upgraded = await start(cache, { stateDir: state, app: 'shop' });
+    assert.notEqual(upgraded.pid, first.pid);
+    await assert.rejects(redis(upgraded.port, 'GET', 'greeting'), /NOAUTH/);
+    assert.equal(await redis(upgraded.port, 'AUTH', password, 'GET', 'greeting'), 'hello gantry');
+    await stopBacking(upgraded);
   });
 });
 
@@ -268,12 +376,12 @@ setInterval(() => {}, 1000);
     });
     const instance = JSON.parse(line) as BackingInstance;
     started.push(instance);
-    await redis(instance.port, 'SET', 'k', 'v');
+    await redis(instance.port, 'AUTH', password(instance), 'SET', 'k', 'v');
     daemon.kill('SIGKILL');
     await new Promise((resolve) => daemon.once('exit', resolve));
 
     assert.ok(isRunning(instance), 'redis survives the SIGKILL');
-    assert.equal(await redis(instance.port, 'GET', 'k'), 'v');
+    assert.equal(await redis(instance.port, 'AUTH', password(instance), 'GET', 'k'), 'v');
     const adopted = await start(model('cache', 'redis'), { stateDir: state, app: 'shop' });
     assert.equal(adopted.pid, instance.pid);
     await stopBacking(adopted);

@@ -28,7 +28,7 @@ services:
       strategy: blue-green
       autoPromotion: false
       scaleDownDelaySeconds: 2
-      analysis: { intervalSeconds: 3600 }
+      analysis: { enabled: false }   # the mechanics only: the fake API server has no traffic to measure
 ${extra}environments:
   prod: {}
 `;
@@ -262,7 +262,7 @@ describe('blue-green, rollback and history on a cluster — contract tests (fake
     );
     const table = await cli(file, 'history', 'api');
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^REVISION {2}VERSION {2}STRATEGY {4}RESULT {5}STARTED/);
+    assert.match(table.stdout, /^REVISION {2}VERSION {2}STRATEGY {4}RESULT {5}ANALYSIS +STARTED/);
     assert.match(table.stdout, /\n1 {9}1\.1\.0 {4}blue-green {2}succeeded/);
     assert.match(table.stdout, /\n2 {9}1\.0\.0 {4}rollback {4}succeeded/);
   });
@@ -272,7 +272,8 @@ describe('blue-green, rollback and history on a cluster — contract tests (fake
     const { deploy } = await deployStarted(keptFile);
     fake.settle(GREEN);
     await until('the pause for promotion', () => release()?.status === 'paused');
-    assert.equal((await cli(keptFile, 'promote', 'api', '--full')).code, 0);
+    const promoted = await cli(keptFile, 'promote', 'api', '--full');
+    assert.equal(promoted.code, 0, promoted.stderr);
     await until('the switch', () => release()?.status === 'succeeded' && selected() === 'green');
 
     const rollback = await cli(keptFile, 'rollback', 'api');

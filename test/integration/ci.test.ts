@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { validateWorkflow } from '@action-validator/core';
 import { parse, stringify } from 'yaml';
 import { type SmokeRequest, smokeScript } from '../../src/render/ci/smoke.ts';
 import { gantrySync, ROOT } from '../support/gantry.ts';
+import { runValidator } from '../support/validators.ts';
 
 const SHOP = join(ROOT, 'examples/shop/gantry.yaml');
 const GITLAB_CI_LOCAL = join(ROOT, 'node_modules/gitlab-ci-local/src/index.js');
@@ -29,6 +30,19 @@ function repository(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-ci-'));
   temporary.push(dir);
   copyFileSync(SHOP, join(dir, 'gantry.yaml'));
+  return dir;
+}
+
+/** The example with its CI on GitLab (ci.provider decides which CI's OIDC tokens the cloud trusts). */
+function gitlabRepository(): string {
+  const dir = repository();
+  const spec = readFileSync(SHOP, 'utf8');
+  const gitlab = spec.replace(
+    'ci: { provider: github, repository: acme/shop }',
+    'ci: { provider: gitlab, repository: acme/shop }',
+  );
+  assert.notEqual(gitlab, spec);
+  writeFileSync(join(dir, 'gantry.yaml'), gitlab);
   return dir;
 }
 
@@ -55,6 +69,50 @@ function gitlabCiLocal(text: string): { code: number; output: string } {
   return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
+/**
+ * actionlint (pinned, built by scripts/validators.sh) on a workflow in a throwaway repository: the
+ * workflow schema, expressions, `needs`, and shellcheck-free script checks. Self-hosted runner
+ * labels are declared in .github/actionlint.yaml, as the workflow's comment asks users to.
+ */
+function actionlint(text: string): { code: number; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-actionlint-'));
+  temporary.push(dir);
+  git(dir, 'init', '-q', '-b', 'main');
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  const labels = [...text.matchAll(/runs-on:\n((?: +- .+\n)+)/g)].flatMap((m) =>
+    m[1]!
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/^\s*- /, '')),
+  );
+  writeFileSync(join(dir, '.github/actionlint.yaml'), stringify({ 'self-hosted-runner': { labels } }));
+  writeFileSync(join(dir, '.github/workflows/gantry.yml'), text);
+  return runValidator('actionlint', ['-no-color', '.github/workflows/gantry.yml'], dir);
+}
+
+describe('gantry ci --provider github: actionlint', () => {
+  it('the example workflow passes actionlint with no finding', () => {
+    const run = gantrySync(['ci', '--provider', 'github', '-f', 'examples/shop/gantry.yaml']);
+    assert.equal(run.code, 0, run.stderr);
+    const lint = actionlint(run.stdout);
+    assert.equal(lint.code, 0, lint.output);
+    assert.equal(lint.output, '');
+  });
+
+  it('a workflow broken on purpose fails actionlint: an unknown job in needs, a bad expression', () => {
+    const run = gantrySync(['ci', '--provider', 'github', '-f', 'examples/shop/gantry.yaml']);
+    const broken = run.stdout
+      .replace('      - smoke-staging\n', '      - smoke-stagin\n')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, broken on purpose
+      .replace('${{ needs.image-api.outputs.digest }}', '${{ needs.image-api.outputs.digest }');
+    assert.notEqual(broken, run.stdout);
+    const lint = actionlint(broken);
+    assert.equal(lint.code, 1, lint.output);
+    assert.match(lint.output, /smoke-stagin/);
+    assert.match(lint.output, /\[expression\]|\[syntax-check\]/);
+  });
+});
+
 describe('gantry ci --provider github', () => {
   it('prints the workflow; it passes the official workflow schema', () => {
     const run = gantrySync(['ci', '--provider', 'github', '-f', 'examples/shop/gantry.yaml']);
@@ -80,7 +138,7 @@ describe('gantry ci --provider github', () => {
 });
 
 describe('gantry ci --provider gitlab', () => {
-  const run = gantrySync(['ci', '--provider', 'gitlab', '-f', 'examples/shop/gantry.yaml']);
+  const run = gantrySync(['ci', '--provider', 'gitlab'], { cwd: gitlabRepository() });
 
   it('prints .gitlab-ci.yml; gitlab-ci-local accepts it against GitLab ci.json and lists every job', () => {
     assert.equal(run.code, 0, run.stderr);
@@ -90,18 +148,21 @@ describe('gantry ci --provider gitlab', () => {
     for (const job of [
       'test',
       'image:api',
-      'scan:api',
-      'sign:worker',
+      'image:worker',
+      'verify:images',
       'deploy:staging',
       'smoke:staging',
       'rollback:prod',
     ])
       assert.match(output, new RegExp(`^${job} `, 'm'), `${job} listed`);
-    assert.match(output, /^deploy:prod\s+deploy-prod\s+manual\s+false\s+\[smoke:staging\]/m);
+    assert.match(
+      output,
+      /^deploy:prod\s+deploy-prod\s+manual\s+false\s+\[smoke:staging,image:api,image:worker\]/m,
+    );
   });
 
   it('-o DIR writes .gitlab-ci.yml, then reports it unchanged', () => {
-    const dir = repository();
+    const dir = gitlabRepository();
     const first = gantrySync(['ci', '--provider', 'gitlab', '-o', '.'], { cwd: dir });
     assert.equal(first.stderr, 'written   .gitlab-ci.yml\n');
     const second = gantrySync(['ci', '--provider', 'gitlab', '-o', '.'], { cwd: dir });
@@ -153,6 +214,13 @@ describe('gantry ci: mistakes a user makes', () => {
     assert.match(run.stderr, /hint: did you mean `readiness`\?/);
     assert.match(run.stderr, /error: gantry.yaml: 1 error; no pipeline written/);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  it("a provider other than the spec's ci.provider: exit 2, since the cloud trusts that CI only", () => {
+    const run = gantrySync(['ci', '--provider', 'gitlab', '-f', 'examples/shop/gantry.yaml']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--provider gitlab, but examples\/shop\/gantry\.yaml says ci\.provider: github/);
+    assert.match(run.stderr, /hint: gantry ci --provider github/);
   });
 
   it('no --provider, or an unknown one: a usage error (exit 2) naming the choices', () => {

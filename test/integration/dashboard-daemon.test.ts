@@ -1,7 +1,7 @@
 /**
  * The dashboard's daemon side against a real daemon (`gantry up --detach` on one small service):
  * the live stream's order on connect and its updates, the one-time login link and its cookie,
- * actions refused without credentials and accepted with the cookie, a replica's log tail, the
+ * actions refused without credentials and accepted with the session from the page, a replica's log tail, the
  * bundles. The access rule for other machines is tested with addresses in access.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -172,7 +172,7 @@ describe('dashboard daemon side', { timeout: 120_000 }, () => {
     assert.equal((await fetch(`${url}/login?code=made-up`, { redirect: 'manual' })).status, 401);
   });
 
-  it('an action without token or cookie is refused with 401; with the session cookie it is done', async () => {
+  it('an action without token or cookie is refused with 401; with the session from the page it is done', async () => {
     const refused = await post('/v1/services/api/scale', { replicas: 2 });
     assert.equal(refused.status, 401);
     assert.match(((await refused.json()) as { error: string }).error, /needs the bearer token/);
@@ -185,10 +185,21 @@ describe('dashboard daemon side', { timeout: 120_000 }, () => {
     ).json()) as { code: string };
     const login = await fetch(`${url}/login?code=${code.code}`, { redirect: 'manual' });
     const session = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const done = await post('/v1/services/api/scale', { replicas: 2 }, { cookie: session });
+    // The cookie alone is not enough (any page on 127.0.0.1 gets it sent): 403, nothing done.
+    const cookieOnly = await post('/v1/services/api/scale', { replicas: 2 }, { cookie: session });
+    assert.equal(cookieOnly.status, 403);
+    assert.equal(await desiredReplicas(), 1);
+    // What the page does: read its CSRF token, then post from its own origin.
+    const sessionInfo = await fetch(`${url}/v1/session`, {
+      headers: { cookie: session, 'sec-fetch-site': 'same-origin' },
+    });
+    assert.equal(sessionInfo.status, 200);
+    const { csrfToken, header } = (await sessionInfo.json()) as { csrfToken: string; header: string };
+    const page = { cookie: session, origin: url, [header]: csrfToken };
+    const done = await post('/v1/services/api/scale', { replicas: 2 }, page);
     assert.equal(done.status, 200, await done.clone().text());
     assert.equal(await desiredReplicas(), 2);
-    await post('/v1/services/api/scale', { replicas: 1 }, { cookie: session });
+    await post('/v1/services/api/scale', { replicas: 1 }, page);
     assert.equal(await desiredReplicas(), 1);
   });
 

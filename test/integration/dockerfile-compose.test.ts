@@ -4,7 +4,7 @@
 // api (no Docker daemon here: the container's WORKDIR is the build context, examples/shop).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { freePort } from '../../src/local/process.ts';
 import { parseDockerfile } from '../../src/render/dockerfile/parse-dockerfile.ts';
 import { gantrySync, ROOT, specDir } from '../support/gantry.ts';
+import { runValidator } from '../support/validators.ts';
 
 const SHOP_DIR = join(ROOT, 'examples/shop');
 const SHOP = join(SHOP_DIR, 'gantry.yaml');
@@ -77,7 +78,7 @@ describe('gantry dockerfile', () => {
       service: 'api',
       dockerfile: 'Dockerfile.api',
       context: '.',
-      baseImage: 'node:20.20.2-bookworm-slim',
+      baseImage: 'node:26.11.1-trixie-slim',
     });
     assert.deepEqual(
       listing.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`),
@@ -120,7 +121,7 @@ describe('gantry dockerfile', () => {
       run.stderr,
       /gantry\.yaml:7:7 error services\.web\.build\.baseImage: node:latest is not pinned: a rebuild may get a different runtime\n/,
     );
-    assert.match(run.stderr, /hint: name a release tag or a digest, e\.g\. node:20\.20\.2-bookworm-slim/);
+    assert.match(run.stderr, /hint: name a release tag or a digest, e\.g\. node:26\.11\.1-trixie-slim/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(spawnSync('ls', [bad], { encoding: 'utf8' }).stdout, 'gantry.yaml\n');
     rmSync(bad, { recursive: true, force: true });
@@ -134,6 +135,59 @@ describe('gantry dockerfile', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /warning: .*package-lock\.json not found: the Dockerfile's `npm ci` needs it/);
     rmSync(bare, { recursive: true, force: true });
+  });
+});
+
+describe("the generated Dockerfiles, checked by the field's own tools (hadolint, checkov)", () => {
+  const dir = shopCopy();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const written = gantrySync(['dockerfile', '-f', 'gantry.yaml', '-o', '.'], { cwd: dir });
+  const checkov = (folder: string) =>
+    runValidator('checkov', [
+      '-d',
+      folder,
+      '--framework',
+      'dockerfile',
+      '--compact',
+      '--quiet',
+      '--skip-download',
+      '-o',
+      'json',
+    ]);
+
+  it('hadolint 2.15.1: no finding at all (not even style) on every generated Dockerfile', () => {
+    assert.equal(written.code, 0, written.stderr);
+    const lint = runValidator('hadolint', ['Dockerfile.api', 'Dockerfile.worker'], dir);
+    assert.equal(lint.output, '');
+    assert.equal(lint.code, 0);
+  });
+
+  it('checkov 3.3.30: every Dockerfile check passes, none skipped', () => {
+    const run = checkov(dir);
+    const report = JSON.parse(run.output);
+    assert.equal(run.code, 0, run.output.slice(0, 2000));
+    assert.equal(report.summary.failed, 0);
+    assert.equal(report.summary.skipped, 0);
+    assert.ok(report.summary.passed >= 60, `${report.summary.passed} checks ran`);
+  });
+
+  it('a Dockerfile broken on purpose fails both: latest tag, root user, apt-get without pins or cleanup', () => {
+    const broken = mkdtempSync(join(tmpdir(), 'gantry-broken-dockerfile-'));
+    after(() => rmSync(broken, { recursive: true, force: true }));
+    cpSync(join(dir, 'Dockerfile.api'), join(broken, 'Dockerfile'));
+    const text = readFileSync(join(broken, 'Dockerfile'), 'utf8');
+    const bad = text
+      .replace(/^FROM node:\S+$/m, 'FROM node:latest\nRUN apt-get update && apt-get install -y curl')
+      .replace(/^USER .*$/m, 'USER root');
+    assert.notEqual(bad, text);
+    writeFileSync(join(broken, 'Dockerfile'), bad);
+    const lint = runValidator('hadolint', ['Dockerfile'], broken);
+    assert.equal(lint.code, 1, lint.output);
+    for (const rule of ['DL3007', 'DL3008', 'DL3009', 'DL3015', 'DL3002'])
+      assert.match(lint.output, new RegExp(rule));
+    const report = JSON.parse(checkov(broken).output);
+    const failed = report.results.failed_checks.map((c: { check_id: string }) => c.check_id).sort();
+    assert.deepEqual(failed, ['CKV_DOCKER_7', 'CKV_DOCKER_8']);
   });
 });
 
@@ -254,9 +308,9 @@ describe('gantry render --format compose', () => {
         encoding: 'utf8',
         env: { PATH: process.env.PATH ?? '', ...env },
       });
-    const withSecrets = config({ DB_PASSWORD: 'pw', PAYMENT_API_KEY: 'key' });
+    const withSecrets = config({ DB_PASSWORD: 'pw', PAYMENT_API_KEY: 'key', DATABASE_URL: 'postgres://x' });
     assert.equal(withSecrets.status, 0, withSecrets.stderr);
-    const without = config({ PAYMENT_API_KEY: 'key' });
+    const without = config({ PAYMENT_API_KEY: 'key', DATABASE_URL: 'postgres://x' });
     assert.equal(without.status, 1);
     assert.match(without.stderr, /set DB_PASSWORD/);
   });

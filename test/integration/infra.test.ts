@@ -23,6 +23,7 @@ import {
   type Value,
 } from '../../src/render/terraform/hcl.ts';
 import { gantrySync as gantry } from '../support/gantry.ts';
+import { runValidator } from '../support/validators.ts';
 
 const EXAMPLE = 'examples/shop/gantry.yaml';
 const work = mkdtempSync(join(tmpdir(), 'gantry-infra-'));
@@ -56,7 +57,7 @@ describe('gantry infra', () => {
       assert.equal(first.stdout, '');
       const lines = first.stderr.trim().split('\n');
       const files = lines.filter((l) => l.startsWith('written ') || l.startsWith('unchanged '));
-      assert.equal(files.length, 22, first.stderr);
+      assert.equal(files.length, target === 'eks' ? 19 : 22, first.stderr);
       assert.ok(
         files.every((l) => l.startsWith('written ')),
         first.stderr,
@@ -75,7 +76,7 @@ describe('gantry infra', () => {
       const second = gantry(['infra', '--target', target, '--env', 'prod', '-f', EXAMPLE, '-o', out]);
       assert.equal(second.code, 0, second.stderr);
       const again = second.stderr.split('\n').filter((l) => /^(written|unchanged) /.test(l));
-      assert.equal(again.length, 22);
+      assert.equal(again.length, target === 'eks' ? 19 : 22);
       assert.ok(
         again.every((l) => l.startsWith('unchanged ')),
         second.stderr,
@@ -196,6 +197,65 @@ describe('gantry infra', () => {
     assert.equal(fmt.code, 0, `terraform fmt disagrees with the writer:\n${fmt.out.slice(0, 4000)}`);
   });
 
+  /** Checkov on a generated tree: the failed checks, and the skipped ones with the reason written in the code. */
+  const checkov = (dir: string) => {
+    const run = runValidator('checkov', [
+      '-d',
+      dir,
+      '--framework',
+      'terraform',
+      '--compact',
+      '--skip-download',
+      '-o',
+      'json',
+    ]);
+    const report = JSON.parse(run.output);
+    type Check = { check_id: string; resource: string; check_result: { suppress_comment?: string } };
+    const results = report.results as { failed_checks: Check[]; skipped_checks: Check[] };
+    return {
+      code: run.code,
+      summary: report.summary as { passed: number; failed: number; skipped: number },
+      failed: results.failed_checks.map((c) => `${c.check_id} ${c.resource}`),
+      skipped: results.skipped_checks.map((c) => ({
+        id: c.check_id,
+        reason: c.check_result.suppress_comment ?? '',
+      })),
+    };
+  };
+
+  for (const target of ['eks', 'ecs'] as const)
+    it(`${target}: checkov 3.3.30 finds 0 failed checks; each skipped one carries its reason in the code`, () => {
+      const out = join(work, `checkov-${target}`);
+      assert.equal(gantry(['infra', '--target', target, '--env', 'prod', '-f', EXAMPLE, '-o', out]).code, 0);
+      const result = checkov(out);
+      assert.deepEqual(result.failed, []);
+      assert.equal(result.code, 0);
+      assert.ok(result.summary.passed > 140, `${result.summary.passed} passed`);
+      for (const skip of result.skipped)
+        assert.ok(skip.reason.length > 30, `${skip.id} has a reason: ${skip.reason}`);
+    });
+
+  it('checkov fails on a tree broken on purpose: public RDS, no flow logs, open security group', () => {
+    const out = join(work, 'checkov-broken');
+    assert.equal(gantry(['infra', '--target', 'eks', '--env', 'prod', '-f', EXAMPLE, '-o', out]).code, 0);
+    const rds = join(out, 'modules/rds/main.tf');
+    writeFileSync(
+      rds,
+      readFileSync(rds, 'utf8').replace(/publicly_accessible( +)= false/, 'publicly_accessible$1= true'),
+    );
+    const vpc = join(out, 'modules/vpc/main.tf');
+    const text = readFileSync(vpc, 'utf8');
+    writeFileSync(
+      vpc,
+      text.slice(0, text.indexOf('resource "aws_flow_log"')) +
+        text.slice(text.indexOf('resource "aws_default_security_group"')),
+    );
+    const result = checkov(out);
+    assert.equal(result.code, 1);
+    const ids = result.failed.map((f) => f.split(' ')[0]);
+    for (const id of ['CKV_AWS_17', 'CKV2_AWS_11']) assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+  });
+
   it('--format json lists every file with its status on stdout', () => {
     const out = join(work, 'json');
     const { code, stdout, stderr } = gantry([
@@ -216,7 +276,11 @@ describe('gantry infra', () => {
     assert.equal(listing.target, 'ecs');
     assert.equal(listing.environment, 'staging');
     assert.deepEqual(listing.environments, ['dev', 'staging', 'prod']);
-    assert.equal(listing.files.length, 22);
+    assert.equal(
+      listing.files.length,
+      22,
+      'ecs: vpc, ecs, rds and elasticache (redis is ElastiCache on ECS)',
+    );
     assert.deepEqual(listing.files[0], { path: 'versions.tf', status: 'written' });
     assert.ok(listing.files.some((f: { path: string }) => f.path === 'environments/dev.tfvars'));
     assert.match(

@@ -27,15 +27,17 @@ environments:
   prod: {}
 `;
 
+// These tests drive the mechanics (objects, weights, requests from another process); the fake API
+// server has no traffic to measure, so analysis is switched off, as a user would say it.
 const CANARY = `      strategy: canary
       steps: [ { weight: 25 }, { pause: {} }, { weight: 100 } ]
-      analysis: { intervalSeconds: 3600 }`;
+      analysis: { enabled: false }`;
 
 const work = mkdtempSync(join(tmpdir(), 'gantry-release-cluster-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const rollingFile = join(work, 'rolling.yaml');
 const canaryFile = join(work, 'canary.yaml');
-writeFileSync(rollingFile, spec('      strategy: rolling'));
+writeFileSync(rollingFile, spec('      strategy: rolling\n      analysis: { enabled: false }'));
 writeFileSync(canaryFile, spec(CANARY));
 const smokeFile = join(work, 'smoke.yaml');
 writeFileSync(smokeFile, spec(`${CANARY}\n      smoke: [ { path: /health } ]`));

@@ -341,6 +341,19 @@ describe('shop api: fault injection', { timeout: 60_000 }, () => {
     assert.ok(errors >= 60 && errors <= 140, `expected 30-70% errors, got ${errors}/200`);
   });
 
+  test('FAULT_ERROR_AFTER_MS: healthy at first, then FAULT_ERROR_RATE', async (t) => {
+    const api = await startService(testCleanup(t), API, {
+      FAULT_ERROR_RATE: '1',
+      FAULT_ERROR_AFTER_MS: '3000',
+    });
+    // startService returns once the api is ready, well within 3 s of its start on any machine
+    // that runs this suite; the first request still comes before the fault starts.
+    assert.equal(await statusOf(`${api.base}/api/products`), 200, 'healthy before FAULT_ERROR_AFTER_MS');
+    await new Promise((resolve) => setTimeout(resolve, 3100));
+    assert.equal(await statusOf(`${api.base}/api/products`), 500, 'failing after it');
+    assert.equal(await statusOf(`${api.base}/health/ready`), 200, 'health still tells the truth');
+  });
+
   test('FAULT_LATENCY_MS delays /api/* but not health', async (t) => {
     const api = await startService(testCleanup(t), API, { FAULT_LATENCY_MS: '800' });
     let started = performance.now();

@@ -12,6 +12,7 @@ const TEN_MINUTES_MS = 600_000;
 /**
  * @typedef {object} Faults
  * @property {number} errorRate fraction (0..1) of /api/* requests answered 500
+ * @property {number} errorAfterMs the errors start this long after the process started (a late fault)
  * @property {number} latencyMs delay added to every /api/* request
  * @property {number} startupDelayMs how long after listening the startup probe and readiness stay 503
  * @property {boolean} neverReady readiness is 503 forever (liveness unaffected)
@@ -26,6 +27,7 @@ const TEN_MINUTES_MS = 600_000;
 export function readFaults(env) {
   return {
     errorRate: readNumber(env, 'FAULT_ERROR_RATE', { min: 0, max: 1, fallback: 0 }),
+    errorAfterMs: readInteger(env, 'FAULT_ERROR_AFTER_MS', { min: 0, max: MAX_TIMER_MS, fallback: 0 }),
     latencyMs: readInteger(env, 'FAULT_LATENCY_MS', { min: 0, max: TEN_MINUTES_MS, fallback: 0 }),
     startupDelayMs: readInteger(env, 'FAULT_STARTUP_DELAY_MS', { min: 0, max: TEN_MINUTES_MS, fallback: 0 }),
     neverReady: readFlag(env, 'FAULT_NEVER_READY'),
@@ -42,6 +44,7 @@ export function activeFaults(faults) {
   /** @type {import('./log.js').LogFields} */
   const active = {};
   if (faults.errorRate > 0) active.FAULT_ERROR_RATE = faults.errorRate;
+  if (faults.errorAfterMs > 0) active.FAULT_ERROR_AFTER_MS = faults.errorAfterMs;
   if (faults.latencyMs > 0) active.FAULT_LATENCY_MS = faults.latencyMs;
   if (faults.startupDelayMs > 0) active.FAULT_STARTUP_DELAY_MS = faults.startupDelayMs;
   if (faults.neverReady) active.FAULT_NEVER_READY = 1;
@@ -56,12 +59,13 @@ export function activeFaults(faults) {
  * @param {Faults} faults
  * @param {(ctx: C) => unknown} handler
  * @param {() => number} [random] injectable for deterministic unit tests
+ * @param {() => number} [uptimeMs] ms since the process started (FAULT_ERROR_AFTER_MS); injectable too
  * @returns {(ctx: C) => Promise<void>}
  */
-export function withFaults(faults, handler, random = Math.random) {
+export function withFaults(faults, handler, random = Math.random, uptimeMs = () => performance.now()) {
   return async (ctx) => {
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    if (faults.errorRate > 0 && random() < faults.errorRate) {
+    if (faults.errorRate > 0 && uptimeMs() >= faults.errorAfterMs && random() < faults.errorRate) {
       sendJson(ctx.res, 500, { error: 'injected fault (FAULT_ERROR_RATE)' });
       return;
     }

@@ -26,6 +26,13 @@ export function ci(options: Options): number {
   const problems = loaded.flatMap((result) => (result.ok ? [] : result.problems));
   if (problems.length > 0) return failWithProblems(problems, text, options.file, 'no pipeline written');
   const environments = loaded.map((result) => result.model as AppModel);
+  const trusted = base.model.ci?.provider;
+  if (trusted !== undefined && trusted !== options.provider)
+    throw new CliError(
+      `--provider ${options.provider}, but ${options.file} says ci.provider: ${trusted}: the deploy roles gantry infra creates trust ${trusted}'s OIDC tokens only`,
+      EXIT.usage,
+      `gantry ci --provider ${trusted}, or change ci.provider and run gantry infra again`,
+    );
 
   const plan = planPipeline({ specFile, base: base.model, environments });
   const files = options.provider === 'github' ? githubWorkflow(plan) : gitlabPipeline(plan);

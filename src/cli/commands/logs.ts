@@ -1,6 +1,6 @@
 /** `gantry logs <service>`: the replicas' output, prefixed by replica and interleaved; -f follows. */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { DNS_LABEL } from '../../spec/schema.ts';
 import { targetsCluster, withClusterOptions } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { sleep, stateDirOf } from '../daemon-client.ts';
@@ -50,8 +50,21 @@ async function logs(service: string, options: Options): Promise<number> {
       EXIT.usage,
       'add --env NAME, or use --tail N locally',
     );
+  // Checked before either touches a path: `gantry logs ../logs/api` must not read elsewhere.
+  if (!DNS_LABEL.test(service))
+    throw new CliError(
+      `${JSON.stringify(service)} is not a service name`,
+      EXIT.usage,
+      'a service is named as in the spec (lower-case letters, digits and -); `gantry status` lists them',
+    );
+  if (options.replica !== undefined && !/^\d+$/.test(options.replica))
+    throw new CliError(
+      `--replica takes the replica's number (3 for ${service}-3), not ${JSON.stringify(options.replica)}`,
+      EXIT.usage,
+      '`gantry status --replicas` lists them',
+    );
   const state = stateDirOf(options);
-  const folder = dirname(state.logFile(service, 'x'));
+  const folder = state.logFolder(service);
   const files = () => {
     if (!existsSync(folder)) return [];
     const names = readdirSync(folder).filter((name) => /^.+-\d+\.log$/.test(name));

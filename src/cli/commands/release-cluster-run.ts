@@ -8,8 +8,11 @@
 import type { ClusterRelease, ReleaseRequest } from '../../platform/kubernetes/release-annotation.ts';
 import { historyAfter } from '../../platform/kubernetes/release-history.ts';
 import { waitForRollouts } from '../../platform/kubernetes/rollout-wait.ts';
+import type { Platform } from '../../platform/platform.ts';
+import { startLoadTest } from '../../rollout/load-test.ts';
 import { ReleaseRunner } from '../../rollout/runner.ts';
-import { isActive, type ReleaseState } from '../../rollout/state.ts';
+import { analysedLabel, isActive, type ReleaseState } from '../../rollout/state.ts';
+import { analysisEnabled } from '../../rollout/steps.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { style } from '../style.ts';
 import { describeRollout } from './release.ts';
@@ -52,7 +55,11 @@ export async function runRelease(
   await save(first, previous?.request); // a request left on an ended release is not for this one
   const timeoutMs = Number(options.timeout) * 1000;
   if (session.layout === 'stable' && (first.strategy === 'rolling' || first.strategy === 'rollback')) {
-    const state = await rollOut(session, first, timeoutMs);
+    let state = await rollOut(session, first, timeoutMs);
+    if (state.status === 'succeeded' && first.strategy === 'rolling')
+      state = analysisEnabled(session.spec.release)
+        ? await bakeRollOut(session, state, save, options)
+        : { ...state, analysed: 'off', message: `${state.message} — ${analysedLabel({ analysed: 'off' })}` };
     await save(state);
     return state;
   }
@@ -100,32 +107,17 @@ async function drive(
 ): Promise<ReleaseState> {
   const { platform, spec } = session;
   const service = first.service;
-  const runner = new ReleaseRunner(first, {
-    platform,
-    specFor: () => spec,
-    save: () => {},
-    event: (_state, type, reason, message) =>
-      log(`${type === 'Warning' ? style.yellow(reason) : reason}: ${message}`),
-    now: Date.now,
-    metricSource: () => platform.metricSource(),
-  });
-  const deadline = Date.now() + Number(options.timeout) * 1000;
-  while (isActive(runner.state)) {
-    const taken = (await platform.readRelease(service))?.request;
-    if (taken) {
-      log(`${taken} requested`);
-      runner.request(taken);
+  const runner = engine(session, first, platform);
+  await follow(runner, session, save, options);
+  // A rollback that left the failed version serving (stable not ready at full size) drains it
+  // once stable is back: the runner's housekeeping, ticked here until it is done.
+  if (runner.state.status !== 'succeeded' && runner.live) {
+    log(`keeping ${runner.state.version} serving until ${runner.state.stable} is ready again`);
+    while (runner.live) {
+      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+      await runner.tick();
     }
-    await runner.tick();
-    await save(runner.state, taken);
-    if (!isActive(runner.state)) break;
-    if (Date.now() > deadline)
-      throw new CliError(
-        `release ${first.id} of ${service} still ${runner.state.status} after ${options.timeout}s; it stops moving until a gantry deploy drives it`,
-        EXIT.failed,
-        `gantry abort ${service} --env ${options.env}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+    await save(runner.state);
   }
   if (runner.state.status === 'succeeded' && session.layout === 'stable' && first.strategy === 'canary') {
     // The canary becomes the stable track, then its own Deployment goes.
@@ -146,6 +138,88 @@ async function drive(
     `\n${describeRollout(service, { release: runner.state, versions: (await platform.observe(service)).versions })}\n`,
   );
   return runner.state;
+}
+
+/** The release engine over a cluster platform, its events printed as they come. */
+function engine(session: Session, first: ReleaseState, platform: Platform): ReleaseRunner {
+  return new ReleaseRunner(first, {
+    platform,
+    specFor: () => session.spec,
+    save: () => {},
+    event: (_state, type, reason, message) =>
+      log(`${type === 'Warning' ? style.yellow(reason) : reason}: ${message}`),
+    now: Date.now,
+    metricSource: () => session.platform.metricSource(),
+    startLoadTest,
+  });
+}
+
+/** Ticks the engine once a second until the release ends, taking the requests left in the annotation. */
+async function follow(
+  runner: ReleaseRunner,
+  session: Session,
+  save: (next: ReleaseState, taken?: ReleaseRequest) => Promise<void>,
+  options: { timeout: string; env: string },
+): Promise<void> {
+  const { id, service } = runner.state;
+  const deadline = Date.now() + Number(options.timeout) * 1000;
+  while (isActive(runner.state)) {
+    const taken = (await session.platform.readRelease(service))?.request;
+    if (taken) {
+      log(`${taken} requested`);
+      runner.request(taken);
+    }
+    await runner.tick();
+    await save(runner.state, taken);
+    if (!isActive(runner.state)) break;
+    if (Date.now() > deadline)
+      throw new CliError(
+        `release ${id} of ${service} still ${runner.state.status} after ${options.timeout}s; it stops moving until a gantry deploy drives it`,
+        EXIT.failed,
+        `gantry abort ${service} --env ${options.env}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
+}
+
+/**
+ * The bake after the Deployment's own rolling update: the release engine measures the new version
+ * at 100 % with the same gates, pauses and requests as everywhere; a failure sets the previous
+ * image back, and the ReplicaSet the Deployment kept for it scales up again. The engine only
+ * measures here (its scale and route are no-ops): the Deployment owns the replicas.
+ */
+async function bakeRollOut(
+  session: Session & { layout: 'stable' },
+  rolledOut: ReleaseState,
+  save: (next: ReleaseState, taken?: ReleaseRequest) => Promise<void>,
+  options: { timeout: string; env: string },
+): Promise<ReleaseState> {
+  const { platform } = session;
+  const measuring: Platform = {
+    observe: (service) => platform.observe(service),
+    metrics: (service, version, seconds) => platform.metrics(service, version, seconds),
+    preview: (service, version) => platform.preview(service, version),
+    scale: async () => {},
+    route: async () => {},
+  };
+  const { endedAt: _ended, ...rest } = rolledOut;
+  const runner = engine(session, { ...rest, status: 'progressing', step: 1 }, measuring);
+  try {
+    await follow(runner, session, save, options);
+  } finally {
+    platform.close();
+  }
+  const state = runner.state;
+  if (state.status === 'succeeded') return state;
+  const deployment = await platform.setVersion(state.service, state.stable);
+  log(`rolled back: ${state.service} set to ${state.stable} again`);
+  await waitForRollouts(
+    session.cluster,
+    [deployment],
+    { timeoutMs: Number(options.timeout) * 1000 },
+    (_, status) => log(status.message),
+  );
+  return { ...state, message: `back on ${state.stable}: ${state.reason}` };
 }
 
 /**

@@ -37,7 +37,12 @@ interface Common {
   cluster: ReturnType<typeof connectForRelease>['cluster'];
 }
 
-export function open(service: string, options: ClusterOptions): Session {
+/** `digests`: version → image digest, for a deploy by digest (`gantry deploy --digest`). */
+export function open(
+  service: string,
+  options: ClusterOptions,
+  digests: Readonly<Record<string, string>> = {},
+): Session {
   if (options.env === undefined)
     throw new CliError(
       'a release on a cluster needs --env: which environment of the spec to release',
@@ -78,13 +83,13 @@ export function open(service: string, options: ClusterOptions): Session {
     return {
       ...common,
       layout: 'blue-green',
-      platform: new BlueGreenClusterPlatform(connection.api, namespace, analysis, preview),
+      platform: new BlueGreenClusterPlatform(connection.api, namespace, analysis, preview, digests),
     };
   }
   return {
     ...common,
     layout: 'stable',
-    platform: new KubernetesPlatform(connection.api, namespace, analysis, preview),
+    platform: new KubernetesPlatform(connection.api, namespace, analysis, preview, digests),
   };
 }
 

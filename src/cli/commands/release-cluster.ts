@@ -34,6 +34,7 @@ export async function deployOnCluster(
     timeout: string;
     run?: string;
     image?: string;
+    digest?: string;
     setEnv: string[];
   },
 ): Promise<number> {
@@ -50,7 +51,13 @@ export async function deployOnCluster(
       EXIT.usage,
       'change image repository, command or environment in the spec and run gantry apply --env first',
     );
-  const session = open(service, options);
+  if (options.digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(options.digest))
+    throw new CliError(
+      `--digest ${options.digest || '""'}: expected sha256: and 64 hex digits`,
+      EXIT.usage,
+      'the digest the registry gave the pushed image, e.g. from docker image inspect --format {{.RepoDigests}}',
+    );
+  const session = open(service, options, options.digest ? { [options.version]: options.digest } : {});
   const { platform, spec } = session;
   const strategy = (options.strategy ?? spec.release.strategy) as Strategy;
   checkLayout(session, service, strategy);

@@ -4,7 +4,7 @@
  */
 import { Option } from 'commander';
 import type { VersionState } from '../../platform/platform.ts';
-import type { ReleaseState } from '../../rollout/state.ts';
+import { analysedLabel, type ReleaseState } from '../../rollout/state.ts';
 import { type ClusterOptions, targetsCluster } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep } from '../daemon-client.ts';
@@ -77,6 +77,7 @@ export function describeRollout(service: string, { release, versions }: Rollout)
   );
   const last = release.measurements[release.measurements.length - 1];
   if (last) lines.push(`  last analysis (${last.version}): ${last.verdict} — ${last.summary}`);
+  else if (release.analysed === 'off') lines.push('  not analysed: `analysis: { enabled: false }`');
   return lines.join('\n');
 }
 
@@ -149,6 +150,10 @@ export const deployCommand: GantryCommand = {
         .option('--run <command>', 'a different command for the new version')
         .option('--image <image>', 'a different image for the new version')
         .option(
+          '--digest <sha256:…>',
+          'with --env: run the new version by this image digest (the one CI pushed and signed), not by its tag',
+        )
+        .option(
           '--set-env <KEY=VALUE>',
           'an environment variable for the new version (repeatable)',
           collect,
@@ -170,6 +175,7 @@ export const deployCommand: GantryCommand = {
           version: string;
           run?: string;
           image?: string;
+          digest?: string;
           setEnv: string[];
           strategy?: string;
           wait?: boolean;
@@ -178,6 +184,11 @@ export const deployCommand: GantryCommand = {
       ) =>
         run(async () => {
           if (targetsCluster(options)) return onCluster((c) => c.deployOnCluster(service, options));
+          if (options.digest !== undefined)
+            throw new CliError(
+              '--digest needs --env: it pins the image a cluster pulls; gantry up runs `run`, not images',
+              EXIT.usage,
+            );
           const env: Record<string, string> = {};
           for (const pair of options.setEnv) {
             const at = pair.indexOf('=');
@@ -325,13 +336,14 @@ export const historyCommand: GantryCommand = {
 /** The revisions as a table, local or from a cluster's release annotation. */
 export function formatHistory(history: readonly ReleaseState[]): string {
   const time = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '-');
-  const rows = [['REVISION', 'VERSION', 'STRATEGY', 'RESULT', 'STARTED', 'ENDED', 'REASON']];
+  const rows = [['REVISION', 'VERSION', 'STRATEGY', 'RESULT', 'ANALYSIS', 'STARTED', 'ENDED', 'REASON']];
   for (const r of history)
     rows.push([
       String(r.id),
       r.version,
       r.strategy,
       r.status,
+      analysedLabel(r) || '-',
       time(r.startedAt),
       time(r.endedAt),
       r.reason ?? '',

@@ -12,6 +12,7 @@ import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, sleep, stateDirOf } from '../daemon-client.ts';
 import { dashboardLink } from '../dashboard-link.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { whenOutputCloses } from '../output.ts';
 import { countLabel, formatProblems } from '../report.ts';
 import { DEFAULT_SPEC, loadSpecFile, readSpecText } from '../spec-file.ts';
 import { formatStatus } from '../status-table.ts';
@@ -61,11 +62,17 @@ async function up(options: Options): Promise<number> {
     );
   }
   const state = stateDirOf(options);
-  let client: DaemonClient;
+  let client: DaemonClient | undefined;
+  // In the foreground the app lives as long as this command: when its output's reader goes
+  // away (gantry up | head), stop the app as Ctrl-C does, silently.
+  if (!options.detach)
+    whenOutputCloses(async () => {
+      if (client) await stopDaemon(client).catch(() => undefined);
+    });
   const existing = state.daemonInfo();
   if (existing) {
-    process.stdout.write(`gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`);
     client = connect(options);
+    process.stdout.write(`gantry is already running for ${options.file} (daemon pid ${existing.pid})\n`);
   } else {
     client = await startDaemon(options);
   }
@@ -93,7 +100,7 @@ async function startDaemon(options: Options): Promise<DaemonClient> {
   const state = stateDirOf(options);
   state.ensure();
   mkdirSync(state.root, { recursive: true });
-  const log = openSync(state.daemonLog, 'a');
+  const log = openSync(state.daemonLog, 'a', 0o600);
   const args = [GANTRY_BIN, 'daemon', '-f', options.file, '--state-dir', state.root];
   if (options.env) args.push('--env', options.env);
   if (options.ephemeralPorts) args.push('--ephemeral-ports');

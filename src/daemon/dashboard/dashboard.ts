@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Api } from '../api.ts';
 import { HttpError } from '../api.ts';
+import { CSRF_HEADER } from './access.ts';
 import { type Asset, DashboardAssets } from './assets.ts';
-import { sessionCookie } from './cookies.ts';
+import { cookieValue, SESSION_COOKIE, sessionCookie } from './cookies.ts';
 import { followLog, replicaId } from './log-tail.ts';
 import { Login } from './login.ts';
 import { SseConnection } from './sse.ts';
@@ -83,6 +84,13 @@ export class Dashboard {
         if (!existsSync(file)) throw new HttpError(404, `no log for replica ${id} yet`);
         followLog(file, this.open(res));
       })
+      .raw('GET', '/v1/session', 'session', ({ req, res, credential }) => {
+        // The page's CSRF token, for the session in its cookie (access 'session': from the page itself).
+        const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+        if (credential !== 'session' || session === undefined)
+          throw new HttpError(400, 'a CSRF token belongs to a dashboard session; the API token needs none');
+        sendJson(res, { csrfToken: this.login.csrfToken(session), header: CSRF_HEADER });
+      })
       .post('/v1/login-codes', () => {
         const { code, expiresAt } = this.login.code(Date.now());
         return { code, expiresAt: new Date(expiresAt).toISOString() };
@@ -116,6 +124,12 @@ function serve(res: ServerResponse, asset: Asset): void {
     ...PAGE_HEADERS,
   });
   res.end(asset.body);
+}
+
+function sendJson(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(text);
 }
 
 function redirect(res: ServerResponse, status: number, location: string): void {

@@ -48,3 +48,18 @@ test('the session cookie: HttpOnly, SameSite=Strict, Path=/; read back from a Co
   assert.equal(cookieValue('my_gantry_session=abc', SESSION_COOKIE), undefined);
   assert.equal(cookieValue(undefined, SESSION_COOKIE), undefined);
 });
+
+test('each session has its own CSRF token; a token matches only its session, compared in constant time', () => {
+  const login = new Login();
+  const a = login.redeem(login.code(NOW).code, NOW)!;
+  const b = login.redeem(login.code(NOW).code, NOW)!;
+  const token = login.csrfToken(a);
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(token, a, 'the token is not the session id');
+  assert.equal(login.csrfToken(a), token, 'stable for the session');
+  assert.equal(login.csrfMatches(a, token), true);
+  assert.equal(login.csrfMatches(b, token), false);
+  assert.equal(login.csrfMatches(a, undefined), false);
+  assert.equal(login.csrfMatches(a, `${token}x`), false);
+  assert.notEqual(new Login().csrfToken(a), token, 'a new daemon signs with a new key');
+});

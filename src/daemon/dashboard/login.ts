@@ -1,13 +1,13 @@
 /**
  * Dashboard login: the CLI (holding the token) asks for a one-time code; opening
  * /login?code=… trades it for a session cookie. Codes are single use and expire after 5 minutes;
- * sessions after 12 hours. Both are 32 random bytes.
+ * sessions after 12 hours. Both are 32 random bytes. Each session has a CSRF token derived from it.
  *
  * Secrets are kept by their SHA-256 only, and looked up by that hash: the time a lookup takes
  * depends on the hash, which a caller cannot steer towards a stored secret, so the comparison
  * leaks nothing useful (the same reason password stores compare hashes). Clock passed in.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const CODE_LIFETIME_MS = 5 * 60_000;
 export const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
@@ -47,6 +47,8 @@ class Secrets {
 export class Login {
   private readonly codes = new Secrets(CODE_LIFETIME_MS);
   private readonly sessions = new Secrets(SESSION_LIFETIME_MS);
+  /** Signs sessions into CSRF tokens; new with each daemon, like the sessions themselves. */
+  private readonly csrfKey = randomBytes(32);
 
   /** A new one-time login code. */
   code(now: number): { code: string; expiresAt: number } {
@@ -63,5 +65,20 @@ export class Login {
 
   session(id: string, now: number): boolean {
     return this.sessions.valid(id, now);
+  }
+
+  /**
+   * The session's CSRF token: HMAC(key, session id). The page reads it once (GET /v1/session)
+   * and sends it with each action; a page of another origin cannot read it, and knowing a
+   * token tells nothing about the session id behind it.
+   */
+  csrfToken(session: string): string {
+    return createHmac('sha256', this.csrfKey).update(session).digest('base64url');
+  }
+
+  csrfMatches(session: string, token: string | undefined): boolean {
+    const expected = Buffer.from(this.csrfToken(session));
+    const given = Buffer.from(token ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

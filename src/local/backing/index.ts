@@ -12,6 +12,7 @@ import { connectionVariables } from '../../platform/connection.ts';
 export { urlVariable } from '../../platform/connection.ts';
 
 import type { BackingModel } from '../../spec/model.ts';
+import { CREDENTIALS_FILE, readCredentials, withPassword } from './credentials.ts';
 import { type Availability, type FindOptions, find, KAFKA_UNAVAILABLE } from './find.ts';
 import { ensureDatabase, postgresUrl, startPostgres } from './postgres.ts';
 import { commandLine, isAlive, isListening, waitForExit } from './proc.ts';
@@ -21,19 +22,26 @@ import { clearInstance, readInstance, writeInstance } from './server.ts';
 export type { FindOptions } from './find.ts';
 export { INSTALL_HINTS } from './find.ts';
 
+/** A running server, as recorded (instance.json, SQLite) and shown: it holds no secret. */
 export interface BackingInstance {
   name: string;
   kind: 'postgres' | 'redis';
   host: string;
   port: number;
   pid: number;
-  /** postgres://gantry@127.0.0.1:PORT/<app> | redis://127.0.0.1:PORT */
+  /** Without the password: postgres://gantry@127.0.0.1:PORT/<app> | redis://127.0.0.1:PORT */
   url: string;
-  /** What to inject into services that use it: postgres → DATABASE_URL and <NAME>_URL; redis → REDIS_URL and <NAME>_URL. */
-  env: Record<string, string>;
-  /** <stateDir>/backing/<name>: server.log, instance.json and the data (pgdata/ or data/). */
+  /** <stateDir>/backing/<name>: server.log, instance.json, credentials and the data (pgdata/ or data/). */
   dataDir: string;
+  /**
+   * Started with the generated password required (SCRAM-SHA-256 / requirepass). A server
+   * recorded without it (from an older gantry, with trust logins) is restarted, not adopted.
+   */
+  passwordRequired: true;
 }
+
+/** What starting a server yields; startBacking adds the rest. */
+export type StartedServer = Omit<BackingInstance, 'name' | 'kind' | 'passwordRequired'>;
 
 /** hint names the Debian package: `apt-get install -y postgresql` / `apt-get install -y redis-server`. */
 export type BackingAvailability = Availability;
@@ -61,6 +69,19 @@ export function backingEnv(kind: BackingInstance['kind'], name: string, url: str
 }
 
 /**
+ * What a service that uses this server gets: postgres → DATABASE_URL and <NAME>_URL, redis →
+ * REDIS_URL and <NAME>_URL, each the URL with the password from the credentials file.
+ */
+export function connectionEnv(instance: BackingInstance): Record<string, string> {
+  const credentials = readCredentials(instance.dataDir);
+  if (!credentials)
+    throw new Error(
+      `${instance.name}: no credentials in ${join(instance.dataDir, CREDENTIALS_FILE)}; run gantry down and gantry up to generate them`,
+    );
+  return backingEnv(instance.kind, instance.name, withPassword(instance.url, credentials));
+}
+
+/**
  * Starts the backing service (or re-adopts it when instance.json names one still running) and
  * resolves once it accepts connections; rejects with a clear Error otherwise (not installed,
  * kafka, exited early, not ready in time: the message quotes the end of server.log).
@@ -71,11 +92,21 @@ export async function startBacking(model: BackingModel, options: StartOptions): 
   }
   const kind = model.kind;
   const dataDir = join(resolve(options.stateDir), 'backing', model.name);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  const recorded = readInstance(dataDir);
+  let recorded = readInstance(dataDir);
   const running = recorded?.kind === kind && isRunning(recorded) && looksLike(recorded.pid, kind);
-  let started: Omit<BackingInstance, 'env' | 'name' | 'kind'>;
+  const credentials = readCredentials(dataDir);
+  if (recorded && running && (recorded.passwordRequired !== true || !credentials)) {
+    // Upgrading in place: a server from before passwords (or whose credentials file is gone).
+    // Its data stays; it comes back with a password.
+    options.log?.(
+      `${model.name}: ${kind} (pid ${recorded.pid}) was not started with the password in ${CREDENTIALS_FILE}; restarting it with one`,
+    );
+    await stopBacking(recorded);
+    recorded = undefined;
+  }
+  let started: StartedServer;
   if (recorded && running) {
     // Still running from before (e.g. the daemon was killed): adopt it rather than start a second one.
     if (options.port !== undefined && options.port !== recorded.port) {
@@ -87,7 +118,7 @@ export async function startBacking(model: BackingModel, options: StartOptions): 
       `${model.name}: ${kind} already running on ${recorded.host}:${recorded.port} (pid ${recorded.pid}); adopting it`,
     );
     const { host, port, pid } = recorded;
-    if (kind === 'postgres') await ensureDatabase(port, options.app);
+    if (kind === 'postgres') await ensureDatabase(port, options.app, credentials!);
     const url = kind === 'postgres' ? postgresUrl(port, options.app) : redisUrl(port);
     started = { host, port, pid, url, dataDir };
   } else if (kind === 'postgres') {
@@ -95,12 +126,7 @@ export async function startBacking(model: BackingModel, options: StartOptions): 
   } else {
     started = await startRedis(model, options, dataDir);
   }
-  const instance: BackingInstance = {
-    name: model.name,
-    kind,
-    ...started,
-    env: backingEnv(kind, model.name, started.url),
-  };
+  const instance: BackingInstance = { name: model.name, kind, ...started, passwordRequired: true };
   writeInstance(instance);
   return instance;
 }

@@ -1,6 +1,7 @@
 /**
  * PostgreSQL on the local platform: one cluster per backing service under
- * <stateDir>/backing/<name>/pgdata, created once with initdb and reused, listening on 127.0.0.1 only.
+ * <stateDir>/backing/<name>/pgdata, created once with initdb and reused, listening on 127.0.0.1
+ * only, with password (SCRAM-SHA-256) logins for the generated credentials beside it.
  */
 import {
   chmodSync,
@@ -13,9 +14,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { type Credentials, ensureCredentials } from './credentials.ts';
 import { type FindOptions, findPostgres, majorOf, type PostgresBinaries, postgresMissing } from './find.ts';
-import type { BackingInstance, StartOptions } from './index.ts';
+import type { StartedServer, StartOptions } from './index.ts';
 import { assertReachable, type ServerUser, serverUser } from './proc.ts';
+import { scramVerifier } from './scram.ts';
 import { launch, onFreePort, runOnce, serverEnv } from './server.ts';
 import { PgError, pgConnect } from './wire.ts';
 
@@ -23,13 +26,13 @@ export const PG_USER = 'gantry';
 const HOST = '127.0.0.1';
 
 /**
- * Local development only: anyone who can reach 127.0.0.1 on this machine may connect without a
- * password (trust). The server listens on no other address and has no Unix socket.
+ * Password logins (SCRAM-SHA-256) from 127.0.0.1 only. The server listens on no other address
+ * and has no Unix socket; the password is generated once and kept beside the data (0600).
  */
-const PG_HBA = `# Written by gantry for a local development database: trust (no password) on 127.0.0.1 only.
-# The server listens on 127.0.0.1 alone (listen_addresses) and has no Unix socket.
+export const PG_HBA = `# Written by gantry: SCRAM-SHA-256 password logins from 127.0.0.1 only (the password is in
+# ../credentials, 0600). The server listens on 127.0.0.1 alone and has no Unix socket.
 # TYPE  DATABASE  USER  ADDRESS       METHOD
-host    all       all   127.0.0.1/32  trust
+host    all       all   127.0.0.1/32  scram-sha-256
 `;
 
 function chownTree(path: string, user: ServerUser): void {
@@ -62,9 +65,21 @@ function binariesFor(
   return { found, fresh: existing === undefined };
 }
 
+/** A session on the `postgres` database as gantry's role, with its password. */
+function connectAsGantry(port: number, credentials: Credentials, timeoutMs?: number) {
+  return pgConnect({
+    host: HOST,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    database: 'postgres',
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+}
+
 /** Creates the app's database unless it exists. */
-export async function ensureDatabase(port: number, app: string): Promise<void> {
-  const session = await pgConnect({ host: HOST, port, user: PG_USER, database: 'postgres' });
+export async function ensureDatabase(port: number, app: string, credentials: Credentials): Promise<void> {
+  const session = await connectAsGantry(port, credentials);
   try {
     await session.query(`CREATE DATABASE "${app.replaceAll('"', '""')}" OWNER ${PG_USER}`);
   } catch (error) {
@@ -82,15 +97,15 @@ export async function startPostgres(
   model: { name: string; version?: string | undefined },
   options: StartOptions,
   dataDir: string,
-): Promise<Omit<BackingInstance, 'env' | 'name' | 'kind'>> {
+): Promise<StartedServer> {
   const log = options.log ?? (() => {});
   const pgdata = join(dataDir, 'pgdata');
   const logFile = join(dataDir, 'server.log');
   const user = serverUser();
   if (user) {
-    // Our own directories: searchable, so the unprivileged server user can reach pgdata.
-    chmodSync(join(dataDir, '..'), 0o755);
-    chmodSync(dataDir, 0o755);
+    // Our own directories (otherwise 0700): searchable but not listable, so the unprivileged
+    // server user can pass through to pgdata and to nothing else.
+    for (const dir of [options.stateDir, join(dataDir, '..'), dataDir]) chmodSync(dir, 0o711);
     assertReachable(dataDir, user);
   }
   const { found, fresh } = binariesFor(model, pgdata, options.search);
@@ -101,8 +116,17 @@ export async function startPostgres(
   }
   const env = serverEnv();
   const run = user ? { user } : {};
+  const { credentials, created } = ensureCredentials(dataDir, PG_USER);
   if (fresh) await initdb(model.name, found, pgdata, dataDir, logFile, env, user, log);
   if (user) chownTree(pgdata, user);
+  // A new cluster, new credentials, or data from before passwords (trust): set the password
+  // while the server is down, then allow password logins only.
+  if (fresh || created || !hasPasswordLogins(pgdata)) {
+    if (!fresh) log(`${model.name}: setting a generated password and scram-sha-256 logins on ${pgdata}`);
+    await setPassword(found, pgdata, dataDir, logFile, env, user, credentials);
+    writeFileSync(join(pgdata, 'pg_hba.conf'), PG_HBA, { mode: 0o600 });
+    if (user) chownSync(join(pgdata, 'pg_hba.conf'), user.uid, user.gid);
+  }
 
   const { port, value: pid } = await onFreePort(
     options.port,
@@ -120,6 +144,8 @@ export async function startPostgres(
           `port=${port}`,
           '-c',
           'unix_socket_directories=',
+          '-c',
+          'password_encryption=scram-sha-256',
         ],
         cwd: dataDir,
         logFile,
@@ -127,14 +153,7 @@ export async function startPostgres(
         ...run,
         timeoutMs: options.timeoutMs ?? 30_000,
         ready: async () => {
-          const session = await pgConnect({
-            host: HOST,
-            port,
-            user: PG_USER,
-            database: 'postgres',
-            timeoutMs: 2000,
-          });
-          session.close();
+          (await connectAsGantry(port, credentials, 2000)).close();
           return true;
         },
         log,
@@ -143,7 +162,7 @@ export async function startPostgres(
     log,
   );
   try {
-    await ensureDatabase(port, options.app);
+    await ensureDatabase(port, options.app, credentials);
   } catch (error) {
     process.kill(pid, 'SIGQUIT');
     throw new Error(
@@ -172,12 +191,48 @@ async function initdb(
   chmodSync(pgdata, 0o700);
   if (user) chownSync(pgdata, user.uid, user.gid);
   log(`${name}: initdb ${pgdata} (PostgreSQL ${found.major}${user ? `, as ${user.name}` : ''})`);
+  // trust only until setPassword: the server is not started in between.
   await runOnce(
     'initdb',
     found.initdb,
     ['-D', pgdata, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--locale=C'],
     { cwd: dataDir, env, logFile, timeoutMs: 120_000, ...(user ? { user } : {}) },
   );
-  writeFileSync(join(pgdata, 'pg_hba.conf'), PG_HBA, { mode: 0o600 });
-  if (user) chownSync(join(pgdata, 'pg_hba.conf'), user.uid, user.gid);
+}
+
+function hasPasswordLogins(pgdata: string): boolean {
+  try {
+    return readFileSync(join(pgdata, 'pg_hba.conf'), 'utf8') === PG_HBA;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sets the role's password with the server down, in single-user mode (no network at all), as
+ * a SCRAM verifier computed here: the password itself reaches neither postgres nor its log.
+ */
+function setPassword(
+  found: PostgresBinaries,
+  pgdata: string,
+  dataDir: string,
+  logFile: string,
+  env: NodeJS.ProcessEnv,
+  user: ServerUser | undefined,
+  credentials: Credentials,
+): Promise<void> {
+  const role = `"${credentials.user.replaceAll('"', '""')}"`;
+  return runOnce(
+    'postgres --single (setting the password)',
+    found.postgres,
+    ['--single', '-D', pgdata, '-c', 'exit_on_error=true', 'postgres'],
+    {
+      cwd: dataDir,
+      env,
+      logFile,
+      timeoutMs: 60_000,
+      input: `ALTER ROLE ${role} WITH PASSWORD '${scramVerifier(credentials.password)}';\n`,
+      ...(user ? { user } : {}),
+    },
+  );
 }

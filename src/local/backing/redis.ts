@@ -1,11 +1,13 @@
 /**
  * Redis on the local platform: redis-server with a generated config, data (AOF + RDB) under
- * <stateDir>/backing/<name>/data, listening on 127.0.0.1 only.
+ * <stateDir>/backing/<name>/data, listening on 127.0.0.1 only, with protected mode and a
+ * generated password (requirepass) from the credentials file beside it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureCredentials } from './credentials.ts';
 import { redisMissing, which } from './find.ts';
-import type { BackingInstance, StartOptions } from './index.ts';
+import type { StartedServer, StartOptions } from './index.ts';
 import { launch, onFreePort, serverEnv } from './server.ts';
 import { redisCommand } from './wire.ts';
 
@@ -16,12 +18,16 @@ function quote(value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
-export function redisConfig(port: number, dir: string): string {
+/** The user gantry's URLs log in as: requirepass sets the password of Redis' `default` user. */
+export const REDIS_USER = 'default';
+
+export function redisConfig(port: number, dir: string, password: string): string {
   return [
-    '# Written by gantry on each start; edits are overwritten.',
+    '# Written by gantry on each start (0600: it holds the password); edits are overwritten.',
     `port ${port}`,
     `bind ${HOST}`,
     'protected-mode yes',
+    `requirepass ${quote(password)}`,
     'daemonize no',
     'supervised no',
     `dir ${quote(dir)}`,
@@ -42,7 +48,7 @@ export async function startRedis(
   model: { name: string },
   options: StartOptions,
   dataDir: string,
-): Promise<Omit<BackingInstance, 'env' | 'name' | 'kind'>> {
+): Promise<StartedServer> {
   const log = options.log ?? (() => {});
   const binary = which('redis-server', options.search);
   if (!binary) {
@@ -50,12 +56,14 @@ export async function startRedis(
     throw new Error(`${missing.message}\n  hint: ${missing.hint}`);
   }
   const dir = join(dataDir, 'data');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const configFile = join(dataDir, 'redis.conf');
+  const { credentials } = ensureCredentials(dataDir, REDIS_USER);
   const { port, value: pid } = await onFreePort(
     options.port,
     (port) => {
-      writeFileSync(configFile, redisConfig(port, dir));
+      writeFileSync(configFile, redisConfig(port, dir, credentials.password), { mode: 0o600 });
+      chmodSync(configFile, 0o600);
       log(`${model.name}: starting redis on ${HOST}:${port}`);
       return launch({
         what: `redis-server (${model.name})`,
@@ -66,7 +74,9 @@ export async function startRedis(
         env: serverEnv(),
         timeoutMs: options.timeoutMs ?? 20_000,
         // -LOADING while it replays the append-only file: not ready yet.
-        ready: async () => (await redisCommand(HOST, port, ['PING'], 2000)) === '+PONG',
+        ready: async () =>
+          (await redisCommand(HOST, port, ['PING'], { password: credentials.password, timeoutMs: 2000 })) ===
+          '+PONG',
         log,
       });
     },

@@ -20,16 +20,24 @@ export interface LaunchOptions {
 }
 
 /**
+ * The command run with umask 077, so every file a server creates (redis' append-only files and
+ * snapshots, for one) is private to its user: spawn() has no umask of its own.
+ */
+function privately(command: string, args: string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', command, ...args]];
+}
+
+/**
  * Spawns the server in its own process group (detached, so it outlives a daemon SIGKILL), with
  * stdout and stderr appended to logFile, and resolves with its PID once ready() says so. Rejects
  * (after killing it) when it exits first or is not ready in time; the error quotes the log.
  */
 export async function launch(options: LaunchOptions): Promise<number> {
-  const fd = openSync(options.logFile, 'a');
+  const fd = openSync(options.logFile, 'a', 0o600);
   let exit: string | undefined;
   let pid: number | undefined;
   try {
-    const child = spawn(options.command, options.args, {
+    const child = spawn(...privately(options.command, options.args), {
       cwd: options.cwd,
       env: options.env,
       detached: true,
@@ -81,17 +89,28 @@ export function runOnce(
   what: string,
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; user?: ServerUser; timeoutMs: number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    logFile: string;
+    user?: ServerUser;
+    timeoutMs: number;
+    /** Written to its stdin (which is otherwise closed). */
+    input?: string;
+  },
 ): Promise<void> {
-  const fd = openSync(options.logFile, 'a');
+  const fd = openSync(options.logFile, 'a', 0o600);
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, {
+    const child = spawn(...privately(command, args), {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', fd, fd],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', fd, fd],
       timeout: options.timeoutMs,
       ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
+    // A command that exits without reading is reported by its exit code, not as EPIPE here.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(options.input);
     child.once('error', (error) => reject(new Error(`${what} could not run: ${error.message}`)));
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();

@@ -3,6 +3,7 @@
  * connections (and to create the app's database), without a client library.
  */
 import { connect, type Socket } from 'node:net';
+import { SCRAM_MECHANISM, ScramClient } from './scram.ts';
 
 export class PgError extends Error {
   constructor(
@@ -40,11 +41,15 @@ export interface PgSession {
   close(): void;
 }
 
-/** Connects and authenticates (trust only); rejects with PgError when the server says no (e.g. 57P03 starting up). */
+/**
+ * Connects and authenticates (trust, or SCRAM-SHA-256 with `password`); rejects with PgError
+ * when the server says no (e.g. 57P03 starting up, 28P01 a wrong password).
+ */
 export function pgConnect(options: {
   host: string;
   port: number;
   user: string;
+  password?: string;
   database: string;
   timeoutMs?: number;
 }): Promise<PgSession> {
@@ -85,6 +90,43 @@ export function pgConnect(options: {
         waiter = (x) => (x instanceof Error ? rej(x) : res(x));
       });
 
+    const send = (type: string, body: Buffer) => {
+      const header = Buffer.alloc(5);
+      header.write(type, 0);
+      header.writeInt32BE(4 + body.length, 1);
+      socket.write(Buffer.concat([header, body]));
+    };
+
+    /** Answers an authentication request; resolves once this step is done (AuthenticationOk follows). */
+    let scram: ScramClient | undefined;
+    const authenticate = (body: Buffer) => {
+      const code = body.readInt32BE(0);
+      if (code === 0) return; // AuthenticationOk
+      if (options.password === undefined)
+        throw new Error(
+          'postgres asked for a password and none was given (the credentials file beside its data)',
+        );
+      if (code === 10) {
+        // AuthenticationSASL: the mechanisms offered, NUL-separated.
+        if (!body.subarray(4).toString('utf8').split('\0').includes(SCRAM_MECHANISM))
+          throw new Error(`postgres does not offer ${SCRAM_MECHANISM}`);
+        scram = new ScramClient(options.password);
+        const first = Buffer.from(scram.first(), 'utf8');
+        const length = Buffer.alloc(4);
+        length.writeInt32BE(first.length, 0);
+        send('p', Buffer.concat([cstring(SCRAM_MECHANISM), length, first]));
+      } else if (code === 11 && scram) {
+        send('p', Buffer.from(scram.final(body.subarray(4).toString('utf8')), 'utf8'));
+      } else if (code === 12 && scram) {
+        if (!scram.verify(body.subarray(4).toString('utf8')))
+          throw new Error('postgres could not prove it knows the password (SCRAM server signature)');
+      } else {
+        throw new Error(
+          `postgres asked for an authentication method other than ${SCRAM_MECHANISM} (code ${code})`,
+        );
+      }
+    };
+
     const close = () => {
       clearTimeout(timer);
       if (!socket.destroyed) socket.end(Buffer.from([0x58, 0, 0, 0, 4])); // Terminate
@@ -93,11 +135,7 @@ export function pgConnect(options: {
 
     const session: PgSession = {
       async query(sql) {
-        const body = cstring(sql);
-        const header = Buffer.alloc(5);
-        header.write('Q', 0);
-        header.writeInt32BE(4 + body.length, 1);
-        socket.write(Buffer.concat([header, body]));
+        send('Q', cstring(sql));
         const rows: (string | null)[][] = [];
         let error: PgError | undefined;
         for (;;) {
@@ -138,11 +176,7 @@ export function pgConnect(options: {
         for (;;) {
           const m = await next();
           if (m.type === 'E') throw parseError(m.body);
-          if (m.type === 'R' && m.body.readInt32BE(0) !== 0) {
-            throw new Error(
-              'postgres asked for a password; the local server is set up for trust authentication',
-            );
-          }
+          if (m.type === 'R') authenticate(m.body);
           if (m.type === 'Z') break;
         }
         resolve(session);
@@ -158,8 +192,18 @@ export function pgConnect(options: {
   });
 }
 
-/** One Redis command over RESP; resolves with the first reply line (e.g. "+PONG", "-LOADING ..."). */
-export function redisCommand(host: string, port: number, args: string[], timeoutMs = 3000): Promise<string> {
+/**
+ * One Redis command over RESP, after AUTH when a password is given; resolves with its first
+ * reply line (e.g. "+PONG", "-LOADING ...", or AUTH's own "-WRONGPASS ..." when that failed).
+ */
+export function redisCommand(
+  host: string,
+  port: number,
+  args: string[],
+  options: { password?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const commands = options.password === undefined ? [args] : [['AUTH', options.password], args];
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     let data = '';
@@ -174,13 +218,17 @@ export function redisCommand(host: string, port: number, args: string[], timeout
       else resolve(line!);
     };
     socket.once('connect', () => {
-      const parts = args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`);
-      socket.write(`*${args.length}\r\n${parts.join('')}`);
+      for (const command of commands) {
+        const parts = command.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`);
+        socket.write(`*${command.length}\r\n${parts.join('')}`);
+      }
     });
     socket.on('data', (chunk) => {
       data += chunk.toString('utf8');
-      const end = data.indexOf('\r\n');
-      if (end >= 0) done(undefined, data.slice(0, end));
+      const lines = data.split('\r\n').slice(0, -1);
+      // AUTH's reply first: an error there is the answer; else the command's reply.
+      if (lines[0]?.startsWith('-') || lines.length >= commands.length)
+        done(undefined, lines[0]!.startsWith('-') ? lines[0]! : lines[commands.length - 1]!);
     });
     socket.once('error', (error) => done(error));
     socket.once('close', () => done(new Error('redis closed the connection')));

@@ -150,6 +150,11 @@ export class LoadBalancer {
     return new MetricsWindow(now, 1).summary(now, windowSeconds);
   }
 
+  /** The window of one version's requests, once it has had any. */
+  window(version: string): MetricsWindow | undefined {
+    return this.stats.get(version)?.window;
+  }
+
   /** Requests finished per backend id since it joined (a counter: restarts at 0 if it leaves and rejoins). */
   servedByBackend(): Map<string, number> {
     return new Map([...this.upstreams].map(([id, upstream]) => [id, upstream.served]));

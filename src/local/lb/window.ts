@@ -17,6 +17,7 @@ const BUCKETS = LATENCY_BOUNDS_MS.length + 1;
 export class MetricsWindow {
   private readonly capacity: number;
   private readonly startedAt: number;
+
   /** The epoch second each ring slot currently holds (-1: never used). */
   private readonly second: Float64Array;
   private readonly requests: Uint32Array;
@@ -56,21 +57,40 @@ export class MetricsWindow {
    * so requestsPerSecond is exact rather than off by up to one bucket.
    */
   summary(now: number, windowSeconds: number): VersionMetrics {
-    const span = Math.max(1, Math.min(Math.floor(windowSeconds), this.capacity));
-    const nowSec = Math.floor(now / 1000);
-    const counts = new Float64Array(BUCKETS);
-    let requests = 0;
-    let errors = 0;
-    let maxMs = 0;
+    return MetricsWindow.summarize([this], now, windowSeconds);
+  }
+
+  /** Adds this window's last `span` seconds to the running sums. */
+  private addTo(sums: Sums, nowSec: number, span: number): void {
     for (let sec = nowSec - span + 1; sec <= nowSec; sec++) {
       const slot = sec % this.capacity;
       if (sec < 0 || this.second[slot] !== sec) continue;
-      requests += this.requests[slot]!;
-      errors += this.errors[slot]!;
-      if (this.maxMs[slot]! > maxMs) maxMs = this.maxMs[slot]!;
-      for (let b = 0; b < BUCKETS; b++) counts[b]! += this.histogram[slot * BUCKETS + b]!;
+      sums.requests += this.requests[slot]!;
+      sums.errors += this.errors[slot]!;
+      if (this.maxMs[slot]! > sums.maxMs) sums.maxMs = this.maxMs[slot]!;
+      for (let b = 0; b < BUCKETS; b++) sums.counts[b]! += this.histogram[slot * BUCKETS + b]!;
     }
-    const from = Math.max((nowSec - span + 1) * 1000, this.startedAt);
+    sums.startedAt = Math.min(sums.startedAt, this.startedAt);
+  }
+
+  /**
+   * Several windows over the same clock as one (a version measured at the main listener and at its
+   * preview): counts and histograms add up, so the percentiles are those of all the requests.
+   */
+  static summarize(windows: readonly MetricsWindow[], now: number, windowSeconds: number): VersionMetrics {
+    const capacity = Math.min(...windows.map((w) => w.capacity));
+    const span = Math.max(1, Math.min(Math.floor(windowSeconds), capacity));
+    const nowSec = Math.floor(now / 1000);
+    const sums: Sums = {
+      counts: new Float64Array(BUCKETS),
+      requests: 0,
+      errors: 0,
+      maxMs: 0,
+      startedAt: now,
+    };
+    for (const window of windows) window.addTo(sums, nowSec, span);
+    const { counts, requests, errors, maxMs } = sums;
+    const from = Math.max((nowSec - span + 1) * 1000, sums.startedAt);
     const covered = Math.max(0, (now - from) / 1000);
     return {
       windowSeconds: round3(covered),
@@ -91,6 +111,14 @@ export class MetricsWindow {
     this.maxMs[slot] = 0;
     this.histogram.fill(0, slot * BUCKETS, (slot + 1) * BUCKETS);
   }
+}
+
+interface Sums {
+  counts: Float64Array;
+  requests: number;
+  errors: number;
+  maxMs: number;
+  startedAt: number;
 }
 
 /**

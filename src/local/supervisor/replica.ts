@@ -277,8 +277,9 @@ export class Replica extends EventEmitter {
     let fd: number | null = null;
     let child: ChildProcess;
     try {
-      mkdirSync(dirname(spec.logFile), { recursive: true });
-      fd = openSync(spec.logFile, 'a');
+      // Private to this user: a replica's output may hold anything it prints.
+      mkdirSync(dirname(spec.logFile), { recursive: true, mode: 0o700 });
+      fd = openSync(spec.logFile, 'a', 0o600);
       child = spawn('/bin/sh', ['-c', shellScript(spec.command)], {
         cwd: spec.cwd,
         env: spec.env,

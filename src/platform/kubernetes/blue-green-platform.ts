@@ -42,6 +42,8 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
     private readonly namespace: string,
     private readonly analysis: EffectiveAnalysis,
     private readonly openPreview?: OpenPreview,
+    /** Version → the image digest to run it by (`gantry deploy --digest`). */
+    private readonly digests: Readonly<Record<string, string>> = {},
   ) {}
 
   async traffic(): Promise<ClusterRelease['traffic']> {
@@ -60,7 +62,8 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
     // The colour the Service selects is never emptied: whoever switched it back wants it serving.
     if (colour === active && replicas === 0) return;
     const deployment = this.colourDeployment(service, colours, colour);
-    if (needsImage) await this.api.apply(imagePatch(deployment, version), FIELD_MANAGERS.image);
+    if (needsImage)
+      await this.api.apply(imagePatch(deployment, version, this.digests[version]), FIELD_MANAGERS.image);
     await this.api.apply(replicasPatch(deployment, replicas, replicas, 0), FIELD_MANAGERS.replicas);
   }
 

@@ -55,6 +55,8 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
     private readonly analysis: EffectiveAnalysis,
     /** How the smoke checks reach the canary's pods (a port-forward); without it they cannot run. */
     private readonly openPreview?: OpenPreview,
+    /** Version → the image digest to run it by (`gantry deploy --digest`). */
+    private readonly digests: Readonly<Record<string, string>> = {},
   ) {}
 
   private readonly previews: { close(): void }[] = [];
@@ -107,7 +109,10 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
     let canary = await this.deployment(`${service}-canary`);
     if (!canary || deploymentVersion(canary) !== version) {
       if (replicas === 0) return; // nothing of this version runs
-      canary = await this.api.apply<DeploymentLike>(canaryDeployment(stable, version), FIELD_MANAGERS.canary);
+      canary = await this.api.apply<DeploymentLike>(
+        canaryDeployment(stable, version, this.digests[version]),
+        FIELD_MANAGERS.canary,
+      );
     }
     await this.api.apply(replicasPatch(canary, replicas, replicas, 0), FIELD_MANAGERS.replicas);
   }
@@ -166,7 +171,10 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
 
   /** Rolling on the cluster is the Deployment's own RollingUpdate: set the image and let it roll. */
   async setVersion(service: string, version: string): Promise<K8sObject> {
-    return this.api.apply(imagePatch(await this.stable(service), version), FIELD_MANAGERS.image);
+    return this.api.apply(
+      imagePatch(await this.stable(service), version, this.digests[version]),
+      FIELD_MANAGERS.image,
+    );
   }
 
   /**
@@ -175,7 +183,7 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
    */
   async foldCanary(service: string, version: string, replicas: number): Promise<K8sObject> {
     const stable = await this.stable(service);
-    await this.api.apply(imagePatch(stable, version), FIELD_MANAGERS.image);
+    await this.api.apply(imagePatch(stable, version, this.digests[version]), FIELD_MANAGERS.image);
     return this.api.apply(replicasPatch(stable, replicas, replicas, 0), FIELD_MANAGERS.replicas);
   }
 

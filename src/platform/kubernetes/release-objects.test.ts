@@ -19,6 +19,17 @@ describe('imageAt', () => {
     it(name, () => assert.equal(imageAt(image, version), expected));
 });
 
+describe('imageAt with a digest (gantry deploy --digest)', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  it('the tag for people, the digest for the kubelet', () =>
+    assert.equal(imageAt('ghcr.io/acme/api:1.0.0', 'f00d', digest), `ghcr.io/acme/api:f00d@${digest}`));
+  it('an old digest is replaced, not kept', () =>
+    assert.equal(
+      imageAt(`ghcr.io/acme/api:1.0.0@sha256:${'cd'.repeat(32)}`, 'f00d', digest),
+      `ghcr.io/acme/api:f00d@${digest}`,
+    ));
+});
+
 describe('stableReplicasByRatio', () => {
   // canarySplit(total, weight): canary = max(1, round(total × weight / 100)), stable = total − canary (≥ 1 below 100).
   const rows: [name: string, requested: number, canaryWeight: number, stable: number][] = [

@@ -51,10 +51,14 @@ export function deploymentVersion(deployment: DeploymentLike): string {
   return label ?? imageVersion(deployment.spec?.template?.spec?.containers?.[0]?.image);
 }
 
-/** `ghcr.io/acme/api:1.0.0` at version 1.1.0 → `ghcr.io/acme/api:1.1.0` (a digest is dropped). */
-export function imageAt(image: string, version: string): string {
+/**
+ * `ghcr.io/acme/api:1.0.0` at version 1.1.0 → `ghcr.io/acme/api:1.1.0` (a digest is dropped);
+ * with the digest CI pushed and signed → `ghcr.io/acme/api:1.1.0@sha256:…`, which the kubelet
+ * pulls by digest, so a tag moved after the signature cannot change what runs.
+ */
+export function imageAt(image: string, version: string, digest?: string): string {
   const repository = image.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[^/:@]+$/, '');
-  return `${repository}:${version}`;
+  return `${repository}:${version}${digest ? `@${digest}` : ''}`;
 }
 
 /** The partial Deployment the replicas manager applies: the count, what was asked, the weight. */
@@ -96,7 +100,7 @@ export function releasePatch(
 }
 
 /** The partial Deployment the image manager applies: every container at the new version. */
-export function imagePatch(deployment: DeploymentLike, version: string): K8sObject {
+export function imagePatch(deployment: DeploymentLike, version: string, digest?: string): K8sObject {
   const containers = deployment.spec?.template?.spec?.containers ?? [];
   return {
     apiVersion: 'apps/v1',
@@ -106,7 +110,10 @@ export function imagePatch(deployment: DeploymentLike, version: string): K8sObje
       template: {
         metadata: { labels: { [VERSION_LABEL]: version } },
         spec: {
-          containers: containers.map((c) => ({ name: c.name, image: imageAt(c.image ?? '', version) })),
+          containers: containers.map((c) => ({
+            name: c.name,
+            image: imageAt(c.image ?? '', version, digest),
+          })),
         },
       },
     },
@@ -128,7 +135,7 @@ export class ReleaseObjectError extends Error {
  * `track: stable` (render with release.strategy canary), or its selector would also match the
  * canary's pods and the two controllers would fight over them.
  */
-export function canaryDeployment(stable: DeploymentLike, version: string): K8sObject {
+export function canaryDeployment(stable: DeploymentLike, version: string, digest?: string): K8sObject {
   const selector = stable.spec?.selector?.matchLabels ?? {};
   if (selector[TRACK_LABEL] !== 'stable')
     throw new ReleaseObjectError(
@@ -159,7 +166,7 @@ export function canaryDeployment(stable: DeploymentLike, version: string): K8sOb
           ...template.spec,
           containers: (template.spec?.containers ?? []).map((c) => ({
             ...c,
-            image: imageAt(c.image ?? '', version),
+            image: imageAt(c.image ?? '', version, digest),
           })),
         },
       },

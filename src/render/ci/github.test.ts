@@ -53,7 +53,7 @@ describe('githubWorkflow on the example shop', () => {
       'rollback-prod',
     ]);
     assert.deepEqual(workflow.jobs['deploy-staging'].needs, ['test', 'image-api', 'image-worker']);
-    assert.deepEqual(workflow.jobs['deploy-prod'].needs, ['smoke-staging']);
+    assert.deepEqual(workflow.jobs['deploy-prod'].needs, ['smoke-staging', 'image-api', 'image-worker']);
     assert.deepEqual(workflow.jobs['deploy-prod'].environment, {
       name: 'prod',
       url: 'https://shop.example.com',
@@ -61,7 +61,7 @@ describe('githubWorkflow on the example shop', () => {
     assert.match(text, /# the approval: require reviewers on the prod environment/);
     assert.match(
       text,
-      /# reads KUBE_CONFIG from the prod environment, so its reviewers approve the rollback too\n {2}rollback-prod:/,
+      /# runs in the prod environment, so its reviewers approve the rollback too\n {2}rollback-prod:/,
     );
   });
 
@@ -77,15 +77,53 @@ describe('githubWorkflow on the example shop', () => {
     );
   });
 
-  it('least privilege: contents read at the top; push and OIDC signing only where images are built', () => {
+  it('least privilege: contents read at the top; push where images are built, OIDC where it signs or deploys', () => {
     assert.deepEqual(workflow.permissions, { contents: 'read' });
     assert.deepEqual(workflow.jobs['image-api'].permissions, {
       contents: 'read',
       packages: 'write',
       'id-token': 'write',
     });
-    for (const id of ['test', 'deploy-staging', 'smoke-staging', 'deploy-prod'])
-      assert.equal(workflow.jobs[id].permissions, undefined, id);
+    assert.deepEqual(workflow.jobs['deploy-prod'].permissions, {
+      contents: 'read',
+      packages: 'read',
+      'id-token': 'write',
+    });
+    for (const id of ['test', 'smoke-staging']) assert.equal(workflow.jobs[id].permissions, undefined, id);
+  });
+
+  it('every job has a timeout, and no checkout leaves its token behind', () => {
+    for (const [id, job] of Object.entries<Json>(workflow.jobs)) {
+      assert.equal(typeof job['timeout-minutes'], 'number', id);
+      for (const s of job.steps as Json[])
+        if (/^actions\/checkout@/.test(s.uses ?? '')) assert.equal(s.with['persist-credentials'], false, id);
+    }
+    // Two deploys of 15 minutes each, plus apply, npm ci and the watch.
+    assert.equal(workflow.jobs['deploy-prod']['timeout-minutes'], 45);
+  });
+
+  it('every action is pinned to a full commit SHA with its release beside it', () => {
+    const pins = [...text.matchAll(/uses: ([\w-]+\/[\w-]+)@(\S+)(?: # (\S+))?/g)];
+    assert.ok(pins.length > 10);
+    for (const [line, , ref, release] of pins) {
+      assert.match(ref!, /^[0-9a-f]{40}$/, line);
+      assert.match(release ?? '', /^v\d+\.\d+\.\d+$/, line);
+    }
+  });
+
+  it('image: built once; Trivy scans that image, then it is pushed as is and its digest signed', () => {
+    const builds = (workflow.jobs['image-api'].steps as Json[]).filter((s) =>
+      /build-push-action/.test(s.uses ?? ''),
+    );
+    assert.equal(builds.length, 1, 'one build: the scanned image is the pushed image');
+    assert.equal(builds[0]!.with.load, true);
+    assert.equal(builds[0]!.with.push, false);
+    assert.match(step('image-api', /docker push/)!.run, /^docker push --all-tags "\$REPOSITORY"\n/);
+    assert.equal(workflow.jobs['image-api'].outputs.digest, expr('steps.push.outputs.digest'));
+    assert.equal(
+      step('image-api', /trivy-action/)!.with['image-ref'],
+      `ghcr.io/acme/shop-api:${expr('env.IMAGE_TAG')}`,
+    );
   });
 
   it('image: SHA and semver tags, gha layer cache, Trivy fails on critical before the push, cosign signs the digest', () => {
@@ -94,7 +132,10 @@ describe('githubWorkflow on the example shop', () => {
       /type=sha,format=long,prefix=\ntype=semver,pattern=\{\{version\}\}/,
     );
     const steps = (workflow.jobs['image-api'].steps as Json[]).map((s) => s.name ?? s.uses);
-    assert.ok(steps.indexOf('scan: fail on critical vulnerabilities') < steps.indexOf('push'));
+    assert.ok(
+      steps.indexOf('scan: fail on critical vulnerabilities') <
+        steps.indexOf('push the scanned image; its digest is the output'),
+    );
     const trivy = step('image-api', /trivy-action/)!;
     assert.equal(trivy.with.severity, 'CRITICAL');
     assert.equal(trivy.with['exit-code'], '1');
@@ -106,17 +147,44 @@ describe('githubWorkflow on the example shop', () => {
     assert.equal(step('image-api', /login-action/)!.with.password, expr('secrets.GITHUB_TOKEN'));
   });
 
-  it('deploys serialise per environment and are never cancelled', () => {
+  it('deploys serialise per environment and are never cancelled; smoke and rollback sit outside that group', () => {
     assert.deepEqual(workflow.jobs['deploy-prod'].concurrency, {
       group: 'deploy-prod',
       'cancel-in-progress': false,
     });
+    assert.equal(workflow.jobs['smoke-prod'].concurrency, undefined);
+    assert.deepEqual(workflow.jobs['rollback-prod'].concurrency, {
+      group: 'rollback-prod',
+      'cancel-in-progress': false,
+    });
   });
 
-  it('the kubeconfig comes from the KUBE_CONFIG secret into a 0600 file, never printed', () => {
-    const kube = step('deploy-staging', /KUBE_CONFIG/)!;
-    assert.equal(kube.env.KUBE_CONFIG, expr('secrets.KUBE_CONFIG'));
-    assert.match(kube.run, /^umask 077\n/);
+  it('deploys by digest after cosign verify: the signature of this workflow on this ref', () => {
+    const deploy = workflow.jobs['deploy-staging'];
+    assert.equal(deploy.env.DIGEST_API, expr('needs.image-api.outputs.digest'));
+    const names = (deploy.steps as Json[]).map((s) => s.name ?? s.run ?? s.uses);
+    const verify = names.indexOf('verify each image signature before it is deployed');
+    assert.ok(verify > 0 && verify < names.findIndex((n) => /gantry deploy api/.test(n)));
+    assert.match(
+      step('deploy-staging', /cosign verify/)!.run,
+      /^cosign verify --certificate-identity "\$GITHUB_SERVER_URL\/\$GITHUB_WORKFLOW_REF" --certificate-oidc-issuer https:\/\/token\.actions\.githubusercontent\.com "ghcr\.io\/acme\/shop-api@\$DIGEST_API" > \/dev\/null$/m,
+    );
+    assert.ok(
+      names.some((n) => /--version "\$IMAGE_TAG" --digest "\$DIGEST_API" --wait --timeout 900/.test(n)),
+    );
+  });
+
+  it('reaches EKS through OIDC into the deploy role, on the runner the environment names', () => {
+    const aws = step('deploy-prod', /configure-aws-credentials/)!;
+    assert.deepEqual(aws.with, {
+      'role-to-assume': 'arn:aws:iam::123456789012:role/shop-prod-ci-deploy',
+      'aws-region': 'us-east-1',
+    });
+    assert.match(step('deploy-prod', /update-kubeconfig/)!.run, /--name shop-prod --region us-east-1/);
+    assert.deepEqual(workflow.jobs['deploy-prod']['runs-on'], ['self-hosted', 'shop-prod']);
+    assert.deepEqual(workflow.jobs['rollback-prod']['runs-on'], ['self-hosted', 'shop-prod']);
+    assert.equal(workflow.jobs['deploy-staging']['runs-on'], 'ubuntu-latest', 'staging: a public endpoint');
+    assert.doesNotMatch(text, /KUBE_CONFIG/, 'no long-lived kubeconfig when every environment is on AWS');
   });
 
   it('regenerating gives byte-identical text', () => {
@@ -125,6 +193,13 @@ describe('githubWorkflow on the example shop', () => {
 });
 
 describe('githubWorkflow on other specs', () => {
+  it('an environment without aws settings reads its kubeconfig from the KUBE_CONFIG secret, 0600, never printed', () => {
+    const other = parse(workflowText('  staging: {}\n  prod: {}\n')) as Json;
+    const kube = (other.jobs['deploy-staging'].steps as Json[]).find((s) => /KUBE_CONFIG/.test(s.run ?? ''))!;
+    assert.equal(kube.env.KUBE_CONFIG, expr('secrets.KUBE_CONFIG'));
+    assert.match(kube.run, /^umask 077\n/);
+  });
+
   it('another registry logs in with REGISTRY_<HOST>_* secrets and gets no packages: write', () => {
     const other = parse(workflowText('  staging: {}\n  prod: {}\n')) as Json;
     const login = (other.jobs['image-web'].steps as Json[]).find((s) => /login-action/.test(s.uses ?? ''))!;
@@ -180,10 +255,31 @@ describe('the checks fail on a broken workflow (they can fail)', () => {
       (w) => (w.jobs.test.steps[0].uses = 'actions/checkout@main'),
       /test: actions\/checkout@main is not pinned/,
     ],
+    [
+      'an action pinned by a tag',
+      (w) => (w.jobs.test.steps[0].uses = 'actions/checkout@v5'),
+      /test: actions\/checkout@v5 is not pinned to a commit SHA/,
+    ],
+    ['a job without a timeout', (w) => delete w.jobs.test['timeout-minutes'], /test: no timeout-minutes/],
+    [
+      'a checkout that keeps its token',
+      (w) => (w.jobs.test.steps[0].with['persist-credentials'] = true),
+      /test: checkout keeps its token/,
+    ],
+    [
+      'a rollback in the deploy group',
+      (w) => (w.jobs['rollback-prod'].concurrency.group = 'deploy-prod'),
+      /rollback-prod: shares the deploy concurrency group/,
+    ],
+    [
+      'a smoke check in the deploy group',
+      (w) => (w.jobs['smoke-prod'].concurrency = { group: 'deploy-prod', 'cancel-in-progress': false }),
+      /smoke-prod: shares the deploy concurrency group/,
+    ],
     ['an action without a version', (w) => (w.jobs.test.steps[0].uses = 'actions/checkout'), /is not pinned/],
     [
       'a secret written into the file',
-      (w) => (w.jobs['deploy-staging'].steps[3].env.KUBE_CONFIG = 'apiVersion: v1'),
+      (w) => w.jobs['deploy-staging'].steps.push({ env: { KUBE_CONFIG: 'apiVersion: v1' }, run: 'true' }),
       /deploy-staging: KUBE_CONFIG is not read from the CI's secret store/,
     ],
     [

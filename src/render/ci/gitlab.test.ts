@@ -37,11 +37,8 @@ describe('gitlabPipeline on the example shop', () => {
     assert.deepEqual(Object.keys(jobsOf('gitlab', pipeline)), [
       'test',
       'image:api',
-      'scan:api',
-      'sign:api',
       'image:worker',
-      'scan:worker',
-      'sign:worker',
+      'verify:images',
       'deploy:staging',
       'smoke:staging',
       'rollback:staging',
@@ -67,30 +64,76 @@ describe('gitlabPipeline on the example shop', () => {
     assert.deepEqual(pipeline['rollback:staging'].needs, ['deploy:staging', 'smoke:staging']);
   });
 
-  it('image: pushed at the SHA with a registry layer cache; scanned by digest; signed keyless after the scan', () => {
-    const build = pipeline['image:api'].script.find((l: string) => l.startsWith('docker buildx build'));
-    assert.match(build, /--cache-from type=registry,ref=ghcr.io\/acme\/shop-api:buildcache/);
-    assert.match(build, /--tag "ghcr.io\/acme\/shop-api:\$IMAGE_TAG" --push/);
-    assert.deepEqual(pipeline['scan:api'].script, [
-      'trivy image --exit-code 1 --severity CRITICAL --ignore-unfixed --no-progress "ghcr.io/acme/shop-api@$IMAGE_DIGEST"',
+  it('image: built once and loaded; Trivy scans that image; only then pushed, its digest signed', () => {
+    const script = pipeline['image:api'].script as string[];
+    const at = (pattern: RegExp) => script.findIndex((line) => pattern.test(line));
+    const build = script[at(/^docker buildx build/)]!;
+    assert.match(build, /--cache-from type=registry,ref=ghcr.io\/acme\/shop-api:buildcache \$cache_to/);
+    assert.match(build, /--tag "ghcr.io\/acme\/shop-api:\$IMAGE_TAG" --load /);
+    assert.doesNotMatch(build, /--push/);
+    assert.match(script[at(/trivy/)]!, /aquasec\/trivy:0\.70\.0 image --exit-code 1 --severity CRITICAL/);
+    assert.ok(at(/^docker buildx build/) < at(/trivy/) && at(/trivy/) < at(/docker push/));
+    assert.match(script[at(/docker push/)]!, /cosign sign --yes "ghcr\.io\/acme\/shop-api@\$digest"/);
+    assert.deepEqual(pipeline['image:api'].id_tokens, { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } });
+    assert.deepEqual(pipeline['image:api'].artifacts, { reports: { dotenv: 'image.env' } });
+  });
+
+  it('pushes (image, signature, layer cache) only from the default branch and tags', () => {
+    assert.deepEqual(pipeline['image:api'].rules, [
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || $CI_COMMIT_TAG', variables: { PUBLISH: 'true' } },
+      { when: 'on_success' },
     ]);
-    assert.deepEqual(pipeline['sign:api'].needs, ['image:api', 'scan:api']);
-    assert.deepEqual(pipeline['sign:api'].id_tokens, { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } });
-    assert.ok(
-      pipeline['sign:api'].script.includes('cosign sign --yes "ghcr.io/acme/shop-api@$IMAGE_DIGEST"'),
+    const script = (pipeline['image:api'].script as string[]).join('\n');
+    assert.match(script, /if \[ "\$PUBLISH" = true \]; then\n {2}cache_to=/);
+    assert.match(script, /if \[ "\$PUBLISH" = true \]; then\n {2}docker push/);
+  });
+
+  it('verifies every signature before the first deploy, then deploys by digest', () => {
+    assert.deepEqual(pipeline['verify:images'].needs, ['image:api', 'image:worker']);
+    assert.match(
+      pipeline['verify:images'].script.at(-1),
+      /^cosign verify --certificate-identity-regexp .* --certificate-oidc-issuer "\$CI_SERVER_URL" "ghcr\.io\/acme\/shop-worker@\$DIGEST_WORKER"/,
     );
-    assert.deepEqual(pipeline['deploy:staging'].needs, ['test', 'sign:api', 'sign:worker']);
+    assert.deepEqual(pipeline['deploy:staging'].needs, [
+      'test',
+      'verify:images',
+      'image:api',
+      'image:worker',
+    ]);
+    assert.ok(
+      (pipeline['deploy:staging'].script as string[]).some((l) => / --digest "\$DIGEST_API" --wait/.test(l)),
+    );
+  });
+
+  it('reaches EKS through OIDC (AWS_ID_TOKEN) into the deploy role; prod on the runner in the VPC', () => {
+    assert.deepEqual(pipeline['deploy:prod'].id_tokens, { AWS_ID_TOKEN: { aud: 'sts.amazonaws.com' } });
+    assert.deepEqual(pipeline['deploy:prod'].tags, ['self-hosted', 'shop-prod']);
+    assert.ok(
+      pipeline['deploy:prod'].script.includes(
+        'export AWS_WEB_IDENTITY_TOKEN_FILE="$CI_BUILDS_DIR/.aws-id-token"',
+      ),
+    );
+    assert.ok(
+      pipeline['deploy:prod'].script.includes(
+        'aws eks update-kubeconfig --name shop-prod --region us-east-1 --kubeconfig "$KUBECONFIG"',
+      ),
+    );
+    assert.doesNotMatch(text, /KUBE_CONFIG/);
+  });
+
+  it('every job has a timeout; smoke and rollback jobs are not interruptible', () => {
+    for (const [id, job] of Object.entries(jobsOf('gitlab', pipeline)))
+      assert.match(String(job.timeout), /minutes$/, id);
+    for (const id of ['smoke:staging', 'rollback:staging', 'deploy:prod'])
+      assert.equal(pipeline[id].interruptible, false);
   });
 
   it('registry credentials come from CI variables, piped to docker login', () => {
-    assert.equal(
-      pipeline['image:api'].script[0],
-      `printf '%s' "$REGISTRY_GHCR_IO_PASSWORD" | docker login ghcr.io --username "$REGISTRY_GHCR_IO_USERNAME" --password-stdin`,
+    assert.ok(
+      pipeline['image:api'].script.includes(
+        `printf '%s' "$REGISTRY_GHCR_IO_PASSWORD" | docker login ghcr.io --username "$REGISTRY_GHCR_IO_USERNAME" --password-stdin`,
+      ),
     );
-    assert.deepEqual(pipeline['scan:api'].variables, {
-      TRIVY_USERNAME: '$REGISTRY_GHCR_IO_USERNAME',
-      TRIVY_PASSWORD: '$REGISTRY_GHCR_IO_PASSWORD',
-    });
   });
 
   it('regenerating gives byte-identical text', () => {
@@ -122,7 +165,7 @@ describe('our checks fail on a broken pipeline (they can fail)', () => {
     ],
     [
       'dependencies on a missing job',
-      (p) => (p['scan:api'].dependencies = ['image:ap']),
+      (p) => (p['verify:images'].dependencies = ['image:ap']),
       /dependencies names image:ap/,
     ],
     [
@@ -132,13 +175,24 @@ describe('our checks fail on a broken pipeline (they can fail)', () => {
     ],
     [
       'a password written into the file',
-      (p) => (p['scan:api'].variables.TRIVY_PASSWORD = 'hunter2'),
-      /scan:api: TRIVY_PASSWORD is not read from the CI's secret store/,
+      (p) => (p['image:api'].variables.REGISTRY_PASSWORD = 'hunter2'),
+      /image:api: REGISTRY_PASSWORD is not read from the CI's secret store/,
     ],
     [
       'a secret echoed',
       (p) => p['deploy:prod'].script.push('echo $KUBE_CONFIG'),
       /deploy:prod: prints a secret/,
+    ],
+    [
+      'an image pushed from every branch',
+      (p) => (p['image:api'].rules = [{ when: 'on_success' }]),
+      /image:api: pushes from every branch and merge request/,
+    ],
+    ['a job without a timeout', (p) => delete p.test.timeout, /test: no timeout/],
+    [
+      'a rollback a newer pipeline may interrupt',
+      (p) => delete p['rollback:prod'].interruptible,
+      /rollback:prod: may be interrupted/,
     ],
   ];
   for (const [name, change, problem] of rows)

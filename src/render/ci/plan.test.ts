@@ -19,6 +19,8 @@ describe('planPipeline on the example shop', () => {
         repository: 'ghcr.io/acme/shop-api',
         context: 'examples/shop',
         dockerfile: 'examples/shop/Dockerfile.api',
+        digestVariable: 'DIGEST_API',
+        aws: null,
       },
       {
         service: 'worker',
@@ -26,6 +28,8 @@ describe('planPipeline on the example shop', () => {
         repository: 'ghcr.io/acme/shop-worker',
         context: 'examples/shop',
         dockerfile: 'examples/shop/Dockerfile.worker',
+        digestVariable: 'DIGEST_WORKER',
+        aws: null,
       },
     ]);
   });
@@ -41,12 +45,12 @@ describe('planPipeline on the example shop', () => {
     assert.deepEqual(plan.notes, ['environment dev (development) is not deployed by CI']);
   });
 
-  it('staging: apply, then each service deployed at the commit SHA, then watched', () => {
+  it('staging: apply, then each service deployed at the commit SHA by the digest CI pushed, then watched', () => {
     const F = '-f examples/shop/gantry.yaml --env staging';
     assert.deepEqual(plan.stages[0]!.deploy, [
       `npx --no gantry apply ${F}`,
-      `npx --no gantry deploy api ${F} --version "$IMAGE_TAG" --wait`,
-      `npx --no gantry deploy worker ${F} --version "$IMAGE_TAG" --wait`,
+      `npx --no gantry deploy api ${F} --version "$IMAGE_TAG" --digest "$DIGEST_API" --wait --timeout 900`,
+      `npx --no gantry deploy worker ${F} --version "$IMAGE_TAG" --digest "$DIGEST_WORKER" --wait --timeout 900`,
       `npx --no gantry rollout status api ${F} --watch`,
       `npx --no gantry rollout status worker ${F} --watch`,
     ]);
@@ -71,6 +75,18 @@ describe('planPipeline on the example shop', () => {
       plan.stages[1]!.smoke.map((c) => c.url),
       ['https://shop.example.com/health/ready'],
     );
+  });
+
+  it('reaches each environment as gantry infra opens it: the deploy role by OIDC, the cluster, the runner', () => {
+    assert.deepEqual(plan.stages[0]!.aws, {
+      accountId: '123456789012',
+      region: 'us-east-1',
+      cluster: 'shop-staging',
+      roleArn: 'arn:aws:iam::123456789012:role/shop-staging-ci-deploy',
+      runner: null,
+    });
+    assert.deepEqual(plan.stages[1]!.runner, ['self-hosted', 'shop-prod'], 'prod: private endpoint');
+    assert.equal(plan.nodeVersion, '26', 'the current Node LTS, as the Dockerfiles');
   });
 
   it('is deterministic: the same input gives the same plan', () => {
@@ -134,6 +150,22 @@ describe('planPipeline: what the spec declares decides the stages', () => {
       ['environment qa (staging) is not deployed by CI (staging is staging)'],
     ],
   ];
+  it('without aws settings an environment deploys with a KUBE_CONFIG secret, and the stage says so', () => {
+    const prod = plan(envs.prodOnly).stages[0]!;
+    assert.equal(prod.aws, null);
+    assert.match(prod.notes[0]!, /^no environments\.production\.aws .*KUBE_CONFIG secret/);
+  });
+
+  it('an ECR image is pushed with the deploy role of the environment in its account and region', () => {
+    const ecr = smallSpec('  prod:\n    aws: { accountId: "210987654321", region: eu-west-1 }\n').replace(
+      'acme/jobs:2.1.0',
+      '210987654321.dkr.ecr.eu-west-1.amazonaws.com/tiny/jobs:2.1.0',
+    );
+    const images = planPipeline(pipelineInput(ecr, 'gantry.yaml')).images;
+    assert.equal(images[1]!.aws?.roleArn, 'arn:aws:iam::210987654321:role/tiny-prod-ci-deploy');
+    assert.equal(images[0]!.aws, null);
+  });
+
   for (const [name, yaml, stages, notes] of rows)
     it(name, () => {
       const p = plan(yaml);
@@ -147,18 +179,18 @@ describe('planPipeline: what the spec declares decides the stages', () => {
   it('an environment that runs another image repository than the base: said, since CI pushes the base one', () => {
     const staging = plan('  staging:\n    services: { jobs: { image: ghcr.io/acme/jobs:2.1.0 } }\n')
       .stages[0]!;
-    assert.deepEqual(staging.notes.slice(0, 1), [
+    assert.deepEqual(staging.notes.slice(1, 2), [
       'jobs runs ghcr.io/acme/jobs in staging, but CI pushes acme/jobs: its deploy will not find the image',
     ]);
   });
 
   it('no smoke checks, or no url to run them against: said in the stage notes, none generated', () => {
-    assert.deepEqual(plan(envs.prodOnly).stages[0]!.notes, [
+    assert.deepEqual(plan(envs.prodOnly).stages[0]!.notes.slice(1), [
       'no smoke checks: no service declares release.smoke for production',
     ]);
     const staging = plan(envs.stagingNoUrl).stages[0]!;
     assert.deepEqual(staging.smoke, []);
-    assert.deepEqual(staging.notes, [
+    assert.deepEqual(staging.notes.slice(1), [
       'smoke checks skipped: environments.staging.url is not set (the checks need the URL to call)',
     ]);
   });

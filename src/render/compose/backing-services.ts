@@ -1,12 +1,13 @@
 /**
  * The backing services in docker-compose.yml — postgres, redis and kafka containers pinned to
- * `backing.version`, with a named data volume, a health check and no published port — and the
+ * a full release of `backing.version` (images.ts), with a named data volume, a health check and no published port — and the
  * variables an app service gets for each one it `uses`: the names `gantry render` gives the pod
  * (DATABASE_URL / REDIS_URL / <NAME>_URL, <NAME>_USERNAME / <NAME>_PASSWORD), the password only
  * as a reference Compose fills in.
  */
 import { connectionVariables, urlVariable } from '../../platform/connection.ts';
 import type { AppModel, BackingModel } from '../../spec/model.ts';
+import { backingImage } from '../images.ts';
 import {
   databaseName,
   dataPaths,
@@ -53,7 +54,7 @@ export function backingService(model: AppModel, backing: BackingModel): Json {
     const { user, password, database } = postgresCredentials(model, backing);
     const paths = dataPaths(version);
     return {
-      image: `postgres:${version}`,
+      image: backingImage('postgres', version),
       environment: {
         POSTGRES_USER: user,
         POSTGRES_PASSWORD: required(password),
@@ -67,7 +68,7 @@ export function backingService(model: AppModel, backing: BackingModel): Json {
   }
   if (backing.kind === 'redis')
     return {
-      image: `redis:${backing.version ?? REDIS_DEFAULT_VERSION}`,
+      image: backingImage('redis', backing.version ?? REDIS_DEFAULT_VERSION),
       command: ['redis-server', '--appendonly', 'yes'],
       volumes: [`${volume}:/data`],
       healthcheck: backingHealth(['redis-cli', 'ping']),

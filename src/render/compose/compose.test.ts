@@ -93,9 +93,9 @@ describe('renderCompose on the example shop', () => {
     assert.equal(compose.services.cache.ports, undefined);
   });
 
-  it('pins backing images to the spec versions, with pg_isready and redis-cli ping health checks', () => {
-    assert.equal(compose.services.db.image, 'postgres:15');
-    assert.equal(compose.services.cache.image, 'redis:7');
+  it('pins backing images to full releases of the spec versions, with pg_isready and redis-cli ping health checks', () => {
+    assert.equal(compose.services.db.image, 'postgres:15.19', 'the spec says 15: pinned to its latest minor');
+    assert.equal(compose.services.cache.image, 'redis:7.4.11');
     assert.deepEqual(compose.services.db.healthcheck.test, ['CMD', 'pg_isready', '-U', 'shop', '-d', 'shop']);
     assert.deepEqual(compose.services.cache.healthcheck.test, ['CMD', 'redis-cli', 'ping']);
   });
@@ -126,8 +126,9 @@ describe('renderCompose on the example shop', () => {
     );
     assert.equal(env.PAYMENT_API_KEY, '${PAYMENT_API_KEY:?set PAYMENT_API_KEY}');
     assert.equal(env.DB_PASSWORD, '${DB_PASSWORD:?set DB_PASSWORD}');
-    // DATABASE_URL is a secret the used `db` provides: the container's URL, its password by reference.
-    assert.equal(env.DATABASE_URL, 'postgres://shop:${DB_PASSWORD:?set DB_PASSWORD}@db:5432/shop');
+    // DATABASE_URL is a secret in the spec: it stays one (DB_URL is the one the used `db` provides).
+    assert.equal(env.DATABASE_URL, '${DATABASE_URL:?set DATABASE_URL}');
+    assert.equal(env.DB_URL, 'postgres://shop:${DB_PASSWORD:?set DB_PASSWORD}@db:5432/shop');
     assert.equal(env.REDIS_URL, 'redis://cache:6379');
     assert.equal(compose.services.worker.environment.API_URL, 'http://api:8000');
     assert.equal(compose.services.db.environment.POSTGRES_PASSWORD, '${DB_PASSWORD:?set DB_PASSWORD}');

@@ -102,9 +102,8 @@ function appService(model: AppModel, service: ServiceModel): Json {
 
 /**
  * PORT and HOST as the pod gets them, the spec's env, then what each `uses` provides, then
- * secrets by reference. The spec's env wins over an injected name (as in `gantry render`); a
- * secret that a used backing service provides (DATABASE_URL with `uses: [db]`) takes the
- * container's URL, as `gantry up` fills it from the local database.
+ * secrets by reference. The spec's env and secrets win over an injected name (as in `gantry
+ * render`): a DATABASE_URL the spec declares as a secret stays `${DATABASE_URL:?…}`.
  */
 function environment(model: AppModel, service: ServiceModel): Json {
   const env: Record<string, string> = {};
@@ -114,13 +113,15 @@ function environment(model: AppModel, service: ServiceModel): Json {
   if (service.port !== undefined) set('PORT', String(service.port));
   set('HOST', '0.0.0.0');
   for (const key of Object.keys(service.env).sort()) env[key] = literal(service.env[key]!);
+  // A secret the spec declares stays a secret (as in `gantry render`), even when a used backing
+  // service would provide a variable of that name: the spec's DATABASE_URL is the user's to set.
+  for (const secret of service.secrets) set(secret, required(secret));
   for (const used of service.uses) {
     const other = model.services[used];
     if (other?.port !== undefined) set(urlVariable(used), `http://${used}:${other.port}`);
     const backing = model.backing[used];
     if (backing) for (const [name, value] of Object.entries(backingEnv(model, backing))) set(name, value);
   }
-  for (const secret of service.secrets) set(secret, required(secret));
   return env;
 }
 

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
+import { DEFAULT_NODE_IMAGE } from '../images.ts';
 import { renderKubernetes } from '../kubernetes/index.ts';
 import { RUN_AS_ID } from '../kubernetes/pod-template.ts';
 import { execForm } from './command.ts';
-import { DEFAULT_NODE_IMAGE, generateDockerfiles } from './dockerfile.ts';
+import { generateDockerfiles } from './dockerfile.ts';
 import { lintDockerfile } from './lint-dockerfile.ts';
 import { parseDockerfile } from './parse-dockerfile.ts';
 

@@ -9,14 +9,13 @@ import { posix } from 'node:path';
 import type { AppModel, ServiceModel } from '../../spec/model.ts';
 import type { Finding } from '../../spec/problem.ts';
 import { generatedBanner } from '../generated.ts';
+import { DEFAULT_NODE_IMAGE } from '../images.ts';
 import { RUN_AS_ID } from '../kubernetes/pod-template.ts';
 import { execForm, programOf } from './command.ts';
 import { dockerignore } from './dockerignore.ts';
 import { type HealthCheck, healthCheck } from './healthcheck.ts';
 import { isPinnedImage } from './lint-dockerfile.ts';
 
-/** Node 20 LTS on Debian 12, pinned to a patch release: a rebuild gets the same runtime. */
-export const DEFAULT_NODE_IMAGE = 'node:20.20.2-bookworm-slim';
 /** Where the build context lands in the image. */
 export const APP_DIR = '/app';
 /** Programs that say a `run` command is a Node service. */

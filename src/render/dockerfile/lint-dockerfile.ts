@@ -3,6 +3,7 @@
  * an unpinned base image, running as root, ADD of a URL, apt-get leftovers in a layer, no
  * HEALTHCHECK. One function per rule; `lintDockerfile` runs them all. Pure.
  */
+import { DEFAULT_NODE_IMAGE } from '../images.ts';
 import { type Dockerfile, type Instruction, parseDockerfile, type Stage } from './parse-dockerfile.ts';
 
 export interface DockerfileFinding {
@@ -16,7 +17,7 @@ type Rule = (dockerfile: Dockerfile) => DockerfileFinding[];
 
 /**
  * An image reference fixed to one build: a digest, or a tag other than `latest`.
- * (`node:20` is a tag too, but a moving one; we accept it as the line most guides draw.)
+ * (`node:26` is a tag too, but a moving one; we accept it as the line most guides draw.)
  */
 export function isPinnedImage(reference: string): boolean {
   if (/@sha256:[a-f0-9]{64}$/.test(reference)) return true;
@@ -39,7 +40,7 @@ export const pinnedBaseImage: Rule = ({ stages }) => {
         rule: 'pinned-base-image',
         line: stage.from.line,
         message: `FROM ${base}: the base image is not pinned (no tag, or latest)`,
-        hint: 'name a release tag (node:20.20.2-bookworm-slim) or a digest (@sha256:…)',
+        hint: `name a release tag (${DEFAULT_NODE_IMAGE}) or a digest (@sha256:…)`,
       });
     if (stage.name) earlier.add(stage.name);
   }

@@ -296,13 +296,13 @@ describe('IRSA', () => {
   });
 
   it('without an account id the ServiceAccount has no role, and a note says which setting names it', () => {
-    const { objects, notes } = render('staging');
+    const { objects, notes } = render('dev');
     assert.equal(named(objects, 'ServiceAccount', 'worker').metadata.annotations, undefined);
     assert.ok(
       notes.some(
         (n) =>
-          n.message.includes('IRSA role shop-staging-worker') &&
-          n.message.includes('environments.staging.aws.accountId'),
+          n.message.includes('IRSA role shop-dev-worker') &&
+          n.message.includes('environments.dev.aws.accountId'),
       ),
       JSON.stringify(notes),
     );

@@ -8,7 +8,9 @@ import {
   type Block,
   type Body,
   block,
+  type Comment,
   call,
+  comment,
   expr,
   type Item,
   object,
@@ -113,6 +115,14 @@ export function serviceTrust(service: string): Value {
       ],
     }),
   );
+}
+
+/**
+ * A Checkov finding accepted on purpose, written inside the resource it concerns so the reason
+ * travels with the code (`# checkov:skip=CKV_AWS_355: …`): Checkov reports it as skipped, with it.
+ */
+export function accepted(check: string, reason: string): Comment {
+  return comment(`checkov:skip=${check}: ${reason}`);
 }
 
 /** `tags = { Name = … }`: the provider's default_tags add app, environment and managed-by. */

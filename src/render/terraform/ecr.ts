@@ -1,31 +1,33 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${…}` in these strings is Terraform interpolation, not a forgotten JS template
 /**
- * modules/ecr: one image repository per service. Tags are immutable (a tag always names the
+ * modules/ecr: the ECR repositories the spec's images name (only images on ECR: the registry is
+ * the one `gantry ci` pushes to, the spec's `image`). Tags are immutable (a tag always names the
  * same image, so a rollback to `1.4.2` is a rollback) and every push is scanned; untagged
  * layers left by rebuilt tags expire after two weeks.
  */
 import { nameTag, output, resource, type TerraformModule, variable } from './blocks.ts';
-import { attr, block, call, expr, object, template } from './hcl.ts';
+import { attr, block, call, expr, object } from './hcl.ts';
 
 export function ecrModule(): TerraformModule {
   return {
     name: 'ecr',
     variables: [
-      variable('name', { type: 'string', description: 'Repository names are NAME/SERVICE.' }),
-      variable('services', {
+      variable('repositories', {
         type: 'set(string)',
-        description: 'One repository per service.',
+        description: "Repository names, as the spec's images name them (team/api).",
         validations: [
-          { condition: 'length(var.services) > 0', message: 'services must name at least one service.' },
+          {
+            condition: 'length(var.repositories) > 0',
+            message: 'repositories must name at least one repository.',
+          },
         ],
       }),
     ],
     main: [
       resource('aws_ecr_repository', 'this', [
-        attr('for_each', expr('var.services')),
-        attr('name', template('${var.name}/${each.key}')),
+        attr('for_each', expr('var.repositories')),
+        attr('name', expr('each.key')),
         attr('image_tag_mutability', 'IMMUTABLE'),
-        nameTag(template('${var.name}/${each.key}')),
+        nameTag(expr('each.key')),
         block('image_scanning_configuration', [], [attr('scan_on_push', true)]),
         block('encryption_configuration', [], [attr('encryption_type', 'KMS')]),
       ]),
@@ -58,12 +60,12 @@ export function ecrModule(): TerraformModule {
     outputs: [
       output(
         'repository_urls',
-        'Service → repository URL (push images here).',
+        'Repository → URL (push images here).',
         expr('{ for name, repo in aws_ecr_repository.this : name => repo.repository_url }'),
       ),
       output(
         'repository_arns',
-        'Service → repository ARN.',
+        'Repository → ARN.',
         expr('{ for name, repo in aws_ecr_repository.this : name => repo.arn }'),
       ),
     ],

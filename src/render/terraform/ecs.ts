@@ -15,8 +15,12 @@
  *   health-checked on the readiness path; HTTPS when a certificate is given.
  * - Target tracking from the spec's autoscale block: cpu → ECSServiceAverageCPUUtilization,
  *   memory → ECSServiceAverageMemoryUtilization, rps → ALBRequestCountPerTarget.
+ * - Service Connect (a Cloud Map namespace per cluster): each service with a port is reachable
+ *   as http://<service>:<port>, so `uses` works as on Kubernetes, with the same variables
+ *   (API_URL; DATABASE_URL/DB_URL and REDIS_URL/CACHE_URL from the backing services' URL secrets).
  */
 import {
+  accepted,
   data,
   locals,
   nameTag,
@@ -53,11 +57,13 @@ export const SERVICE_TYPE = `map(object({
       paths    = list(string)
       priority = number
     })), [])
-    environment  = optional(map(string), {})
-    secrets      = optional(list(string), [])
-    policy       = optional(string)
-    callers      = optional(list(string), [])
-    stop_timeout = optional(number, 30)
+    environment        = optional(map(string), {})
+    connections        = optional(map(string), {})
+    secrets            = optional(list(string), [])
+    connection_secrets = optional(map(string), {})
+    policy             = optional(string)
+    callers            = optional(list(string), [])
+    stop_timeout       = optional(number, 30)
   }))`;
 
 const CONTAINER_HEALTH_CHECKS = `{
@@ -145,6 +151,37 @@ function ecsService(name: 'fixed' | 'autoscaled'): Item {
       // Application Auto Scaling owns the count once the service exists.
       block('lifecycle', [], [attr('ignore_changes', [expr('desired_count')])]),
     );
+  body.push(
+    block(
+      'service_connect_configuration',
+      [],
+      [
+        attr('enabled', true),
+        attr('namespace', expr('aws_service_discovery_http_namespace.this.arn')),
+        // A service with a port is reachable as http://<service>:<port>; every service can call them.
+        block(
+          'dynamic',
+          ['service'],
+          [
+            attr('for_each', expr('each.value.port == null ? [] : [each.value.port]')),
+            block(
+              'content',
+              [],
+              [
+                attr('port_name', 'http'),
+                attr('discovery_name', expr('each.key')),
+                block(
+                  'client_alias',
+                  [],
+                  [attr('port', expr('service.value')), attr('dns_name', expr('each.key'))],
+                ),
+              ],
+            ),
+          ],
+        ),
+      ],
+    ),
+  );
   body.push(attr('depends_on', [expr('aws_lb_listener_rule.route')]));
   return resource('aws_ecs_service', name, body);
 }
@@ -158,13 +195,14 @@ export function ecsModule(runAs: number): TerraformModule {
     readonlyRootFilesystem: true,
     stopTimeout: expr('min(each.value.stop_timeout, 120)'),
     portMappings: expr(
-      'each.value.port == null ? [] : [{ containerPort = each.value.port, protocol = "tcp" }]',
+      'each.value.port == null ? [] : [{ name = "http", containerPort = each.value.port, protocol = "tcp" }]',
     ),
+    // The services it uses (Service Connect names), then the spec's env, which wins as on Kubernetes.
     environment: expr(
-      '[for key in sort(keys(each.value.environment)) : { name = key, value = each.value.environment[key] }]',
+      '[for key, value in merge(each.value.connections, each.value.environment) : { name = key, value = value }]',
     ),
     secrets: expr(
-      '[for key in each.value.secrets : { name = key, valueFrom = data.aws_secretsmanager_secret.this["${each.key}/${key}"].arn }]',
+      'concat([for key in each.value.secrets : { name = key, valueFrom = data.aws_secretsmanager_secret.this["${each.key}/${key}"].arn }], [for key, arn in each.value.connection_secrets : { name = key, valueFrom = arn }])',
     ),
     mountPoints: [object({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false })],
     healthCheck: expr('local.container_health_checks[each.key]'),
@@ -208,11 +246,8 @@ export function ecsModule(runAs: number): TerraformModule {
         description: 'ACM certificate for HTTPS on the load balancer; null serves plain HTTP.',
         default: null,
       }),
-      variable('log_retention_days', {
-        type: 'number',
-        description: 'CloudWatch log retention.',
-        default: 30,
-      }),
+      variable('log_retention_days', { type: 'number', description: 'Days CloudWatch keeps task logs.' }),
+      variable('kms_key_arn', { type: 'string', description: 'KMS key for task logs and the secrets.' }),
       variable('services', {
         type: SERVICE_TYPE,
         description:
@@ -242,6 +277,12 @@ export function ecsModule(runAs: number): TerraformModule {
           ),
         ),
         attr(
+          'secret_arns',
+          expr(
+            'distinct(concat([for secret in data.aws_secretsmanager_secret.this : secret.arn], flatten([for s in values(var.services) : values(s.connection_secrets)])))',
+          ),
+        ),
+        attr(
           'routes',
           expr(
             '{ for route in flatten([for name, s in local.routed : [for r in s.routes : merge(r, { service = name })]]) : tostring(route.priority) => route }',
@@ -258,9 +299,18 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('container_health_checks', expr(CONTAINER_HEALTH_CHECKS)),
         attr('listener_arn', expr('try(aws_lb_listener.https[0].arn, aws_lb_listener.http[0].arn, null)')),
       ]),
+      resource('aws_service_discovery_http_namespace', 'this', [
+        attr('name', expr('var.name')),
+        attr('description', template('Service Connect names of ${var.name}')),
+      ]),
       resource('aws_ecs_cluster', 'this', [
         attr('name', expr('var.name')),
         block('setting', [], [attr('name', 'containerInsights'), attr('value', 'enabled')]),
+        block(
+          'service_connect_defaults',
+          [],
+          [attr('namespace', expr('aws_service_discovery_http_namespace.this.arn'))],
+        ),
       ]),
       resource('aws_ecs_cluster_capacity_providers', 'this', [
         attr('cluster_name', expr('aws_ecs_cluster.this.name')),
@@ -275,6 +325,7 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('for_each', expr('var.services')),
         attr('name', template('/ecs/${var.name}/${each.key}')),
         attr('retention_in_days', expr('var.log_retention_days')),
+        attr('kms_key_id', expr('var.kms_key_arn')),
       ]),
       data('aws_secretsmanager_secret', 'this', [
         attr('for_each', expr('local.secrets')),
@@ -289,16 +340,14 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('policy_arn', 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'),
       ]),
       resource('aws_iam_role_policy', 'execution_secrets', [
-        attr('count', expr('length(local.secrets) > 0 ? 1 : 0')),
+        attr('count', expr('length(local.secret_arns) > 0 ? 1 : 0')),
         attr('name', 'read-service-secrets'),
         attr('role', expr('aws_iam_role.execution.id')),
         attr(
           'policy',
           policyDocument([
-            {
-              actions: ['secretsmanager:GetSecretValue'],
-              resources: expr('[for secret in data.aws_secretsmanager_secret.this : secret.arn]'),
-            },
+            { actions: ['secretsmanager:GetSecretValue'], resources: expr('local.secret_arns') },
+            { actions: ['kms:Decrypt'], resources: [expr('var.kms_key_arn')] },
           ]),
         ),
       ]),
@@ -340,6 +389,7 @@ export function ecsModule(runAs: number): TerraformModule {
       resource('aws_vpc_security_group_ingress_rule', 'load_balancer', [
         attr('for_each', expr('length(local.routed) > 0 ? toset(["80", "443"]) : toset([])')),
         attr('security_group_id', expr('aws_security_group.load_balancer[0].id')),
+        attr('description', template('HTTP(S) port ${each.key} from the internet')),
         attr('cidr_ipv4', '0.0.0.0/0'),
         attr('ip_protocol', 'tcp'),
         attr('from_port', expr('tonumber(each.key)')),
@@ -348,6 +398,7 @@ export function ecsModule(runAs: number): TerraformModule {
       resource('aws_vpc_security_group_egress_rule', 'load_balancer', [
         attr('for_each', expr('local.routed')),
         attr('security_group_id', expr('aws_security_group.load_balancer[0].id')),
+        attr('description', template('To the tasks of ${each.key}')),
         attr('referenced_security_group_id', expr('aws_security_group.service[each.key].id')),
         attr('ip_protocol', 'tcp'),
         attr('from_port', expr('each.value.port')),
@@ -370,6 +421,7 @@ export function ecsModule(runAs: number): TerraformModule {
       resource('aws_vpc_security_group_ingress_rule', 'from_load_balancer', [
         attr('for_each', expr('local.routed')),
         attr('security_group_id', expr('aws_security_group.service[each.key].id')),
+        attr('description', 'From the load balancer'),
         attr('referenced_security_group_id', expr('aws_security_group.load_balancer[0].id')),
         attr('ip_protocol', 'tcp'),
         attr('from_port', expr('each.value.port')),
@@ -378,12 +430,25 @@ export function ecsModule(runAs: number): TerraformModule {
       resource('aws_vpc_security_group_ingress_rule', 'from_caller', [
         attr('for_each', expr('local.callers')),
         attr('security_group_id', expr('aws_security_group.service[each.value.service].id')),
+        attr('description', template('From ${each.value.caller}, which uses it')),
         attr('referenced_security_group_id', expr('aws_security_group.service[each.value.caller].id')),
         attr('ip_protocol', 'tcp'),
         attr('from_port', expr('var.services[each.value.service].port')),
         attr('to_port', expr('var.services[each.value.service].port')),
       ]),
       resource('aws_lb', 'this', [
+        accepted(
+          'CKV_AWS_91',
+          'access logs need an S3 bucket with a bucket policy for the ELB account of the region: add one you own',
+        ),
+        accepted(
+          'CKV2_AWS_28',
+          'a WAF web ACL (rules, cost) is a choice of its own: associate one with aws_wafv2_web_acl_association',
+        ),
+        accepted(
+          'CKV_AWS_150',
+          'deletion protection would stop terraform destroy of short-lived environments; the state protects production',
+        ),
         attr('count', expr('length(local.routed) > 0 ? 1 : 0')),
         attr('name', expr('var.name')),
         attr('load_balancer_type', 'application'),
@@ -393,6 +458,10 @@ export function ecsModule(runAs: number): TerraformModule {
         attr('drop_invalid_header_fields', true),
       ]),
       resource('aws_lb_target_group', 'service', [
+        accepted(
+          'CKV_AWS_378',
+          'TLS ends at the load balancer; from it to the tasks is private traffic inside the VPC, admitted by security group',
+        ),
         attr('for_each', expr('local.routed')),
         // Target group names are limited to 32 characters.
         attr('name', expr('substr("${var.name}-${each.key}", 0, 32)')),

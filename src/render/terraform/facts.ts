@@ -38,6 +38,35 @@ export interface NetworkFacts {
   singleNatGateway: boolean;
 }
 
+/** Where an environment runs when the spec does not say (and the region the price table covers). */
+export const DEFAULT_REGION = 'us-east-1';
+
+export function awsRegion(model: AppModel): string {
+  return model.aws?.region ?? DEFAULT_REGION;
+}
+
+/** `<app>-<env>`: the prefix of every resource, the EKS cluster's and the ECS cluster's name (root local.name). */
+export function resourcePrefix(model: AppModel): string {
+  return `${model.app}-${model.environment?.name ?? 'default'}`;
+}
+
+/** The role the CI pipeline assumes through OIDC to push images and deploy to this environment. */
+export function deployRoleName(model: AppModel): string {
+  return `${resourcePrefix(model)}-ci-deploy`;
+}
+
+/**
+ * How CI reaches the Kubernetes API (`aws.clusterAccess`): a self-hosted runner inside the VPC
+ * unless the spec opens the endpoint to given CIDRs — private is the safe default.
+ */
+export function clusterAccess(
+  model: AppModel,
+): { via: 'public-endpoint'; cidrs: string[] } | { via: 'self-hosted-runner'; labels: string[] } {
+  const access = model.aws?.clusterAccess;
+  if (access?.via === 'public-endpoint') return { via: 'public-endpoint', cidrs: access.cidrs };
+  return { via: 'self-hosted-runner', labels: access?.labels ?? ['self-hosted', resourcePrefix(model)] };
+}
+
 export function tierOf(model: AppModel): Tier {
   return model.environment?.tier ?? 'development';
 }
@@ -183,6 +212,19 @@ export function nodeGroups(model: AppModel): Record<string, NodeGroup> {
   return groups;
 }
 
+/** CloudWatch retention of flow, control-plane and task logs: a year in production, a month below. */
+export function logRetentionDays(model: AppModel): number {
+  return tierOf(model) === 'production' ? 365 : 30;
+}
+
+/**
+ * Whether a backing service is a cloud service in this environment: `mode: managed`, or any backing
+ * service on ECS, which has no cluster to run a stateful container in (gantry cost prices the same).
+ */
+export function isManaged(backing: BackingModel, target: 'eks' | 'ecs'): boolean {
+  return target === 'ecs' || backing.mode === 'managed';
+}
+
 export type ManagedKind = 'rds' | 'elasticache' | 'msk';
 
 export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
@@ -195,13 +237,14 @@ export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
 export function backingSizes(
   model: AppModel,
   backing: BackingModel,
+  target: 'eks' | 'ecs' = 'eks',
 ): Record<string, string | number | boolean> {
   const tier = tierOf(model);
   const sizing = sizingFor(tier);
   const production = tier === 'production';
   const storageGB = (fallback: number) =>
     backing.storage === undefined ? fallback : Math.ceil(backing.storage / GiB);
-  const managed = backing.mode === 'managed';
+  const managed = isManaged(backing, target);
   if (backing.kind === 'postgres')
     return {
       managed,

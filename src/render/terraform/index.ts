@@ -15,11 +15,12 @@ import { ecrModule } from './ecr.ts';
 import { ecsModule } from './ecs.ts';
 import { eksModule } from './eks.ts';
 import { elasticacheModule } from './elasticache.ts';
-import { type ManagedKind, MODULE_OF_KIND } from './facts.ts';
+import { isManaged, type ManagedKind, MODULE_OF_KIND } from './facts.ts';
 import { type Body, printFile } from './hcl.ts';
 import { mskModule } from './msk.ts';
 import { rdsModule } from './rds.ts';
 import {
+  ecrRepositories,
   type InfraTarget,
   type ManagedBacking,
   type RootInput,
@@ -50,7 +51,7 @@ const MANAGED_MODULES: Record<ManagedKind, () => TerraformModule> = {
 };
 
 export function generateTerraform(input: InfraInput): Map<string, string> {
-  const managed = managedBacking([input.model, ...input.environments]);
+  const managed = managedBacking([input.model, ...input.environments], input.target);
   const root: RootInput = {
     target: input.target,
     model: input.model,
@@ -61,7 +62,7 @@ export function generateTerraform(input: InfraInput): Map<string, string> {
   const files = new Map<string, string>();
   const add = (path: string, body: Body) => files.set(path, `${banner}\n${printFile(body)}`);
 
-  add('versions.tf', versionsFile(input.target));
+  add('versions.tf', versionsFile(input.target, managed));
   add('main.tf', rootMain(root));
   add('variables.tf', rootVariables(root));
   add('outputs.tf', rootOutputs(root));
@@ -69,7 +70,7 @@ export function generateTerraform(input: InfraInput): Map<string, string> {
   const kinds = [...new Set(managed.map((m) => MODULE_OF_KIND[m.backing.kind]))].sort();
   const modules = [
     vpcModule(),
-    ecrModule(),
+    ...(ecrRepositories(input.model).length > 0 ? [ecrModule()] : []),
     input.target === 'eks' ? eksModule() : ecsModule(RUN_AS_ID),
     ...kinds.map((kind) => MANAGED_MODULES[kind]()),
   ];
@@ -92,11 +93,11 @@ export function generateTerraform(input: InfraInput): Map<string, string> {
  * each environment's tfvars says whether it is created there (dev may run postgres in-cluster
  * while prod uses RDS).
  */
-export function managedBacking(models: readonly AppModel[]): ManagedBacking[] {
+export function managedBacking(models: readonly AppModel[], target: InfraTarget): ManagedBacking[] {
   const byName = new Map<string, ManagedBacking>();
   for (const model of models)
     for (const backing of Object.values(model.backing))
-      if (backing.mode === 'managed' && !byName.has(backing.name))
+      if (isManaged(backing, target) && !byName.has(backing.name))
         byName.set(backing.name, { id: `${MODULE_OF_KIND[backing.kind]}_${backing.name}`, backing });
   return [...byName.values()].sort((a, b) => a.id.localeCompare(b.id));
 }

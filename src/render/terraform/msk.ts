@@ -56,7 +56,10 @@ export function mskModule(): TerraformModule {
         block(
           'encryption_info',
           [],
-          [block('encryption_in_transit', [], [attr('client_broker', 'TLS'), attr('in_cluster', true)])],
+          [
+            attr('encryption_at_rest_kms_key_arn', expr('var.kms_key_arn')),
+            block('encryption_in_transit', [], [attr('client_broker', 'TLS'), attr('in_cluster', true)]),
+          ],
         ),
         block('client_authentication', [], [block('sasl', [], [attr('iam', true)])]),
       ]),

@@ -3,10 +3,12 @@
  * modules/rds: a managed PostgreSQL (backing `kind: postgres, mode: managed`). Private, encrypted
  * at rest, backed up daily, Multi-AZ when the spec asks for `ha` or the environment is
  * production. No password appears anywhere: RDS generates the master password and keeps it in
- * Secrets Manager (`manage_master_user_password`); the secret's ARN is an output.
+ * Secrets Manager (`manage_master_user_password`); the secret's ARN is an output. A parameter
+ * group sets `rds.force_ssl` (no plaintext connection) and logs slow statements; its logs,
+ * Performance Insights and enhanced monitoring are on, encrypted with the environment's key.
  */
-import { output, resource, type TerraformModule, variable } from './blocks.ts';
-import { attr, expr, template } from './hcl.ts';
+import { output, resource, serviceTrust, type TerraformModule, variable } from './blocks.ts';
+import { attr, block, expr, template } from './hcl.ts';
 import { networkVariables, privateSecurityGroup } from './network-access.ts';
 
 export function rdsModule(): TerraformModule {
@@ -54,6 +56,7 @@ export function rdsModule(): TerraformModule {
         description: 'Refuse to delete the database (production).',
       }),
       variable('database_name', { type: 'string', description: 'The database created on the instance.' }),
+      variable('log_retention_days', { type: 'number', description: 'Days CloudWatch keeps its logs.' }),
     ],
     main: [
       resource('aws_db_subnet_group', 'this', [
@@ -61,6 +64,30 @@ export function rdsModule(): TerraformModule {
         attr('subnet_ids', expr('var.subnet_ids')),
       ]),
       ...privateSecurityGroup(5432, 'PostgreSQL'),
+      resource('aws_db_parameter_group', 'this', [
+        attr('name_prefix', template('${var.name}-')),
+        attr('family', template('postgres${split(".", var.engine_version)[0]}')),
+        block('parameter', [], [attr('name', 'rds.force_ssl'), attr('value', '1')]),
+        // Statements slower than a second, and every connection, in the postgresql log.
+        block('parameter', [], [attr('name', 'log_min_duration_statement'), attr('value', '1000')]),
+        block('parameter', [], [attr('name', 'log_statement'), attr('value', 'ddl')]),
+        block('parameter', [], [attr('name', 'log_connections'), attr('value', '1')]),
+        block('lifecycle', [], [attr('create_before_destroy', true)]),
+      ]),
+      resource('aws_cloudwatch_log_group', 'this', [
+        attr('for_each', expr('toset(["postgresql", "upgrade"])')),
+        attr('name', template('/aws/rds/instance/${var.name}/${each.key}')),
+        attr('retention_in_days', expr('var.log_retention_days')),
+        attr('kms_key_id', expr('var.kms_key_arn')),
+      ]),
+      resource('aws_iam_role', 'monitoring', [
+        attr('name', template('${var.name}-rds-monitoring')),
+        attr('assume_role_policy', serviceTrust('monitoring.rds.amazonaws.com')),
+      ]),
+      resource('aws_iam_role_policy_attachment', 'monitoring', [
+        attr('role', expr('aws_iam_role.monitoring.name')),
+        attr('policy_arn', 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'),
+      ]),
       resource('aws_db_instance', 'this', [
         attr('identifier', expr('var.name')),
         attr('engine', 'postgres'),
@@ -70,6 +97,13 @@ export function rdsModule(): TerraformModule {
         attr('max_allocated_storage', expr('var.allocated_storage_gb * 2')),
         attr('storage_type', 'gp3'),
         attr('storage_encrypted', true),
+        attr('kms_key_id', expr('var.kms_key_arn')),
+        attr('parameter_group_name', expr('aws_db_parameter_group.this.name')),
+        attr('enabled_cloudwatch_logs_exports', ['postgresql', 'upgrade']),
+        attr('performance_insights_enabled', true),
+        attr('performance_insights_kms_key_id', expr('var.kms_key_arn')),
+        attr('monitoring_interval', 60),
+        attr('monitoring_role_arn', expr('aws_iam_role.monitoring.arn')),
         attr('db_name', expr('var.database_name')),
         attr('username', 'gantry'),
         attr('manage_master_user_password', true),
@@ -84,6 +118,7 @@ export function rdsModule(): TerraformModule {
         attr('auto_minor_version_upgrade', true),
         attr('db_subnet_group_name', expr('aws_db_subnet_group.this.name')),
         attr('vpc_security_group_ids', [expr('aws_security_group.this.id')]),
+        attr('depends_on', [expr('aws_cloudwatch_log_group.this')]),
       ]),
     ],
     outputs: [

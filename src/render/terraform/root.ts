@@ -10,9 +10,21 @@
  * whether a backing service is managed there) is a variable, set by each environment's tfvars.
  */
 
+import { connectionVariables, urlVariable } from '../../platform/connection.ts';
 import type { AppModel, BackingModel, ServiceModel } from '../../spec/model.ts';
+import { ecrRegistry } from '../ci/aws-access.ts';
+import { imageRepository } from '../ci/image-ref.ts';
 import { serviceAccountName } from '../kubernetes/names.ts';
-import { data, locals, moduleCall, output, policyDocument, type Statement, variable } from './blocks.ts';
+import {
+  data,
+  locals,
+  moduleCall,
+  output,
+  policyDocument,
+  resource,
+  type Statement,
+  variable,
+} from './blocks.ts';
 import {
   callersOf,
   DEFAULT_VERSIONS,
@@ -21,7 +33,20 @@ import {
   routesByService,
   sortedServices,
 } from './facts.ts';
-import { attr, type Body, block, comment, expr, type Item, object, template, type Value } from './hcl.ts';
+import {
+  attr,
+  type Body,
+  block,
+  call,
+  comment,
+  expr,
+  type Item,
+  object,
+  template,
+  type Value,
+} from './hcl.ts';
+
+const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 
 export type InfraTarget = 'eks' | 'ecs';
 
@@ -41,32 +66,115 @@ export interface RootInput {
 
 const EXTERNAL_SECRETS = { namespace: 'external-secrets', serviceAccount: 'external-secrets' };
 
+/**
+ * The registry is the one the spec's images name — the one `gantry ci` pushes to: ECR
+ * repositories are created only for images on ECR (`<account>.dkr.ecr.<region>.amazonaws.com/…`),
+ * named as the image names them; images on ghcr.io or elsewhere get none.
+ */
+export function ecrRepositories(model: AppModel): string[] {
+  const names = new Set<string>();
+  for (const service of sortedServices(model)) {
+    if (!service.image) continue;
+    const { registry, repository } = imageRepository(service.image);
+    if (ecrRegistry(registry)) names.add(repository.slice(registry.length + 1));
+  }
+  return [...names].sort();
+}
+
+/** The key that encrypts the environment's logs, secrets and database insights; CloudWatch Logs may use it. */
+function dataKey(): Item {
+  const account = '${data.aws_caller_identity.current.account_id}';
+  const region = '${data.aws_region.current.name}';
+  return resource('aws_kms_key', 'data', [
+    attr('description', template('${local.name}: logs, secrets, database storage and insights')),
+    attr('enable_key_rotation', true),
+    attr('deletion_window_in_days', 30),
+    attr(
+      'policy',
+      call(
+        'jsonencode',
+        object({
+          Version: '2012-10-17',
+          Statement: [
+            object({
+              Sid: 'AccountAdministers',
+              Effect: 'Allow',
+              Principal: object({ AWS: template(`arn:aws:iam::${account}:root`) }),
+              Action: 'kms:*',
+              Resource: '*',
+            }),
+            object({
+              Sid: 'CloudWatchLogsOfThisAccount',
+              Effect: 'Allow',
+              Principal: object({ Service: template(`logs.${region}.amazonaws.com`) }),
+              Action: [
+                'kms:Encrypt*',
+                'kms:Decrypt*',
+                'kms:ReEncrypt*',
+                'kms:GenerateDataKey*',
+                'kms:Describe*',
+              ],
+              Resource: '*',
+              Condition: object({
+                ArnLike: object({
+                  'kms:EncryptionContext:aws:logs:arn': template(`arn:aws:logs:${region}:${account}:*`),
+                }),
+              }),
+            }),
+          ],
+        }),
+      ),
+    ),
+  ]);
+}
+
 export function rootMain(input: RootInput): Body {
   const { model, target } = input;
-  const needsAccount = target === 'eks' && model.secrets.provider === 'external-secrets';
+  const externalSecrets = target === 'eks' && model.secrets.provider === 'external-secrets';
+  const repositories = ecrRepositories(model);
   return [
     locals([attr('app', model.app), attr('name', template('${local.app}-${var.environment}'))]),
-    ...(needsAccount ? [data('aws_caller_identity', 'current', []), data('aws_region', 'current', [])] : []),
+    data('aws_caller_identity', 'current', []),
+    data('aws_region', 'current', []),
+    dataKey(),
     moduleCall('vpc', './modules/vpc', [
       attr('name', expr('local.name')),
       attr('cidr', expr('var.vpc_cidr')),
       attr('az_count', expr('var.az_count')),
       attr('single_nat_gateway', expr('var.single_nat_gateway')),
+      attr('kms_key_arn', expr('aws_kms_key.data.arn')),
+      attr('log_retention_days', expr('var.log_retention_days')),
       ...(target === 'eks' ? [attr('cluster_name', expr('local.name'))] : []),
     ]),
-    moduleCall('ecr', './modules/ecr', [
-      attr('name', expr('local.name')),
-      attr(
-        'services',
-        sortedServices(model).map((s) => s.name),
-      ),
-    ]),
-    target === 'eks' ? eksCall(model, needsAccount) : ecsCall(model),
-    ...input.managed.map((m) => backingCall(model, m)),
+    ...(repositories.length > 0
+      ? [moduleCall('ecr', './modules/ecr', [attr('repositories', repositories)])]
+      : []),
+    ...(target === 'eks'
+      ? [eksCall(model, externalSecrets, repositories.length > 0)]
+      : [...databaseUrlSecrets(model, input.managed), ecsCall(model, input.managed)]),
+    ...input.managed.map((m) => backingCall(model, m, target)),
   ];
 }
 
-function eksCall(model: AppModel, externalSecrets: boolean): Item {
+/** The token subjects the deploy role trusts: the spec's repository, its deploy environment (and its main branch to push to ECR). */
+function ciTrust(model: AppModel, pushesToEcr: boolean): Value {
+  const ci = model.ci;
+  if (!ci) return null;
+  const subjects =
+    ci.provider === 'github'
+      ? [
+          `repo:${ci.repository}:environment:\${var.environment}`,
+          ...(pushesToEcr ? [`repo:${ci.repository}:ref:refs/heads/main`] : []),
+        ]
+      : [`project_path:${ci.repository}:ref_type:branch:ref:main`];
+  return object({
+    issuer_url: ci.provider === 'github' ? GITHUB_OIDC_ISSUER : ci.gitlabUrl.replace(/\/+$/, ''),
+    subjects: subjects.map((subject) => template(subject)),
+    provider_arn: expr('var.ci_oidc_provider_arn'),
+  });
+}
+
+function eksCall(model: AppModel, externalSecrets: boolean, pushesToEcr: boolean): Item {
   const roles: Record<string, Value> = {};
   for (const service of sortedServices(model)) {
     if (!service.iam?.length) continue;
@@ -98,6 +206,16 @@ function eksCall(model: AppModel, externalSecrets: boolean): Item {
     attr('subnet_ids', expr('module.vpc.private_subnet_ids')),
     attr('public_access_cidrs', expr('var.public_access_cidrs')),
     attr('node_groups', expr('var.node_groups')),
+    attr('kms_key_arn', expr('aws_kms_key.data.arn')),
+    attr('log_retention_days', expr('var.log_retention_days')),
+    comment(
+      model.ci
+        ? `CI: ${model.ci.provider} pipelines of ${model.ci.repository} assume the deploy role (OIDC), in this environment only.`
+        : 'CI: no `ci:` in the spec (provider, repository), so no deploy role; gantry ci then needs a KUBE_CONFIG secret.',
+    ),
+    attr('ci', ciTrust(model, pushesToEcr)),
+    attr('deploy_role_name', template('${local.name}-ci-deploy')),
+    ...(pushesToEcr ? [attr('ecr_repository_arns', expr('values(module.ecr.repository_arns)'))] : []),
     comment(
       `IRSA: each role is bound to namespace/ServiceAccount exactly as \`gantry render\` names them.${externalSecrets ? '\nexternal-secrets: the External Secrets Operator (Helm chart defaults) reads <app>/* from Secrets Manager.' : ''}`,
     ),
@@ -114,7 +232,52 @@ function servicePolicy(service: ServiceModel): Value {
   return policyDocument(statements);
 }
 
-function ecsCall(model: AppModel): Item {
+/**
+ * The variables a service gets for what it `uses`, as on Kubernetes: `<NAME>_URL` of a service
+ * (its Service Connect name), and DATABASE_URL/<NAME>_URL, REDIS_URL/<NAME>_URL of a backing
+ * service from the Secrets Manager secret `<app>/<name>/url` — written by the ElastiCache module,
+ * created by you for RDS (its password is RDS-managed). Kafka: none (as on clusters).
+ */
+function connections(
+  model: AppModel,
+  service: ServiceModel,
+  managed: readonly ManagedBacking[],
+): { plain: Record<string, Value>; secrets: Record<string, Value> } {
+  const plain: Record<string, Value> = {};
+  const secrets: Record<string, Value> = {};
+  for (const used of service.uses) {
+    const other = model.services[used];
+    if (other?.port !== undefined) plain[urlVariable(used)] = `http://${used}:${other.port}`;
+    const backing = managed.find((m) => m.backing.name === used);
+    if (!backing || backing.backing.kind === 'kafka') continue;
+    const arn =
+      backing.backing.kind === 'redis'
+        ? expr(`one(module.${backing.id}[*].url_secret_arn)`)
+        : expr(`data.aws_secretsmanager_secret.${backing.id}_url.arn`);
+    for (const name of connectionVariables(backing.backing.kind, used))
+      if (!(name in service.env) && !service.secrets.includes(name)) secrets[name] = arn;
+  }
+  return { plain, secrets };
+}
+
+/** RDS keeps its own password, so its URL secret is the user's to create (a rotation Lambda can keep it current). */
+function databaseUrlSecrets(model: AppModel, managed: readonly ManagedBacking[]): Item[] {
+  return managed
+    .filter(
+      (m) =>
+        m.backing.kind === 'postgres' && sortedServices(model).some((s) => s.uses.includes(m.backing.name)),
+    )
+    .map((m) =>
+      data('aws_secretsmanager_secret', `${m.id}_url`, [
+        comment(
+          `Create it before planning: postgres://USER:PASSWORD@HOST:5432/${model.app.replaceAll('-', '_')}?sslmode=require`,
+        ),
+        attr('name', template(`\${local.app}/${m.backing.name}/url`)),
+      ]),
+    );
+}
+
+function ecsCall(model: AppModel, managed: readonly ManagedBacking[]): Item {
   const routes = routesByService(model);
   const services: Record<string, Value> = {};
   for (const service of sortedServices(model)) {
@@ -131,6 +294,8 @@ function ecsCall(model: AppModel): Item {
       memory_target: perEnv('memory_target'),
       requests_per_target: perEnv('requests_per_target'),
       environment: perEnv('environment'),
+      connections: object(connections(model, service, managed).plain),
+      connection_secrets: object(connections(model, service, managed).secrets),
       port: service.port ?? null,
       health_check: check ? object({ ...check }) : null,
       routes: (routes.get(service.name) ?? []).map((r) =>
@@ -149,6 +314,8 @@ function ecsCall(model: AppModel): Item {
     attr('private_subnet_ids', expr('module.vpc.private_subnet_ids')),
     attr('secret_prefix', expr('local.app')),
     attr('certificate_arn', expr('var.certificate_arn')),
+    attr('kms_key_arn', expr('aws_kms_key.data.arn')),
+    attr('log_retention_days', expr('var.log_retention_days')),
     comment(
       'Per environment (tfvars): image, size, counts, scaling targets, environment. From the spec: the rest.',
     ),
@@ -156,7 +323,21 @@ function ecsCall(model: AppModel): Item {
   ]);
 }
 
-function backingCall(model: AppModel, managed: ManagedBacking): Item {
+/**
+ * Who may connect to a backing service: on EKS the nodes (the cluster security group, which the
+ * pods use), on ECS the security group of each service that `uses` it.
+ */
+function workloadSecurityGroups(model: AppModel, backing: BackingModel, target: InfraTarget): Value {
+  if (target === 'eks') return object({ 'eks-nodes': expr('module.eks.cluster_security_group_id') });
+  const users = callersOf(model, backing.name);
+  return object(
+    Object.fromEntries(
+      users.map((name) => [name, expr(`module.ecs.service_security_group_ids[${JSON.stringify(name)}]`)]),
+    ),
+  );
+}
+
+function backingCall(model: AppModel, managed: ManagedBacking, target: InfraTarget): Item {
   const { id, backing } = managed;
   const v = (field: string) => expr(`var.${id}.${field}`);
   const version = backing.version ?? DEFAULT_VERSIONS[backing.kind];
@@ -165,7 +346,8 @@ function backingCall(model: AppModel, managed: ManagedBacking): Item {
     attr('name', template(`\${local.name}-${backing.name}`)),
     attr('vpc_id', expr('module.vpc.vpc_id')),
     attr('subnet_ids', expr('module.vpc.private_subnet_ids')),
-    attr('allowed_cidr_blocks', [expr('module.vpc.cidr')]),
+    attr('allowed_security_groups', workloadSecurityGroups(model, backing, target)),
+    attr('kms_key_arn', expr('aws_kms_key.data.arn')),
   ];
   const kind = MODULE_OF_KIND[backing.kind];
   if (kind === 'rds')
@@ -178,6 +360,7 @@ function backingCall(model: AppModel, managed: ManagedBacking): Item {
       attr('backup_retention_days', v('backup_retention_days')),
       attr('deletion_protection', v('deletion_protection')),
       attr('database_name', model.app.replaceAll('-', '_')),
+      attr('log_retention_days', expr('var.log_retention_days')),
     ]);
   if (kind === 'elasticache')
     return moduleCall(id, './modules/elasticache', [
@@ -186,6 +369,7 @@ function backingCall(model: AppModel, managed: ManagedBacking): Item {
       attr('node_type', v('node_type')),
       attr('nodes', v('nodes')),
       attr('snapshot_retention_days', v('snapshot_retention_days')),
+      attr('url_secret_name', template(`\${local.app}/${backing.name}/url`)),
     ]);
   return moduleCall(id, './modules/msk', [
     ...common,
@@ -257,6 +441,17 @@ export function rootVariables(input: RootInput): Body {
       type: 'bool',
       description: 'One NAT gateway for every zone (cheaper) instead of one per zone (production).',
     }),
+    variable('log_retention_days', {
+      type: 'number',
+      description: 'Days CloudWatch keeps flow, control-plane, database and task logs (365 in production).',
+      validations: [
+        {
+          condition:
+            'contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)',
+          message: 'log_retention_days must be a value CloudWatch accepts, such as 30 or 365.',
+        },
+      ],
+    }),
     ...(target === 'eks'
       ? [
           variable('namespace', {
@@ -281,9 +476,16 @@ export function rootVariables(input: RootInput): Body {
               },
             ],
           }),
+          variable('ci_oidc_provider_arn', {
+            type: 'string',
+            description:
+              "The CI's OIDC provider when this account already has one (it is one per account: the first environment creates it, see the ci_oidc_provider_arn output); null creates it.",
+            default: null,
+          }),
           variable('public_access_cidrs', {
             type: 'list(string)',
-            description: 'Who may reach the Kubernetes API from the internet; empty keeps it private.',
+            description:
+              "Who may reach the Kubernetes API from the internet (the CI runners' egress); empty keeps it private, with a self-hosted runner in the VPC.",
             default: [],
             validations: [
               {
@@ -362,6 +564,21 @@ export function rootOutputs(input: RootInput): Body {
             "The cluster autoscaler's role.",
             expr('module.eks.cluster_autoscaler_role_arn'),
           ),
+          output(
+            'ci_deploy_role_arn',
+            'The role gantry ci assumes (OIDC).',
+            expr('module.eks.ci_deploy_role_arn'),
+          ),
+          output(
+            'ci_oidc_provider_arn',
+            "The CI's OIDC provider: set ci_oidc_provider_arn to it in the account's other environments.",
+            expr('module.eks.ci_oidc_provider_arn'),
+          ),
+          output(
+            'ci_runner_security_group_id',
+            'Private endpoint: the security group for the self-hosted CI runner in the VPC.',
+            expr('module.eks.ci_runner_security_group_id'),
+          ),
         ]
       : [
           output('cluster_name', 'The ECS cluster.', expr('module.ecs.cluster_name')),
@@ -403,19 +620,25 @@ export function rootOutputs(input: RootInput): Body {
       ),
     ];
   });
+  const ecr = ecrRepositories(input.model).length > 0;
   return [
     output('vpc_id', 'The VPC.', expr('module.vpc.vpc_id')),
-    output(
-      'repository_urls',
-      'Service → ECR repository to push images to.',
-      expr('module.ecr.repository_urls'),
-    ),
+    ...(ecr
+      ? [
+          output(
+            'repository_urls',
+            'ECR repository → URL (CI pushes the images there).',
+            expr('module.ecr.repository_urls'),
+          ),
+        ]
+      : []),
     ...target,
     ...backing,
   ];
 }
 
-export function versionsFile(target: InfraTarget): Body {
+export function versionsFile(target: InfraTarget, managed: readonly ManagedBacking[] = []): Body {
+  const random = managed.some((m) => m.backing.kind === 'redis');
   return [
     block(
       'terraform',
@@ -430,6 +653,7 @@ export function versionsFile(target: InfraTarget): Body {
             ...(target === 'eks'
               ? [attr('tls', object({ source: 'hashicorp/tls', version: '~> 4.0' }))]
               : []),
+            ...(random ? [attr('random', object({ source: 'hashicorp/random', version: '~> 3.6' }))] : []),
           ],
         ),
         comment(

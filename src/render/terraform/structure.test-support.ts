@@ -185,7 +185,8 @@ export function secretLiteralProblems(tree: ParsedTree): string[] {
       });
     else if (value !== null && typeof value === 'object')
       for (const [key, inner] of Object.entries(value)) {
-        if (SECRET_KEYS.test(key) && typeof inner === 'string' && !inner.startsWith('${'))
+        // A value with no interpolation at all is written down; `${random_password…}` is a reference.
+        if (SECRET_KEYS.test(key) && typeof inner === 'string' && !inner.includes('${'))
           problems.push(`${path}: ${at}.${key} is a literal secret`);
         walk(path, inner, at === '' ? key : `${at}.${key}`);
       }

@@ -27,7 +27,7 @@ const ALL_MANAGED = `
 app: events
 services:
   web:
-    image: ghcr.io/acme/web:2.0.0
+    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/events/web:2.0.0
     port: 8080
     health: { readiness: { path: /ready } }
     resources: { requests: { cpu: 600m, memory: 1536Mi } }
@@ -87,9 +87,6 @@ describe('gantry infra: the Terraform tree', () => {
       'environments/staging.s3.tfbackend',
       'environments/staging.tfvars',
       'main.tf',
-      'modules/ecr/main.tf',
-      'modules/ecr/outputs.tf',
-      'modules/ecr/variables.tf',
       'modules/eks/main.tf',
       'modules/eks/outputs.tf',
       'modules/eks/variables.tf',
@@ -216,7 +213,7 @@ describe('gantry infra: what the Terraform says', () => {
     const live = tree.get('environments/live.tfvars')!.services;
     // 600m / 1536Mi → the smallest Fargate size holding it: 1 vCPU / 2 GB.
     assert.deepEqual(live.web, {
-      image: 'ghcr.io/acme/web:2.0.0',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/events/web:2.0.0',
       cpu: 1024,
       memory: 2048,
       desired_count: 2,
@@ -268,7 +265,7 @@ describe('gantry infra: what the Terraform says', () => {
     const module = tree.get('main.tf')!.module.ecs[0];
     assert.equal(module.secret_prefix, '${local.app}');
     assert.equal(tree.get('main.tf')!.locals[0].app, 'shop');
-    const secretData = [...tree.values()].find((json) => json.data?.aws_secretsmanager_secret)!.data
+    const secretData = [...tree.values()].find((json) => json.data?.aws_secretsmanager_secret?.this)!.data
       .aws_secretsmanager_secret.this[0];
     assert.equal(secretData.name, '${var.secret_prefix}/${each.key}');
     assert.equal(secretData.for_each, '${local.secrets}');
@@ -288,6 +285,104 @@ describe('gantry infra: what the Terraform says', () => {
       false,
       'the load balancer is the one public thing',
     );
+  });
+});
+
+describe('gantry infra: what a reviewer asked for (issue 22)', () => {
+  it('EKS: the EBS CSI driver add-on with its own IRSA role, so volume claims bind', async () => {
+    const tree = await parseTree(shopEks);
+    const addon = resourceIn(tree, 'aws_eks_addon', 'ebs_csi');
+    assert.equal(addon.addon_name, 'aws-ebs-csi-driver');
+    assert.equal(addon.service_account_role_arn, '${aws_iam_role.ebs_csi.arn}');
+    assert.match(
+      resourceIn(tree, 'aws_iam_role', 'ebs_csi').assume_role_policy,
+      /system:serviceaccount:kube-system:ebs-csi-controller-sa/,
+    );
+  });
+
+  it('EKS: CI reaches the cluster through OIDC, a deploy role for this repository and environment, an access entry', async () => {
+    const tree = await parseTree(shopEks);
+    const ci = tree.get('main.tf')!.module.eks[0].ci;
+    assert.equal(ci.issuer_url, 'https://token.actions.githubusercontent.com');
+    assert.deepEqual(ci.subjects, ['repo:acme/shop:environment:${var.environment}']);
+    assert.equal(tree.get('main.tf')!.module.eks[0].deploy_role_name, '${local.name}-ci-deploy');
+    const trust = resourceIn(tree, 'aws_iam_role', 'ci_deploy').assume_role_policy;
+    assert.match(trust, /sts:AssumeRoleWithWebIdentity/);
+    assert.match(trust, /"\$\{local\.ci_issuer\}:sub" = var\.ci\.subjects/);
+    assert.equal(
+      resourceIn(tree, 'aws_eks_access_entry', 'ci_deploy').principal_arn,
+      '${aws_iam_role.ci_deploy[0].arn}',
+    );
+    // staging: public endpoint to the runners' CIDRs; prod: private, a runner in the VPC.
+    assert.deepEqual(tree.get('environments/staging.tfvars')!.public_access_cidrs, ['203.0.113.0/28']);
+    assert.deepEqual(tree.get('environments/prod.tfvars')!.public_access_cidrs, []);
+    const runner = resourceIn(tree, 'aws_vpc_security_group_ingress_rule', 'api_from_ci_runner');
+    assert.equal(runner.from_port, 443);
+    assert.equal(runner.referenced_security_group_id, '${aws_security_group.ci_runner[0].id}');
+  });
+
+  it('hardening: IMDSv2 with hop limit 1, flow logs, every log group with a retention and the key', async () => {
+    const tree = await parseTree(shopEks);
+    const metadata = resourceIn(tree, 'aws_launch_template', 'node').metadata_options[0];
+    assert.deepEqual([metadata.http_tokens, metadata.http_put_response_hop_limit], ['required', 1]);
+    assert.equal(
+      resourceIn(tree, 'aws_eks_node_group', 'this').launch_template[0].id,
+      '${aws_launch_template.node.id}',
+    );
+    assert.equal(resourceIn(tree, 'aws_flow_log', 'this').traffic_type, 'ALL');
+    for (const name of ['flow', 'cluster'])
+      assert.equal(
+        resourceIn(tree, 'aws_cloudwatch_log_group', name).retention_in_days,
+        '${var.log_retention_days}',
+      );
+    assert.equal(tree.get('environments/prod.tfvars')!.log_retention_days, 365);
+    assert.equal(tree.get('environments/dev.tfvars')!.log_retention_days, 30);
+    assert.equal(tree.get('environments/prod.tfvars')!.region, 'us-east-1');
+  });
+
+  it('RDS forces TLS; ElastiCache requires TLS and an AUTH token; both admit the workloads, not the VPC range', async () => {
+    const tree = await parseTree(events);
+    const parameters = resourceIn(tree, 'aws_db_parameter_group', 'this').parameter as Json[];
+    assert.ok(parameters.some((p) => p.name === 'rds.force_ssl' && p.value === '1'));
+    const redis = resourceIn(tree, 'aws_elasticache_replication_group', 'this');
+    assert.deepEqual(
+      [redis.transit_encryption_mode, redis.auth_token],
+      ['required', '${random_password.auth_token.result}'],
+    );
+    const main = tree.get('main.tf')!.module;
+    assert.deepEqual(main.rds_db[0].allowed_security_groups, {
+      web: '${module.ecs.service_security_group_ids["web"]}',
+    });
+    assert.equal(resourceIn(tree, 'aws_vpc_security_group_ingress_rule', 'this').cidr_ipv4, undefined);
+    const eks = await parseTree(shopEks);
+    assert.deepEqual(eks.get('main.tf')!.module.rds_db[0].allowed_security_groups, {
+      'eks-nodes': '${module.eks.cluster_security_group_id}',
+    });
+  });
+
+  it('registry: ECR repositories only for images on ECR (the shop pushes to ghcr.io: none)', async () => {
+    assert.equal(shopEks.has('modules/ecr/main.tf'), false);
+    const tree = await parseTree(events);
+    assert.deepEqual(tree.get('main.tf')!.module.ecr[0].repositories, ['events/web']);
+  });
+
+  it('ECS: Service Connect names, and the same connection variables as on Kubernetes; every backing service managed', async () => {
+    const tree = await parseTree(shopEcs);
+    const services = tree.get('main.tf')!.module.ecs[0].services;
+    assert.deepEqual(services.worker.connections, { API_URL: 'http://api:8000' });
+    assert.deepEqual(Object.keys(services.api.connection_secrets).sort(), [
+      'CACHE_URL',
+      'DB_URL',
+      'REDIS_URL',
+    ]);
+    assert.equal(
+      services.api.connection_secrets.REDIS_URL,
+      '${one(module.elasticache_cache[*].url_secret_arn)}',
+    );
+    assert.ok(tree.get('main.tf')!.module.elasticache_cache, 'in-cluster redis is ElastiCache on ECS');
+    assert.equal(tree.get('environments/dev.tfvars')!.rds_db.managed, true, 'no cluster to run postgres in');
+    const service = resourceIn(tree, 'aws_ecs_service', 'fixed').service_connect_configuration[0];
+    assert.equal(service.enabled, true);
   });
 });
 
@@ -339,14 +434,10 @@ describe('gantry infra: each structural check can fail', () => {
       'main.tf: local.app is not declared in the root',
       'versions.tf: local.app is not declared in the root',
     ]);
-    const moduleOutput = await mutated(
-      shopEcs,
-      'modules/vpc/outputs.tf',
-      'output "cidr"',
-      'output "vpc_cidr"',
-    );
+    const moduleOutput = await mutated(shopEcs, 'modules/vpc/outputs.tf', 'output "vpc_id"', 'output "id"');
     assert.deepEqual(referenceProblems(moduleOutput), [
-      'main.tf: module.vpc.cidr is not an output of a module called here',
+      'main.tf: module.vpc.vpc_id is not an output of a module called here',
+      'outputs.tf: module.vpc.vpc_id is not an output of a module called here',
     ]);
   });
 
@@ -417,10 +508,10 @@ describe('gantry infra: each structural check can fail', () => {
   });
 
   it('mutable ECR tags, or no scan on push', async () => {
-    const mutable = await mutated(shopEcs, 'modules/ecr/main.tf', '"IMMUTABLE"', '"MUTABLE"');
+    const mutable = await mutated(events, 'modules/ecr/main.tf', '"IMMUTABLE"', '"MUTABLE"');
     assert.deepEqual(ecrProblems(mutable), ['modules/ecr/main.tf: ECR tags must be IMMUTABLE']);
     const unscanned = await mutated(
-      shopEcs,
+      events,
       'modules/ecr/main.tf',
       'scan_on_push = true',
       'scan_on_push = false',

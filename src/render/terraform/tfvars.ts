@@ -3,7 +3,16 @@
  * between environments) and environments/<env>.s3.tfbackend (that environment's state key).
  */
 import type { AppModel, ServiceModel } from '../../spec/model.ts';
-import { backingSizes, networkFacts, nodeGroups, sortedServices, taskSize } from './facts.ts';
+import {
+  awsRegion,
+  backingSizes,
+  clusterAccess,
+  logRetentionDays,
+  networkFacts,
+  nodeGroups,
+  sortedServices,
+  taskSize,
+} from './facts.ts';
 import { attr, type Body, comment, object, type Value } from './hcl.ts';
 import type { InfraTarget, ManagedBacking } from './root.ts';
 
@@ -16,11 +25,23 @@ export function tfvars(model: AppModel, target: InfraTarget, managed: readonly M
   const network = networkFacts(model);
   const items: Body[number][] = [
     attr('environment', environmentName(model)),
+    attr('region', awsRegion(model)),
     attr('az_count', network.azCount),
     attr('single_nat_gateway', network.singleNatGateway),
+    attr('log_retention_days', logRetentionDays(model)),
   ];
   if (target === 'eks') {
-    items.push(attr('namespace', model.namespace), attr('node_groups', toValue(nodeGroups(model))));
+    const access = clusterAccess(model);
+    items.push(
+      attr('namespace', model.namespace),
+      comment(
+        access.via === 'public-endpoint'
+          ? "The API endpoint: public, to these CIDRs only (the CI runners' egress)."
+          : 'The API endpoint: private; CI deploys from a self-hosted runner in the VPC (ci_runner_security_group_id).',
+      ),
+      attr('public_access_cidrs', access.via === 'public-endpoint' ? access.cidrs : []),
+      attr('node_groups', toValue(nodeGroups(model))),
+    );
   } else {
     const services: Record<string, Value> = {};
     for (const service of sortedServices(model)) {
@@ -45,7 +66,9 @@ export function tfvars(model: AppModel, target: InfraTarget, managed: readonly M
   }
   for (const { id, backing } of managed) {
     const here = model.backing[backing.name];
-    const sizes = here ? backingSizes(model, here) : { ...backingSizes(model, backing), managed: false };
+    const sizes = here
+      ? backingSizes(model, here, target)
+      : { ...backingSizes(model, backing, target), managed: false };
     items.push(attr(id, toValue(sizes)));
   }
   return items;

@@ -4,9 +4,21 @@
  * only load balancers and NAT gateways live in the public subnets (nothing gets a public IP on
  * launch), everything else in the private ones, leaving through NAT: one gateway in
  * non-production (cheaper, one zone's outage cuts egress), one per zone in production.
- * The default security group is emptied so nothing relies on its allow-all-within rule.
+ * The default security group is emptied so nothing relies on its allow-all-within rule. Every
+ * flow (accepted and rejected) is logged to a KMS-encrypted CloudWatch log group with a retention.
  */
-import { data, locals, nameTag, output, resource, type TerraformModule, variable } from './blocks.ts';
+import {
+  accepted,
+  data,
+  locals,
+  nameTag,
+  output,
+  policyDocument,
+  resource,
+  serviceTrust,
+  type TerraformModule,
+  variable,
+} from './blocks.ts';
 import { attr, block, call, expr, object, template } from './hcl.ts';
 
 export function vpcModule(): TerraformModule {
@@ -35,6 +47,8 @@ export function vpcModule(): TerraformModule {
         type: 'bool',
         description: 'One NAT gateway for all zones (non-production) instead of one per zone.',
       }),
+      variable('kms_key_arn', { type: 'string', description: 'KMS key for the flow log group.' }),
+      variable('log_retention_days', { type: 'number', description: 'Days CloudWatch keeps the flow logs.' }),
       variable('cluster_name', {
         type: 'string',
         description: 'EKS cluster whose load balancers may use these subnets (null on ECS).',
@@ -42,7 +56,13 @@ export function vpcModule(): TerraformModule {
       }),
     ],
     main: [
-      data('aws_availability_zones', 'available', [attr('state', 'available')]),
+      data('aws_availability_zones', 'available', [
+        accepted(
+          'CKV_AWS_394',
+          'the first az_count zones are taken (slice below), so a zone AWS adds never changes the subnets; a zone-name filter would tie the module to one region',
+        ),
+        attr('state', 'available'),
+      ]),
       locals([
         attr('azs', expr('slice(data.aws_availability_zones.available.names, 0, var.az_count)')),
         attr('nat_count', expr('var.single_nat_gateway ? 1 : var.az_count')),
@@ -59,6 +79,37 @@ export function vpcModule(): TerraformModule {
         attr('enable_dns_support', true),
         attr('enable_dns_hostnames', true),
         nameTag(expr('var.name')),
+      ]),
+      resource('aws_cloudwatch_log_group', 'flow', [
+        attr('name', template('/vpc/${var.name}/flow')),
+        attr('retention_in_days', expr('var.log_retention_days')),
+        attr('kms_key_id', expr('var.kms_key_arn')),
+      ]),
+      resource('aws_iam_role', 'flow', [
+        attr('name', template('${var.name}-vpc-flow-logs')),
+        attr('assume_role_policy', serviceTrust('vpc-flow-logs.amazonaws.com')),
+      ]),
+      resource('aws_iam_role_policy', 'flow', [
+        attr('name', 'write-flow-logs'),
+        attr('role', expr('aws_iam_role.flow.id')),
+        attr(
+          'policy',
+          policyDocument([
+            {
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+              resources: [template('${aws_cloudwatch_log_group.flow.arn}:*')],
+            },
+          ]),
+        ),
+      ]),
+      resource('aws_flow_log', 'this', [
+        attr('vpc_id', expr('aws_vpc.this.id')),
+        attr('traffic_type', 'ALL'),
+        attr('log_destination_type', 'cloud-watch-logs'),
+        attr('log_destination', expr('aws_cloudwatch_log_group.flow.arn')),
+        attr('iam_role_arn', expr('aws_iam_role.flow.arn')),
+        attr('max_aggregation_interval', 60),
+        nameTag(template('${var.name}-flow')),
       ]),
       resource('aws_default_security_group', 'this', [
         attr('vpc_id', expr('aws_vpc.this.id')),

@@ -47,11 +47,11 @@ describe('postgres in the cluster', () => {
     assert.equal(spec(statefulSet).volumeClaimTemplates[0].spec.resources.requests.storage, '50Gi');
     const fallback = find(render('  db: { kind: postgres }').objects, 'StatefulSet');
     assert.equal(spec(fallback).volumeClaimTemplates[0].spec.resources.requests.storage, '10Gi');
-    assert.equal(spec(fallback).template.spec.containers[0].image, 'postgres:16');
+    assert.equal(spec(fallback).template.spec.containers[0].image, 'postgres:16.15');
   });
 
   it('runs the version from the spec with pg_isready probes and PGDATA on the volume', () => {
-    assert.equal(container.image, 'postgres:15');
+    assert.equal(container.image, 'postgres:15.19');
     assert.equal(spec(statefulSet).replicas, 1);
     for (const probe of [container.readinessProbe, container.livenessProbe])
       assert.deepEqual(probe.exec.command, ['pg_isready', '-U', 'postgres']);
@@ -162,7 +162,7 @@ describe('redis in the cluster', () => {
   const container = spec(find(objects, 'StatefulSet')).template.spec.containers[0];
 
   it('runs redis 7 with append-only persistence, redis-cli probes and a volume', () => {
-    assert.equal(container.image, 'redis:7');
+    assert.equal(container.image, 'redis:7.4.11');
     assert.deepEqual(container.args, ['--appendonly', 'yes']);
     assert.deepEqual(container.readinessProbe.exec.command, ['redis-cli', 'ping']);
     assert.deepEqual(container.volumeMounts, [{ name: 'data', mountPath: '/data' }]);

@@ -4,6 +4,7 @@
  * hand-roll replication; the operator must be installed, and the output says so.
  */
 import type { BackingModel } from '../../../spec/model.ts';
+import { pinnedVersion } from '../../images.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 import {
   backingLabels,
@@ -37,7 +38,7 @@ export function renderPostgresCluster(ctx: RenderContext, backing: BackingModel)
       metadata: metadata(ctx, backing, version),
       spec: {
         instances: Math.max(2, backing.replicas),
-        imageName: `ghcr.io/cloudnative-pg/postgresql:${version}`,
+        imageName: `ghcr.io/cloudnative-pg/postgresql:${pinnedVersion('postgres', version)}`,
         // The operator copies these onto every pod, so NetworkPolicies select them like the others.
         inheritedMetadata: { labels: backingLabels(ctx, backing, version) },
         storage: { size: storageSize(backing) },

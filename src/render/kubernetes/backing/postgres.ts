@@ -5,6 +5,7 @@
  * (keys `username`, `password`) that the user creates; no value is ever rendered.
  */
 import type { BackingModel } from '../../../spec/model.ts';
+import { backingImage } from '../../images.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 import {
   credentialsSecretName,
@@ -53,7 +54,7 @@ function statefulSet(ctx: RenderContext, backing: BackingModel, version: string)
     uid: POSTGRES_UID,
     container: {
       name: 'postgres',
-      image: `postgres:${version}`,
+      image: backingImage('postgres', version),
       imagePullPolicy: 'Always',
       ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
       env: [

@@ -4,6 +4,7 @@
  * (it writes only to /data), a headless Service and a PodDisruptionBudget.
  */
 import type { BackingModel } from '../../../spec/model.ts';
+import { backingImage } from '../../images.ts';
 import type { K8sObject, RenderContext } from '../types.ts';
 import { execProbe, noteSingleReplica, singleReplicaBacking, singleReplicaStatefulSet } from './common.ts';
 
@@ -24,7 +25,7 @@ function statefulSet(ctx: RenderContext, backing: BackingModel, version: string)
     uid: REDIS_UID,
     container: {
       name: 'redis',
-      image: `redis:${version}`,
+      image: backingImage('redis', version),
       imagePullPolicy: 'Always',
       args: ['--appendonly', 'yes'],
       ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
