@@ -859,12 +859,13 @@ group('cross-object rules: 20,000 objects in one namespace', () => {
         { kind: 'NetworkPolicy', metadata: { name }, spec: { podSelector: { matchLabels: { app: name } } } },
       );
     }
-    const start = performance.now();
+    const start = process.cpuUsage();
     const findings = lintSet(CROSS_OBJECT_RULES, set(...objects));
-    const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(start);
+    const seconds = (used.user + used.system) / 1e6;
     assert.equal(findings.length, 0);
-    // Everything (parsing and ~50 rules) gets 4 s for 20,000 objects; these 11 rules take far less
-    // unless a lookup is quadratic (then this takes minutes).
-    assert.ok(seconds < 2, `cross-object rules took ${seconds.toFixed(2)} s on 20,000 objects`);
+    // A guard against quadratic lookups (those take minutes here), not a benchmark (bench/lint.ts
+    // is): CPU time, so that other people's load on a shared machine does not fail it.
+    assert.ok(seconds < 5, `cross-object rules took ${seconds.toFixed(2)} s of CPU on 20,000 objects`);
   });
 });
