@@ -4,11 +4,13 @@
  *   2. `gantry up --detach` on the example, cold and warm (bench/up.ts)
  *   3. a bad canary's cost and a good canary's wall time, default steps (bench/release.ts)
  *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
- *   5. gantry lint over a generated corpus of 20,000 objects (bench/lint.ts)
+ *   5. gantry lint on a realistic corpus: against js-yaml, peak RSS, one small file (bench/lint.ts)
+ *   6. gantry lint side by side with kube-score and Checkov, built/installed pinned (bench/lint-peers.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchLint, formatLintBench } from './lint.ts';
+import { benchPeers, formatPeerBench } from './lint-peers.ts';
 import { benchBadCanary, benchGoodCanary, formatBadCanary, formatGoodCanary } from './release.ts';
 import { benchRender, formatRenderBench } from './render.ts';
 import { benchUp } from './up.ts';
@@ -32,4 +34,6 @@ console.log(formatGoodCanary(await benchGoodCanary()));
 console.log('');
 console.log(formatRenderBench(benchRender(500)));
 console.log(formatLintBench(benchLint()));
+console.log('');
+console.log(formatPeerBench(benchPeers()));
 process.exitCode = lb.status ?? 1;

@@ -48,7 +48,7 @@ function harness(setup: Setup) {
   const loadTests: string[] = [];
   const strategy = setup.strategy ?? spec.release.strategy;
   const runner: ReleaseRunner = new ReleaseRunner(
-    startingRelease({ id: 2, service: 'api', version: 'v2', stable: 'v1', strategy, replicas: 3 }, T0),
+    { ...startingRelease({ service: 'api', version: 'v2', stable: 'v1', strategy, replicas: 3 }, T0), id: 2 },
     {
       platform,
       specFor: () => spec,

@@ -48,7 +48,7 @@ type Service = KubernetesObject & {
   spec: { selector: Record<string, string> };
 };
 
-/** `gantry apply` renders both colours at 1.0.0 and the Service selecting blue; the controllers roll them out. */
+/** `gantry apply` renders both colours at 1.0.0 (green, idle, at 0) and the Service selecting blue; the controllers roll them out. */
 async function applied(options: { delay?: number; extra?: string } = {}) {
   const namespace = await cluster!.namespace('bg');
   const file = join(work, `${namespace}.yaml`);
@@ -80,6 +80,7 @@ async function applied(options: { delay?: number; extra?: string } = {}) {
   assert.equal(run.code, 0, run.stderr);
   assert.equal(await selected(), 'blue');
   assert.equal(await image('green'), 'ghcr.io/acme/demo-api:1.0.0');
+  assert.equal((await deployment('green')).spec.replicas, 0, 'the idle colour waits at 0 for a release');
   return { namespace, cli, deployment, image, selected, release, writes };
 }
 
