@@ -3,15 +3,17 @@
  *   1. the load balancer against a direct replica and nginx, several rounds (bench/lb.ts)
  *   2. `gantry up --detach` on the example, cold and warm (bench/up.ts), and what a daemon
  *      SIGKILLed under load costs (bench/daemon-kill.ts)
- *   3. a bad canary's cost and a clean canary's wall time (bench/release.ts)
+ *   3. a bad canary's cost and a good canary's wall time, default steps (bench/release.ts)
  *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
- *   5. gantry lint over a generated corpus of 20,000 objects (bench/lint.ts)
+ *   5. gantry lint on a realistic corpus: against js-yaml, peak RSS, one small file (bench/lint.ts)
+ *   6. gantry lint side by side with kube-score and Checkov, built/installed pinned (bench/lint-peers.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDaemonKill } from './daemon-kill.ts';
 import { benchLint, formatLintBench } from './lint.ts';
-import { benchBadCanary, benchCleanCanary } from './release.ts';
+import { benchPeers, formatPeerBench } from './lint-peers.ts';
+import { benchBadCanary, benchGoodCanary, formatBadCanary, formatGoodCanary } from './release.ts';
 import { benchRender, formatRenderBench } from './render.ts';
 import { benchUp } from './up.ts';
 
@@ -34,14 +36,11 @@ console.log(
   `daemon SIGKILL under load (examples/shop, 8 connections): ${kill.failed} of ${kill.total} requests failed (goal 0); the API answered again after ${kill.backSeconds.toFixed(2)} s (goal <= 2 s)`,
 );
 
-const bad = await benchBadCanary();
-console.log(
-  `bad canary (30 % errors, default analysis): ${bad.seconds.toFixed(1)} s from the first failed request to 100 % stable (goal ≤ 10 s); ${bad.failed} of ${bad.total} requests failed = ${bad.failedPercent.toFixed(2)} % (goal ≤ 1 %)`,
-);
-console.log(
-  `clean 3-replica canary, no pauses (10 → 50 → 100): ${(await benchCleanCanary()).toFixed(1)} s wall time`,
-);
+console.log(formatBadCanary(await benchBadCanary()));
+console.log(formatGoodCanary(await benchGoodCanary()));
 console.log('');
 console.log(formatRenderBench(benchRender(500)));
 console.log(formatLintBench(benchLint()));
+console.log('');
+console.log(formatPeerBench(benchPeers()));
 process.exitCode = lb.status ?? 1;

@@ -6,7 +6,8 @@
  * Service back — instantly while the old colour is still kept, else after bringing it up again.
  * A rollback while a release is in progress is that release's abort.
  */
-import { revisions, rollbackTarget } from '../../platform/kubernetes/release-history.ts';
+import { revisions } from '../../platform/kubernetes/release-history.ts';
+import { rollbackTarget } from '../../rollout/history.ts';
 import { isActive, startingRelease } from '../../rollout/state.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -42,16 +43,10 @@ export async function rollbackOnCluster(
   const running = servingVersion(await platform.observe(service));
   const state = {
     ...startingRelease(
-      {
-        id: (release?.state.id ?? 0) + 1,
-        service,
-        version: target.version,
-        stable: running,
-        strategy: 'rollback',
-        replicas: spec.replicas,
-      },
+      { service, version: target.version, stable: running, strategy: 'rollback', replicas: spec.replicas },
       Date.now(),
     ),
+    id: (release?.state.id ?? 0) + 1,
     message: `back to revision ${target.revision} (${target.version})`,
   };
   process.stdout.write(
