@@ -43,6 +43,12 @@ import {
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
 import { SUPERVISOR_VARIABLE } from './supervisor.ts';
 
+/** A spec read and checked ahead of a start. */
+export interface PreparedSpec {
+  text: string;
+  model: AppModel;
+}
+
 export interface DaemonOptions {
   specFile: string;
   env?: string;
@@ -97,20 +103,37 @@ export class Daemon {
     this.log = options.log ?? ((line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   }
 
-  static async start(options: DaemonOptions): Promise<Daemon> {
-    const file = resolve(options.specFile);
-    const loaded = loadSpec(readFileSync(file, 'utf8'), {
-      file,
-      target: 'local',
-      ...(options.env ? { env: options.env } : {}),
-    });
-    if (!loaded.ok) {
-      const lines = loaded.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
-      throw new Error(`the spec is invalid:\n${lines.join('\n')}`);
-    }
-    const daemon = new Daemon(options, loaded.model);
+  /**
+   * @param prepared the spec as read ahead of time (a standby daemon reads it while it waits): used
+   * when the file still holds the same text, which saves the parse and checks on a restart.
+   */
+  static async start(options: DaemonOptions, prepared?: PreparedSpec): Promise<Daemon> {
+    const ready = Daemon.prepare(options);
+    const model = prepared?.text === ready.text ? prepared.model : ready.model();
+    const daemon = new Daemon(options, model);
     await daemon.boot();
     return daemon;
+  }
+
+  /** Reads the spec; its model is made (and checked) on demand. */
+  static prepare(options: Pick<DaemonOptions, 'specFile' | 'env'>): { text: string; model(): AppModel } {
+    const file = resolve(options.specFile);
+    const text = readFileSync(file, 'utf8');
+    return {
+      text,
+      model() {
+        const loaded = loadSpec(text, {
+          file,
+          target: 'local',
+          ...(options.env ? { env: options.env } : {}),
+        });
+        if (!loaded.ok) {
+          const lines = loaded.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
+          throw new Error(`the spec is invalid:\n${lines.join('\n')}`);
+        }
+        return loaded.model;
+      },
+    };
   }
 
   private record = (

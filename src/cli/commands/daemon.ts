@@ -1,5 +1,6 @@
 /** `gantry daemon` (internal): the control plane process that `gantry up` starts in the background. */
 
+import type { PreparedSpec } from '../../daemon/daemon.ts';
 import type { DaemonMessage, SupervisorMessage } from '../../daemon/supervisor.ts';
 import { type BackoffPolicy, LOCAL_BACKOFF } from '../../local/supervisor/backoff.ts';
 import { parseDuration } from '../../spec/units.ts';
@@ -77,16 +78,29 @@ async function daemon(options: Options): Promise<number> {
   // Loaded here, not at the top: the daemon pulls in SQLite, undici and prom-client, which
   // every other command would otherwise pay for at start-up.
   const { Daemon } = await import('../../daemon/daemon.ts');
-  if (options.standby) await standby();
-  const daemon = await Daemon.start({
-    specFile: options.file,
-    stateDir: stateDirOf(options).root,
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.apiPort ? { apiPort: Number(options.apiPort) } : {}),
-    ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
-    ...(backoff ? { backoff } : {}),
-    ...(syncPeriodMs ? { autoscaleSyncPeriodMs: syncPeriodMs } : {}),
-  });
+  let prepared: PreparedSpec | undefined;
+  if (options.standby) {
+    // Read and checked while waiting; used if the file is unchanged when the standby starts.
+    try {
+      const spec = Daemon.prepare({ specFile: options.file, ...(options.env ? { env: options.env } : {}) });
+      prepared = { text: spec.text, model: spec.model() };
+    } catch {
+      // an invalid spec: start() reports it
+    }
+    await standby();
+  }
+  const daemon = await Daemon.start(
+    {
+      specFile: options.file,
+      stateDir: stateDirOf(options).root,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.apiPort ? { apiPort: Number(options.apiPort) } : {}),
+      ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
+      ...(backoff ? { backoff } : {}),
+      ...(syncPeriodMs ? { autoscaleSyncPeriodMs: syncPeriodMs } : {}),
+    },
+    prepared,
+  );
   process.on('message', (message: SupervisorMessage) => {
     if (message.type === 'standby') daemon.standbyLoaded = message.loaded;
   });
