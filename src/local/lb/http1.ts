@@ -99,6 +99,40 @@ function isToken(buf: Uint8Array, start: number, end: number, token: string): bo
   return true;
 }
 
+/** A header line that breaks the syntax (the request goes to node:http; a response is invalid). */
+const MALFORMED = -4;
+
+/** The parts of the field line `fieldLine` scanned last (module state: no object per line). */
+const line = { nameEnd: 0, valueStart: 0, valueEnd: 0 };
+
+/**
+ * One header line at buf[i, end): `name: value` (RFC 9112 §5: a token name right before the colon,
+ * no obs-fold, no bare CR or LF; the value trimmed of whitespace), or the blank line ending the
+ * head (line.nameEnd === i). Returns the index after it, INCOMPLETE, or MALFORMED.
+ */
+function fieldLine(buf: Uint8Array, i: number, end: number): number {
+  if (i + 1 >= end) return INCOMPLETE;
+  const start = i;
+  if (buf[i] === CR) {
+    line.nameEnd = i;
+    return buf[i + 1] === LF ? i + 2 : MALFORMED;
+  }
+  while (i < end && TOKEN[buf[i]!]) i++;
+  if (i === end) return INCOMPLETE;
+  if (buf[i] !== COLON || i === start) return MALFORMED; // obs-fold, a space before the colon…
+  line.nameEnd = i;
+  i++;
+  while (i < end && (buf[i] === SP || buf[i] === HT)) i++;
+  line.valueStart = i;
+  while (i < end && VALUE[buf[i]!]) i++;
+  if (i + 1 >= end) return INCOMPLETE;
+  if (buf[i] !== CR || buf[i + 1] !== LF) return MALFORMED;
+  let valueEnd = i;
+  while (valueEnd > line.valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HT)) valueEnd--;
+  line.valueEnd = valueEnd;
+  return i + 2;
+}
+
 /** Parses buf[start, end) as a run of digits (at most 15); -1 when it is anything else. */
 function digits(buf: Uint8Array, start: number, end: number): number {
   if (end <= start || end - start > 15) return -1;
@@ -193,28 +227,17 @@ export function scanRequest(
   let contentLengths = 0;
   // Header lines until the blank line.
   for (;;) {
-    if (i + 1 >= end) return INCOMPLETE;
     const lineStart = i;
-    if (buf[i] === CR) {
-      if (buf[i + 1] !== LF) return DELEGATE;
-      i += 2;
+    const next = fieldLine(buf, i, end);
+    if (next < 0) return next === INCOMPLETE ? INCOMPLETE : DELEGATE;
+    i = next;
+    if (line.nameEnd === lineStart) {
       if (keepFrom < lineStart) head.keep.push(keepFrom, lineStart);
       if (contentLengths > 1) return DELEGATE;
       return i;
     }
-    while (i < end && TOKEN[buf[i]!]) i++;
-    if (i === end) return INCOMPLETE;
-    if (buf[i] !== COLON || i === lineStart) return DELEGATE; // obs-fold, space before the colon…
-    const name = classify(buf, lineStart, i - lineStart, sticky);
-    i++;
-    while (i < end && (buf[i] === SP || buf[i] === HT)) i++;
-    const valueStart = i;
-    while (i < end && VALUE[buf[i]!]) i++;
-    if (i + 1 >= end) return INCOMPLETE;
-    if (buf[i] !== CR || buf[i + 1] !== LF) return DELEGATE;
-    let valueEnd = i;
-    while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HT)) valueEnd--;
-    i += 2;
+    const name = classify(buf, lineStart, line.nameEnd - lineStart, sticky);
+    const { valueStart, valueEnd } = line;
     if (name === Name.Other) continue;
     let drop = true;
     switch (name) {
@@ -367,27 +390,16 @@ export function scanResponse(
   let transferEncoding: [number, number] | null = null;
   if (http10) head.keepAlive = false;
   for (;;) {
-    if (i + 1 >= end) return INCOMPLETE;
     const lineStart = i;
-    if (buf[i] === CR) {
-      if (buf[i + 1] !== LF) return INVALID;
-      i += 2;
+    const next = fieldLine(buf, i, end);
+    if (next < 0) return next === INCOMPLETE ? INCOMPLETE : INVALID;
+    i = next;
+    if (line.nameEnd === lineStart) {
       if (keepFrom < lineStart) head.keep.push(keepFrom, lineStart);
       break;
     }
-    while (i < end && TOKEN[buf[i]!]) i++;
-    if (i === end) return INCOMPLETE;
-    if (buf[i] !== COLON || i === lineStart) return INVALID;
-    const name = classify(buf, lineStart, i - lineStart, null);
-    i++;
-    while (i < end && (buf[i] === SP || buf[i] === HT)) i++;
-    const valueStart = i;
-    while (i < end && VALUE[buf[i]!]) i++;
-    if (i + 1 >= end) return INCOMPLETE;
-    if (buf[i] !== CR || buf[i + 1] !== LF) return INVALID;
-    let valueEnd = i;
-    while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HT)) valueEnd--;
-    i += 2;
+    const name = classify(buf, lineStart, line.nameEnd - lineStart, null);
+    const { valueStart, valueEnd } = line;
     let drop = false;
     switch (name) {
       case Name.Connection:

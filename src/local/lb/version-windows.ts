@@ -8,7 +8,7 @@ import type { VersionMetrics } from '../../platform/platform.ts';
 import { MetricsWindow, type WindowSecond } from './window.ts';
 
 /** Longest window metrics() can answer. */
-export const WINDOW_CAPACITY_SECONDS = 600;
+const WINDOW_CAPACITY_SECONDS = 600;
 
 /** One version's seconds, as sent between processes. */
 export interface VersionSeconds {

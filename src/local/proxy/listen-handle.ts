@@ -41,7 +41,7 @@ export class PortInUse extends Error {
 export function bindListenHandle(host: string, port: number): { handle: ListenHandle; port: number } {
   if (typeof createServerHandle !== 'function')
     throw new Error(
-      `this Node.js (${process.version}) has no net._createServerHandle; gantry needs Node 20 to 22`,
+      `this Node.js (${process.version}) has no net._createServerHandle (node:cluster's); please report it with this version`,
     );
   const handle = createServerHandle(host, port, net.isIPv6(host) ? 6 : 4, undefined, 0);
   if (typeof handle === 'number') throw errnoError(handle, port);

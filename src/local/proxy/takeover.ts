@@ -12,7 +12,7 @@ import { readProcStat } from '../supervisor/proc.ts';
 const MARK = '/local/proxy/';
 
 /** The live processes of process group `pgid` whose command line runs a proxy script. */
-export function proxyGroup(pgid: number): number[] {
+function proxyGroup(pgid: number): number[] {
   if (!Number.isSafeInteger(pgid) || pgid <= 1) return [];
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
