@@ -4,9 +4,13 @@
 //   2. system tests (test/system/: the whole platform under load), one at a time, so two
 //      load tests never compete for this machine's two cores.
 // Ends with one plain line, "N passed, N failed", over both runs.
+// First it builds the CLI (scripts/build.js, about a second): the CLI and system tests run the
+// built gantry (bin/gantry.js → dist/), so what they test is the source as it is now, never an
+// older build. They test that build for the whole run, even if src/ changes meanwhile.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildCli } from './build.js';
 
 /** @param {string} dir @returns {string[]} */
 function testFiles(dir) {
@@ -50,6 +54,11 @@ const phases =
         { files: [...testFiles('src'), ...testFiles('test/integration')], concurrency: 2 },
         { files: testFiles('test/system'), concurrency: 1 },
       ];
+
+const built = await buildCli();
+console.log(`built dist/ in ${(built.ms / 1000).toFixed(1)} s`);
+// The test files check that dist/ is current before they run gantry, unless this runner built it.
+process.env.GANTRY_BUILT_BY_TEST_RUNNER = '1';
 
 let pass = 0;
 let fail = 0;

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { CostError } from '../../cost/errors.ts';
 import { type CostTarget, type EnvironmentEstimate, monthlyCost } from '../../cost/estimate.ts';
 import { type PriceTable, type ProviderName, parsePriceTable } from '../../cost/prices.ts';
 import type { PricingOption } from '../../cost/pricing.ts';
 import { formatMarkdown, formatTable, toJson } from '../../cost/report.ts';
 import { PRESET_NAMES, type PresetName, parseUsage, type UsageFile, usageFor } from '../../cost/usage.ts';
+import { ROOT } from '../../root.ts';
 import type { Parsed } from '../../spec/document.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
@@ -29,8 +30,8 @@ export interface Options {
   output: 'table' | 'json' | 'markdown';
 }
 
-const SHIPPED_PRICES = fileURLToPath(new URL('../../../data/prices.json', import.meta.url));
-const SHIPPED_SOURCES = fileURLToPath(new URL('../../../data/prices-sources.md', import.meta.url));
+const SHIPPED_PRICES = join(ROOT, 'data/prices.json');
+const SHIPPED_SOURCES = join(ROOT, 'data/prices-sources.md');
 
 export function cost(options: Options): number {
   if (options.env !== undefined && options.allEnvs)
