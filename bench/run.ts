@@ -5,9 +5,11 @@
  *   3. a bad canary's cost and a clean canary's wall time (bench/release.ts)
  *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
  *   5. gantry lint over a generated corpus of 20,000 objects (bench/lint.ts)
+ *   6. the built CLI end to end: start-up, validate, render, lint, a large spec (bench/cli.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchCli, formatCliBench } from './cli.ts';
 import { benchLint, formatLintBench } from './lint.ts';
 import { benchBadCanary, benchCleanCanary } from './release.ts';
 import { benchRender, formatRenderBench } from './render.ts';
@@ -37,4 +39,5 @@ console.log(
 console.log('');
 console.log(formatRenderBench(benchRender(500)));
 console.log(formatLintBench(benchLint()));
+console.log(formatCliBench(benchCli()));
 process.exitCode = lb.status ?? 1;
