@@ -7,10 +7,13 @@
 //   - Flat: every output file sits directly in dist/, one folder below the project, as
 //     src/root.ts expects (it finds package.json, bin/, data/ and src/dashboard from there).
 //   - dist/build.json lists the source files that went in, with their modification times, so a
-//     stale build can be told (staleInput) without building again.
+//     stale build can be told (staleInput) without building again; and what each output file
+//     holds (the packages bundled in, those it imports from node_modules when it loads), so a
+//     test can tell what a command loads.
 // `npm ci` runs it (the prepare script); `npm test`, `npm start` and `npm run bench` run it first.
 // Type checking is not its job: `npm run lint` runs tsc.
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,10 +83,30 @@ export async function buildCli() {
   const inputs = Object.fromEntries(
     Object.keys(result.metafile.inputs).map((file) => [file, statSync(join(ROOT, file)).mtimeMs]),
   );
-  writeFileSync(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
+  const holds = Object.fromEntries(
+    Object.entries(result.metafile.outputs).map(([file, output]) => [
+      relative(DIST, join(ROOT, file)),
+      [
+        ...new Set([
+          ...Object.keys(output.inputs).map(packageOf),
+          // Imported when the file loads (not a dynamic import(), which waits for its call).
+          ...output.imports
+            .filter((i) => i.external && i.kind !== 'dynamic-import' && !isBuiltin(i.path))
+            .map((i) => packageOf(i.path)),
+        ]),
+      ].filter((name) => name !== undefined),
+    ]),
+  );
+  writeFileSync(MANIFEST, `${JSON.stringify({ inputs, holds }, null, 1)}\n`);
   outputs.add(MANIFEST);
   for (const name of readdirSync(DIST)) if (!outputs.has(join(DIST, name))) rmSync(join(DIST, name));
   return { files: outputs.size, ms: performance.now() - started };
+}
+
+/** `node_modules/@scope/name/x.js` or `@scope/name/x` → `@scope/name`; a source file → undefined. */
+function packageOf(/** @type {string} */ path) {
+  const name = /^(?:.*node_modules\/)?((?:@[^/]+\/)?[^/.][^/]*)/.exec(path);
+  return path.startsWith('src/') || !name ? undefined : name[1];
 }
 
 /**

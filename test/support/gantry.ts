@@ -21,7 +21,8 @@ export interface Run {
 }
 
 let current = false;
-function assertBuilt(): void {
+/** Stops the test when dist/ is older than src/ (unless scripts/test.js built it for this run). */
+export function assertBuilt(): void {
   if (current || process.env.GANTRY_BUILT_BY_TEST_RUNNER) return;
   const stale = staleInput();
   if (stale)
