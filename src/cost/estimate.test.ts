@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { costOverPeriod, monthlyCost } from './estimate.ts';
 import { exampleModel, modelOf, shippedPrices } from './fixtures.test-support.ts';
+import { type PriceTableData, priceTable } from './prices.ts';
 import { applyPricing } from './pricing.ts';
 
 const table = shippedPrices();
@@ -10,21 +12,25 @@ const close = (actual: number, expected: number) =>
 const byId = (lines: { id: string; monthly: number | null }[]) =>
   Object.fromEntries(lines.map((l) => [l.id, l.monthly === null ? null : Math.round(l.monthly * 1e6) / 1e6]));
 
-describe('the example shop on EKS (on-demand, no usage given)', () => {
-  it('dev: one m6i.large in one zone, in-cluster postgres and redis — $203.335', () => {
-    // Pods: api 250m, worker 100m, shop-db 250m, shop-cache 100m, CoreDNS 2 × 100m = 800m ≤ 1805m → 1 node.
-    // 0.10 × 730 = 73 control plane; 0.096 × 730 = 70.08 node; 20 GB root × 0.08 = 1.60;
-    // PVCs 10Gi + 1Gi = 11 × 0.08 = 0.88; NLB 0.0225 × 730 = 16.425; 1 NAT 0.045 × 730 = 32.85;
-    // 2 IPv4 (NAT + NLB) × 0.005 × 730 = 7.30; 3 secrets × 0.40 = 1.20. Sum 203.335.
+describe('the example shop on EKS (on-demand, no usage given): what gantry infra builds', () => {
+  it('dev: one m6i.large + the system t3.medium, two zones, one NAT, in-cluster postgres and redis — $238.953', () => {
+    // Pods: api 250m, worker 100m, shop-db 250m, shop-cache 100m, CoreDNS 2 × 100m = 800m ≤ 1805m → 1 node
+    // (the application group's min_size 1). 0.10 × 730 = 73 control plane; 0.096 × 730 = 70.08 node;
+    // system group 1 × t3.medium 0.0416 × 730 = 30.368; roots (1 + 1) × 20 GB × 0.08 = 3.20;
+    // PVCs 10Gi + 1Gi = 11 × 0.08 = 0.88; NLB 0.0225 × 730 = 16.425; 1 NAT for both zones 0.045 × 730 = 32.85;
+    // 3 IPv4 (the NAT's + the NLB's in 2 zones) × 0.005 × 730 = 10.95; 2 KMS keys: no price;
+    // 3 secrets × 0.40 = 1.20. Sum 238.953.
     const e = monthlyCost(exampleModel('dev'), table, { provider: 'aws' });
     assert.deepEqual(byId(e.lines), {
       'control-plane': 73,
       nodes: 70.08,
-      'node-root-volumes': 1.6,
+      'system-nodes': 30.368,
+      'node-root-volumes': 3.2,
       'persistent-volumes': 0.88,
       nlb: 16.425,
       'nat-gateways': 32.85,
-      'public-ipv4': 7.3,
+      'public-ipv4': 10.95,
+      'kms-keys': null,
       secrets: 1.2,
       egress: null,
       'nat-data': null,
@@ -32,29 +38,38 @@ describe('the example shop on EKS (on-demand, no usage given)', () => {
       'logs-ingestion': null,
       'logs-storage': null,
     });
-    close(e.totals.max, 203.335);
-    close(e.totals.min, 203.335);
-    assert.equal(e.unpriced.length, 5);
+    close(e.totals.max, 238.953);
+    close(e.totals.min, 238.953);
+    assert.equal(e.unpriced.length, 6);
+    assert.equal(e.region, 'us-east-1');
+    assert.equal(e.azs, 2);
   });
 
-  it('staging: two zones, blue and green both full size, RDS db.t3.medium Multi-AZ — $431.705', () => {
-    // Pods at max: api-blue 5 + api-green 3 = 8 × 250m, worker 2 × 100m, shop-cache 100m, CoreDNS 200m
-    // = 2500m → 2 nodes (also the 2-zone minimum) = 140.16; roots 40 GB = 3.20; cache PVC 10 GB = 0.80;
-    // NLB 16.425; 2 NAT = 65.70; 4 IPv4 (2 NAT + 2 for the NLB) = 14.60;
-    // RDS 0.144 × 730 = 105.12; 50 GB × 0.23 = 11.50; control plane 73; secrets 1.20. Sum 431.705.
+  it('staging: two zones, one NAT, the idle colour at 0, RDS db.t3.medium Multi-AZ — $459.541', () => {
+    // Pods at max: api-blue 5 × 250m (api-green idle at 0), worker 2 × 100m, shop-cache 100m, CoreDNS 200m
+    // = 1750m → 1 node, the application group's min_size makes 2 = 140.16; system 2 × 30.368 = 60.736;
+    // roots (2 + 2) × 20 GB = 6.40; cache PVC 10 GB = 0.80; NLB 16.425; 1 NAT = 32.85; 3 IPv4 = 10.95;
+    // RDS 0.144 × 730 = 105.12; 50 GB × 0.23 = 11.50; control plane 73;
+    // 4 secrets (3 of the services + the RDS master password) = 1.60. Sum 459.541.
     const e = monthlyCost(exampleModel('staging'), table, { provider: 'aws' });
-    close(e.totals.max, 431.705);
+    close(e.totals.max, 459.541);
     assert.deepEqual(e.cluster?.nodes.nodes, { max: 2, min: 2 });
     close(e.lines.find((l) => l.id === 'rds-instance:db')!.monthly!, 105.12);
+    assert.equal(e.lines.find((l) => l.id === 'nat-gateways')!.quantity, 1);
   });
 
-  it('prod: three zones, RDS db.m5.large Multi-AZ — $698.295', () => {
+  it('prod: three zones, a NAT each, the system node group (2 × t3.medium, $63.94 with roots) — $762.631', () => {
     // Pods at max: api 10 + canary 1 = 11 × 250m, worker 200m, shop-cache 100m, CoreDNS 200m = 3250m
-    // → 2 nodes would do, the 3-zone minimum makes 3 = 210.24; roots 60 GB = 4.80; PVC 0.80;
-    // NLB 16.425; 3 NAT = 98.55; 6 IPv4 = 21.90; RDS 0.356 × 730 = 259.88; 50 GB × 0.23 = 11.50;
-    // control plane 73; secrets 1.20. Sum 698.295.
+    // → 2 nodes would do, the group's min_size 3 makes 3 = 210.24; system 2 × 30.368 = 60.736;
+    // roots (3 + 2) × 20 GB = 8.00; PVC 0.80; NLB 16.425; 3 NAT = 98.55; 6 IPv4 = 21.90;
+    // RDS 0.356 × 730 = 259.88; 50 GB × 0.23 = 11.50; control plane 73; secrets 4 × 0.40 = 1.60. Sum 762.631.
     const e = monthlyCost(exampleModel('prod'), table, { provider: 'aws' });
-    close(e.totals.max, 698.295);
+    close(e.totals.max, 762.631);
+    const system = e.lines.find((l) => l.id === 'system-nodes')!;
+    assert.equal(system.quantity, 2);
+    assert.equal(system.item, 'system nodes (t3.medium)');
+    // What the system group adds: its nodes and their root volumes, 60.736 + 2 × 20 × 0.08 = 63.936.
+    close(system.monthly! + 2 * 20 * 0.08, 63.936);
     // OpenCost split of 3 × $70.08: api's 2750m / 2.75 GiB at k = 0.096 / (2 × 0.04048 + 8 × 0.004445)
     // → (2.75 × 0.0333507 + 2.75 × 0.0036622) × 730 = 74.30
     const api = e.cluster!.allocation!.shares.find((s) => s.component === 'api')!;
@@ -76,7 +91,7 @@ describe('the example shop on EKS (on-demand, no usage given)', () => {
       'logs-ingestion': 25,
       'logs-storage': 1.5,
     });
-    close(e.totals.max, 698.295 + 36 + 9 + 21.9 + 25 + 1.5);
+    close(e.totals.max, 762.631 + 36 + 9 + 21.9 + 25 + 1.5);
     // expected = min + (max − min) × 8 / 24; here min = max (3 nodes either way), so expected = max
     assert.equal(e.totals.expected, e.totals.min + ((e.totals.max - e.totals.min) * 8) / 24);
     close(e.totals.expected!, e.totals.max);
@@ -88,10 +103,14 @@ function presetMedium() {
 }
 
 describe('pricing options', () => {
-  it('spot takes 90 % off EC2 nodes (ec2_spot_max) and leaves RDS on-demand', () => {
-    // prod: nodes 210.24 → 21.024; total 698.295 − 189.216 = 509.079
+  it('spot takes 90 % off the application nodes (ec2_spot_max), not the on-demand system group, not RDS', () => {
+    // prod: nodes 210.24 → 21.024; total 762.631 − 189.216 = 573.415
     const e = monthlyCost(exampleModel('prod'), table, { provider: 'aws', pricing: 'spot' });
-    close(e.totals.max, 509.079);
+    close(e.totals.max, 573.415);
+    assert.match(
+      e.lines.find((l) => l.id === 'system-nodes')!.note!,
+      /spot: gantry infra runs the system node group on demand; on-demand/,
+    );
     assert.match(
       e.lines.find((l) => l.id === 'nodes')!.note!,
       /spot: −90% \(aws\.discounts\.ec2_spot_max, up to, the best case; S12\)/,
@@ -99,10 +118,11 @@ describe('pricing options', () => {
     assert.match(e.lines.find((l) => l.id === 'rds-instance:db')!.note!, /RDS has no spot pricing/);
   });
 
-  it('savings-3y: compute savings plan 66 % on nodes, database savings plan 35 % on RDS', () => {
-    // 210.24 × 0.34 = 71.4816; 259.88 × 0.65 = 168.922; 698.295 − 138.7584 − 90.958 = 468.5786
+  it('savings-3y: compute savings plan 66 % on m6i nodes, the t3.medium 3-year RI row on the system group, 35 % on RDS', () => {
+    // 210.24 × 0.66 = 138.7584 off; 60.736 × 0.567 = 34.437312 off; 259.88 × 0.35 = 90.958 off
+    // 762.631 − 138.7584 − 34.437312 − 90.958 = 498.477288
     const e = monthlyCost(exampleModel('prod'), table, { provider: 'aws', pricing: 'savings-3y' });
-    close(e.totals.max, 468.5786);
+    close(e.totals.max, 498.477288);
   });
 
   it('savings-1y uses a class row when the table has one (t3.medium 1-yr RI 37.3 %) and says when not', () => {
@@ -141,27 +161,39 @@ describe('pricing options', () => {
     assert.deepEqual(
       e.byPricing.map((p) => [p.pricing, Math.round(p.totals.max * 1000) / 1000]),
       [
-        ['on-demand', 698.295],
-        ['spot', 509.079],
-        ['savings-1y', 698.295],
-        ['savings-3y', 468.579],
+        ['on-demand', 762.631],
+        ['spot', 573.415],
+        // only the system group's t3.medium has a 1-year row: 60.736 × 0.373 = 22.654528 off
+        ['savings-1y', 739.976],
+        ['savings-3y', 498.477],
       ],
     );
   });
 });
 
 describe('targets', () => {
-  it('ECS on Fargate: tasks instead of nodes, one ALB, no control plane', () => {
-    // prod: api 10 + canary 1 + worker 2 + cache 1 = 14 tasks of 0.25 vCPU / 0.5 GB:
-    // 3.5 vCPU × 0.04048 × 730 = 103.4264; 7 GB × 0.004445 × 730 = 22.71395
+  it('ECS on Fargate: the ECS services gantry infra writes, one ALB, managed backing, no control plane', () => {
+    // prod: api 0.25 vCPU / 0.5 GB × 3..10 tasks (no canary on ECS), worker × 2:
+    // max 12 tasks: 3 vCPU × 0.04048 × 730 = 88.6512; 6 GB × 0.004445 × 730 = 19.4691 → 108.1203
+    // ALB 16.425; 3 NAT 98.55; 6 IPv4 (3 NAT + 3 for the ALB) 21.90;
+    // cache → ElastiCache 3 × cache.t3.medium 0.068 × 730 = 148.92; db → RDS 259.88 + 11.50;
+    // 6 secrets (3 of the services, shop/cache/url, the RDS master password, shop/db/url) = 2.40.
+    // Sum 667.6953; at min api runs 3 tasks: 63.070175 less = 604.625125.
     const e = monthlyCost(exampleModel('prod'), table, { provider: 'aws', target: 'ecs' });
-    const compute = e.lines.filter((l) => l.section === 'compute').reduce((s, l) => s + l.monthly!, 0);
-    close(compute, 103.4264 + 22.71395);
+    const compute = e.lines.filter((l) => l.id.startsWith('fargate-')).reduce((s, l) => s + l.monthly!, 0);
+    close(compute, 108.1203);
+    close(e.totals.max, 667.6953);
+    close(e.totals.min, 604.625125);
     assert.equal(
-      e.lines.some((l) => l.id === 'control-plane'),
+      e.lines.some((l) => l.id === 'control-plane' || l.id.includes('canary')),
       false,
     );
     assert.equal(e.lines.find((l) => l.id === 'alb')!.quantity, 1);
+    assert.equal(e.lines.find((l) => l.id === 'elasticache:cache')!.quantity, 3);
+    assert.deepEqual(
+      e.lines.filter((l) => l.price.usd === null).map((l) => l.id),
+      ['cloud-map', 'container-insights', 'kms-keys'],
+    );
   });
 
   it('a pod larger than any node fails with the pod and the largest type named', () => {
@@ -186,3 +218,68 @@ services:
     close(costOverPeriod({ totals: { max: 300, min: 200 } }, 24, 0.5), (250 * 24) / 730);
   });
 });
+
+describe('region and zones: the ones gantry infra builds in, the ones the table has prices for', () => {
+  const euSpec = `app: shop
+services: { api: { image: "x:1", port: 80 } }
+environments:
+  prod: { aws: { accountId: "123456789012", region: eu-west-1 } }
+`;
+
+  it("an environment in a region the table has no prices for is refused, naming both; never priced at us-east-1's rates", () => {
+    assert.throws(() => monthlyCost(modelOf(euSpec, 'prod'), table, { provider: 'aws' }), {
+      message: 'no aws prices for eu-west-1 (aws.region): data/prices.json has aws prices for us-east-1 only',
+      hint: 'pass --region us-east-1 for an estimate at us-east-1 prices, or --prices FILE with eu-west-1 prices (_meta.default_region.aws: eu-west-1)',
+    });
+    const asked = monthlyCost(modelOf(euSpec, 'prod'), table, { provider: 'aws', region: 'us-east-1' });
+    assert.equal(asked.region, 'us-east-1');
+  });
+
+  it("a table of the region's prices takes it; a table that names no region takes any", () => {
+    const eu = priceTable(
+      {
+        ...shippedData(),
+        _meta: { currency: 'USD', hours_per_month: 730, default_region: { aws: 'eu-west-1' } },
+      },
+      'eu.json',
+    );
+    assert.equal(monthlyCost(modelOf(euSpec, 'prod'), eu, { provider: 'aws' }).region, 'eu-west-1');
+    const unnamed = priceTable(
+      { ...shippedData(), _meta: { currency: 'USD', hours_per_month: 730 } },
+      'mine.json',
+    );
+    assert.equal(monthlyCost(modelOf(euSpec, 'prod'), unnamed, { provider: 'aws' }).region, 'eu-west-1');
+    assert.equal(monthlyCost(exampleModel('dev'), unnamed, { provider: 'gcp' }).region, null);
+  });
+
+  it('--zones 3 in staging: 3 zones, still one NAT gateway (non-production), the NLB in 3 zones', () => {
+    // 1 NAT IP + 3 for the NLB = 4 × 3.65 = 14.60
+    const e = monthlyCost(exampleModel('staging'), table, { provider: 'aws', azs: 3 });
+    assert.equal(e.azs, 3);
+    assert.deepEqual(byId(e.lines.filter((l) => l.section === 'network')), {
+      nlb: 16.425,
+      'nat-gateways': 32.85,
+      'public-ipv4': 14.6,
+    });
+  });
+
+  it('pods that need more nodes than the application group allows: said, with the tfvars to raise', () => {
+    // 20 pods of 1 CPU, one per m6i.large (1805m allocatable) → 20 nodes; a development group stops at 3.
+    const spec =
+      'app: big\nservices: { etl: { image: "x:1", replicas: 20, resources: { requests: { cpu: 1 } } } }\n';
+    const e = monthlyCost(modelOf(spec), table, { provider: 'aws' });
+    assert.equal(e.cluster?.nodes.nodes.max, 20);
+    assert.ok(
+      e.notes.includes(
+        'the pods at max replicas need 20 nodes, but the application node group stops at max_size 3 (gantry infra): raise it in the tfvars, or the last pods stay Pending',
+      ),
+      e.notes.join('\n'),
+    );
+  });
+});
+
+function shippedData(): PriceTableData {
+  return JSON.parse(
+    readFileSync(new URL('../../data/prices.json', import.meta.url), 'utf8'),
+  ) as PriceTableData;
+}

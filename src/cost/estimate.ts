@@ -1,29 +1,36 @@
 /**
- * `monthlyCost(model, table, options)`: one environment's monthly bill, pure. It renders the
- * model (so the bill follows the manifests), reads the workloads, and adds the lines of the
- * target (EKS/GKE/AKS cluster or ECS on Fargate), the managed backing services, secrets and
- * usage; then prices them under every pricing option so the difference between them is known.
+ * `monthlyCost(model, table, options)`: one environment's monthly bill, pure. On AWS it prices
+ * what `gantry infra` builds (its footprint, render/terraform/footprint.ts: one source of facts
+ * for both): the EKS cluster and its node groups, or the ECS services, the network, the managed
+ * backing services, keys and secrets; the pods come from the render (so the bill follows the
+ * manifests). GKE and AKS: the cluster of the render, for the rows the table has. Then usage, and
+ * every pricing option so the difference between them is known.
+ *
+ * The prices are for one region: the table says which (`_meta.default_region`); the environment's
+ * region (`aws.region`, or `--region`) must be that one, or the estimate stops and says so.
  *
  * Totals: at max replicas, at min replicas, and — with a load profile (peakHoursPerDay) —
  * expected = min + (max − min) × peak hours / 24. Lines without a figure are counted apart.
  * `costOverPeriod` turns an estimate into the cost of a period (for `gantry simulate`).
  */
 import { renderKubernetes } from '../render/kubernetes/index.ts';
+import { awsRegion } from '../render/terraform/facts.ts';
+import { infraFootprint } from '../render/terraform/footprint.ts';
 import type { AppModel } from '../spec/model.ts';
+import type { Tier } from '../spec/schema.ts';
 import type { Allocation } from './allocation.ts';
+import { awsBill, type Bill, countKinds } from './aws-bill.ts';
 import { CostError } from './errors.ts';
-import { fargateCost } from './fargate.ts';
-import { clusterCost, natAndAddresses, withMin } from './kubernetes.ts';
-import { type CostLine, hourlyLine, monthlyLine, sumMonthly } from './line.ts';
-import { managedCost } from './managed.ts';
+import { clusterCost } from './kubernetes.ts';
+import { type CostLine, sumMonthly } from './line.ts';
+import { otherManagedCost } from './managed.ts';
 import type { NodeChoice } from './node-choice.ts';
 import type { PriceTable, ProviderName } from './prices.ts';
 import { sourceTags } from './prices.ts';
 import { applyPricing, PRICING_OPTIONS, type PricingOption } from './pricing.ts';
-import { secretsCost } from './secrets.ts';
 import { sizingFor } from './sizing.ts';
 import { type Usage, usageCost } from './usage.ts';
-import { readWorkloads } from './workload.ts';
+import { readWorkloads, type WorkloadSummary } from './workload.ts';
 
 export type CostTarget = 'eks' | 'ecs' | 'gke' | 'aks';
 
@@ -40,8 +47,10 @@ export interface CostOptions {
   pricing?: PricingOption;
   /** A node type, 'cheapest', or the provider's default. */
   nodeType?: string;
-  /** Zones; defaults by tier (1 / 2 / 3). */
+  /** Zones; default: what gantry infra builds on AWS (2, production 3), by tier elsewhere (1 / 2 / 3). */
   azs?: number;
+  /** The region to price; default: the environment's `aws.region` on AWS, the table's region elsewhere. */
+  region?: string;
   usage?: Usage;
   /** ECS: Graviton (ARM) Fargate rows. */
   arm?: boolean;
@@ -61,6 +70,8 @@ export interface EnvironmentEstimate {
   tier: string;
   provider: ProviderName;
   target: CostTarget;
+  /** The region the prices are for; null when neither the table nor the options say. */
+  region: string | null;
   pricing: PricingOption;
   azs: number;
   lines: CostLine[];
@@ -89,62 +100,20 @@ export function monthlyCost(model: AppModel, table: PriceTable, options: CostOpt
       `the price table ${table.file} has no ${provider} section`,
       'pass --prices FILE with one, or another --provider',
     );
-  const tier = model.environment?.tier ?? 'development';
-  const sizing = sizingFor(tier, options.azs === undefined ? {} : { azs: options.azs });
+  const region = pricedRegion(model, table, provider, options.region);
+  const tier: Tier = model.environment?.tier ?? 'development';
   const summary = readWorkloads(renderKubernetes(model).objects);
-
-  const lines: CostLine[] = [];
-  const notCovered: string[] = [];
-  const notes: string[] = [];
-  let cluster: EnvironmentEstimate['cluster'];
-  let loadBalancers = { nlb: 0, alb: 0 };
-
-  if (target === 'ecs') {
-    lines.push(...fargateCost(summary.workloads, table, { arm: options.arm ?? false }));
-    lines.push(...ecsVolumes(summary, table));
-    const exposed = summary.exposure.ingresses.length + summary.exposure.loadBalancerServices.length > 0;
-    if (exposed) {
-      loadBalancers = { nlb: 0, alb: 1 };
-      lines.push(
-        hourlyLine(table, table.row('aws', 'elb', 'alb_hour'), 1, {
-          id: 'alb',
-          section: 'network',
-          item: 'application load balancer',
-          unit: 'ALB',
-          note: 'one ALB routes to every service with routes',
-        }),
-      );
-    }
-    lines.push(...natAndAddresses(table, sizing.azs, exposed ? 1 : 0));
-    notes.push(
-      'ECS on Fargate: each pod of the render is a task; in-cluster backing services run as tasks with an EBS volume each',
-    );
-  } else {
-    const estimate = clusterCost(summary, table, {
-      provider,
-      target,
-      nodeType: options.nodeType,
-      sizing,
-      production: tier === 'production',
-    });
-    lines.push(...estimate.lines);
-    notCovered.push(...estimate.notCovered);
-    notes.push(...estimate.notes);
-    cluster = { nodes: estimate.nodes, allocation: estimate.allocation };
-    loadBalancers = {
-      nlb: estimate.loadBalancers.filter((lb) => lb.kind === 'nlb').length,
-      alb: estimate.loadBalancers.filter((lb) => lb.kind === 'alb').length,
-    };
-  }
-
-  const managed = managedCost(Object.values(model.backing), table, provider, sizing);
-  lines.push(...managed.lines);
-  notCovered.push(...managed.notCovered);
+  const infra = target === 'eks' || target === 'ecs' ? infraFootprint(model, target, options.azs) : undefined;
+  const bill = infra
+    ? awsBill(infra, summary, table, options, tier === 'production')
+    : clusterBill(model, summary, table, options, target, tier);
+  const { lines, notCovered, notes, cluster, zones } = bill;
   if (provider === 'aws') {
-    lines.push(...secretsCost(summary.externalSecretKeys, model.secrets.store, table));
-    lines.push(...usageCost(options.usage, table, { loadBalancers }));
+    lines.push(
+      ...usageCost(options.usage, table, { loadBalancers: bill.loadBalancers, logGroups: infra?.logGroups }),
+    );
     notCovered.push(
-      'aws: cross-zone traffic, ECR image storage, Route 53, KMS, CloudWatch metrics and alarms, RDS backups beyond the free allowance, EBS snapshots',
+      'aws: cross-zone traffic, ECR image storage, Route 53, CloudWatch metrics and alarms, RDS backups beyond the free allowance, ElastiCache snapshots, EBS snapshots',
     );
   } else {
     notCovered.push(
@@ -170,8 +139,9 @@ export function monthlyCost(model: AppModel, table: PriceTable, options: CostOpt
     tier,
     provider,
     target,
+    region,
     pricing,
-    azs: sizing.azs,
+    azs: zones,
     lines: priced,
     totals: totalsOf(priced),
     unpriced: priced.filter((line) => line.monthly === null).map((line) => line.item),
@@ -201,6 +171,35 @@ export function costOverPeriod(
   return ((min + (max - min) * fractionAtMax) * hours) / hoursPerMonth;
 }
 
+/**
+ * The region the estimate prices: `--region`, else the environment's `aws.region` (where gantry
+ * infra builds it; us-east-1 by default) on AWS, else the table's region for the provider.
+ */
+export function pricedRegion(
+  model: AppModel,
+  table: PriceTable,
+  provider: ProviderName,
+  asked: string | undefined,
+): string | null {
+  const region = asked ?? (provider === 'aws' ? awsRegion(model) : table.regions[provider]);
+  if (region === undefined) return null;
+  checkRegion(table, provider, region, asked === undefined ? 'aws.region' : '--region');
+  return region;
+}
+
+/**
+ * The table's prices are for one region per provider (`_meta.default_region`): any other is
+ * refused, never priced at another region's rates. A table that names no region takes any.
+ */
+export function checkRegion(table: PriceTable, provider: ProviderName, region: string, from: string): void {
+  const covered = table.regions[provider];
+  if (covered === undefined || covered === region) return;
+  throw new CostError(
+    `no ${provider} prices for ${region} (${from}): ${table.file} has ${provider} prices for ${covered} only`,
+    `pass --region ${covered} for an estimate at ${covered} prices, or --prices FILE with ${region} prices (_meta.default_region.${provider}: ${region})`,
+  );
+}
+
 function hasProvider(table: PriceTable, provider: ProviderName): boolean {
   const probe: Record<ProviderName, [string, string]> = {
     aws: ['ec2', 'm6i.large'],
@@ -210,18 +209,31 @@ function hasProvider(table: PriceTable, provider: ProviderName): boolean {
   return table.has(provider, ...probe[provider]);
 }
 
-/** ECS: a StatefulSet's volume becomes an EBS volume per task (gp3). */
-function ecsVolumes(summary: ReturnType<typeof readWorkloads>, table: PriceTable): CostLine[] {
-  const GiB = 1024 ** 3;
-  const gp3 = table.row('aws', 'ebs', 'gp3');
-  const gb = (scale: 'max' | 'min') =>
-    summary.workloads.reduce((s, w) => s + (w.volumeBytes / GiB) * w.replicas[scale], 0);
-  if (gb('max') === 0) return [];
-  const line = monthlyLine(gp3, gb('max'), {
-    id: 'persistent-volumes',
-    section: 'storage',
-    item: 'task EBS volumes (gp3)',
-    unit: 'GB',
+/** GKE and AKS: the render's cluster and the spec's managed backing services. */
+function clusterBill(
+  model: AppModel,
+  summary: WorkloadSummary,
+  table: PriceTable,
+  options: CostOptions,
+  target: CostTarget,
+  tier: Tier,
+): Bill {
+  const provider = options.provider as Exclude<ProviderName, 'aws'>;
+  const zones = options.azs ?? sizingFor(tier).azs;
+  const estimate = clusterCost(summary, table, {
+    provider,
+    target: target as 'gke' | 'aks',
+    nodeType: options.nodeType,
+    zones,
+    production: tier === 'production',
   });
-  return [withMin(line, gb('min'), (q) => q * (gp3.usd ?? Number.NaN))];
+  const managed = otherManagedCost(Object.values(model.backing), table, provider);
+  return {
+    lines: [...estimate.lines, ...managed.lines],
+    notCovered: [...estimate.notCovered, ...managed.notCovered],
+    notes: estimate.notes,
+    cluster: { nodes: estimate.nodes, allocation: estimate.allocation },
+    loadBalancers: countKinds(estimate.loadBalancers),
+    zones,
+  };
 }

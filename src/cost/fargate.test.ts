@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FARGATE_SIZES, fargateCost, fargateSize } from './fargate.ts';
+import { FARGATE_SIZES, type FargateTasks, fargateCost, fargateSize } from './fargate.ts';
 import { shippedPrices } from './fixtures.test-support.ts';
-import type { Workload } from './workload.ts';
 
 const Mi = 1024 ** 2;
 const Gi = 1024 ** 3;
@@ -36,15 +35,8 @@ describe('Fargate task sizes', () => {
 
   it('prices tasks per vCPU-hour and GB-hour, x86 or ARM, at max and min tasks', () => {
     const table = shippedPrices();
-    const api: Workload = {
-      object: 'Deployment/api',
-      component: 'api',
-      cpuMillis: 250,
-      memoryBytes: 256 * Mi,
-      replicas: { min: 3, max: 10 },
-      volumeBytes: 0,
-      unrequested: false,
-    };
+    // What gantry infra writes for the example's api: 0.25 vCPU / 0.5 GB, autoscaling 3..10 tasks.
+    const api: FargateTasks = { service: 'api', size: { cpu: 256, memory: 512 }, tasks: { min: 3, max: 10 } };
     // x86: 10 × 0.25 vCPU × 0.04048 × 730 = 73.876; 10 × 0.5 GB × 0.004445 × 730 = 16.22425
     // at min: 3 tasks → 22.1628 and 4.867275
     const [cpu, memory] = fargateCost([api], table, { arm: false });

@@ -1,7 +1,7 @@
 /**
- * ECS on Fargate: every pod of the render becomes a task sized to the smallest valid
- * Fargate CPU/memory combination that holds its requests (Fargate bills the task size, not
- * the requests), priced per vCPU-hour and per GB-hour (x86 or ARM rows):
+ * ECS on Fargate: each ECS service gantry infra creates runs its tasks at the smallest valid
+ * Fargate CPU/memory combination that holds the service (`fargateSize`; Fargate bills the task
+ * size, not the requests), priced per vCPU-hour and per GB-hour (x86 or ARM rows):
  *
  *   task $/month = (vCPU × vCPU-hour + GB × GB-hour) × 730
  *
@@ -14,7 +14,6 @@ import { CostError } from './errors.ts';
 import { withMin } from './kubernetes.ts';
 import { type CostLine, hourlyLine } from './line.ts';
 import type { PriceTable } from './prices.ts';
-import type { Workload } from './workload.ts';
 
 const MiB = 1024 ** 2;
 
@@ -60,31 +59,36 @@ export interface FargateOptions {
   arm: boolean;
 }
 
+/** An ECS service as gantry infra writes it (render/terraform/footprint.ts): its task size and count. */
+export interface FargateTasks {
+  service: string;
+  size: FargateSize;
+  tasks: { min: number; max: number };
+}
+
 export function fargateCost(
-  workloads: readonly Workload[],
+  services: readonly FargateTasks[],
   table: PriceTable,
   options: FargateOptions,
 ): CostLine[] {
   const arch = options.arm ? 'arm' : 'x86';
   const vcpuRow = table.row('aws', 'fargate', `linux_${arch}_vcpu`);
   const gbRow = table.row('aws', 'fargate', `linux_${arch}_memory`);
-  return workloads.flatMap((w) => {
-    if (w.replicas.max === 0) return [];
-    const size = fargateSize(w.cpuMillis, w.memoryBytes, w.object);
+  return services.flatMap(({ service, size, tasks }) => {
+    if (tasks.max === 0) return [];
     const vcpu = size.cpu / 1024;
     const gb = size.memory / 1024;
-    const label = `${w.object}: ${w.replicas.max} task(s) × ${vcpu} vCPU / ${gb} GB`;
-    const requested = `requests ${w.cpuMillis}m / ${Math.round(w.memoryBytes / MiB)}Mi → Fargate ${size.cpu} CPU units / ${size.memory} MiB`;
-    const cpuLine = hourlyLine(table, vcpuRow, w.replicas.max * vcpu, {
-      id: `fargate-cpu:${w.object}`,
+    const label = `${service}: ${tasks.max} task(s) × ${vcpu} vCPU / ${gb} GB`;
+    const cpuLine = hourlyLine(table, vcpuRow, tasks.max * vcpu, {
+      id: `fargate-cpu:${service}`,
       section: 'compute',
       item: `${label} (vCPU, ${arch})`,
       unit: 'vCPU',
-      note: requested,
+      note: `the task definition gantry infra writes: ${size.cpu} CPU units / ${size.memory} MiB`,
       commitment: { kind: 'fargate' },
     });
-    const memLine = hourlyLine(table, gbRow, w.replicas.max * gb, {
-      id: `fargate-memory:${w.object}`,
+    const memLine = hourlyLine(table, gbRow, tasks.max * gb, {
+      id: `fargate-memory:${service}`,
       section: 'compute',
       item: `${label} (memory, ${arch})`,
       unit: 'GB',
@@ -93,8 +97,8 @@ export function fargateCost(
     const hourly = (row: { usd: number | null }) => (q: number) =>
       q * (row.usd ?? Number.NaN) * table.hoursPerMonth;
     return [
-      withMin(cpuLine, w.replicas.min * vcpu, hourly(vcpuRow)),
-      withMin(memLine, w.replicas.min * gb, hourly(gbRow)),
+      withMin(cpuLine, tasks.min * vcpu, hourly(vcpuRow)),
+      withMin(memLine, tasks.min * gb, hourly(gbRow)),
     ];
   });
 }

@@ -1,21 +1,24 @@
 /**
  * A Kubernetes cluster's bill (EKS complete; GKE and AKS for the rows the table has):
  *   control plane   1 cluster × the hourly fee × 730
- *   nodes           N × the node type's hourly price × 730 (N bin-packed at max and at min replicas)
- *   node root disks N × 20 GB × gp3 GB-month
+ *   nodes           N × the node type's hourly price × 730 (N bin-packed at max and at min replicas,
+ *                   at least the application node group's min_size on EKS, one per zone elsewhere)
+ *   system nodes    EKS: the `system` node group gantry infra creates, desired_size × its type's price
+ *   node root disks (N + system nodes) × 20 GB × gp3 GB-month
  *   volumes         the PVCs' GiB (volumeClaimTemplates × replicas, a Cluster's storage × instances) × gp3
  *   load balancer   one NLB for the ingress controller's Service when there are Ingresses
  *                   (an ALB for ingressClassName alb), one NLB per Service of type LoadBalancer
- *   NAT gateways    one per zone × hourly
+ *   NAT gateways    as gantry infra builds them: one for all zones below production, one per zone in it
  *   public IPv4     one per NAT gateway + one per zone per internet-facing load balancer × hourly
  * and, apart from the bill, the node allocation per component, system and idle (allocation.ts).
+ * e.g. prod's system group: 2 × t3.medium 0.0416 × 730 = 60.736, their roots 40 GB × 0.08 = 3.20.
  */
+import type { Footprint } from '../render/terraform/footprint.ts';
 import { type Allocation, allocate, ratioRows } from './allocation.ts';
 import { type CostLine, hourlyLine, monthlyLine } from './line.ts';
 import { chooseNodes, cpu, gib, type NodeChoice } from './node-choice.ts';
 import type { PriceTable, ProviderName } from './prices.ts';
 import type { KubernetesTarget } from './reserve.ts';
-import type { Sizing } from './sizing.ts';
 import type { WorkloadSummary } from './workload.ts';
 
 const GiB = 1024 ** 3;
@@ -24,8 +27,11 @@ export interface ClusterOptions {
   provider: ProviderName;
   target: KubernetesTarget;
   nodeType: string | undefined;
-  sizing: Sizing;
+  /** GKE and AKS: the zones (one node each at least); EKS takes its minimum from the node group. */
+  zones: number;
   production: boolean;
+  /** EKS: what gantry infra builds (node groups, root volumes, NAT). */
+  infra?: Footprint;
 }
 
 export interface ClusterEstimate {
@@ -43,18 +49,24 @@ export function clusterCost(
   table: PriceTable,
   options: ClusterOptions,
 ): ClusterEstimate {
-  const { provider, target, sizing } = options;
+  const { provider, target, infra } = options;
+  const application = infra?.nodeGroups.application;
+  const minimumNodes = application?.min_size ?? options.zones;
   const nodes = chooseNodes(summary.workloads, table, {
     provider,
     target,
     nodeType: options.nodeType,
-    minimumNodes: sizing.azs,
+    minimumNodes,
   });
   const type = nodes.type;
   const nodeRow = table.row(provider, type.priceCategory, type.name);
   const notes = [
-    `${type.name}: ${type.vcpu} vCPU, ${type.memoryGiB} GiB, ${type.maxPods} pods; allocatable per node ${cpu(nodes.allocatable.cpuMillis)} CPU, ${gib(nodes.allocatable.memoryBytes)} after the ${target.toUpperCase()} reserve (${cpu(nodes.reserve.cpuMillis)} CPU, ${gib(nodes.reserve.memoryBytes)})${nodes.daemonSets.length ? ' and kube-system DaemonSets' : ''}; at least ${sizing.azs} node(s), one per zone`,
+    `${type.name}: ${type.vcpu} vCPU, ${type.memoryGiB} GiB, ${type.maxPods} pods; allocatable per node ${cpu(nodes.allocatable.cpuMillis)} CPU, ${gib(nodes.allocatable.memoryBytes)} after the ${target.toUpperCase()} reserve (${cpu(nodes.reserve.cpuMillis)} CPU, ${gib(nodes.reserve.memoryBytes)})${nodes.daemonSets.length ? ' and kube-system DaemonSets' : ''}; at least ${minimumNodes} node(s), ${application ? "the application node group's min_size" : 'one per zone'}`,
   ];
+  if (application && nodes.nodes.max > application.max_size)
+    notes.push(
+      `the pods at max replicas need ${nodes.nodes.max} nodes, but the application node group stops at max_size ${application.max_size} (gantry infra): raise it in the tfvars, or the last pods stay Pending`,
+    );
   const unrequested = summary.workloads.filter((w) => w.unrequested);
   if (unrequested.length > 0)
     notes.push(
@@ -75,15 +87,20 @@ export function clusterCost(
 
   const notCovered: string[] = [];
   let loadBalancers: ClusterEstimate['loadBalancers'] = [];
-  if (provider === 'aws') {
+  if (infra) {
+    const system = systemNodes(table, infra);
+    lines.push(...system.lines);
+    notes.push(...system.notes);
     const gp3 = table.row('aws', 'ebs', 'gp3');
-    const rootLine = monthlyLine(gp3, nodes.nodes.max * sizing.nodeRootGB, {
+    const rootGB = (appNodes: number) => (appNodes + system.count) * infra.nodeRootGB;
+    const rootLine = monthlyLine(gp3, rootGB(nodes.nodes.max), {
       id: 'node-root-volumes',
       section: 'storage',
-      item: `node root volumes (${sizing.nodeRootGB} GB gp3 each)`,
+      item: `node root volumes (${infra.nodeRootGB} GB gp3 each)`,
       unit: 'GB',
+      note: `${nodes.nodes.max} application + ${system.count} system node(s)`,
     });
-    lines.push(withMin(rootLine, nodes.nodes.min * sizing.nodeRootGB, (gb) => gb * (gp3.usd ?? Number.NaN)));
+    lines.push(withMin(rootLine, rootGB(nodes.nodes.min), (gb) => gb * (gp3.usd ?? Number.NaN)));
     const volumeGiB = (scale: 'max' | 'min') =>
       summary.workloads.reduce((sum, w) => sum + (w.volumeBytes / GiB) * w.replicas[scale], 0);
     if (volumeGiB('max') > 0) {
@@ -122,7 +139,7 @@ export function clusterCost(
           note: albs.map((lb) => lb.reason).join('; '),
         }),
       );
-    lines.push(...natAndAddresses(table, sizing.azs, loadBalancers.length));
+    lines.push(...natAndAddresses(table, infra.network, loadBalancers.length));
   } else {
     notCovered.push(
       `${provider}: node disks, persistent volumes, load balancers, NAT and public IPs have no rows in the price table`,
@@ -187,14 +204,24 @@ export function countLoadBalancers(summary: WorkloadSummary): { kind: 'nlb' | 'a
   return result;
 }
 
-/** NAT gateways (one per zone) and the public IPv4 addresses they and the load balancers hold. */
-export function natAndAddresses(table: PriceTable, azs: number, loadBalancers: number): CostLine[] {
-  const ips = azs + azs * loadBalancers;
+/**
+ * The NAT gateways gantry infra creates (one for all zones below production, one per zone in it)
+ * and the public IPv4 addresses they (an Elastic IP each) and the internet-facing load balancers
+ * (one per zone each) hold.
+ */
+export function natAndAddresses(
+  table: PriceTable,
+  network: { azCount: number; natGateways: number },
+  loadBalancers: number,
+): CostLine[] {
+  const { azCount, natGateways } = network;
+  const ips = natGateways + azCount * loadBalancers;
   return [
-    hourlyLine(table, table.row('aws', 'vpc', 'nat_gateway_hour'), azs, {
+    hourlyLine(table, table.row('aws', 'vpc', 'nat_gateway_hour'), natGateways, {
       id: 'nat-gateways',
       section: 'network',
-      item: 'NAT gateways (one per zone)',
+      item:
+        natGateways === 1 && azCount > 1 ? 'NAT gateway (one for all zones)' : 'NAT gateways (one per zone)',
       unit: 'gateway',
     }),
     hourlyLine(table, table.row('aws', 'vpc', 'public_ipv4'), ips, {
@@ -202,9 +229,43 @@ export function natAndAddresses(table: PriceTable, azs: number, loadBalancers: n
       section: 'network',
       item: 'public IPv4 addresses',
       unit: 'IP',
-      note: `${azs} for the NAT gateways${loadBalancers ? ` + ${azs} per load balancer (one per zone)` : ''}`,
+      note: `${natGateways} for the NAT gateway${natGateways === 1 ? '' : 's'}${loadBalancers ? ` + ${azCount} per load balancer (one per zone)` : ''}`,
     }),
   ];
+}
+
+/**
+ * The `system` node group gantry infra creates beside the application one (tainted
+ * CriticalAddonsOnly, on demand): desired_size nodes of its type, priced as they run at rest; the
+ * cluster autoscaler may add up to max_size. The spot group (when a service tolerates spot) starts
+ * at 0 nodes and is said, not priced: the estimate packs every pod onto the application group.
+ */
+function systemNodes(
+  table: PriceTable,
+  infra: Footprint,
+): { lines: CostLine[]; notes: string[]; count: number } {
+  const notes: string[] = [];
+  const spot = infra.nodeGroups.spot;
+  if (spot)
+    notes.push(
+      `spot node group: ${spot.desired_size} nodes at rest, up to ${spot.max_size} (${spot.instance_types.join(', ')}) for pods that tolerate its taint — not priced, the estimate places every pod on the application group`,
+    );
+  const system = infra.nodeGroups.system;
+  if (!system) return { lines: [], notes, count: 0 };
+  const type = system.instance_types[0]!;
+  const line = hourlyLine(table, table.row('aws', 'ec2', type), system.desired_size, {
+    id: 'system-nodes',
+    section: 'compute',
+    item: `system nodes (${type})`,
+    unit: 'node',
+    note: `gantry infra's system node group (CriticalAddonsOnly taint, for add-ons): ${system.desired_size} at rest, up to ${system.max_size}`,
+    commitment: {
+      kind: 'ec2',
+      instance: type,
+      onDemandOnly: 'gantry infra runs the system node group on demand',
+    },
+  });
+  return { lines: [line], notes, count: system.desired_size };
 }
 
 /** The same line at min replicas, when its quantity differs there. */

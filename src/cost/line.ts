@@ -10,7 +10,8 @@ import type { PriceRef, PriceTable } from './prices.ts';
 
 /** What a pricing option may discount: compute by instance (or Fargate), databases, caches. */
 export type Commitment =
-  | { kind: 'ec2'; instance: string }
+  /** `onDemandOnly`: why spot pricing does not apply (a node group the infrastructure pins to on-demand). */
+  | { kind: 'ec2'; instance: string; onDemandOnly?: string }
   | { kind: 'fargate' }
   | { kind: 'rds'; instance: string }
   | { kind: 'elasticache'; instance: string }

@@ -29,6 +29,10 @@ export const PriceTableSchema = z.strictObject({
     currency: z.string().min(1).describe('e.g. USD'),
     hours_per_month: z.number().positive().describe('hours in a billing month; AWS uses 730'),
     generated: z.string().optional(),
+    default_region: z
+      .strictObject({ aws: z.string().optional(), gcp: z.string().optional(), azure: z.string().optional() })
+      .optional()
+      .describe("the region each provider's prices are for, e.g. { aws: us-east-1 }"),
   }),
   aws: Provider.optional(),
   gcp: Provider.optional(),
@@ -54,6 +58,8 @@ export interface PriceTable {
   currency: string;
   hoursPerMonth: number;
   generated?: string;
+  /** The region each provider's prices are for (`_meta.default_region`); absent when the table does not say. */
+  regions: Partial<Record<ProviderName, string>>;
   /** Source tag → date of its figures, from the sources file (empty without one). */
   sourceDates: Map<string, string>;
   row(provider: ProviderName, category: string, name: string): PriceRef;
@@ -77,6 +83,7 @@ export function priceTable(
     currency: data._meta.currency,
     hoursPerMonth: data._meta.hours_per_month,
     ...(data._meta.generated ? { generated: data._meta.generated } : {}),
+    regions: { ...data._meta.default_region },
     sourceDates,
     has: (provider, category, name) => find(provider, category, name) !== undefined,
     row(provider, category, name) {

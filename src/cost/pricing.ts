@@ -73,6 +73,8 @@ function discountFor(
   };
   switch (commitment.kind) {
     case 'ec2':
+      if (option === 'spot' && commitment.onDemandOnly)
+        return { missing: `spot: ${commitment.onDemandOnly}; on-demand` };
       if (option === 'spot') return first('ec2_spot_max');
       if (option === 'savings-1y') return first(`${commitment.instance}_std_ri_1yr_no_upfront`);
       return first(`${commitment.instance}_std_ri_3yr_no_upfront`, 'compute_savings_plan_max');

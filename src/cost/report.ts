@@ -23,7 +23,36 @@ const figure = (usd: number | null) => (usd === null ? '—' : money(cents(usd))
 
 function title(e: EnvironmentEstimate): string {
   const env = e.environment ? `${e.environment} (${e.tier})` : `base spec (${e.tier})`;
-  return `${e.app} · ${env} · ${e.provider.toUpperCase()} ${e.target.toUpperCase()} · ${e.pricing} · ${e.azs} zone${e.azs === 1 ? '' : 's'}`;
+  const region = e.region ?? 'region not stated by the price table';
+  return `${e.app} · ${env} · ${e.provider.toUpperCase()} ${e.target.toUpperCase()} · ${region} · ${e.pricing} · ${e.azs} zone${e.azs === 1 ? '' : 's'}`;
+}
+
+/**
+ * The lines left out of the total, in two kinds: those waiting for usage figures (`--usage`), and
+ * those the price table has no price for — counted, but not priced.
+ */
+function withoutFigure(e: EnvironmentEstimate): { usage: string[]; notPriced: string[] } {
+  const lines = e.lines.filter((line) => line.monthly === null);
+  return {
+    usage: lines.filter((line) => line.price.usd !== null).map((line) => line.item),
+    notPriced: lines
+      .filter((line) => line.price.usd === null)
+      .map((line) =>
+        line.quantity === null ? line.item : `${line.item} × ${Number(line.quantity.toFixed(2))}`,
+      ),
+  };
+}
+
+function withoutFigureText(e: EnvironmentEstimate): string[] {
+  const { usage, notPriced } = withoutFigure(e);
+  return [
+    ...(usage.length > 0
+      ? [`not in the total (no figure: depends on usage, see --usage): ${usage.join(', ')}`]
+      : []),
+    ...(notPriced.length > 0
+      ? [`not in the total (not priced: no price in the table): ${notPriced.join(', ')}`]
+      : []),
+  ];
 }
 
 function totalsText(t: Totals): string {
@@ -96,7 +125,7 @@ export function formatTable(estimates: readonly EnvironmentEstimate[], table: Pr
       if (l.note) out.push(`      ${l.note}`);
     });
     out.push('', `  total: ${totalsText(e.totals)}`);
-    if (e.unpriced.length > 0) out.push(`  not in the total (no figure): ${e.unpriced.join(', ')}`);
+    for (const line of withoutFigureText(e)) out.push(`  ${line}`);
     out.push('  pricing options (total at max, at min, difference from on-demand):');
     for (const row of pad(pricingRows(e))) out.push(`    ${row}`);
     for (const line of allocationText(e)) out.push(`  ${line}`);
@@ -111,7 +140,10 @@ export function formatTable(estimates: readonly EnvironmentEstimate[], table: Pr
 function sourcesText(estimates: readonly EnvironmentEstimate[], table: PriceTable): string {
   const tags = new Map(estimates.flatMap((e) => e.asOf.map((a) => [a.tag, a.date] as const)));
   const list = [...tags.entries()].map(([tag, date]) => `${tag} ${date}`).join('; ');
-  return `prices: ${table.file}${table.generated ? ` (${table.generated})` : ''}, ${table.currency}, ${table.hoursPerMonth} h a month; as of: ${list || 'no dated sources'}`;
+  const regions = Object.entries(table.regions)
+    .map(([provider, region]) => `${provider} ${region}`)
+    .join(', ');
+  return `prices: ${table.file}${table.generated ? ` (${table.generated})` : ''}, ${regions ? `for ${regions}, ` : ''}${table.currency}, ${table.hoursPerMonth} h a month; as of: ${list || 'no dated sources'}`;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -126,7 +158,7 @@ export function formatMarkdown(estimates: readonly EnvironmentEstimate[], table:
         `| ${cell(l.item)}${l.note ? `<br><sub>${cell(l.note)}</sub>` : ''} | ${quantityText(l)} | ${unitPriceText(l)} | ${figure(l.monthly)} | ${l.atMin ? figure(l.atMin.monthly) : ''} | \`${l.price.key}\` |`,
       );
     out.push('');
-    if (e.unpriced.length > 0) out.push(`Not in the total (no figure): ${e.unpriced.join(', ')}.`, '');
+    for (const line of withoutFigureText(e)) out.push(`${line[0]!.toUpperCase()}${line.slice(1)}.`, '');
     out.push('| Pricing | At max | At min | vs on-demand |', '|---|---:|---:|---:|');
     for (const row of pricingRows(e)) out.push(`| ${row.join(' | ')} |`);
     out.push('');
@@ -162,6 +194,7 @@ export function toJson(estimates: readonly EnvironmentEstimate[], table: PriceTa
       currency: table.currency,
       hoursPerMonth: table.hoursPerMonth,
       generated: table.generated ?? null,
+      regions: table.regions,
     },
     environments: estimates.map((e) => ({
       app: e.app,
@@ -169,6 +202,7 @@ export function toJson(estimates: readonly EnvironmentEstimate[], table: PriceTa
       tier: e.tier,
       provider: e.provider,
       target: e.target,
+      region: e.region,
       pricing: e.pricing,
       zones: e.azs,
       totals: round(e.totals),
@@ -195,6 +229,7 @@ export function toJson(estimates: readonly EnvironmentEstimate[], table: PriceTa
         ...(l.note ? { note: l.note } : {}),
       })),
       unpriced: e.unpriced,
+      notPriced: withoutFigure(e).notPriced,
       ...(e.cluster
         ? {
             nodes: {

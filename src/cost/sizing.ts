@@ -6,13 +6,11 @@
 import type { Tier } from '../spec/schema.ts';
 
 export interface Sizing {
-  /** Zones the network spans: one NAT gateway and (on clusters) at least one node per zone. */
+  /** Zones by tier: GKE/AKS put at least one node in each; AWS builds at least 2 (render/terraform/facts.ts). */
   azs: number;
   rds: string;
   elasticache: string;
   msk: string;
-  /** Root volume per node, GB (EKS managed node groups default to 20). */
-  nodeRootGB: number;
   /** Managed database storage when the spec gives none, GB (RDS's gp3 minimum). */
   rdsDefaultStorageGB: number;
   /** Kafka broker storage when the spec gives none, GB per broker. */
@@ -25,7 +23,6 @@ const BY_TIER: Record<Tier, Sizing> = {
     rds: 'db.t3.micro',
     elasticache: 'cache.t3.micro',
     msk: 'kafka.t3.small',
-    nodeRootGB: 20,
     rdsDefaultStorageGB: 20,
     mskDefaultStorageGB: 100,
   },
@@ -34,7 +31,6 @@ const BY_TIER: Record<Tier, Sizing> = {
     rds: 'db.t3.medium',
     elasticache: 'cache.t3.small',
     msk: 'kafka.t3.small',
-    nodeRootGB: 20,
     rdsDefaultStorageGB: 20,
     mskDefaultStorageGB: 100,
   },
@@ -43,7 +39,6 @@ const BY_TIER: Record<Tier, Sizing> = {
     rds: 'db.m5.large',
     elasticache: 'cache.t3.medium',
     msk: 'kafka.m5.large',
-    nodeRootGB: 20,
     rdsDefaultStorageGB: 20,
     mskDefaultStorageGB: 100,
   },

@@ -102,6 +102,8 @@ export function egressCost(gb: number, table: PriceTable): number | null {
 export interface UsageOptions {
   /** Load balancers by kind (0 each when there are none). */
   loadBalancers: { nlb: number; alb: number };
+  /** The log groups gantry infra creates (their ingestion is what logsGB counts). */
+  logGroups?: readonly string[];
 }
 
 export function usageCost(usage: Usage | undefined, table: PriceTable, options: UsageOptions): CostLine[] {
@@ -151,6 +153,9 @@ export function usageCost(usage: Usage | undefined, table: PriceTable, options: 
       section: 'usage',
       item: `CloudWatch Logs ingestion${tag}`,
       unit: 'GB',
+      ...(options.logGroups?.length
+        ? { note: `into the log groups gantry infra creates: ${options.logGroups.join(', ')}` }
+        : {}),
     }),
     usageLine(row('cloudwatch_logs', 'storage'), usage?.logsGB, {
       id: 'logs-storage',

@@ -32,8 +32,6 @@ export interface Exposure {
 export interface WorkloadSummary {
   workloads: Workload[];
   exposure: Exposure;
-  /** Remote keys an ExternalSecret reads (one secret each in a cloud secret store). */
-  externalSecretKeys: string[];
 }
 
 type Container = { resources?: { requests?: { cpu?: string | number; memory?: string | number } } };
@@ -66,15 +64,6 @@ export function readWorkloads(objects: readonly K8sObject[]): WorkloadSummary {
           className: (o.spec as { ingressClassName?: string }).ingressClassName,
         })),
     },
-    externalSecretKeys: [
-      ...new Set(
-        objects
-          .filter((o) => o.kind === 'ExternalSecret')
-          .flatMap((o) =>
-            ((o.spec as { data?: { remoteRef: { key: string } }[] }).data ?? []).map((d) => d.remoteRef.key),
-          ),
-      ),
-    ].sort(),
   };
 }
 

@@ -23,6 +23,7 @@ import { StateDir } from '../local/state-dir.ts';
 import { Store } from '../local/store.ts';
 import type { BackoffPolicy } from '../local/supervisor/replica.ts';
 import { urlVariable } from '../platform/connection.ts';
+import type { ReleaseManager } from '../rollout/manager.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
 import { Api, HttpError, queryInt } from './api.ts';
@@ -32,7 +33,14 @@ import type { Credential } from './dashboard/access.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
 import { samplePoint } from './dashboard/metrics-point.ts';
 import { prometheusTargets } from './prometheus-targets.ts';
-import { type DeployRequest, ReleaseManager } from './releases.ts';
+import {
+  answer,
+  type DeployRequest,
+  describeRelease,
+  localReleases,
+  newRelease,
+  versionToStart,
+} from './releases.ts';
 import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
 
 export interface DaemonOptions {
@@ -159,7 +167,7 @@ export class Daemon {
       await controller.listen(previousPort ?? (this.options.ephemeralPorts ? undefined : service.port));
       this.store.setMeta(`lb:${service.name}`, controller.port);
     }
-    this.releases = new ReleaseManager(
+    this.releases = localReleases(
       this.store,
       new LocalPlatform(this.store, this.controllers),
       (service, type, reason, message) => this.record(service, null, { type, reason, message }),
@@ -171,7 +179,7 @@ export class Daemon {
       const specVersion = initialVersion(service);
       this.store.saveRevision(service.name, specVersion, service, Date.now());
       if (this.store.desired(service.name).length === 0) {
-        const { version, restored } = this.releases.versionToStart(service, specVersion);
+        const { version, restored } = await versionToStart(this.store, this.releases, service, specVersion);
         this.store.setDesired({
           service: service.name,
           version,
@@ -198,8 +206,9 @@ export class Daemon {
     for (const controller of this.controllers.values())
       controller.adopt(adoptable.filter((r) => r.service === controller.name));
 
-    for (const { service, version } of fresh) this.releases.recordInitial(service, version);
-    this.releases.start();
+    for (const { service, version } of fresh)
+      await this.releases.recordInitial(service, version, `started ${version} with gantry up`);
+    await this.releases.start();
 
     const platform = new LocalPlatform(this.store, this.controllers);
     this.autoscaler = new Autoscaler(
@@ -350,29 +359,35 @@ export class Daemon {
         return { ok: true };
       })
       .post('/v1/services/:service/releases', ({ params, body, credential }) =>
-        this.release(params.service!).deploy(params.service!, parseDeploy(body, credential)),
+        answer(
+          this.release(params.service!).deploy(params.service!, newRelease(parseDeploy(body, credential))),
+        ),
       )
-      .get('/v1/services/:service/rollout', ({ params }) => ({
-        release: this.release(params.service!).current(params.service!),
+      .get('/v1/services/:service/rollout', async ({ params }) => ({
+        release: await describeRelease(this.release(params.service!), params.service!),
         versions: this.controller(params.service!).versionStates(),
       }))
       .get('/v1/services/:service/history', ({ params }) =>
         this.release(params.service!).history(params.service!),
       )
       .post('/v1/services/:service/promote', ({ params, body }) =>
-        this.release(params.service!).request(
-          params.service!,
-          (body as { full?: boolean })?.full ? 'promote-full' : 'promote',
+        answer(
+          this.release(params.service!).request(
+            params.service!,
+            (body as { full?: boolean })?.full ? 'promote-full' : 'promote',
+          ),
         ),
       )
       .post('/v1/services/:service/abort', ({ params }) =>
-        this.release(params.service!).request(params.service!, 'abort'),
+        answer(this.release(params.service!).request(params.service!, 'abort')),
       )
       .post('/v1/services/:service/rollback', ({ params, body }) => {
         const revision = (body as { toRevision?: unknown })?.toRevision;
         if (revision !== undefined && !Number.isInteger(revision))
           throw new HttpError(400, 'toRevision must be a whole number', 'toRevision');
-        return this.release(params.service!).rollbackTo(params.service!, revision as number | undefined);
+        return answer(
+          this.release(params.service!).rollbackTo(params.service!, revision as number | undefined),
+        );
       })
       .post('/v1/shutdown', () => {
         setImmediate(() => void this.shutdown().then(() => process.exit(0)));

@@ -48,7 +48,7 @@ function harness(setup: Setup) {
   const loadTests: string[] = [];
   const strategy = setup.strategy ?? spec.release.strategy;
   const runner: ReleaseRunner = new ReleaseRunner(
-    startingRelease({ id: 2, service: 'api', version: 'v2', stable: 'v1', strategy, replicas: 3 }, T0),
+    { ...startingRelease({ service: 'api', version: 'v2', stable: 'v1', strategy, replicas: 3 }, T0), id: 2 },
     {
       platform,
       specFor: () => spec,
@@ -212,6 +212,19 @@ describe('ReleaseRunner: the built-in load test', () => {
     assert.equal(state.status, 'succeeded');
     assert.deepEqual(h.loadTests, ['memory://api/v2']);
     assert.ok(h.events.some((e) => e === 'LoadTestStarted: 20/s to v2: GET /api/products'));
+  });
+
+  it('a new version the load test cannot reach: said once, and the release goes on measured by its traffic', async () => {
+    const h = harness({ release: LOAD });
+    h.platform.preview = async () => {
+      throw new Error('the service has no port');
+    };
+    const state = await h.run(120);
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(
+      h.events.filter((e) => e.startsWith('LoadTest')),
+      ['LoadTestFailed: cannot reach v2 for the load test: the service has no port'],
+    );
   });
 
   it('answers the load test did not expect fail the analysis, even when no 5xx was counted', async () => {

@@ -21,8 +21,8 @@ import { decide } from './strategy.ts';
 export interface RunnerDeps {
   platform: Platform;
   /** The service spec of a version (its revision). */
-  specFor(service: string, version: string): ServiceModel;
-  save(state: ReleaseState): void;
+  specFor(service: string, version: string): ServiceModel | Promise<ServiceModel>;
+  save(state: ReleaseState): void | Promise<void>;
   event(state: ReleaseState, type: 'Normal' | 'Warning', reason: string, message: string): void;
   now(): number;
   /** What measures a release whose analysis names a provider (Prometheus); the platform when undefined. */
@@ -105,7 +105,7 @@ export class ReleaseRunner {
         );
     }
     const observed = await platform.observe(this.state.service);
-    const spec = this.deps.specFor(this.state.service, this.state.version);
+    const spec = await this.deps.specFor(this.state.service, this.state.version);
     const input = { state: this.state, spec, observed, now: now() };
     let decision = action === 'abort' ? rollback(input, 'aborted by a person', 'aborted') : decide(input);
     if (analysisEnabled(spec.release)) {
@@ -115,7 +115,7 @@ export class ReleaseRunner {
     }
     if (isActive(decision.state) && decision.smoke) decision = await this.smoke(decision, spec);
     await this.apply(decision, observed);
-    this.commit(decision.state);
+    await this.commit(decision.state);
   }
 
   /** Runs the spec's load test against the new version from its first ready replica to the release's end. */
@@ -124,15 +124,26 @@ export class ReleaseRunner {
     const { service, version } = decision.state;
     if (this.load || !loadTest || !this.deps.startLoadTest || !isActive(decision.state)) return;
     if (readyOf(observed, version) === 0) return;
-    const url = await this.deps.platform.preview(service, version);
-    this.load = this.deps.startLoadTest(url, loadTest);
-    const paths = loadTest.requests.map((r) => `${r.method} ${r.path}`).join(', ');
-    this.deps.event(
-      decision.state,
-      'Normal',
-      'LoadTestStarted',
-      `${loadTest.rate}/s to ${version}: ${paths}`,
-    );
+    try {
+      const url = await this.deps.platform.preview(service, version);
+      this.load = this.deps.startLoadTest(url, loadTest);
+      const paths = loadTest.requests.map((r) => `${r.method} ${r.path}`).join(', ');
+      this.deps.event(
+        decision.state,
+        'Normal',
+        'LoadTestStarted',
+        `${loadTest.rate}/s to ${version}: ${paths}`,
+      );
+    } catch (error) {
+      // The release goes on, measured by whatever traffic it gets: tried once, said once.
+      this.load = { take: () => ({ sent: 0, unexpected: 0 }), stop: () => {} };
+      this.deps.event(
+        decision.state,
+        'Warning',
+        'LoadTestFailed',
+        `cannot reach ${version} for the load test: ${(error as Error).message}`,
+      );
+    }
   }
 
   private async measure(
@@ -308,10 +319,10 @@ export class ReleaseRunner {
     if (this.retaining) {
       if (state.stable !== nextVersion && state.stable !== state.version)
         await this.deps.platform.scale(state.service, state.stable, 0);
-      this.commit({ ...state, retainDone: true });
+      await this.commit({ ...state, retainDone: true });
     } else if (this.draining) {
       if (state.version !== nextVersion) await this.deps.platform.scale(state.service, state.version, 0);
-      this.commit({ ...state, drainDone: true });
+      await this.commit({ ...state, drainDone: true });
     }
   }
 
@@ -324,16 +335,16 @@ export class ReleaseRunner {
     const now = this.deps.now();
     if (this.retaining && now >= state.retainUntil!) {
       if (state.stable !== state.version) await this.deps.platform.scale(state.service, state.stable, 0);
-      this.commit({ ...state, retainDone: true });
+      await this.commit({ ...state, retainDone: true });
     } else if (this.draining) {
       const observed = await this.deps.platform.observe(state.service);
       if (readyOf(observed, state.stable) < state.replicas && now < state.drainUntil!) return;
       await this.deps.platform.scale(state.service, state.version, 0);
-      this.commit({ ...state, drainDone: true });
+      await this.commit({ ...state, drainDone: true });
     }
   }
 
-  private commit(next: ReleaseState): void {
+  private async commit(next: ReleaseState): Promise<void> {
     const before = this.state;
     this.state = next;
     if (!isActive(next)) {
@@ -353,7 +364,7 @@ export class ReleaseRunner {
     } else if (next.step !== before.step) {
       this.deps.event(next, 'Normal', 'StepAdvanced', next.message);
     }
-    this.deps.save(next);
+    await this.deps.save(next);
   }
 }
 

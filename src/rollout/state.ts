@@ -78,11 +78,14 @@ export const isActive = (state: ReleaseState) => state.status === 'progressing' 
 
 export const MAX_MEASUREMENTS = 20;
 
+/** A release before its store gives it a revision number. */
+export type ReleaseDraft = Omit<ReleaseState, 'id'>;
+
 /** A release as it starts: at step 0, nothing measured yet. Local and cluster releases begin here. */
 export function startingRelease(
-  start: Pick<ReleaseState, 'id' | 'service' | 'version' | 'stable' | 'strategy' | 'replicas'>,
+  start: Pick<ReleaseState, 'service' | 'version' | 'stable' | 'strategy' | 'replicas'>,
   now: number,
-): ReleaseState {
+): ReleaseDraft {
   return {
     ...start,
     status: 'progressing',

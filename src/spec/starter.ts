@@ -56,6 +56,11 @@ services:
       strategy: rolling             # rolling | blue-green | canary
       maxSurge: 25%
       maxUnavailable: 0
+      # Every release is measured before it is kept (success rate ≥ 99 %, p95 ≤ 200 ms by default)
+      # and rolled back when it fails. Gantry sends these requests to the new version itself while
+      # it measures, so a release needs no outside traffic: point them at pages your app serves.
+      analysis:
+        loadTest: { requests: [ { path: / } ], rate: 10 }
     # autoscale: { min: 2, max: 6, cpu: 70 }
     # routes: [ { host: ${app}.example.com } ]
 

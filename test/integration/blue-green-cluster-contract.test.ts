@@ -95,12 +95,13 @@ const scaledByRelease = (path: string) =>
     (r) => r.method === 'PATCH' && r.path === path && r.query.fieldManager === 'gantry-release-replicas',
   );
 
-/** `gantry apply` renders both colours at 1.0.0 and the Service selecting blue; the fake rolls them out. */
+/** `gantry apply` renders both colours at 1.0.0 (green, idle, at 0) and the Service selecting blue; the fake rolls them out. */
 async function applied(): Promise<void> {
   const run = await cli(file, 'apply', '--timeout', '20s');
   assert.equal(run.code, 0, run.stderr);
   assert.equal(selected(), 'blue');
   assert.equal(image(GREEN), 'ghcr.io/acme/demo-api:1.0.0');
+  assert.equal(deployment(GREEN).spec.replicas, 0, 'the idle colour waits at 0 for a release');
 }
 
 /**

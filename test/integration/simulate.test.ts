@@ -53,9 +53,10 @@ describe('gantry simulate', () => {
     assert.equal(stderr, '');
     // Columns are the syncs at 0, 15 … 120 s. Replicas at each sync (current; ready):
     // 1;1  1;1  3;1  3;3  4;3  4;4  4;4  4;4  1;1 — see simulate.test.ts for the arithmetic.
-    // Cost: the base spec is priced as one zone: EKS 73 + one m6i.large 70.08 + its 20 GB disk 1.60
-    // + one NAT 32.85 + its public IPv4 3.65 = $181.18/month, the same at 1 and 6 replicas (one node
-    // holds them). 375 replica-seconds over 135 s average 2.8; 181.18 × (135 / 3600) / 730 = $0.0093.
+    // Cost: the base spec is priced as gantry infra builds a development environment: EKS 73 + one
+    // m6i.large 70.08 + the system node group's t3.medium 30.368 + their 2 × 20 GB disks 3.20 + one NAT
+    // 32.85 + its public IPv4 3.65 = $213.148/month, the same at 1 and 6 replicas (one node holds them).
+    // 375 replica-seconds over 135 s average 2.8; 213.148 × (135 / 3600) / 730 = $0.011.
     assert.equal(
       stdout,
       `Simulated HPA for api: 1–6 replicas, http_requests_per_second 100 per pod
@@ -89,7 +90,7 @@ peak: 4 replicas at 45s
 replica-seconds: 375 (0.1 replica-hours) over 2m15s
 unserved load: for 1m, about 12 000 requests, at most 300 rps (at 15s)
 reasons: DesiredWithinRange ×6, ScaleUpLimit ×2, ScaleDownStabilized ×1
-cost: $0.01 over 2m15s — AWS EKS on-demand: $181.18/month at min and at max replicas (nodes are not the limit); this run averages 2.8 replicas (gantry cost shows the lines)
+cost: $0.01 over 2m15s — AWS EKS on-demand: $213.15/month at min and at max replicas (nodes are not the limit); this run averages 2.8 replicas (gantry cost shows the lines)
 `,
     );
   });
@@ -130,11 +131,11 @@ cost: $0.01 over 2m15s — AWS EKS on-demand: $181.18/month at min and at max re
       initialReplicas: 3,
     });
     assert.equal(result.timeline.length, 13);
-    // Priced from gantry cost's prod estimate ($698.30/month at min and max: see cost.test.ts).
+    // Priced from gantry cost's prod estimate ($762.63/month at min and max: see cost.test.ts).
     assert.deepEqual(result.cost.basis, { provider: 'aws', target: 'eks', pricing: 'on-demand' });
-    assert.equal(result.cost.monthly.min.toFixed(2), '698.30');
+    assert.equal(result.cost.monthly.min.toFixed(2), '762.63');
     assert.equal(result.cost.hours, (13 * 15) / 3600);
-    assert.equal(result.cost.total.toFixed(4), ((698.295 * (13 * 15)) / 3600 / 730).toFixed(4));
+    assert.equal(result.cost.total.toFixed(4), ((762.631 * (13 * 15)) / 3600 / 730).toFixed(4));
     // t=0: 100 rps over 3 pods of 1000 → 3.3 % utilisation, cpu 3 %; the first sync holds min.
     assert.deepEqual(result.timeline[0], {
       t: 0,

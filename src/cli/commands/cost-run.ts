@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CostError } from '../../cost/errors.ts';
-import { type CostTarget, type EnvironmentEstimate, monthlyCost } from '../../cost/estimate.ts';
+import { type CostTarget, checkRegion, type EnvironmentEstimate, monthlyCost } from '../../cost/estimate.ts';
 import { type PriceTable, type ProviderName, parsePriceTable } from '../../cost/prices.ts';
 import type { PricingOption } from '../../cost/pricing.ts';
 import { formatMarkdown, formatTable, toJson } from '../../cost/report.ts';
 import { PRESET_NAMES, type PresetName, parseUsage, type UsageFile, usageFor } from '../../cost/usage.ts';
+import { ZONE_RANGE } from '../../render/terraform/facts.ts';
 import { ROOT } from '../../root.ts';
 import type { Parsed } from '../../spec/document.ts';
 import { loadSpec } from '../../spec/load.ts';
@@ -24,6 +25,7 @@ export interface Options {
   usage?: string;
   nodeType?: string;
   zones?: string;
+  region?: string;
   arm?: boolean;
   spotShare?: string;
   prices?: string;
@@ -40,12 +42,29 @@ export function cost(options: Options): number {
       EXIT.usage,
       'pass one of them, or neither for every environment',
     );
-  const zones = wholeNumber(options.zones, '--zones', 1, 6);
+  // On AWS the zones are gantry infra's network (its vpc module takes 2 or 3); elsewhere a what-if.
+  const zones =
+    options.provider === 'aws'
+      ? wholeNumber(
+          options.zones,
+          '--zones',
+          ZONE_RANGE.min,
+          ZONE_RANGE.max,
+          'gantry infra builds 2 or 3 zones on AWS: EKS and load balancers need two',
+        )
+      : wholeNumber(options.zones, '--zones', 1, 6);
   const spotShare = wholeNumber(options.spotShare, '--spot-share', 0, 100);
   if (spotShare !== undefined && options.pricing !== 'spot')
     throw new CliError('--spot-share applies to --pricing spot', EXIT.usage, `add --pricing spot`);
 
   const table = loadPrices(options.prices);
+  if (options.region !== undefined)
+    try {
+      checkRegion(table, options.provider, options.region, '--region');
+    } catch (error) {
+      if (error instanceof CostError) throw new CliError(error.message, EXIT.usage, error.hint);
+      throw error;
+    }
   const usageFile = loadUsageFile(options.usage);
   const preset =
     PRESET_NAMES.includes(options.usage as PresetName) && !usageFile
@@ -63,6 +82,7 @@ export function cost(options: Options): number {
         pricing: options.pricing,
         ...(options.nodeType ? { nodeType: options.nodeType } : {}),
         ...(zones === undefined ? {} : { azs: zones }),
+        ...(options.region === undefined ? {} : { region: options.region }),
         ...(usage ? { usage } : {}),
         arm: options.arm ?? false,
         ...(spotShare === undefined ? {} : { spotShare: spotShare / 100 }),
@@ -133,10 +153,16 @@ function readData(path: string, shown: string, hint: string): string {
   }
 }
 
-function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+function wholeNumber(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+  hint?: string,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new CliError(`${flag} ${value}: expected a whole number from ${min} to ${max}`, EXIT.usage);
+    throw new CliError(`${flag} ${value}: expected a whole number from ${min} to ${max}`, EXIT.usage, hint);
   return n;
 }

@@ -1,6 +1,7 @@
 /**
  * `gantry cost`: what the spec will cost a month, per environment, before anyone pays for it —
- * every line with its quantity, unit price, monthly cost and the price row it comes from.
+ * every line with its quantity, unit price, monthly cost and the price row it comes from. On AWS
+ * it prices what `gantry infra` builds (the same facts), in one region the price table covers.
  */
 import { Option } from 'commander';
 import type { GantryCommand } from '../command.ts';
@@ -39,7 +40,14 @@ export const costCommand: GantryCommand = {
         '--node-type <type>',
         'Kubernetes node type, or `cheapest` (default m6i.large / e2-standard-2 / Standard_D2s_v5)',
       )
-      .option('--zones <n>', 'availability zones (default by tier: development 1, staging 2, production 3)')
+      .option(
+        '--zones <n>',
+        'availability zones (default: AWS as gantry infra builds them, 2 and 3 in production; GCP/Azure by tier 1/2/3)',
+      )
+      .option(
+        '--region <region>',
+        "price this region (default: the environment's aws.region, else us-east-1); the price table must have it",
+      )
       .option('--arm', 'ECS: Graviton (ARM) Fargate prices')
       .option('--spot-share <percent>', 'with --pricing spot: the share of compute on spot (default 100)')
       .option(

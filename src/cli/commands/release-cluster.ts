@@ -75,17 +75,13 @@ export async function deployOnCluster(
       EXIT.failed,
       `gantry history ${service} --env ${options.env} lists its releases`,
     );
-  const state = startingRelease(
-    {
-      id: (previous?.state.id ?? 0) + 1,
-      service,
-      version: options.version,
-      stable,
-      strategy,
-      replicas: spec.replicas,
-    },
-    Date.now(),
-  );
+  const state = {
+    ...startingRelease(
+      { service, version: options.version, stable, strategy, replicas: spec.replicas },
+      Date.now(),
+    ),
+    id: (previous?.state.id ?? 0) + 1,
+  };
   process.stdout.write(
     `revision ${state.id}: ${strategy} release of ${service} ${stable} → ${options.version} on ${session.where}\n`,
   );

@@ -42,16 +42,10 @@ export async function rollbackOnCluster(
   const running = servingVersion(await platform.observe(service));
   const state = {
     ...startingRelease(
-      {
-        id: (release?.state.id ?? 0) + 1,
-        service,
-        version: target.version,
-        stable: running,
-        strategy: 'rollback',
-        replicas: spec.replicas,
-      },
+      { service, version: target.version, stable: running, strategy: 'rollback', replicas: spec.replicas },
       Date.now(),
     ),
+    id: (release?.state.id ?? 0) + 1,
     message: `back to revision ${target.revision} (${target.version})`,
   };
   process.stdout.write(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { K8sObject } from '../../render/kubernetes/index.ts';
+import { type K8sObject, renderKubernetes } from '../../render/kubernetes/index.ts';
+import { loadSpec } from '../../spec/load.ts';
 import { orderForApply, secretReferences } from './apply-plan.ts';
 
 const obj = (kind: string, name: string, extra: Record<string, unknown> = {}): K8sObject => ({
@@ -96,5 +98,26 @@ describe('secretReferences', () => {
         hint: 'kubectl create secret generic whole -n shop',
       },
     ]);
+  });
+});
+
+describe('secretReferences of the example in dev', () => {
+  it("repeats the render's command for the in-cluster database's credentials", () => {
+    const file = new URL('../../../examples/shop/gantry.yaml', import.meta.url);
+    const loaded = loadSpec(readFileSync(file, 'utf8'), {
+      file: 'gantry.yaml',
+      env: 'dev',
+      target: 'cluster',
+    });
+    assert.ok(loaded.ok);
+    const { objects, notes } = renderKubernetes(loaded.model);
+    const credentials = secretReferences(objects, notes).find((s) => s.name === 'shop-db-credentials');
+    assert.deepEqual(credentials, {
+      name: 'shop-db-credentials',
+      namespace: 'shop',
+      keys: ['password', 'username'],
+      usedBy: ['StatefulSet shop-db', 'Deployment api', 'Deployment worker'],
+      hint: "kubectl create secret generic shop-db-credentials -n shop --from-literal=username=shop --from-literal=password='…'",
+    });
   });
 });

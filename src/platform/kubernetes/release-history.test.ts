@@ -12,7 +12,8 @@ function ended(
   strategy: ReleaseState['strategy'] = 'rolling',
 ): ReleaseState {
   return {
-    ...startingRelease({ id, service: 'api', version, stable, strategy, replicas: 2 }, id * 1000),
+    ...startingRelease({ service: 'api', version, stable, strategy, replicas: 2 }, id * 1000),
+    id,
     status,
     endedAt: id * 1000 + 500,
   };

@@ -1,9 +1,10 @@
 /**
  * A service's Deployments, by release strategy:
  * - rolling: `<service>`, RollingUpdate with the spec's maxSurge/maxUnavailable.
- * - blue-green: `<service>-blue` and `<service>-green`, both at full size so switching
- *   `--active` (the Service selector) is instant and so is switching back; the HPA, when
- *   there is one, scales the active colour.
+ * - blue-green: `<service>-blue` and `<service>-green`; the active colour (the one the Service
+ *   selects, `--active`) at full size — or scaled by the HPA — and the idle one at 0, since a
+ *   release brings it up itself (image, then replicas) before it moves the selector, and
+ *   scales the old colour back to 0 after scaleDownDelaySeconds; idle pods would only cost.
  * - canary: `<service>` (stable) and `<service>-canary`; by replica ratio (canary-split.ts),
  *   or with `--traffic gateway` the stable keeps its full size and an HTTPRoute weighs exactly.
  * `replicas` is left out of any Deployment an HPA scales, so an apply never fights the HPA.
@@ -42,7 +43,7 @@ export function renderDeployments(ctx: RenderContext, service: ServiceModel): K8
           service,
           `${service.name}-${colour}`,
           { [COLOUR_LABEL]: colour },
-          scaled && colour === activeColour(ctx) ? undefined : service.replicas,
+          colour !== activeColour(ctx) ? 0 : scaled ? undefined : service.replicas,
         ),
       );
     case 'canary':

@@ -388,21 +388,28 @@ describe('network policies', () => {
 });
 
 describe('release strategies', () => {
-  it('blue-green: two colours at full size, the Service selects the active one', () => {
+  it('blue-green: the active colour at full size (or the HPA’s), the idle one at 0, the Service selects the active one', () => {
     const blue = render('staging').objects;
     const [b, g] = [named(blue, 'Deployment', 'api-blue'), named(blue, 'Deployment', 'api-green')];
     assert.equal(b.spec.selector.matchLabels.version, 'blue');
     assert.equal(b.spec.template.metadata.labels.version, 'blue');
     assert.equal(g.spec.selector.matchLabels.version, 'green');
-    assert.equal(g.spec.replicas, 3, 'the inactive colour stays ready for an instant switch');
+    assert.equal(b.spec.replicas, undefined, 'the HPA scales the active colour');
+    assert.equal(g.spec.replicas, 0, 'a release brings the idle colour up when it needs it');
     assert.equal(named(blue, 'Service', 'api').spec.selector.version, 'blue');
     assert.ok(!ofKind(blue, 'Deployment').some((d) => d.metadata.name === 'api'));
 
     const green = render('staging', { active: 'green' }).objects;
     assert.equal(named(green, 'Service', 'api').spec.selector.version, 'green');
     assert.equal(named(green, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef.name, 'api-green');
-    assert.equal(named(green, 'Deployment', 'api-blue').spec.replicas, 3);
+    assert.equal(named(green, 'Deployment', 'api-blue').spec.replicas, 0);
     assert.equal(named(green, 'Deployment', 'api-green').spec.replicas, undefined);
+
+    const fixed = model('staging');
+    fixed.services.api!.autoscale = undefined;
+    const unscaled = renderKubernetes(fixed, { active: 'green' }).objects;
+    assert.equal(named(unscaled, 'Deployment', 'api-green').spec.replicas, 3, "no HPA: the spec's replicas");
+    assert.equal(named(unscaled, 'Deployment', 'api-blue').spec.replicas, 0);
   });
 
   it('rolling: one Deployment with the spec’s surge, unavailability and deadlines', () => {

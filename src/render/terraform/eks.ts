@@ -31,6 +31,7 @@ import {
   type TerraformModule,
   variable,
 } from './blocks.ts';
+import { NODE_ROOT_GB } from './facts.ts';
 import { attr, block, call, expr, type Item, object, template, type Value } from './hcl.ts';
 
 const NODE_POLICIES = [
@@ -383,7 +384,11 @@ export function eksModule(): TerraformModule {
           [],
           [
             attr('device_name', '/dev/xvda'),
-            block('ebs', [], [attr('volume_size', 20), attr('volume_type', 'gp3'), attr('encrypted', true)]),
+            block(
+              'ebs',
+              [],
+              [attr('volume_size', NODE_ROOT_GB), attr('volume_type', 'gp3'), attr('encrypted', true)],
+            ),
           ],
         ),
         nameTag(template('${var.name}-node')),

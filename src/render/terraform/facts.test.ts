@@ -74,9 +74,9 @@ describe('terraform facts: routes, callers, zones, spot, backing sizes', () => {
       return networkFacts(r.model);
     });
     assert.deepEqual(facts, [
-      { azCount: 2, singleNatGateway: true },
-      { azCount: 2, singleNatGateway: true },
-      { azCount: 3, singleNatGateway: false },
+      { azCount: 2, singleNatGateway: true, natGateways: 1 },
+      { azCount: 2, singleNatGateway: true, natGateways: 1 },
+      { azCount: 3, singleNatGateway: false, natGateways: 3 },
     ]);
   });
 

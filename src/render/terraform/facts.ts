@@ -36,6 +36,8 @@ export interface Route {
 export interface NetworkFacts {
   azCount: number;
   singleNatGateway: boolean;
+  /** What the vpc module creates: one gateway (and its Elastic IP) for all zones, or one per zone. */
+  natGateways: number;
 }
 
 /** Where an environment runs when the spec does not say (and the region the price table covers). */
@@ -71,10 +73,16 @@ export function tierOf(model: AppModel): Tier {
   return model.environment?.tier ?? 'development';
 }
 
-export function networkFacts(model: AppModel): NetworkFacts {
+/** `zones` overrides the tier's count (`gantry cost --zones`: what the network would cost over more zones). */
+export function networkFacts(model: AppModel, zones?: number): NetworkFacts {
   const tier = tierOf(model);
-  return { azCount: Math.max(2, sizingFor(tier).azs), singleNatGateway: tier !== 'production' };
+  const azCount = zones ?? Math.max(2, sizingFor(tier).azs);
+  const singleNatGateway = tier !== 'production';
+  return { azCount, singleNatGateway, natGateways: singleNatGateway ? 1 : azCount };
 }
+
+/** The zones `gantry infra` can build (the vpc module's validation): EKS and ALBs need two. */
+export const ZONE_RANGE = { min: 2, max: 3 } as const;
 
 /**
  * The Fargate task size: CPU from the request (CPU is shared, a request is what it needs),
@@ -163,6 +171,9 @@ export interface NodeGroup {
   taints: { key: string; value: string; effect: string }[];
 }
 
+/** Every node's root volume (the launch template): GB of gp3. */
+export const NODE_ROOT_GB = 20;
+
 const NODE_TYPE = 'm6i.large';
 const SPOT_TYPES = ['m6i.large', 'm5.large', 'm5a.large'];
 const NODES_BY_TIER: Record<Tier, { app: [number, number]; system: [number, number]; spot: number }> = {
@@ -233,38 +244,80 @@ export const MODULE_OF_KIND: Record<BackingModel['kind'], ManagedKind> = {
   kafka: 'msk',
 };
 
+export interface RdsSizes {
+  managed: boolean;
+  instance_class: string;
+  allocated_storage_gb: number;
+  multi_az: boolean;
+  backup_retention_days: number;
+  deletion_protection: boolean;
+}
+
+export interface ElastiCacheSizes {
+  managed: boolean;
+  node_type: string;
+  nodes: number;
+  snapshot_retention_days: number;
+}
+
+export interface MskSizes {
+  managed: boolean;
+  instance_type: string;
+  volume_size_gb: number;
+}
+
 /** A backing service's tfvars object for one environment: managed there or not, and its size. */
 export function backingSizes(
   model: AppModel,
   backing: BackingModel,
   target: 'eks' | 'ecs' = 'eks',
-): Record<string, string | number | boolean> {
+): RdsSizes | ElastiCacheSizes | MskSizes {
+  if (backing.kind === 'postgres') return rdsSizes(model, backing, target);
+  if (backing.kind === 'redis') return elastiCacheSizes(model, backing, target);
+  return mskSizes(model, backing, target);
+}
+
+const storageGB = (backing: BackingModel, fallback: number) =>
+  backing.storage === undefined ? fallback : Math.ceil(backing.storage / GiB);
+
+/** RDS PostgreSQL: Multi-AZ with `ha` or in production; gp3 storage in whole GB, at least RDS's 20. */
+export function rdsSizes(model: AppModel, backing: BackingModel, target: 'eks' | 'ecs'): RdsSizes {
   const tier = tierOf(model);
   const sizing = sizingFor(tier);
   const production = tier === 'production';
-  const storageGB = (fallback: number) =>
-    backing.storage === undefined ? fallback : Math.ceil(backing.storage / GiB);
-  const managed = isManaged(backing, target);
-  if (backing.kind === 'postgres')
-    return {
-      managed,
-      instance_class: sizing.rds,
-      allocated_storage_gb: Math.max(20, storageGB(sizing.rdsDefaultStorageGB)),
-      multi_az: backing.ha || production,
-      backup_retention_days: { development: 1, staging: 7, production: 14 }[tier],
-      deletion_protection: production,
-    };
-  if (backing.kind === 'redis')
-    return {
-      managed,
-      node_type: sizing.elasticache,
-      nodes: Math.min(6, Math.max(backing.replicas, backing.ha || production ? 2 : 1)),
-      snapshot_retention_days: { development: 0, staging: 1, production: 7 }[tier],
-    };
   return {
-    managed,
+    managed: isManaged(backing, target),
+    instance_class: sizing.rds,
+    allocated_storage_gb: Math.max(20, storageGB(backing, sizing.rdsDefaultStorageGB)),
+    multi_az: backing.ha || production,
+    backup_retention_days: { development: 1, staging: 7, production: 14 }[tier],
+    deletion_protection: production,
+  };
+}
+
+/** ElastiCache: `replicas` nodes, at least a primary and a replica with `ha` or in production, at most 6. */
+export function elastiCacheSizes(
+  model: AppModel,
+  backing: BackingModel,
+  target: 'eks' | 'ecs',
+): ElastiCacheSizes {
+  const tier = tierOf(model);
+  const production = tier === 'production';
+  return {
+    managed: isManaged(backing, target),
+    node_type: sizingFor(tier).elasticache,
+    nodes: Math.min(6, Math.max(backing.replicas, backing.ha || production ? 2 : 1)),
+    snapshot_retention_days: { development: 0, staging: 1, production: 7 }[tier],
+  };
+}
+
+/** MSK: the tier's broker type and storage per broker; one broker per zone (the module's subnets). */
+export function mskSizes(model: AppModel, backing: BackingModel, target: 'eks' | 'ecs'): MskSizes {
+  const sizing = sizingFor(tierOf(model));
+  return {
+    managed: isManaged(backing, target),
     instance_type: sizing.msk,
-    volume_size_gb: storageGB(sizing.mskDefaultStorageGB),
+    volume_size_gb: storageGB(backing, sizing.mskDefaultStorageGB),
   };
 }
 

@@ -40,7 +40,23 @@ describe('postgres in the cluster', () => {
       ['StatefulSet/shop-db', 'Service/shop-db', 'PodDisruptionBudget/shop-db', 'ServiceAccount/shop-db'],
     );
     assert.equal(pod.serviceAccountName, 'shop-db');
-    assert.deepEqual(notes, []);
+  });
+
+  it('says which Secret to create for its credentials, with the command (nothing renders it)', () => {
+    assert.deepEqual(notes, [
+      {
+        level: 'warning',
+        message:
+          "backing db: create the Secret shop-db-credentials with the keys username, password before applying: kubectl create secret generic shop-db-credentials -n shop --from-literal=username=shop --from-literal=password='…'",
+      },
+    ]);
+    const keys = container.env
+      .filter((e: { valueFrom?: unknown }) => e.valueFrom)
+      .map((e: { valueFrom: { secretKeyRef: { name: string; key: string } } }) => e.valueFrom.secretKeyRef);
+    assert.deepEqual(keys, [
+      { name: 'shop-db-credentials', key: 'username' },
+      { name: 'shop-db-credentials', key: 'password' },
+    ]);
   });
 
   it('claims the storage from the spec, 10Gi by default', () => {

@@ -38,8 +38,22 @@ export function dataPaths(version: string): { mountPath: string; pgdata: string 
 export function renderPostgres(ctx: RenderContext, backing: BackingModel): K8sObject[] {
   const version = backing.version ?? POSTGRES_DEFAULT_VERSION;
   noteSingleReplica(ctx, backing, 'set `ha: true` for a CloudNativePG cluster with streaming replication');
+  noteCredentials(ctx, backing);
   const port = { name: 'postgres', port: POSTGRES_PORT };
   return singleReplicaBacking(ctx, backing, version, port, statefulSet(ctx, backing, version));
+}
+
+/**
+ * The database and the services that use it read user and password from this Secret; nobody
+ * renders it, so without it the pods fail with CreateContainerConfigError. The line is one
+ * `gantry apply` repeats when the Secret is missing (apply-plan.ts reads the command from it).
+ */
+function noteCredentials(ctx: RenderContext, backing: BackingModel): void {
+  const secret = credentialsSecretName(ctx, backing);
+  ctx.note({
+    level: 'warning',
+    message: `backing ${backing.name}: create the Secret ${secret} with the keys username, password before applying: kubectl create secret generic ${secret} -n ${ctx.namespace} --from-literal=username=${databaseName(ctx)} --from-literal=password='…'`,
+  });
 }
 
 function statefulSet(ctx: RenderContext, backing: BackingModel, version: string): K8sObject {
