@@ -2,8 +2,9 @@
 // Builds the CLI: src/ (TypeScript) → dist/ (JavaScript), which bin/gantry.js runs.
 //   - One esbuild bundle of src/cli/main.ts, split at every dynamic import: a command's code
 //     (and the packages it imports) loads only when that command runs.
-//   - Packages stay external: Node loads them from node_modules as they are (native addons,
-//     esbuild's own binary and client-node's files all keep working).
+//   - The pure-JavaScript packages a command needs at once are bundled in (BUNDLED); the others
+//     stay in node_modules, loaded by Node as they are (native addons, esbuild's own binary and
+//     client-node's files all keep working).
 //   - Flat: every output file sits directly in dist/, one folder below the project, as
 //     src/root.ts expects (it finds package.json, bin/, data/ and src/dashboard from there).
 //   - dist/build.json lists the source files that went in, with their modification times, so a
@@ -18,7 +19,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DIST = join(ROOT, 'dist');
+const DIST = join(ROOT, 'dist');
 const MANIFEST = join(DIST, 'build.json');
 const ENTRIES = ['src/cli/main.ts', 'src/cli/output.ts'];
 /**
