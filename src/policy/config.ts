@@ -26,15 +26,16 @@ export interface LintConfig {
 export const EMPTY_CONFIG: LintConfig = { rules: new Map(), exclude: [] };
 
 /**
- * The rules as configured: `off` ones left out, others at their configured severity, and the
- * required-labels rule checking the configured labels instead of the recommended one.
+ * The rules as configured: `off` ones left out, optional ones only when given a severity, others
+ * at their configured severity, and the required-labels rule checking the configured labels
+ * instead of the recommended one.
  */
 export function configureRules(rules: readonly Rule[], config: LintConfig): Rule[] {
   const labels = config.requiredLabels;
   return rules.flatMap((given) => {
     const rule = labels && given.id === missingRecommendedLabel.id ? requiredLabelsRule(labels) : given;
     const setting = config.rules.get(rule.id);
-    if (setting === 'off') return [];
+    if (setting === 'off' || (setting === undefined && rule.optional)) return [];
     if (setting === undefined || setting === rule.severity) return [rule];
     return [{ ...rule, severity: setting satisfies Severity }];
   });

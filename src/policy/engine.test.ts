@@ -49,6 +49,8 @@ describe('runRules', () => {
         severity: 'warning',
         file: 'm.yaml',
         line: 1,
+        column: 1,
+        objectLine: 1,
         kind: 'ConfigMap',
         name: 'bad-one',
         namespace: 'shop',
@@ -94,7 +96,10 @@ spec:
 `;
     const findings = lint(text, RULES);
     assert.ok(findings.length > 0);
-    assert.deepEqual(new Set(findings.map((f) => `${f.line} ${f.kind}/${f.name}`)), new Set(['4 Pod/web']));
+    assert.deepEqual(
+      new Set(findings.map((f) => `${f.objectLine} ${f.kind}/${f.name}`)),
+      new Set(['4 Pod/web']),
+    );
   });
 
   it('sorts by file, line, container, rule', () => {
@@ -116,6 +121,7 @@ describe('failsOn', () => {
     severity,
     file: 'f',
     line: 1,
+    column: 1,
     message: 'm',
   });
   const rows: Array<[string, Finding['severity'][], 'error' | 'warning' | 'info' | 'never', boolean]> = [

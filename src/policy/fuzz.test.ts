@@ -17,6 +17,7 @@ import { mutateData, mutateText, pick, random } from '../../test/support/fuzz.ts
 import { runRules, sortFindings } from './engine.ts';
 import { fixManifest } from './fix/fix-manifest.ts';
 import { parseManifests } from './input.ts';
+import { linted } from './lint-stream.ts';
 import { formatJson, toJsonReport } from './report-json.ts';
 import { formatJunit } from './report-junit.ts';
 import { formatSarif } from './report-sarif.ts';
@@ -41,8 +42,8 @@ function lintEverything(text: string) {
   formatText(findings, scope);
   formatJson(toJsonReport(findings, scope));
   formatSarif(findings, { ...scope, toolVersion: '0.0.0' });
-  formatJunit(findings, { ...scope, linted: { objects: parsed.objects, files: ['fuzz.yaml'] } });
-  const fixed = fixManifest(text, findings);
+  formatJunit(findings, { ...scope, linted: { objects: parsed.objects.map(linted), files: ['fuzz.yaml'] } });
+  const fixed = fixManifest(text, findings, { unsafe: true });
   return { findings, fixed };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ignoredRules } from './ignore.ts';
+import { readIgnores, silences } from './ignore.ts';
 import type { Rule } from './rule.ts';
 
 const rule = (id: string, aliases: Rule['aliases']): Rule => ({
@@ -30,6 +30,12 @@ const annotated = (annotations: Record<string, unknown>) => ({
   kind: 'Deployment',
   metadata: { annotations },
 });
+/** Our ids named, and the rules whose own aliases the annotations name. */
+const ignoredRules = (object: unknown, rules: readonly Rule[]) => {
+  const ignores = readIgnores(object);
+  if (!ignores) return new Set<string>();
+  return new Set([...ignores.rules, ...rules.filter((r) => silences(ignores, r, {})).map((r) => r.id)]);
+};
 const ignored = (annotations: Record<string, unknown>) =>
   [...ignoredRules(annotated(annotations), RULES)].sort();
 
@@ -104,5 +110,24 @@ describe('ignoredRules', () => {
       spec: { template: { metadata: { annotations: { 'polaris.fairwinds.com/exempt': 'true' } } } },
     };
     assert.deepEqual([...ignoredRules(polarisOnTemplate, RULES)], []);
+  });
+
+  it('silences exactly the check another tool names: a finding narrower than its rule carries its own aliases', () => {
+    const hostNamespaces = rule('host-namespaces', { polaris: ['hostNetworkSet', 'hostPIDSet'] });
+    const hostPid = { aliases: { polaris: ['hostPIDSet'] } };
+    const exempt = readIgnores(annotated({ 'polaris.fairwinds.com/hostNetworkSet-exempt': 'true' }))!;
+    assert.equal(silences(exempt, hostNamespaces, hostPid), false);
+    assert.equal(silences(exempt, hostNamespaces, { aliases: { polaris: ['hostNetworkSet'] } }), true);
+    // A check that is not the rule's alias (only related to it) silences nothing.
+    const drop = {
+      ...rule('capabilities-not-dropped', { checkov: ['CKV_K8S_37'] }),
+      related: { checkov: ['CKV_K8S_28'] },
+    };
+    assert.equal(silences(readIgnores(annotated({ 'checkov.io/skip1': 'CKV_K8S_28' }))!, drop, {}), false);
+    assert.equal(silences(readIgnores(annotated({ 'checkov.io/skip1': 'CKV_K8S_37' }))!, drop, {}), true);
+  });
+
+  it('nothing to read is undefined (the engine skips the check)', () => {
+    assert.equal(readIgnores({ kind: 'Pod', metadata: { annotations: { team: 'a' } } }), undefined);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Which rules an object's annotations silence. Ours first, then the other linters' own
- * annotations mapped through each rule's aliases, so a repository annotated for kube-score,
- * kube-linter, Polaris or Checkov lints the same under gantry without edits. The formats
- * follow each tool's source:
+ * What an object's annotations silence. Ours name our rule ids; the other linters' own
+ * annotations name their checks, and silence exactly the findings those checks are (each
+ * finding's aliases, see rule.ts), so a repository annotated for kube-score, kube-linter, Polaris
+ * or Checkov lints the same under gantry without edits — and no quieter. The formats follow each
+ * tool's source:
  *
  *   gantry.dev/ignore: "runs-as-root, missing-pdb (batch job)"   ids, each with an optional reason
  *   kube-score/ignore: "container-security-context-user-group-id,pod-probes"   (`*`: every check;
@@ -11,12 +12,15 @@
  *   polaris.fairwinds.com/runAsRootAllowed-exempt: "true"      (polaris.fairwinds.com/exempt: every check)
  *   checkov.io/skip1: CKV_K8S_23=reason                        (any key containing checkov.io/skip)
  *
+ * Exactly: Polaris' hostNetworkSet exemption silences the hostNetwork finding, not hostPID's;
+ * Checkov's CKV_K8S_10 (CPU requests) silences "no cpu request", not "no memory limit"; a check
+ * narrower than our rule (kube-linter's drop-net-raw-capability against "drop ALL") silences
+ * nothing (rule.ts `related`).
+ *
  * Annotations are read from the object's metadata; ours and kube-score's also from a
- * workload's pod template metadata, as kube-score does. When several of a tool's ids map to
- * one of our rules, ignoring any of them silences the rule: existing single annotations keep
- * working as their authors expect.
+ * workload's pod template metadata, as kube-score does.
  */
-import type { Rule } from './rule.ts';
+import type { Aliases, Rule, Violation } from './rule.ts';
 import { field, isJson } from './workload.ts';
 
 export const IGNORE_ANNOTATION = 'gantry.dev/ignore';
@@ -28,70 +32,72 @@ const POLARIS_PREFIX = 'polaris.fairwinds.com/';
 const POLARIS_ALL = 'polaris.fairwinds.com/exempt';
 const CHECKOV_SKIP = /(checkov|bridgecrew)\.io\/skip/;
 
-/** Each tool's id → our rule ids, built once per rule list. */
-interface AliasIndex {
-  kubeScore: Map<string, string[]>;
-  kubeLinter: Map<string, string[]>;
-  polaris: Map<string, string[]>;
-  checkov: Map<string, string[]>;
-  all: string[];
+type Tool = keyof Aliases;
+const TOOLS: readonly Tool[] = ['kubeScore', 'kubeLinter', 'polaris', 'checkov'];
+
+/** What one object's annotations silence. */
+export interface Ignores {
+  /** Every finding (kube-score/skip, `*`, kube-linter.io/ignore-all, polaris exempt). */
+  all: boolean;
+  /** Our rule ids, from gantry.dev/ignore. */
+  rules: ReadonlySet<string>;
+  /** The other tools' check ids named, per tool. */
+  checks: Readonly<Record<Tool, ReadonlySet<string>>>;
 }
 
-const indexes = new WeakMap<readonly Rule[], AliasIndex>();
-
-function aliasIndex(rules: readonly Rule[]): AliasIndex {
-  let index = indexes.get(rules);
-  if (index) return index;
-  index = { kubeScore: new Map(), kubeLinter: new Map(), polaris: new Map(), checkov: new Map(), all: [] };
-  for (const rule of rules) {
-    index.all.push(rule.id);
-    for (const tool of ['kubeScore', 'kubeLinter', 'polaris', 'checkov'] as const)
-      for (const alias of rule.aliases[tool] ?? [])
-        index[tool].set(alias, [...(index[tool].get(alias) ?? []), rule.id]);
-  }
-  indexes.set(rules, index);
-  return index;
+/** True for the annotation keys `readIgnores` reads: the cross-object view of an object keeps only these. */
+export function isIgnoreAnnotation(key: string): boolean {
+  return (
+    key === IGNORE_ANNOTATION ||
+    key.startsWith('kube-score/') ||
+    key.includes('kube-linter.io/') ||
+    key.startsWith(POLARIS_PREFIX) ||
+    CHECKOV_SKIP.test(key)
+  );
 }
 
-/** Rule ids silenced for this object (ids of rules not in `rules` may be in it too: harmless). */
-export function ignoredRules(object: unknown, rules: readonly Rule[] = []): Set<string> {
-  const ignored = new Set<string>();
+/** The object's ignores, or undefined when it has none (the usual case, checked once per object). */
+export function readIgnores(object: unknown): Ignores | undefined {
+  let found: { all: boolean; rules: Set<string>; checks: Record<Tool, Set<string>> } | undefined;
+  const add = (tool: Tool | 'rules' | 'all', ids: readonly string[] = []) => {
+    found ??= {
+      all: false,
+      rules: new Set(),
+      checks: { kubeScore: new Set(), kubeLinter: new Set(), polaris: new Set(), checkov: new Set() },
+    };
+    if (tool === 'all') found.all = true;
+    else for (const id of ids) (tool === 'rules' ? found.rules : found.checks[tool]).add(id);
+  };
   const read = (annotations: unknown, template: boolean) => {
     if (!isJson(annotations)) return;
     for (const [key, value] of Object.entries(annotations)) {
       if (typeof value !== 'string') continue;
       if (template && key !== IGNORE_ANNOTATION && key !== KUBE_SCORE) continue;
-      for (const id of silencedBy(key, value, rules)) ignored.add(id);
+      const isTrue = value.trim().toLowerCase() === 'true';
+      if (key === IGNORE_ANNOTATION) add('rules', listedIds(value));
+      else if (key === KUBE_SCORE)
+        value.split(',').some((entry) => entry.trim() === '*')
+          ? add('all')
+          : add('kubeScore', listedIds(value));
+      else if (key === KUBE_SCORE_SKIP) isTrue && add('all');
+      else if (key === KUBE_LINTER_ALL) add('all');
+      else if (key.startsWith(KUBE_LINTER_PREFIX)) add('kubeLinter', [key.slice(KUBE_LINTER_PREFIX.length)]);
+      else if (key === POLARIS_ALL) isTrue && add('all');
+      else if (key.startsWith(POLARIS_PREFIX) && key.endsWith('-exempt'))
+        isTrue && add('polaris', [key.slice(POLARIS_PREFIX.length, -'-exempt'.length)]);
+      else if (CHECKOV_SKIP.test(key)) add('checkov', [value.split('=')[0]!.trim()]);
     }
   };
   read(field(object, 'metadata', 'annotations'), false);
   read(podTemplateAnnotations(object), true);
-  return ignored;
+  return found;
 }
 
-function silencedBy(key: string, value: string, rules: readonly Rule[]): readonly string[] {
-  if (key === IGNORE_ANNOTATION) return listedIds(value);
-  // The alias index is built only once an object carries another tool's annotation.
-  const isTrue = value.trim().toLowerCase() === 'true';
-  if (key === KUBE_SCORE) {
-    if (value.split(',').some((entry) => entry.trim() === '*')) return aliasIndex(rules).all;
-    const index = aliasIndex(rules).kubeScore;
-    return listedIds(value).flatMap((id) => index.get(id) ?? []);
-  }
-  if (key === KUBE_SCORE_SKIP) return isTrue ? aliasIndex(rules).all : [];
-  if (key === KUBE_LINTER_ALL) return aliasIndex(rules).all;
-  if (key.startsWith(KUBE_LINTER_PREFIX))
-    return aliasIndex(rules).kubeLinter.get(key.slice(KUBE_LINTER_PREFIX.length)) ?? [];
-  if (key === POLARIS_ALL) return isTrue ? aliasIndex(rules).all : [];
-  if (key.startsWith(POLARIS_PREFIX) && key.endsWith('-exempt'))
-    return isTrue
-      ? (aliasIndex(rules).polaris.get(key.slice(POLARIS_PREFIX.length, -'-exempt'.length)) ?? [])
-      : [];
-  if (CHECKOV_SKIP.test(key)) {
-    const id = value.split('=')[0]!.trim();
-    return aliasIndex(rules).checkov.get(id) ?? [];
-  }
-  return [];
+/** True when the ignores silence this finding of this rule. */
+export function silences(ignores: Ignores, rule: Rule, violation: Pick<Violation, 'aliases'>): boolean {
+  if (ignores.all || ignores.rules.has(rule.id)) return true;
+  const aliases = violation.aliases ?? rule.aliases;
+  return TOOLS.some((tool) => aliases[tool]?.some((id) => ignores.checks[tool].has(id)));
 }
 
 /** `a-b, c (reason), d` → the ids; anything after an id (a reason) is skipped. */

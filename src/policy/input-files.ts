@@ -1,10 +1,10 @@
 /**
  * The thin I/O edge of the input: paths (files, directories walked recursively for
- * `*.yaml|*.yml|*.json`) and stdin, read and handed to the pure `parseManifests`.
+ * `*.yaml|*.yml|*.json`), each file read whole or, when big, in pieces (lint-stream.ts reads them).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ParsedInput, parseManifests } from './input.ts';
+import { StringDecoder } from 'node:string_decoder';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -39,45 +39,44 @@ export function manifestFiles(paths: readonly string[], exclude?: (file: string)
   return files;
 }
 
-export interface ReadOptions {
-  /** Reads stdin, for the path `-`. */
-  stdin?: () => string;
-  /** What findings call stdin; `<stdin>` by default. */
-  stdinName?: string;
-  exclude?: (file: string) => boolean;
-}
-
-export interface ReadInput extends ParsedInput {
-  files: string[];
-  /** The text of every file read, for `--fix`. */
-  texts: Map<string, string>;
-}
-
-export function readManifests(paths: readonly string[], options: ReadOptions = {}): ReadInput {
-  const result: ReadInput = { objects: [], findings: [], files: [], texts: new Map() };
-  const add = (file: string, text: string) => {
-    result.files.push(file);
-    result.texts.set(file, text);
-    const parsed = parseManifests(file, text);
-    for (const object of parsed.objects) result.objects.push(object);
-    for (const finding of parsed.findings) result.findings.push(finding);
-  };
-  // In the order given, `-` being stdin wherever it appears.
-  for (const path of paths) {
-    if (path === '-') {
-      if (!options.stdin) throw new InputError('reading from stdin (-) is not available here');
-      add(options.stdinName ?? STDIN, options.stdin());
-    } else for (const file of manifestFiles([path], options.exclude)) add(file, readText(file));
-  }
-  return result;
-}
-
 export const STDIN = '<stdin>';
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}`);
+  }
+}
+
+/** Files at least this big are read in pieces (lint-stream.ts), so no copy of them is held whole. */
+export const BIG_FILE_BYTES = 8 * 2 ** 20;
+
+/** A file's text, a piece (256 KiB) at a time, decoded as UTF-8 across the pieces' edges. */
+export function* readChunks(path: string, size = 2 ** 18): Generator<string> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}`);
+  }
+  const buffer = Buffer.alloc(size);
+  const decoder = new StringDecoder('utf8');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer))
+      yield decoder.write(buffer.subarray(0, read));
+    const rest = decoder.end();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The size of a file in bytes, 0 when it cannot be read (reading it then says why). */
+export function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }

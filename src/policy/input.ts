@@ -4,17 +4,18 @@
  * `List` kinds (`v1/List`, `ConfigMapList`…) are unpacked into their items. A syntax error is a
  * `yaml-syntax` finding at its line; the other documents of the file are still read.
  *
- * Two readers, one meaning. Most manifests are plain documents: js-yaml, with the YAML 1.2
- * core schema written to resolve scalars exactly as the `yaml` package does (core-schema.ts),
- * reads those about fifteen times faster, and reading is most of lint's time on a big input. Whatever it does not
- * accept, and whatever it cannot place (List items, anchors and aliases, tags, complex keys,
- * directives), goes through the `yaml` Document API: exact positions and messages for every
- * syntax error. input.test.ts and the lint fuzz test check that both readers agree.
+ * Two readers, one meaning: scalars as Kubernetes resolves them (kube-yaml.ts: `yes` is true,
+ * `0x1F` is 31, as sigs.k8s.io/yaml reads them). Most manifests are plain documents: js-yaml
+ * reads those about ten times faster, and reading is most of lint's time on a big input. Whatever
+ * it does not accept, and whatever it cannot place (List items, anchors and aliases, merge keys,
+ * tags, complex keys, directives), goes through the `yaml` Document API: exact positions and
+ * messages for every syntax error. input.test.ts and the lint fuzz test check that both agree.
  */
 import { load } from 'js-yaml';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import { YAML_CORE_SCHEMA } from './core-schema.ts';
-import type { Finding } from './rule.ts';
+import { KUBE_JS_YAML_SCHEMA, KUBE_YAML_OPTIONS } from './kube-yaml.ts';
+import { listItemLines } from './locate.ts';
+import type { FieldPath, Finding } from './rule.ts';
 
 /** A parsed object with a string `kind`; everything else is whatever the YAML held. */
 export interface KubeObject extends Record<string, unknown> {
@@ -28,6 +29,19 @@ export interface LocatedObject {
   file: string;
   /** 1-based line of the object's first key. */
   line: number;
+  /** The document the object came from, to place its findings at their fields (locate.ts). */
+  source?: DocumentSource;
+}
+
+export interface DocumentSource {
+  /** The document's text (not the whole file's). */
+  text: string;
+  /** 1-based line of the text's first line in the file. */
+  line: number;
+  /** Where the text starts in the file (UTF-16 code units) when it is a slice of it: to read it again. */
+  offset?: number;
+  /** Where the object is in the document: `[]`, or `['items', 3]` for a List's item. */
+  base: FieldPath;
 }
 
 export interface ParsedInput {
@@ -43,86 +57,170 @@ export const SYNTAX_RULE = 'yaml-syntax';
  * document with `yaml` alone: the tests compare the two.
  */
 export function parseManifests(file: string, text: string, reader: 'fast' | 'exact' = 'fast'): ParsedInput {
-  const documents = splitDocuments(text);
-  if (!documents) return parseDocuments(file, text);
   const objects: LocatedObject[] = [];
   const findings: Finding[] = [];
-  for (const document of documents) {
-    const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
-    if (data === undefined || (isObject(data) && isList(data))) {
-      const exact = parseDocuments(file, document.text, document.line - 1);
-      objects.push(...exact.objects);
-      findings.push(...exact.findings);
-    } else if (isObject(data)) objects.push({ object: data, file, line: document.contentLine });
+  for (const parsed of readDocuments(file, text, reader)) {
+    for (const object of parsed.objects) objects.push(object);
+    for (const finding of parsed.findings) findings.push(finding);
   }
   return { objects, findings };
+}
+
+/**
+ * As `parseManifests`, one document at a time: a big stream is never held parsed all at once.
+ * `at` places a piece of a file cut at a document marker (lint-stream.ts reads big files so): its
+ * first line and offset in the file. A piece must be splittable (see `isSplittable`).
+ */
+export function* readDocuments(
+  file: string,
+  text: string,
+  reader: 'fast' | 'exact' = 'fast',
+  at: { line: number; offset: number } = { line: 1, offset: 0 },
+): Generator<ParsedInput> {
+  if (!isSplittable(text)) {
+    yield parseDocuments(file, text);
+    return;
+  }
+  for (const document of splitDocuments(text, at)) yield readDocument(file, document, reader);
+}
+
+/** False for a stream with directives or content on a marker line: only the exact reader splits those. */
+export const isSplittable = (text: string): boolean => !UNSPLITTABLE.test(text);
+
+function readDocument(file: string, document: DocumentText, reader: 'fast' | 'exact'): ParsedInput {
+  const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
+  const list = data !== undefined && isObject(data) && isList(data);
+  const items = list ? listItems(file, document, data) : undefined;
+  if (data === undefined || (list && !items))
+    return parseDocuments(file, document.text, { line: document.line - 1, offset: document.offset });
+  if (items) return { objects: items, findings: [] };
+  if (!isObject(data)) return { objects: [], findings: [] };
+  const source = { text: document.text, line: document.line, offset: document.offset, base: [] };
+  return { objects: [{ object: data, file, line: document.contentLine, source }], findings: [] };
+}
+
+/** A List read by js-yaml, its items placed in one pass; undefined when the scan cannot place them. */
+function listItems(file: string, document: DocumentText, list: KubeObject): LocatedObject[] | undefined {
+  if (!Array.isArray(list.items)) return undefined;
+  const lines = listItemLines(document.text, list.items.length);
+  if (!lines) return undefined;
+  return list.items.flatMap((item, i) =>
+    isObject(item)
+      ? [
+          {
+            object: item,
+            file,
+            line: document.line + lines[i]! - 1,
+            source: { text: document.text, line: document.line, offset: document.offset, base: ['items', i] },
+          },
+        ]
+      : [],
+  );
 }
 
 interface DocumentText {
   text: string;
   /** 1-based line of the document's first line in the file. */
   line: number;
+  /** Where the text starts in the file. */
+  offset: number;
   /** 1-based line of its first line that is not blank or a comment: where its content starts. */
   contentLine: number;
   /** Nothing the fast reader cannot place: no anchor, alias, tag, complex key. */
   plain: boolean;
 }
 
-const MARKER = /^(---|\.\.\.)(?=\s|$)(.*)$/;
-const BLANK_OR_COMMENT = /^\s*(#.*)?$/;
+/** A directive, or content on a marker line (`--- !tag`, `--- {a: 1}`): only the exact reader splits such a stream. */
+const UNSPLITTABLE = /^%|^(---|\.\.\.)[ \t]+[^#\s]/m;
+const MARKER = /^(---|\.\.\.)(\s|$)/;
+const CONTENT = /^[ \t]*[^\s#]/m;
 /**
  * What the fast reader may read differently, where a node may start: `&anchor`, `*alias`,
- * `!tag`, a `? ` complex key, an empty `: ` or null (`~:`, `null:`) key. A false alarm costs
- * only time.
+ * `!tag`, a `<<` merge key (NODE_PROPERTY); a `? ` complex key, an empty `: ` or null (`~:`,
+ * `null:`) key at the start of a line (EMPTY_KEY, tried only on lines that begin with one of
+ * those characters: a multi-line regular expression over every line costs more than the parse).
+ * A false alarm costs only time.
  */
-const NOT_PLAIN = /(^|[\s[{,])[&*!]|^[\s-]*(~|null|Null|NULL)?\s*[?:](\s|$)/m;
+const NODE_PROPERTY = /^[&*!]|[\s[{,][&*!]|<</;
+const EMPTY_KEY = /^[ \t-]*(?:~|null|Null|NULL)?[ \t]*[?:](?:\s|$)/;
+const KEY_START = new Set(['?', ':', '~', 'n', 'N']);
 
 /**
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
- * document, even inside a block scalar); undefined when the stream has directives or content
- * on a marker line, which only the exact reader handles.
+ * document, even inside a block scalar), as slices of the text, lazily.
  */
-function splitDocuments(text: string): DocumentText[] | undefined {
-  const lines = text.split('\n');
-  const documents: DocumentText[] = [];
+function* splitDocuments(text: string, base: { line: number; offset: number }): Generator<DocumentText> {
   let start = 0;
-  const close = (end: number) => {
-    const body = lines.slice(start, end);
-    const content = body.findIndex((line) => !BLANK_OR_COMMENT.test(line));
-    if (content !== -1) {
-      const documentText = body.join('\n');
-      documents.push({
-        text: documentText,
-        line: start + 1,
-        contentLine: start + content + 1,
-        plain: !NOT_PLAIN.test(documentText),
-      });
+  let startLine = base.line;
+  let line = base.line;
+  for (let at = 0; at <= text.length; line++) {
+    const newline = text.indexOf('\n', at);
+    const end = newline < 0 ? text.length : newline;
+    const first = text[at];
+    if ((first === '-' || first === '.') && MARKER.test(text.slice(at, Math.min(end, at + 4)))) {
+      const document = documentText(text, start, Math.max(start, at - 1), startLine, base.offset);
+      if (document) yield document;
+      start = end + 1;
+      startLine = line + 1;
     }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('%')) return undefined;
-    const marker = MARKER.exec(line);
-    if (!marker) continue;
-    if (!BLANK_OR_COMMENT.test(marker[2]!)) return undefined;
-    close(i);
-    start = i + 1;
+    if (newline < 0) break;
+    at = newline + 1;
   }
-  close(lines.length);
-  return documents;
+  if (start <= text.length) {
+    const document = documentText(text, start, text.length, startLine, base.offset);
+    if (document) yield document;
+  }
+}
+
+/**
+ * The document in text[start, end), or undefined when it holds nothing but blanks and comments.
+ * One pass over its lines counts them, finds where the content starts and looks for empty keys.
+ */
+function documentText(
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  offset: number,
+): DocumentText | undefined {
+  const body = text.slice(start, end);
+  const content = CONTENT.exec(body);
+  if (!content) return undefined;
+  let lines = 0;
+  let contentLine = line;
+  let plain = !NODE_PROPERTY.test(body);
+  for (let at = 0; at <= body.length; ) {
+    const newline = body.indexOf('\n', at);
+    const stop = newline < 0 ? body.length : newline;
+    lines++;
+    if (at <= content.index) contentLine = line + lines - 1;
+    if (plain) {
+      let i = at;
+      while (body[i] === ' ' || body[i] === '\t' || body[i] === '-') i++;
+      if (KEY_START.has(body[i]!) && EMPTY_KEY.test(body.slice(at, stop))) plain = false;
+    }
+    if (newline < 0) break;
+    at = newline + 1;
+  }
+  return { text: body, line, offset: offset + start, contentLine, plain };
 }
 
 /** One plain document through js-yaml; undefined when it does not accept it. */
 function loadPlain(text: string): unknown {
   try {
-    return load(text, { schema: YAML_CORE_SCHEMA }) ?? null;
+    return load(text, { schema: KUBE_JS_YAML_SCHEMA }) ?? null;
   } catch {
     return undefined;
   }
 }
 
-/** The exact reader: the `yaml` Document API, lines shifted by `offset` for a document cut from a file. */
-function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
+/**
+ * The exact reader: the `yaml` Document API, lines shifted by `offset` for a document cut from a
+ * file (then the text is that one document, and its source as the fast reader gives it).
+ */
+function parseDocuments(file: string, text: string, cutAt?: { line: number; offset: number }): ParsedInput {
+  const cut = cutAt !== undefined;
+  const offset = cutAt?.line ?? 0;
   const lineCounter = new LineCounter();
   const objects: LocatedObject[] = [];
   const findings: Finding[] = [];
@@ -130,10 +228,17 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
     const range = (node as Node | null | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line + offset : fallback;
   };
-  const syntax = (line: number, message: string) =>
-    findings.push({ rule: SYNTAX_RULE, severity: 'error', file, line: line + offset, message });
+  const syntax = (position: { line: number; col: number }, message: string) =>
+    findings.push({
+      rule: SYNTAX_RULE,
+      severity: 'error',
+      file,
+      line: position.line + offset,
+      column: position.col,
+      message,
+    });
 
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { ...KUBE_YAML_OPTIONS, lineCounter, prettyErrors: false });
   // An empty stream is not an array of documents, and holds nothing to lint.
   if (!Array.isArray(documents)) return { objects, findings };
 
@@ -143,7 +248,7 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
       // An error at the end of a document ("missing ]") reads better on its last line that has text.
       const lastText = Math.max(0, text.slice(0, doc.range[2]).trimEnd().length - 1);
       for (const error of doc.errors)
-        syntax(lineCounter.linePos(Math.min(error.pos[0], lastText)).line, firstLine(error.message));
+        syntax(lineCounter.linePos(Math.min(error.pos[0], lastText)), firstLine(error.message));
       continue;
     }
     let data: unknown;
@@ -151,20 +256,27 @@ function parseDocuments(file: string, text: string, offset = 0): ParsedInput {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       // Alias abuse ("billion laughs") and unresolved aliases: the input's fault, not ours.
-      syntax(docLine - offset, firstLine((error as Error).message));
+      syntax({ line: docLine - offset, col: 1 }, firstLine((error as Error).message));
       continue;
     }
     if (!isObject(data)) continue;
+    // The document's own text, from the start of its first line, for locate.ts.
+    const from = cut ? 0 : text.lastIndexOf('\n', doc.range[0] - 1) + 1;
+    const documentText = cut ? text : text.slice(from, doc.range[2]);
+    const startLine = lineCounter.linePos(from).line + offset;
+    const where = cut ? { offset: cutAt.offset } : {};
+    const source = (base: FieldPath) => ({ text: documentText, line: startLine, ...where, base });
     const items = data.items;
     if (isList(data) && Array.isArray(items)) {
       const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
       items.forEach((item, i) => {
         const node = isSeq(itemsNode) ? itemsNode.items[i] : undefined;
-        if (isObject(item)) objects.push({ object: item, file, line: lineOf(node, docLine) });
+        if (isObject(item))
+          objects.push({ object: item, file, line: lineOf(node, docLine), source: source(['items', i]) });
       });
       continue;
     }
-    objects.push({ object: data, file, line: docLine });
+    objects.push({ object: data, file, line: docLine, source: source([]) });
   }
   return { objects, findings };
 }

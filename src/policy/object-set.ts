@@ -16,9 +16,10 @@
  */
 import type { KubeObject, LocatedObject } from './input.ts';
 import { type Labels, parseSelector, selectorMatches, toLabels } from './label-selector.ts';
+import { isCustomResource, operatorPodLabels } from './operator-pods.ts';
 import { field, WORKLOAD_KINDS } from './workload.ts';
 
-/** A workload (or bare Pod) and the labels its pods get. */
+/** A workload, a bare Pod or a known operator's custom resource, and the labels its pods get. */
 export interface PodOwner {
   object: KubeObject;
   labels: Labels;
@@ -39,6 +40,8 @@ interface IndexedPod extends PodOwner {
 
 interface NamespaceIndex {
   pods: IndexedPod[];
+  /** Custom resources in the namespace: their operators may make pods the set does not show. */
+  customResources: number;
   /** `key=value` → the pod owners whose labels hold it. */
   byLabel: Map<string, IndexedPod[]>;
   byKind: Map<string, KubeObject[]>;
@@ -61,6 +64,7 @@ export class ObjectSet {
   readonly #byName = new Map<string, KubeObject>();
   #hpasByTarget?: Map<string, KubeObject[]>;
   #pdbsByPod?: Map<KubeObject, KubeObject[]>;
+  #isolated?: Set<KubeObject>;
 
   constructor(objects: readonly KubeObject[]) {
     for (const object of objects) {
@@ -69,7 +73,8 @@ export class ObjectSet {
       const name = nameOf(object);
       const key = refKey(namespaceOf(object), object.kind, name);
       if (name !== undefined && !this.#byName.has(key)) this.#byName.set(key, object);
-      const labels = podLabelsOf(object);
+      if (isCustomResource(object)) index.customResources++;
+      const labels = podLabelsOf(object) ?? operatorPodLabels(object);
       if (!labels) continue;
       const owner = { object, labels, position: index.pods.length };
       index.pods.push(owner);
@@ -80,6 +85,11 @@ export class ObjectSet {
   /** The object of this kind and name in the namespace, if the set holds one. */
   find(kind: string, namespace: string, name: string): KubeObject | undefined {
     return this.#byName.get(refKey(namespace, kind, name));
+  }
+
+  /** How many custom resources the namespace holds (their operators may make pods the set does not show). */
+  customResources(namespace: string): number {
+    return this.#namespaces.get(namespace)?.customResources ?? 0;
   }
 
   /** Every object of a kind in the namespace. */
@@ -141,10 +151,22 @@ export class ObjectSet {
     );
   }
 
+  /** True when a NetworkPolicy in its namespace selects this workload's pods (inverted once, on first use). */
+  isolatedByNetworkPolicy(object: KubeObject): boolean {
+    if (!this.#isolated) {
+      this.#isolated = new Set();
+      for (const [namespace, index] of this.#namespaces)
+        for (const policy of index.byKind.get('NetworkPolicy') ?? [])
+          for (const pod of this.podsSelectedBy(field(policy, 'spec', 'podSelector'), namespace))
+            this.#isolated.add(pod.object);
+    }
+    return this.#isolated.has(object);
+  }
+
   #namespace(namespace: string): NamespaceIndex {
     let index = this.#namespaces.get(namespace);
     if (!index) {
-      index = { pods: [], byLabel: new Map(), byKind: new Map() };
+      index = { pods: [], customResources: 0, byLabel: new Map(), byKind: new Map() };
       this.#namespaces.set(namespace, index);
     }
     return index;
@@ -230,6 +252,28 @@ export function replicasOf(object: KubeObject): number | undefined {
   if (object.kind === 'Pod') return 1;
   if (!REPLICATED_KINDS.includes(object.kind)) return undefined;
   return wholeNumber(field(object, 'spec', 'replicas'), 1);
+}
+
+/**
+ * The replicas a workload runs as the cluster will have them. An HPA that scales it owns the
+ * count (spec.replicas is only where it starts): between the largest minReplicas and the largest
+ * maxReplicas of the HPAs naming it. Otherwise spec.replicas (missing = 1). Undefined when the
+ * manifests do not say (a templated value, a DaemonSet).
+ */
+export function replicaRange(
+  set: ObjectSet,
+  object: KubeObject,
+): { min: number; max: number; hpas: readonly KubeObject[] } | undefined {
+  const hpas = set.hpasTargeting(object);
+  if (hpas.length === 0) {
+    const replicas = replicasOf(object);
+    return replicas === undefined ? undefined : { min: replicas, max: replicas, hpas };
+  }
+  const floors = hpas.map(hpaMinReplicas);
+  if (floors.some((n) => n === undefined)) return undefined;
+  const min = Math.max(...(floors as number[]));
+  const ceilings = hpas.map(hpaMaxReplicas).filter((n): n is number => n !== undefined);
+  return { min, max: Math.max(min, ...ceilings), hpas };
 }
 
 /** An HPA's minReplicas (missing = 1), or undefined when it is not a whole number. */

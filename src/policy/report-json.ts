@@ -6,15 +6,19 @@
  *   "version": 1,
  *   "summary": { "objects": 4, "files": 2, "error": 1, "warning": 2, "info": 0 },
  *   "findings": [
- *     { "rule": "runs-as-root", "severity": "warning", "file": "deploy/api.yaml", "line": 3,
+ *     { "rule": "runs-as-root", "severity": "warning", "file": "deploy/api.yaml", "line": 14,
+ *       "column": 11, "objectLine": 3,
+ *       "field": "spec.template.spec.containers[0].securityContext.runAsNonRoot",
  *       "kind": "Deployment", "name": "api", "namespace": "shop", "container": "web",
  *       "message": "may run as root: …", "category": "security",
  *       "docs": "https://kubernetes.io/docs/…" }
  *   ]
  * }
  *
- * `kind`, `name`, `namespace`, `container`, `category` and `docs` are absent when they do not
- * apply (a `yaml-syntax` finding is about the file, not an object).
+ * `line` and `column` are the offending field's (or, when the field is missing, its deepest
+ * existing parent's); `objectLine` is where the object starts. `objectLine`, `field`, `kind`,
+ * `name`, `namespace`, `container`, `category` and `docs` are absent when they do not apply (a
+ * `yaml-syntax` finding is about the file, not an object).
  */
 import type { Category, Finding, Rule } from './rule.ts';
 
@@ -53,4 +57,37 @@ export function toJsonReport(
 
 export function formatJson(report: JsonReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** `formatJson`'s text in pieces, findings a few at a time: a big report is never one string. */
+export function formatJsonPieces(report: JsonReport): Iterable<string> {
+  return jsonPieces(report, 'findings', report.findings);
+}
+
+const PLACEHOLDER = '\u0000items\u0000';
+
+/**
+ * `JSON.stringify(value, null, 2)` plus a newline, in pieces: the array under `key` (found
+ * anywhere in `value`, once) is written item by item. Byte for byte what the whole would be.
+ */
+export function* jsonPieces(value: unknown, key: string, items: readonly unknown[]): Generator<string> {
+  const skeleton = JSON.stringify(value, (k, v) => (k === key && v === items ? PLACEHOLDER : v), 2);
+  const at = skeleton.indexOf(`"${PLACEHOLDER}"`);
+  if (at < 0 || items.length === 0) {
+    yield `${JSON.stringify(value, null, 2)}\n`;
+    return;
+  }
+  const indent = skeleton.slice(skeleton.lastIndexOf('\n', at) + 1).match(/^ */)![0];
+  const inner = `${indent}  `;
+  yield `${skeleton.slice(0, at)}[\n`;
+  let batch = '';
+  for (let i = 0; i < items.length; i++) {
+    const comma = i < items.length - 1 ? ',' : '';
+    batch += `${inner}${JSON.stringify(items[i], null, 2).replaceAll('\n', `\n${inner}`)}${comma}\n`;
+    if (batch.length > 65536) {
+      yield batch;
+      batch = '';
+    }
+  }
+  yield `${batch}${indent}]${skeleton.slice(at + PLACEHOLDER.length + 2)}\n`;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseManifests } from './input.ts';
+import { linted as lintedObject } from './lint-stream.ts';
 import { formatJunit, xmlAttribute, xmlText } from './report-junit.ts';
 import type { Finding } from './rule.ts';
 import { RULES } from './rules/index.ts';
@@ -56,14 +57,22 @@ spec: { ports: [{ port: 80 }] }
 
 const located = parseManifests('deploy/app.yaml', wordpress).objects;
 const findings: Finding[] = [
-  { rule: 'yaml-syntax', severity: 'error', file: 'broken.yaml', line: 3, message: 'Unexpected ]' },
-  { rule: 'yaml-syntax', severity: 'error', file: 'broken.yaml', line: 9, message: 'Missing ,' },
+  {
+    rule: 'yaml-syntax',
+    severity: 'error',
+    file: 'broken.yaml',
+    line: 3,
+    column: 1,
+    message: 'Unexpected ]',
+  },
+  { rule: 'yaml-syntax', severity: 'error', file: 'broken.yaml', line: 9, column: 1, message: 'Missing ,' },
   ...['wordpress', 'sidecar'].map(
     (container): Finding => ({
       rule: 'image-tag-latest',
       severity: 'warning',
       file: 'deploy/app.yaml',
       line: 1,
+      column: 1,
       kind: 'Deployment',
       name: 'wordpress',
       namespace: 'blog',
@@ -76,6 +85,7 @@ const findings: Finding[] = [
     severity: 'warning',
     file: 'deploy/app.yaml',
     line: 1,
+    column: 1,
     kind: 'Deployment',
     name: 'wordpress',
     namespace: 'blog',
@@ -84,7 +94,10 @@ const findings: Finding[] = [
   },
 ];
 const scope = { rules: RULES, objects: 2, files: 3 };
-const linted = { objects: located, files: ['broken.yaml', 'deploy/app.yaml', 'clean.yaml'] };
+const linted = {
+  objects: located.map(lintedObject),
+  files: ['broken.yaml', 'deploy/app.yaml', 'clean.yaml'],
+};
 
 const nasty = `<&"'> ]]> tab\there\r\nnul\u0000 bell\u0007 esc\u001b ok\u00e9 emoji😀 lone\ud800 bad\uffff`;
 const nastyFinding: Finding = {
@@ -92,6 +105,7 @@ const nastyFinding: Finding = {
   severity: 'error',
   file: 'we<ird>&"file\'.yaml',
   line: 1,
+  column: 1,
   kind: 'Pod',
   name: 'p&q',
   message: nasty,

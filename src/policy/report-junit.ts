@@ -25,16 +25,16 @@
  *
  * Pure: returns a string.
  */
-import { type LocatedObject, SYNTAX_RULE } from './input.ts';
+import { SYNTAX_RULE } from './input.ts';
+import type { LintedObject } from './lint-stream.ts';
 import type { Finding, Rule } from './rule.ts';
-import { field } from './workload.ts';
 
 export interface JunitScope {
   rules: readonly Rule[];
   objects: number;
   files: number;
   /** The objects and files linted, so that clean ones show as passing test cases and suites. */
-  linted?: { objects: readonly LocatedObject[]; files: readonly string[] };
+  linted?: { objects: readonly LintedObject[]; files: readonly string[] };
 }
 
 interface TestCase {
@@ -96,26 +96,23 @@ function testCases(
   }
 
   const objects = new Map<string, { kind: string; name: string; line: number }>();
-  for (const located of scope.linted?.objects ?? []) {
-    if (located.file !== file) continue;
-    const name = field(located.object, 'metadata', 'name');
-    const object = {
-      kind: located.object.kind,
-      name: typeof name === 'string' ? name : '<unnamed>',
-      line: located.line,
-    };
+  for (const linted of scope.linted?.objects ?? []) {
+    if (linted.file !== file) continue;
+    const object = { kind: linted.kind, name: linted.name, line: linted.line };
     objects.set(objectKey(object), object);
   }
   const objectFindings = inFile.filter((f) => f.kind);
   for (const f of objectFindings) {
-    const object = { kind: f.kind!, name: f.name ?? '<unnamed>', line: f.line };
+    const object = { kind: f.kind!, name: f.name ?? '<unnamed>', line: f.objectLine ?? f.line };
     if (!objects.has(objectKey(object))) objects.set(objectKey(object), object);
   }
 
   for (const object of [...objects.values()].sort((a, b) => a.line - b.line)) {
     const id = `${object.kind}/${object.name}`;
     const own = objectFindings.filter(
-      (f) => objectKey({ kind: f.kind!, name: f.name ?? '<unnamed>', line: f.line }) === objectKey(object),
+      (f) =>
+        objectKey({ kind: f.kind!, name: f.name ?? '<unnamed>', line: f.objectLine ?? f.line }) ===
+        objectKey(object),
     );
     if (own.length === 0) {
       cases.push({ name: id, file, line: object.line });

@@ -17,6 +17,7 @@ const syntax: Finding = {
   severity: 'error',
   file: 'a.yaml',
   line: 7,
+  column: 1,
   message: 'Unexpected ]',
 };
 const probe: Finding = {
@@ -24,6 +25,7 @@ const probe: Finding = {
   severity: 'warning',
   file: './deploy/b.yaml',
   line: 12,
+  column: 1,
   kind: 'Deployment',
   name: 'api',
   namespace: 'shop',
@@ -84,7 +86,7 @@ describe('toSarif', () => {
       {
         physicalLocation: {
           artifactLocation: { uri: 'deploy/b.yaml', uriBaseId: SRCROOT },
-          region: { startLine: 12 },
+          region: { startLine: 12, startColumn: 1 },
         },
         logicalLocations: [{ name: 'web', fullyQualifiedName: 'shop/Deployment/api/web', kind: 'object' }],
       },
@@ -97,7 +99,7 @@ describe('toSarif', () => {
     assert.equal(result.level, 'error');
     assert.equal(result.message.text, 'Unexpected ].');
     assert.equal(result.locations[0]?.logicalLocations, undefined);
-    assert.deepEqual(result.locations[0]?.physicalLocation.region, { startLine: 7 });
+    assert.deepEqual(result.locations[0]?.physicalLocation.region, { startLine: 7, startColumn: 1 });
   });
 
   it('maps severities to levels: error → error, warning → warning, info → note', () => {

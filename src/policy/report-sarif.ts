@@ -5,8 +5,8 @@
  *
  * One run, without `artifacts` (the validator asks to drop an array that only repeats the
  * results' locations: SARIF2004); `tool.driver.rules` lists every rule (GitHub shows a rule's help even for alerts it
- * closed), plus `yaml-syntax` for files that do not parse. Each result points at the line where
- * its object starts, relative to `%SRCROOT%` (the repository root when the paths given to
+ * closed), plus `yaml-syntax` for files that do not parse. Each result points at the line and
+ * column of the offending field (UTF-16 code units, `columnKind`), relative to `%SRCROOT%` (the repository root when the paths given to
  * `gantry lint` are relative to it, as in CI); absolute paths become `file://` URIs, and
  * `<stdin>` becomes the relative URI `%3Cstdin%3E` with no base: it names no file in the
  * repository, and decodes back to the name the text report prints.
@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SYNTAX_RULE } from './input.ts';
+import { jsonPieces } from './report-json.ts';
 import type { Finding, Rule, Severity } from './rule.ts';
 
 export interface SarifScope {
@@ -82,7 +83,10 @@ export interface SarifResult {
   level: SarifLevel;
   message: { text: string };
   locations: {
-    physicalLocation: { artifactLocation: SarifArtifactLocation; region: { startLine: number } };
+    physicalLocation: {
+      artifactLocation: SarifArtifactLocation;
+      region: { startLine: number; startColumn: number };
+    };
     logicalLocations?: { name: string; fullyQualifiedName: string; kind: 'object' }[];
   }[];
   partialFingerprints: Record<string, string>;
@@ -118,7 +122,7 @@ export function toSarif(findings: readonly Finding[], scope: SarifScope): SarifL
             {
               physicalLocation: {
                 artifactLocation: artifactLocation(finding.file),
-                region: { startLine: Math.max(1, finding.line) },
+                region: { startLine: Math.max(1, finding.line), startColumn: Math.max(1, finding.column) },
               },
               ...(finding.kind ? { logicalLocations: [logicalLocation(finding)] } : {}),
             },
@@ -134,6 +138,12 @@ export function toSarif(findings: readonly Finding[], scope: SarifScope): SarifL
 
 export function formatSarif(findings: readonly Finding[], scope: SarifScope): string {
   return `${JSON.stringify(toSarif(findings, scope), null, 2)}\n`;
+}
+
+/** `formatSarif`'s text in pieces, results a few at a time. */
+export function formatSarifPieces(findings: readonly Finding[], scope: SarifScope): Iterable<string> {
+  const log = toSarif(findings, scope);
+  return jsonPieces(log, 'results', log.runs[0].results);
 }
 
 function describeRule(rule: Rule): SarifRule {

@@ -2,10 +2,10 @@
  * Findings as text, grouped by file, each at `file:line` (terminals and editors open that):
  *
  *   deploy/api.yaml
- *     deploy/api.yaml:3 Deployment/api [web] runs-as-root warning may run as root: …
+ *     deploy/api.yaml:14:11 Deployment/api [web] runs-as-root warning may run as root: …
  *       fix: securityContext: { runAsNonRoot: true, … }
  *
- *   ✗ 3 findings (1 error, 2 warnings) in 2 objects in 1 file; 2 fixable with --fix
+ *   ✗ 3 findings (1 error, 2 warnings) in 2 objects in 1 file; 2 fixable (--fix: the safe ones, --fix=unsafe: all)
  *
  * Pure: returns a string; colour is a function the caller passes (identity when not a TTY).
  */
@@ -22,9 +22,14 @@ export interface TextOptions {
 }
 
 export function formatText(findings: readonly Finding[], options: TextOptions): string {
+  return [...formatTextPieces(findings, options)].join('');
+}
+
+/** `formatText`'s text in pieces of a few thousand findings. */
+export function* formatTextPieces(findings: readonly Finding[], options: TextOptions): Generator<string> {
   const paint = options.paint ?? ((_: Severity, text: string) => text);
   const byId = new Map(options.rules.map((rule) => [rule.id, rule]));
-  const lines: string[] = [];
+  let lines: string[] = [];
   let file: string | undefined;
   for (const finding of findings) {
     if (finding.file !== file) {
@@ -35,14 +40,18 @@ export function formatText(findings: readonly Finding[], options: TextOptions): 
     const object = finding.kind ? ` ${finding.kind}/${finding.name}` : '';
     const container = finding.container ? ` [${finding.container}]` : '';
     lines.push(
-      `  ${finding.file}:${finding.line}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
+      `  ${finding.file}:${finding.line}:${finding.column}${object}${container} ${finding.rule} ${paint(finding.severity, finding.severity)} ${finding.message}`,
     );
     const fix = byId.get(finding.rule)?.fix;
     if (fix) lines.push(`    fix: ${fix.split('\n').join('\n         ')}`);
+    if (lines.length > 4096) {
+      yield `${lines.join('\n')}\n`;
+      lines = [];
+    }
   }
-  if (lines.length > 0) lines.push('');
+  if (findings.length > 0) lines.push('');
   lines.push(summary(findings, options));
-  return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
 }
 
 export function summary(
@@ -55,7 +64,9 @@ export function summary(
     .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => plural(n, severity));
-  const fixable = options.fixable ? `; ${options.fixable} fixable with --fix` : '';
+  const fixable = options.fixable
+    ? `; ${options.fixable} fixable (--fix: the safe ones, --fix=unsafe: all)`
+    : '';
   return `✗ ${plural(findings.length, 'finding')} (${counts.join(', ')}) in ${scope}${fixable}`;
 }
 

@@ -6,12 +6,13 @@ import type { Finding } from './rule.ts';
 import { RULES } from './rules/index.ts';
 
 const findings: Finding[] = [
-  { rule: 'yaml-syntax', severity: 'error', file: 'a.yaml', line: 7, message: 'Unexpected ]' },
+  { rule: 'yaml-syntax', severity: 'error', file: 'a.yaml', line: 7, column: 1, message: 'Unexpected ]' },
   {
     rule: 'missing-readiness-probe',
     severity: 'warning',
     file: 'b.yaml',
     line: 1,
+    column: 1,
     kind: 'Deployment',
     name: 'api',
     container: 'web',
@@ -25,10 +26,10 @@ describe('formatText', () => {
       formatText(findings, { rules: RULES, objects: 1, files: 2 }),
       [
         'a.yaml',
-        '  a.yaml:7 yaml-syntax error Unexpected ]',
+        '  a.yaml:7:1 yaml-syntax error Unexpected ]',
         '',
         'b.yaml',
-        '  b.yaml:1 Deployment/api [web] missing-readiness-probe warning no readinessProbe',
+        '  b.yaml:1:1 Deployment/api [web] missing-readiness-probe warning no readinessProbe',
         '    fix: readinessProbe:',
         '           httpGet: { path: /ready, port: http }',
         '           periodSeconds: 5',

@@ -22,6 +22,8 @@ export interface ContainerEntry {
   /** The container's name, or `#n` when it has none. */
   name: string;
   init: boolean;
+  /** Where it is in the object: `['spec', 'template', 'spec', 'containers', 0]`. */
+  path: readonly (string | number)[];
 }
 
 /** The path from the object to its pod spec, per workload kind. */
@@ -44,6 +46,11 @@ export const BATCH_KINDS: readonly string[] = ['Job', 'CronJob'];
 export const isJson = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Where the pod spec is in an object of this kind (`['spec', 'template', 'spec']`), or undefined. */
+export function podSpecPath(object: KubeObject): readonly string[] | undefined {
+  return POD_SPEC_PATHS[object.kind];
+}
+
 export function podSpecOf(object: KubeObject): PodSpec | undefined {
   const path = POD_SPEC_PATHS[object.kind];
   if (!path) return undefined;
@@ -52,15 +59,20 @@ export function podSpecOf(object: KubeObject): PodSpec | undefined {
   return isJson(node) ? node : undefined;
 }
 
-/** Init containers first, then the regular ones, as the kubelet starts them. */
-export function containersOf(podSpec: PodSpec): ContainerEntry[] {
-  const list = (value: unknown, init: boolean) =>
-    (Array.isArray(value) ? value : []).filter(isJson).map((container, i) => ({
-      container: container as Container,
-      name: typeof container.name === 'string' ? container.name : `#${i}`,
-      init,
-    }));
-  return [...list(podSpec.initContainers, true), ...list(podSpec.containers, false)];
+/** Init containers first, then the regular ones, as the kubelet starts them; `at` is the pod spec's path. */
+export function containersOf(podSpec: PodSpec, at: readonly string[] = []): ContainerEntry[] {
+  const list = (key: 'initContainers' | 'containers', init: boolean): ContainerEntry[] => {
+    const value = podSpec[key];
+    if (!Array.isArray(value)) return [];
+    const entries: ContainerEntry[] = [];
+    value.forEach((container: unknown, index) => {
+      if (!isJson(container)) return;
+      const name = typeof container.name === 'string' ? container.name : `#${entries.length}`;
+      entries.push({ container: container as Container, name, init, path: [...at, key, index] });
+    });
+    return entries;
+  };
+  return [...list('initContainers', true), ...list('containers', false)];
 }
 
 /**
@@ -70,12 +82,26 @@ export function containersOf(podSpec: PodSpec): ContainerEntry[] {
 export function workloadContainers(
   object: KubeObject,
   options: { init?: boolean } = {},
-): { podSpec: PodSpec; containers: ContainerEntry[] } | undefined {
-  const podSpec = podSpecOf(object);
-  if (!podSpec) return undefined;
-  const containers = containersOf(podSpec).filter((c) => options.init !== false || !c.init);
-  return { podSpec, containers };
+): Workload | undefined {
+  // Most rules ask for the same object's containers: read them once (rules never change objects).
+  let known = workloads.get(object);
+  if (!known) {
+    const podSpec = podSpecOf(object);
+    const path = POD_SPEC_PATHS[object.kind];
+    known = podSpec && path ? { podSpec, path, containers: containersOf(podSpec, path) } : null;
+    workloads.set(object, known);
+  }
+  if (!known || options.init !== false) return known ?? undefined;
+  return { ...known, containers: known.containers.filter((c) => !c.init) };
 }
+
+interface Workload {
+  podSpec: PodSpec;
+  path: readonly string[];
+  containers: ContainerEntry[];
+}
+
+const workloads = new WeakMap<KubeObject, Workload | null>();
 
 /** `object.a.b.c`, or undefined when any step is not an object. */
 export function field(value: unknown, ...path: string[]): unknown {

@@ -3,6 +3,7 @@
  * named function over the parsed spec (environment already applied) that returns findings
  * with the path of the field to fix. Pure; the loader places findings in the file.
  */
+import { resolveFenceposts } from '../rollout/surge.ts';
 import { analysisProvider } from './analysis-provider.ts';
 import type { Finding } from './problem.ts';
 import { ANALYSIS_DEFAULTS, type ServiceSpec, type Tier } from './schema.ts';
@@ -403,6 +404,46 @@ const releaseOptions: ServiceRule = (service, name) => {
   return findings;
 };
 
+/**
+ * A rolling update that may stop every replica before a new one is ready: Kubernetes' bounds
+ * (rollout/surge.ts) for the replicas the service runs, autoscale.min when it scales. A warning,
+ * not an error: a development environment may accept the gap (its render then says so).
+ */
+const rolloutKeepsAPod: ServiceRule = (service, name) => {
+  const replicas = service.autoscale ? service.autoscale.min : (service.replicas ?? 1);
+  const { maxSurge, maxUnavailable } = service.release;
+  if (replicas === 0 || resolveFenceposts(replicas, maxSurge, maxUnavailable).unavailable < replicas)
+    return [];
+  const shown = maxUnavailable.kind === 'count' ? String(maxUnavailable.value) : `${maxUnavailable.value}%`;
+  return [
+    {
+      path: at(name, 'release', 'maxUnavailable'),
+      severity: 'warning',
+      message: `maxUnavailable ${shown} with ${replicas} replica${replicas === 1 ? '' : 's'}: a rollout may stop ${replicas === 1 ? 'the only one' : 'all of them'} before a new one is ready`,
+      hint: 'set release.maxUnavailable: 0 (maxSurge then starts each new pod first)',
+    },
+  ];
+};
+
+/**
+ * One replica outside development: every node drain, eviction or rollout takes the service down.
+ * A warning: the spec may mean it (a staging environment on a budget); the render then carries
+ * the accepted finding, so `gantry lint --spec` and this warning say it once.
+ */
+const oneReplicaOutsideDevelopment: ServiceRule = (service, name, context) => {
+  if (context.tier === 'development') return [];
+  const replicas = service.autoscale ? service.autoscale.min : (service.replicas ?? 1);
+  if (replicas !== 1) return [];
+  return [
+    {
+      path: service.autoscale ? at(name, 'autoscale', 'min') : at(name, 'replicas'),
+      severity: 'warning',
+      message: `one replica in a ${context.tier} environment: a node drain, an eviction or a rollout takes the service down`,
+      hint: service.autoscale ? 'set autoscale.min: 2' : 'set replicas: 2 (or autoscale with min: 2)',
+    },
+  ];
+};
+
 const routesNeedPort: ServiceRule = (service, name) =>
   service.routes.length > 0 && !service.port
     ? [{ path: at(name, 'routes'), message: 'routes send traffic to the service, but it has no `port`' }]
@@ -449,6 +490,8 @@ const SERVICE_RULES: ServiceRule[] = [
   shutdownOrder,
   releaseSteps,
   releaseOptions,
+  rolloutKeepsAPod,
+  oneReplicaOutsideDevelopment,
   analysisSwitch,
   loadTestRate,
   analysisProvider,

@@ -35,11 +35,39 @@ describe('gantry lint --fix', () => {
   copyFileSync(join(ROOT, 'test/fixtures/lint/fix/guestbook.yaml'), file);
   const original = readFileSync(file, 'utf8');
   const before = json(gantry(['lint', file, '--format', 'json', '--fail-on', 'never']).stdout);
-  const first = gantry(['lint', file, '--fix', '--format', 'json', '--fail-on', 'never']);
+  const safe = gantry(['lint', file, '--fix', '--format', 'json', '--fail-on', 'never']);
+  const safelyFixed = readFileSync(file, 'utf8');
+  const first = gantry(['lint', file, '--fix=unsafe', '--format', 'json', '--fail-on', 'never']);
   const fixed = readFileSync(file, 'utf8');
-  const second = gantry(['lint', file, '--fix', '--fail-on', 'never']);
+  const second = gantry(['lint', file, '--fix=unsafe', '--fail-on', 'never']);
 
-  it('rewrites the file and lists every change on stderr', () => {
+  it('--fix applies only what cannot break a workload, and says why it left the rest', () => {
+    assert.equal(safe.code, 0, safe.stderr);
+    const applied = safe.stderr.split('\n').filter((line) => /: (set|renamed) /.test(line));
+    assert.deepEqual(
+      applied.map((line) => line.trim()),
+      [
+        '5 Deployment/frontend service-account-token-mounted: set automountServiceAccountToken: false',
+        '56 CronJob/cleanup deprecated-api-version: set apiVersion: batch/v1 (was batch/v1beta1)',
+        '56 CronJob/cleanup service-account-token-mounted: set automountServiceAccountToken: false',
+        '77 Deployment/redis-leader service-account-token-mounted: set automountServiceAccountToken: false',
+      ],
+    );
+    assert.match(
+      safe.stderr,
+      /5 Deployment\/frontend \[php-redis\] runs-as-root: not applied: unsafe \(see below\)/,
+    );
+    assert.match(
+      safe.stderr,
+      /Not applied, because they may break a workload \(--fix=unsafe applies them\):\n( {2}.*\n)* {2}runs-as-root: an image whose USER is root \(nginx, mongo, many official images\) no longer starts/,
+    );
+    // An explicit imagePullPolicy: IfNotPresent is a choice, kept even by --fix=unsafe.
+    assert.match(safelyFixed, /imagePullPolicy: 'IfNotPresent'/);
+    assert.match(fixed, /imagePullPolicy: 'IfNotPresent'/);
+    assert.doesNotMatch(safelyFixed, /runAsNonRoot/);
+  });
+
+  it('--fix=unsafe rewrites the file and lists every change on stderr', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.notEqual(fixed, original);
     assert.match(
@@ -47,7 +75,7 @@ describe('gantry lint --fix', () => {
       /privilege-escalation-allowed: set securityContext\.allowPrivilegeEscalation: false/,
     );
     assert.match(first.stderr, /deprecated-api-version: /);
-    assert.match(first.stderr, /✓ --fix: \d+ changes in 1 file/);
+    assert.match(first.stderr, /✓ --fix=unsafe: \d+ changes in 1 file/);
   });
 
   it('keeps every comment', () => {
@@ -62,14 +90,18 @@ describe('gantry lint --fix', () => {
     const fixedBefore = before.findings.filter((f) => FIXED_RULES.includes(f.rule)).length;
     const fixedAfter = after.findings.filter((f) => FIXED_RULES.includes(f.rule));
     assert.ok(fixedBefore > 10, `${fixedBefore} fixable findings before`);
-    // Left on purpose, and said so on stderr: an explicit runAsUser: 0 and an Ingress whose fields changed.
-    assert.deepEqual(fixedAfter.map((f) => f.rule).sort(), ['deprecated-api-version', 'runs-as-root']);
+    // Left on purpose, and said so on stderr: an explicit runAsUser: 0, an explicit IfNotPresent and an Ingress whose fields changed.
+    assert.deepEqual(fixedAfter.map((f) => f.rule).sort(), [
+      'deprecated-api-version',
+      'image-pull-policy-not-always',
+      'runs-as-root',
+    ]);
     assert.match(first.stderr, /left as is: /);
   });
 
   it('a second --fix changes nothing', () => {
     assert.equal(readFileSync(file, 'utf8'), fixed);
-    assert.match(second.stderr, /✓ --fix: 0 changes in 0 files/);
+    assert.match(second.stderr, /✓ --fix=unsafe: 0 changes in 0 files/);
   });
 
   it('stdin is linted but not written', () => {
@@ -187,7 +219,7 @@ describe('gantry lint --format junit', () => {
     assert.deepEqual(suites, [
       ['test/fixtures/lint/hardened.yaml', 2, 0],
       ['test/fixtures/lint/tutorial/widget.yaml', 1, 0],
-      ['test/fixtures/lint/tutorial/wordpress.yaml', 14, 14],
+      ['test/fixtures/lint/tutorial/wordpress.yaml', 15, 15],
     ]);
   });
 });

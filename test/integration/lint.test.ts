@@ -12,26 +12,29 @@ describe('gantry lint', () => {
     assert.equal(stderr, '');
     const findings = stdout.split('\n').filter((line) => /^ {2}\S+:\d/.test(line));
     assert.deepEqual(findings, [
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress default-service-account warning no serviceAccountName (uses default)',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress missing-recommended-label info no label app.kubernetes.io/name (on the object and its pod template)',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress service-account-token-mounted info automountServiceAccountToken is not false',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress single-replica warning replicas: 1 and no HorizontalPodAutoscaler scales it',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] capabilities-not-dropped warning capabilities.drop does not include ALL',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] image-tag-latest warning image wordpress:latest uses the :latest tag',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] missing-liveness-probe warning no livenessProbe',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] missing-readiness-probe warning no readinessProbe',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] missing-resources warning no cpu request, no memory request, no memory limit',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] no-seccomp-profile warning no seccompProfile (pod or container)',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] privilege-escalation-allowed warning allowPrivilegeEscalation is not false',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] read-only-root-filesystem warning readOnlyRootFilesystem is not true',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] runs-as-root warning may run as root: runAsNonRoot is not true and no runAsUser is set',
-      '  test/fixtures/lint/tutorial/wordpress.yaml:2 Deployment/wordpress [wordpress] secret-in-env error env WORDPRESS_DB_PASSWORD holds a literal value',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:4:1 Deployment/wordpress missing-namespace info metadata.namespace is not set: it goes where kubectl points',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:4:1 Deployment/wordpress missing-recommended-label info no label app.kubernetes.io/name (on the object and its pod template)',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:7:3 Deployment/wordpress single-replica warning replicas: 1 and no HorizontalPodAutoscaler scales it',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:13:5 Deployment/wordpress default-service-account warning no serviceAccountName (uses default)',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:13:5 Deployment/wordpress service-account-token-mounted info automountServiceAccountToken is not false',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] capabilities-not-dropped warning capabilities.drop does not include ALL',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] missing-liveness-probe warning no livenessProbe',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] missing-readiness-probe warning no readinessProbe',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] missing-resources warning no cpu request',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] missing-resources warning no memory request',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] missing-resources warning no memory limit',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] no-seccomp-profile warning no seccompProfile (pod or container)',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] privilege-escalation-allowed warning allowPrivilegeEscalation is not false',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] read-only-root-filesystem warning readOnlyRootFilesystem is not true',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:15:11 Deployment/wordpress [wordpress] runs-as-root warning may run as root: runAsNonRoot is not true and no runAsUser is set',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:16:11 Deployment/wordpress [wordpress] image-tag-latest warning image wordpress:latest uses the :latest tag',
+      '  test/fixtures/lint/tutorial/wordpress.yaml:19:15 Deployment/wordpress [wordpress] secret-in-env error env WORDPRESS_DB_PASSWORD holds a literal value',
     ]);
     assert.match(stdout, /^test\/fixtures\/lint\/tutorial\/wordpress\.yaml$/m);
     assert.match(stdout, /^ {4}fix: env:\n {11}- name: DB_PASSWORD$/m);
     assert.match(
       stdout,
-      /\n✗ 14 findings \(1 error, 11 warnings, 2 infos\) in 2 objects in 2 files; 6 fixable with --fix\n$/,
+      /\n✗ 17 findings \(1 error, 13 warnings, 3 infos\) in 2 objects in 2 files; 6 fixable \(--fix: the safe ones, --fix=unsafe: all\)\n$/,
     );
   });
 
@@ -81,7 +84,10 @@ describe('gantry lint', () => {
       rule: 'secret-in-env',
       severity: 'error',
       file: `${FIXTURES}/tutorial/wordpress.yaml`,
-      line: 2,
+      line: 19,
+      column: 15,
+      objectLine: 2,
+      field: 'spec.template.spec.containers[0].env[0].value',
       kind: 'Deployment',
       name: 'wordpress',
       container: 'wordpress',
@@ -107,7 +113,7 @@ describe('gantry lint', () => {
     const { code, stdout, stderr } = gantry(['lint', '-'], { input: '{{{ ]]] :\n\t- &x *y\n' });
     assert.equal(code, 1);
     assert.doesNotMatch(stderr, /\n\s+at /);
-    assert.match(stdout, /^<stdin>\n {2}<stdin>:\d+ yaml-syntax error /);
+    assert.match(stdout, /^<stdin>\n {2}<stdin>:\d+:\d+ yaml-syntax error /);
   });
 
   it('--spec: what render makes of the example has no findings at all, in every environment', () => {

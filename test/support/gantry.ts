@@ -32,7 +32,10 @@ export function assertBuilt(): void {
   current = true;
 }
 
-export function gantry(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export function gantry(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   assertBuilt();
   return new Promise((resolve) => {
     execFile(
@@ -41,7 +44,7 @@ export function gantry(args: string[], options: { cwd?: string; timeoutMs?: numb
       {
         cwd: options.cwd ?? ROOT,
         timeout: options.timeoutMs ?? 120_000,
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...(options.env ?? process.env), NO_COLOR: '1' },
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

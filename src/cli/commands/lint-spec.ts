@@ -1,5 +1,4 @@
 /** `gantry lint --spec`: the objects `gantry render` makes of the spec, linted like files. */
-import { parseManifests } from '../../policy/input.ts';
 import { renderKubernetes } from '../../render/kubernetes/index.ts';
 import { toYamlStream } from '../../render/serialize.ts';
 import { loadSpec } from '../../spec/load.ts';
@@ -36,6 +35,6 @@ export function renderedSets(options: Options): LintSet[] {
       );
     const name = `<render ${options.file}${env === undefined ? '' : ` --env ${env}`}>`;
     const rendered = toYamlStream(renderKubernetes(loaded.model).objects);
-    return { ...parseManifests(name, rendered), files: [name] };
+    return { sources: [{ file: name, read: () => rendered }] };
   });
 }

@@ -32,8 +32,8 @@ export const lintCommand: GantryCommand = {
         `rule severities, excludes and required labels (default: ${CONFIG_FILE} if present)`,
       )
       .option(
-        '--fix',
-        'rewrite the files for the safe, mechanical rules (comments and layout kept), then lint again',
+        '--fix [unsafe]',
+        'apply the safe fixes in place (comments and layout kept), then lint again; --fix=unsafe also the hardening fixes that may break a workload (each says how)',
       )
       .option('--list-rules', 'list the rules (with --format json: everything about them) and exit')
       .addHelpText(
@@ -53,12 +53,28 @@ export const lintCommand: GantryCommand = {
           '  exclude: ["vendor/**"]                            # relative to the config file',
           '  requiredLabels: [app.kubernetes.io/name, team]',
           '',
-          'Unknown kinds (CRDs, custom resources) are skipped.',
+          'A directory with a kustomization.yaml is built with kubectl kustomize; findings point at the source files.',
+          'Unknown kinds (CRDs, custom resources) are skipped; YAML is read as the API server reads it (yes/on are true).',
+          '',
+          'Safe fixes (--fix): a removed apiVersion whose fields did not change; serviceAccount renamed',
+          'serviceAccountName; automountServiceAccountToken: false on pods of a default ServiceAccount no binding names.',
+          'Unsafe (--fix=unsafe): allowPrivilegeEscalation, runAsNonRoot, readOnlyRootFilesystem, drop ALL,',
+          'seccomp RuntimeDefault, imagePullPolicy Always, the token of other pods: --fix lists each with how it may break.',
           'Exit codes: 0 clean (below --fail-on), 1 findings at or above --fail-on, 2 usage error.',
         ].join('\n'),
       )
-      .action((paths: string[], options: Omit<Options, 'paths'>) =>
-        run(async () => (await import('./lint-run.ts')).lint({ ...options, paths })),
+      .action((paths: string[], options: Omit<Options, 'paths' | 'fix'> & { fix?: true | string }) =>
+        run(async () => {
+          const { fix, ...rest } = options;
+          // `--fix DIR` hands DIR to --fix's optional value: it is a path, not a mode.
+          const extra = typeof fix === 'string' && fix !== 'unsafe' && fix !== 'safe' ? [fix] : [];
+          const mode = fix === undefined ? undefined : fix === 'unsafe' ? 'unsafe' : 'safe';
+          return (await import('./lint-run.ts')).lint({
+            ...rest,
+            paths: [...extra, ...paths],
+            ...(mode ? { fix: mode } : {}),
+          });
+        }),
       );
   },
 };

@@ -11,6 +11,7 @@ import { parseManifests } from '../input.ts';
 import type { Finding, Rule } from '../rule.ts';
 import { capabilitiesNotDropped } from '../rules/capabilities-not-dropped.ts';
 import { deprecatedApiVersion } from '../rules/deprecated-api-version.ts';
+import { deprecatedServiceAccountField } from '../rules/deprecated-service-account-field.ts';
 import { imagePullPolicyNotAlways } from '../rules/image-pull-policy-not-always.ts';
 import { RULES } from '../rules/index.ts';
 import { noSeccompProfile } from '../rules/no-seccomp-profile.ts';
@@ -19,7 +20,7 @@ import { readOnlyRootFilesystem } from '../rules/read-only-root-filesystem.ts';
 import { runsAsRoot } from '../rules/runs-as-root.ts';
 import { serviceAccountTokenMounted } from '../rules/service-account-token-mounted.ts';
 import { FIXER_RULES, fixManifest } from './fix-manifest.ts';
-import { FIXABLE_RULES } from './fixable.ts';
+import { FIXABLE_RULES } from './risks.ts';
 import { notEditable } from './tree.ts';
 
 /** The rules with a fixer. */
@@ -32,20 +33,24 @@ const FIXED_RULES: readonly Rule[] = [
   serviceAccountTokenMounted,
   imagePullPolicyNotAlways,
   deprecatedApiVersion,
+  deprecatedServiceAccountField,
 ];
+
+/** Every fix, unsafe ones included: these tests are about how fixes edit, not which apply. */
+const ALL = { unsafe: true };
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../test/fixtures/lint/fix/${name}`, import.meta.url), 'utf8');
 const lint = (text: string, rules: readonly Rule[] = FIXED_RULES): Finding[] =>
   runRules(parseManifests('guestbook.yaml', text).objects, rules);
-const fix = (text: string, rules: readonly Rule[]) => fixManifest(text, lint(text, rules));
+const fix = (text: string, rules: readonly Rule[]) => fixManifest(text, lint(text, rules), ALL);
 const documents = (text: string) => text.split(/^---\n/m);
 const comments = (text: string) => text.match(/#.*$/gm) ?? [];
 
 describe('fixManifest on a tutorial guestbook (Deployment, Service, CronJob, List)', () => {
   const input = fixture('guestbook.yaml');
   const findings = lint(input);
-  const fixed = fixManifest(input, findings);
+  const fixed = fixManifest(input, findings, ALL);
 
   it('writes the expected file', () => {
     assert.equal(fixed.text, fixture('guestbook.fixed.yaml'));
@@ -70,16 +75,15 @@ describe('fixManifest on a tutorial guestbook (Deployment, Service, CronJob, Lis
       fixed.changes.map((c) => summary(c, c.description)),
       [
         '5 (pod) service-account-token-mounted: set automountServiceAccountToken: false',
-        '5 php-redis capabilities-not-dropped: added ALL to securityContext.capabilities.drop',
-        '5 php-redis image-pull-policy-not-always: set imagePullPolicy: Always (was IfNotPresent)',
         '5 (pod) no-seccomp-profile: set pod securityContext.seccompProfile.type: RuntimeDefault',
         '5 php-redis privilege-escalation-allowed: set securityContext.allowPrivilegeEscalation: false',
         '5 php-redis read-only-root-filesystem: set securityContext.readOnlyRootFilesystem: true',
         '5 (pod) runs-as-root: set pod securityContext.runAsNonRoot: true',
+        '5 php-redis capabilities-not-dropped: added ALL to securityContext.capabilities.drop',
         '56 (pod) deprecated-api-version: set apiVersion: batch/v1 (was batch/v1beta1)',
         '56 (pod) service-account-token-mounted: set automountServiceAccountToken: false',
-        '56 cleanup capabilities-not-dropped: set securityContext.capabilities.drop: [ALL]',
         '56 cleanup image-pull-policy-not-always: set imagePullPolicy: Always',
+        '56 cleanup capabilities-not-dropped: set securityContext.capabilities.drop: [ALL]',
         '56 (pod) no-seccomp-profile: set pod securityContext.seccompProfile.type: RuntimeDefault',
         '56 cleanup privilege-escalation-allowed: set securityContext.allowPrivilegeEscalation: false',
         '56 cleanup read-only-root-filesystem: set securityContext.readOnlyRootFilesystem: true',
@@ -94,6 +98,7 @@ describe('fixManifest on a tutorial guestbook (Deployment, Service, CronJob, Lis
     assert.deepEqual(
       fixed.skipped.map((s) => summary(s, s.reason)),
       [
+        '5 php-redis image-pull-policy-not-always: imagePullPolicy: IfNotPresent is set explicitly; left as is',
         '56 cleanup runs-as-root: runAsUser: 0 is set explicitly (root on purpose); left as is',
         '104 (pod) deprecated-api-version: moving to networking.k8s.io/v1 changes fields, not only apiVersion; port it by hand (https://kubernetes.io/docs/reference/using-api/deprecation-guide/)',
       ],
@@ -103,21 +108,25 @@ describe('fixManifest on a tutorial guestbook (Deployment, Service, CronJob, Lis
   it('lints clean for the fixed rules afterwards, except what it left on purpose', () => {
     assert.deepEqual(
       lint(fixed.text).map((f) => `${f.kind}/${f.name} ${f.container ?? '(pod)'} ${f.rule}`),
-      ['CronJob/cleanup cleanup runs-as-root', 'Ingress/frontend (pod) deprecated-api-version'],
+      [
+        'Deployment/frontend php-redis image-pull-policy-not-always',
+        'CronJob/cleanup cleanup runs-as-root',
+        'Ingress/frontend (pod) deprecated-api-version',
+      ],
     );
   });
 
   it('changes nothing the second time', () => {
-    const again = fixManifest(fixed.text, lint(fixed.text));
+    const again = fixManifest(fixed.text, lint(fixed.text), ALL);
     assert.equal(again.text, fixed.text);
     assert.deepEqual(again.changes, []);
   });
 
   it('leaves the findings of other rules alone (the full rule set gives the same text)', () => {
-    assert.equal(fixManifest(input, lint(input, [...RULES, ...FIXED_RULES])).text, fixed.text);
+    assert.equal(fixManifest(input, lint(input, [...RULES, ...FIXED_RULES]), ALL).text, fixed.text);
   });
 
-  it('FIXABLE_RULES (fixable.ts) and FIXER_RULES name exactly the rules with a fixer', () => {
+  it('FIXABLE_RULES (risks.ts) and FIXER_RULES name exactly the rules with a fixer', () => {
     assert.deepEqual([...FIXER_RULES].sort(), FIXED_RULES.map((r) => r.id).sort());
     assert.deepEqual([...FIXABLE_RULES].sort(), [...FIXER_RULES].sort());
   });
@@ -138,14 +147,14 @@ ${containers}`;
       text,
       lint(text, RULES).filter((f) => !FIXABLE_RULES.has(f.rule)),
     );
-    assert.deepEqual(result, { text, changes: [], skipped: [] });
+    assert.deepEqual(result, { text, changes: [], skipped: [], unsafe: [] });
   });
 
   it('fixes exactly the findings given (the rest were ignored or turned off)', () => {
     const text = pod('  - name: web\n  - name: worker\n');
     const findings = lint(text, [readOnlyRootFilesystem]).filter((f) => f.container === 'web');
     assert.equal(
-      fixManifest(text, findings).text,
+      fixManifest(text, findings, ALL).text,
       pod('  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n  - name: worker\n'),
     );
   });
@@ -154,7 +163,7 @@ ${containers}`;
     const text = pod('  - image: a\n  - image: b\n');
     const findings = lint(text, [readOnlyRootFilesystem]).filter((f) => f.container === '#1');
     assert.equal(
-      fixManifest(text, findings).text,
+      fixManifest(text, findings, ALL).text,
       pod('  - image: a\n  - image: b\n    securityContext:\n      readOnlyRootFilesystem: true\n'),
     );
   });
@@ -162,7 +171,7 @@ ${containers}`;
   it('reports a finding whose line holds no such object (the file changed since the lint)', () => {
     const text = pod('  - name: web\n');
     const [finding] = lint(text, [readOnlyRootFilesystem]);
-    const result = fixManifest(text, [{ ...finding!, line: 3 }]);
+    const result = fixManifest(text, [{ ...finding!, objectLine: 3 }], ALL);
     assert.equal(result.text, text);
     assert.deepEqual(
       result.skipped.map((s) => s.reason),
@@ -197,11 +206,11 @@ spec:
     );
     assert.deepEqual(
       result.changes.map((c) => c.container),
-      ['sidecar', 'web'],
+      ['web', 'sidecar'],
     );
     assert.deepEqual(
       result.skipped.map((s) => `${s.container}: ${s.reason}`),
-      [`copy: ${notEditable('securityContext')}`, `worker: ${notEditable('securityContext')}`],
+      [`worker: ${notEditable('securityContext')}`, `copy: ${notEditable('securityContext')}`],
     );
   });
 

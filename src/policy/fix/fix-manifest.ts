@@ -2,20 +2,25 @@
  * `gantry lint --fix` as a pure function: manifest text and the findings the engine reported for
  * it in → fixed text and what changed out. Fixes exactly the findings given (already filtered by
  * ignore annotations and configuration), for the rules in FIXER_RULES; other findings are left.
+ * Only safe fixes unless `unsafe` (risks.ts): a finding whose fix may break its workload is listed
+ * with why, and applied only under `--fix=unsafe`.
  *
  * YAML is edited in place (see write.ts): what no fix touched stays byte for byte, in every
  * document. JSON files are fixed too and re-emitted as JSON (JSON.stringify, the file's own
  * indentation, key order kept): a JSON file has no comments to lose, only its whitespace.
  */
 import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { KUBE_YAML_OPTIONS } from '../kube-yaml.ts';
 import type { Finding } from '../rule.ts';
 import { capabilitiesNotDroppedFixer } from './capabilities-not-dropped.ts';
 import { deprecatedApiVersionFixer } from './deprecated-api-version.ts';
+import { deprecatedServiceAccountFieldFixer } from './deprecated-service-account-field.ts';
 import type { Fixer } from './fixer.ts';
 import { imagePullPolicyFixer } from './image-pull-policy-not-always.ts';
 import { noSeccompProfileFixer } from './no-seccomp-profile.ts';
 import { privilegeEscalationFixer } from './privilege-escalation-allowed.ts';
 import { readOnlyRootFilesystemFixer } from './read-only-root-filesystem.ts';
+import { FIX_RISKS } from './risks.ts';
 import { runsAsRootFixer } from './runs-as-root.ts';
 import { serviceAccountTokenFixer } from './service-account-token-mounted.ts';
 import { Edits, type Target } from './tree.ts';
@@ -31,10 +36,11 @@ const FIXERS: ReadonlyMap<string, Fixer> = new Map(
     serviceAccountTokenFixer,
     imagePullPolicyFixer,
     deprecatedApiVersionFixer,
+    deprecatedServiceAccountFieldFixer,
   ].map((fixer) => [fixer.rule, fixer]),
 );
 
-/** The rules the fixers cover; fixable.ts lists the same ids for callers that do not fix. */
+/** The rules the fixers cover; risks.ts lists the same ids for callers that do not fix. */
 export const FIXER_RULES: ReadonlySet<string> = new Set(FIXERS.keys());
 
 /** Which object, as the findings name it: `line` is the object's line in the text given. */
@@ -61,32 +67,56 @@ export interface FixResult {
   text: string;
   changes: FixChange[];
   skipped: FixSkip[];
+  /** Findings whose fix may break the workload, not applied without `unsafe`: the reason is the risk. */
+  unsafe: FixSkip[];
 }
 
-export function fixManifest(text: string, findings: readonly Finding[]): FixResult {
+export interface FixOptions {
+  /** Apply the fixes that may break a workload too (`--fix=unsafe`). */
+  unsafe?: boolean;
+  /** Why a finding's fix may break its workload (risks.ts fixRisk); the rule's risk when absent. */
+  risk?: (finding: Finding) => string | undefined;
+}
+
+export function fixManifest(text: string, findings: readonly Finding[], options: FixOptions = {}): FixResult {
   const changes: FixChange[] = [];
   const skipped: FixSkip[] = [];
-  const fixable = findings.filter((f) => FIXERS.has(f.rule) && f.kind !== undefined);
-  if (fixable.length === 0) return { text, changes, skipped };
+  const unsafe: FixSkip[] = [];
+  const risk = options.risk ?? ((finding: Finding) => FIX_RISKS[finding.rule]);
+  const fixable = findings.filter((f) => {
+    if (!FIXERS.has(f.rule) || f.kind === undefined) return false;
+    const why = options.unsafe ? undefined : risk(f);
+    if (why === undefined) return true;
+    const where = { line: f.objectLine ?? f.line, kind: f.kind, name: f.name ?? '<unnamed>', rule: f.rule };
+    if (!unsafe.some((u) => u.line === where.line && u.rule === f.rule && u.container === f.container))
+      unsafe.push({
+        ...where,
+        ...(f.container === undefined ? {} : { container: f.container }),
+        reason: why,
+      });
+    return false;
+  });
+  if (fixable.length === 0) return { text, changes, skipped, unsafe };
 
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  if (!Array.isArray(documents)) return { text, changes, skipped };
+  const documents = parseAllDocuments(text, { ...KUBE_YAML_OPTIONS, lineCounter, prettyErrors: false });
+  if (!Array.isArray(documents)) return { text, changes, skipped, unsafe };
   const objects = locate(documents, lineCounter);
   const changed = new Set<Target>();
 
   for (const finding of fixable) {
+    const line = finding.objectLine ?? finding.line;
     const where = {
-      line: finding.line,
+      line,
       kind: finding.kind!,
       name: finding.name ?? '<unnamed>',
       rule: finding.rule,
     };
-    const target = objects.get(finding.line);
+    const target = objects.get(line);
     if (!target || target.node.get('kind') !== finding.kind) {
       skipped.push({
         ...where,
-        reason: `no ${finding.kind} starts at line ${finding.line}; lint the file again`,
+        reason: `no ${finding.kind} starts at line ${line}; lint the file again`,
       });
       continue;
     }
@@ -109,8 +139,8 @@ export function fixManifest(text: string, findings: readonly Finding[]): FixResu
       }
     }
   }
-  if (changed.size === 0) return { text, changes, skipped };
-  return { text: write(text, lineCounter, changed), changes, skipped };
+  if (changed.size === 0) return { text, changes, skipped, unsafe };
+  return { text: write(text, lineCounter, changed), changes, skipped, unsafe };
 }
 
 function write(text: string, lineCounter: LineCounter, changed: ReadonlySet<Target>): string {

@@ -21,7 +21,8 @@ import { notEditable } from './tree.ts';
 
 const lint = (text: string, rules: readonly Rule[]): Finding[] =>
   runRules(parseManifests('m.yaml', text).objects, rules);
-const fix = (text: string, rules: readonly Rule[]): FixResult => fixManifest(text, lint(text, rules));
+const fix = (text: string, rules: readonly Rule[]): FixResult =>
+  fixManifest(text, lint(text, rules), { unsafe: true });
 /** "container: what" per change and skip, `-` for the pod or the object. */
 const lines = (result: FixResult) => [
   ...result.changes.map((c) => `${c.container ?? '-'}: ${c.description}`),
@@ -98,8 +99,8 @@ containers:
     privileged: true
 `),
     lines: [
-      'dind: left: the container is privileged, which needs allowPrivilegeEscalation; drop privileged first',
       'sudo: left: allowPrivilegeEscalation: true is set explicitly; set it to false by hand if nothing needs setuid',
+      'dind: left: the container is privileged, which needs allowPrivilegeEscalation; drop privileged first',
     ],
   },
   {
@@ -296,7 +297,7 @@ spec:
     ],
   },
   {
-    name: 'imagePullPolicy: IfNotPresent becomes Always in its quotes; a missing one goes after image',
+    name: 'imagePullPolicy: a missing one goes after image; an explicit one and a digest are left',
     rule: imagePullPolicyNotAlways,
     input: deployment(`containers:
   - name: web
@@ -308,10 +309,12 @@ spec:
   - name: local
     image: app:dev
     imagePullPolicy: Never
+  - name: pinned
+    image: app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 `),
     output: deployment(`containers:
   - name: web
-    imagePullPolicy: "Always"
+    imagePullPolicy: "IfNotPresent"
     image: app:1.2
   - name: worker
     image: app:1.2
@@ -320,11 +323,14 @@ spec:
   - name: local
     image: app:dev
     imagePullPolicy: Never
+  - name: pinned
+    image: app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 `),
     lines: [
-      'web: set imagePullPolicy: Always (was IfNotPresent)',
       'worker: set imagePullPolicy: Always',
-      'local: left: imagePullPolicy: Never means the image is not in a registry; left as is',
+      'web: left: imagePullPolicy: IfNotPresent is set explicitly; left as is',
+      'local: left: imagePullPolicy: Never is set explicitly; left as is',
+      'pinned: left: the image is pinned by digest, so IfNotPresent runs exactly it; left as is',
     ],
   },
   {

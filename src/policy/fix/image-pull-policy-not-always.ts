@@ -1,6 +1,8 @@
 /**
- * imagePullPolicy: Always, next to the image. `IfNotPresent` (or nothing) becomes Always; `Never`
- * is left alone, since it means the image was loaded onto the node and is in no registry.
+ * imagePullPolicy: Always, next to the image, where none is set (an unsafe fix: risks.ts). A policy
+ * written down is a choice and is left alone (`IfNotPresent` to keep starts off the registry,
+ * `Never` for an image loaded onto the node), and so is an image pinned by digest: IfNotPresent
+ * runs exactly that image.
  */
 import { eachContainer } from './containers.ts';
 import type { Fixer } from './fixer.ts';
@@ -12,11 +14,12 @@ export const imagePullPolicyFixer: Fixer = {
     eachContainer(target, finding, (container) => {
       const current = valueAt(container, 'imagePullPolicy');
       if (current === 'Always') return [];
-      if (current === 'Never')
-        return [{ skip: 'imagePullPolicy: Never means the image is not in a registry; left as is' }];
+      if (current !== undefined && current !== null)
+        return [{ skip: `imagePullPolicy: ${String(current)} is set explicitly; left as is` }];
+      if (String(valueAt(container, 'image') ?? '').includes('@'))
+        return [{ skip: 'the image is pinned by digest, so IfNotPresent runs exactly it; left as is' }];
       if (!setScalar(target, container, 'imagePullPolicy', 'Always', { after: ['image'] }))
         return [{ skip: notEditable('imagePullPolicy') }];
-      const was = current === undefined || current === null ? '' : ` (was ${String(current)})`;
-      return [{ change: `set imagePullPolicy: Always${was}` }];
+      return [{ change: 'set imagePullPolicy: Always' }];
     }),
 };

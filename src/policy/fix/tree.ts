@@ -158,6 +158,15 @@ export function setScalar(
   return true;
 }
 
+/** Renames a plain key in place (its value, comments and position stay); false when it is not a plain scalar key. */
+export function renameKey(target: Target, map: YAMLMap, key: string, to: string): boolean {
+  const pair = pairOf(map, key);
+  if (!pair || !isScalar(pair.key) || pair.key.type !== 'PLAIN') return false;
+  pair.key.value = to;
+  target.edits.changed.add(pair.key);
+  return true;
+}
+
 /** The value at `key`: a scalar's value, a collection's node, undefined when absent. */
 export function valueAt(map: YAMLMap | undefined, key: string): unknown {
   const node = map?.get(key, true);
@@ -165,7 +174,12 @@ export function valueAt(map: YAMLMap | undefined, key: string): unknown {
 }
 
 /** A `<<: *anchor` merge: a key added here would hide the merged one (its whole map), so no edit. */
-const hasMergeKey = (map: YAMLMap) => pairOf(map, '<<') !== undefined;
+const hasMergeKey = (map: YAMLMap) =>
+  map.items.some((pair) => {
+    // With merge keys on (as Kubernetes reads YAML), `yaml` gives the key the value Symbol(<<).
+    const key = isScalar(pair.key) ? pair.key.value : pair.key;
+    return key === '<<' || (typeof key === 'symbol' && key.description === '<<');
+  });
 
 function pairOf(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((pair) => (isScalar(pair.key) ? pair.key.value : pair.key) === key);

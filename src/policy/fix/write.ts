@@ -121,6 +121,7 @@ export function documentSplices(
       if (isPair(item)) {
         end = pairEnd(item, edits);
         const old = edits.replaced.get(item);
+        walk(item.key); // a renamed key (serviceAccount → serviceAccountName)
         if (old) replaceValue(item, old, indent);
         else walk(item.value);
       } else {

@@ -15,6 +15,7 @@ import { defaultNamespace } from './default-namespace.ts';
 import { deprecatedApiVersion } from './deprecated-api-version.ts';
 import { imagePullPolicyNotAlways } from './image-pull-policy-not-always.ts';
 import { ingressWithoutTls } from './ingress-without-tls.ts';
+import { missingNamespace } from './missing-namespace.ts';
 import { missingRecommendedLabel, requiredLabelsRule } from './missing-recommended-label.ts';
 import { rbacPodsExec } from './rbac-pods-exec.ts';
 import { rbacSecretsAccess } from './rbac-secrets-access.ts';
@@ -444,6 +445,27 @@ metadata: { name: reader, namespace: default }
 `,
     violations: [],
   },
+  // missing-namespace
+  {
+    name: 'missing-namespace: a Service left to kubectl -n',
+    rule: missingNamespace,
+    yaml: `
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+`,
+    violations: [{ message: 'metadata.namespace is not set: it goes where kubectl points' }],
+  },
+  {
+    name: 'missing-namespace: a namespaced object, and cluster-scoped kinds and custom resources, pass',
+    rule: missingNamespace,
+    yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: reader }
+`,
+    violations: [],
+  },
   // ingress-without-tls
   {
     name: 'ingress-without-tls: the tutorial Ingress',
@@ -606,10 +628,14 @@ spec:
   },
 ];
 
+/** Violations without where they are and which checks they are (tested in engine.test.ts). */
+const bare = (violations: readonly Violation[]) =>
+  violations.map(({ path: _path, aliases: _aliases, ...rest }) => rest);
+
 describe('access and hygiene rules: failing and passing manifests', () => {
   for (const row of rows)
     it(row.name, () => {
-      assert.deepEqual(row.rule.check(object(row.yaml), context), row.violations);
+      assert.deepEqual(bare(row.rule.check(object(row.yaml), context)), row.violations);
     });
   it('every rule in the group has a failing and a passing row', () => {
     for (const rule of ACCESS_AND_HYGIENE_RULES) {
@@ -657,14 +683,14 @@ const NAMED = { 'app.kubernetes.io/name': 'web' };
 describe('access and hygiene rules: every workload kind', () => {
   for (const kind of WORKLOAD_KINDS) {
     it(`image-pull-policy-not-always on a ${kind}`, () => {
-      assert.deepEqual(imagePullPolicyNotAlways.check(workload(kind, TUTORIAL_POD), context), [
+      assert.deepEqual(bare(imagePullPolicyNotAlways.check(workload(kind, TUTORIAL_POD), context)), [
         { container: 'web', message: 'imagePullPolicy is not set (IfNotPresent for a pinned image)' },
       ]);
       const always = workload(
         kind,
         TUTORIAL_POD.replace('image: nginx:1.27', 'image: nginx:1.27\n    imagePullPolicy: Always'),
       );
-      assert.deepEqual(imagePullPolicyNotAlways.check(always, context), []);
+      assert.deepEqual(bare(imagePullPolicyNotAlways.check(always, context)), []);
     });
     it(`missing-recommended-label on a ${kind}`, () => {
       const expected = [
@@ -675,33 +701,33 @@ describe('access and hygiene rules: every workload kind', () => {
               : 'no label app.kubernetes.io/name (on the object and its pod template)',
         },
       ];
-      assert.deepEqual(missingRecommendedLabel.check(workload(kind, TUTORIAL_POD), context), expected);
+      assert.deepEqual(bare(missingRecommendedLabel.check(workload(kind, TUTORIAL_POD), context)), expected);
       const labelled = workload(kind, TUTORIAL_POD, { own: NAMED, pod: NAMED });
-      assert.deepEqual(missingRecommendedLabel.check(labelled, context), []);
+      assert.deepEqual(bare(missingRecommendedLabel.check(labelled, context)), []);
     });
     it(`default-namespace on a ${kind}`, () => {
       const pinned = workload(kind, TUTORIAL_POD);
       (pinned.metadata as Record<string, unknown>).namespace = 'default';
-      assert.deepEqual(defaultNamespace.check(pinned, context), [
+      assert.deepEqual(bare(defaultNamespace.check(pinned, context)), [
         { message: 'metadata.namespace is default' },
       ]);
-      assert.deepEqual(defaultNamespace.check(workload(kind, TUTORIAL_POD), context), []);
+      assert.deepEqual(bare(defaultNamespace.check(workload(kind, TUTORIAL_POD), context)), []);
     });
   }
   it('missing-recommended-label: a labelled workload whose pod template is not, and the reverse', () => {
     assert.deepEqual(
-      missingRecommendedLabel.check(workload('Deployment', TUTORIAL_POD, { own: NAMED }), context),
+      bare(missingRecommendedLabel.check(workload('Deployment', TUTORIAL_POD, { own: NAMED }), context)),
       [{ message: 'pod template has no label app.kubernetes.io/name' }],
     );
     assert.deepEqual(
-      missingRecommendedLabel.check(workload('StatefulSet', TUTORIAL_POD, { pod: NAMED }), context),
+      bare(missingRecommendedLabel.check(workload('StatefulSet', TUTORIAL_POD, { pod: NAMED }), context)),
       [{ message: 'no label app.kubernetes.io/name' }],
     );
   });
   it('missing-recommended-label: different labels missing on the object and the template', () => {
     const rule = requiredLabelsRule(['app.kubernetes.io/name', 'team']);
     const object = workload('Deployment', TUTORIAL_POD, { own: NAMED, pod: { team: 'shop' } });
-    assert.deepEqual(rule.check(object, context), [
+    assert.deepEqual(bare(rule.check(object, context)), [
       { message: 'no label team' },
       { message: 'pod template has no label app.kubernetes.io/name' },
     ]);
@@ -715,7 +741,7 @@ describe('access and hygiene rules: every workload kind', () => {
       rbacSecretsAccess,
     ])
       for (const kind of WORKLOAD_KINDS)
-        assert.deepEqual(rule.check(workload(kind, TUTORIAL_POD), context), []);
+        assert.deepEqual(bare(rule.check(workload(kind, TUTORIAL_POD), context)), []);
   });
 });
 
@@ -858,9 +884,11 @@ describe('access and hygiene rules: malformed objects of their own kinds', () =>
     });
   it('a binding to cluster-admin without subjects still says so', () => {
     assert.deepEqual(
-      clusterAdminBinding.check(
-        { kind: 'ClusterRoleBinding', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } },
-        context,
+      bare(
+        clusterAdminBinding.check(
+          { kind: 'ClusterRoleBinding', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } },
+          context,
+        ),
       ),
       [{ message: 'binds ClusterRole cluster-admin to no subjects yet' }],
     );

@@ -5,6 +5,7 @@ import { defaultNamespace } from './default-namespace.ts';
 import { deprecatedApiVersion } from './deprecated-api-version.ts';
 import { imagePullPolicyNotAlways } from './image-pull-policy-not-always.ts';
 import { ingressWithoutTls } from './ingress-without-tls.ts';
+import { missingNamespace } from './missing-namespace.ts';
 import { missingRecommendedLabel } from './missing-recommended-label.ts';
 import { rbacPodsExec } from './rbac-pods-exec.ts';
 import { rbacSecretsAccess } from './rbac-secrets-access.ts';
@@ -22,6 +23,7 @@ export const ACCESS_AND_HYGIENE_RULES: readonly Rule[] = [
   // hygiene
   deprecatedApiVersion,
   defaultNamespace,
+  missingNamespace,
   ingressWithoutTls,
   serviceExposed,
   missingRecommendedLabel,

@@ -11,16 +11,20 @@ export const capabilitiesNotDropped: Rule = {
   fix: 'securityContext:\n  capabilities:\n    drop: [ALL]',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',
   aliases: {
-    kubeLinter: ['drop-net-raw-capability'], // partial: passes when NET_RAW alone is dropped
     polaris: ['insecureCapabilities'], // passes on drop ALL or on dropping its whole list of default capabilities
-    // CKV_K8S_37 passes only on drop ALL; CKV_K8S_28 is the NET_RAW-only variant (passes on drop NET_RAW).
-    checkov: ['CKV_K8S_37', 'CKV_K8S_28'],
+    checkov: ['CKV_K8S_37'], // passes only on drop ALL
   },
+  // NET_RAW alone: passing them does not pass this rule, so ignoring them does not silence it.
+  related: { kubeLinter: ['drop-net-raw-capability'], checkov: ['CKV_K8S_28'] },
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
     return workload.containers
       .filter(({ container }) => !capabilityList(container, 'drop').includes('ALL'))
-      .map(({ name }) => ({ container: name, message: 'capabilities.drop does not include ALL' }));
+      .map(({ name, path }) => ({
+        container: name,
+        path: [...path, 'securityContext', 'capabilities', 'drop'],
+        message: 'capabilities.drop does not include ALL',
+      }));
   },
 };

@@ -27,6 +27,11 @@ export const clusterAdminBinding: Rule = {
     const names = subjects.map(subjectName);
     return [
       {
+        path: ['roleRef', 'name'],
+        aliases:
+          object.kind === 'ClusterRoleBinding'
+            ? { kubeLinter: ['cluster-admin-role-binding'], polaris: ['clusterrolebindingClusterAdmin'] }
+            : { kubeLinter: ['cluster-admin-role-binding'], polaris: ['rolebindingClusterAdminClusterRole'] },
         message: `binds ClusterRole cluster-admin to ${names.length > 0 ? names.join(', ') : 'no subjects yet'}`,
       },
     ];

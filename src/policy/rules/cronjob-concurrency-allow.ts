@@ -17,9 +17,11 @@ export const cronjobConcurrencyAllow: Rule = {
   check(object) {
     if (object.kind !== 'CronJob') return [];
     const policy = field(object, 'spec', 'concurrencyPolicy');
+    const path = ['spec', 'concurrencyPolicy'];
     if (policy === undefined || policy === null)
-      return [{ message: 'concurrencyPolicy is not set (Allow): a slow run overlaps the next' }];
-    if (policy === 'Allow') return [{ message: 'concurrencyPolicy is Allow: a slow run overlaps the next' }];
+      return [{ path, message: 'concurrencyPolicy is not set (Allow): a slow run overlaps the next' }];
+    if (policy === 'Allow')
+      return [{ path, message: 'concurrencyPolicy is Allow: a slow run overlaps the next' }];
     return [];
   },
 };

@@ -26,6 +26,7 @@ export const cronjobMissingDeadline: Rule = {
     if (deadline === undefined || deadline === null)
       return [
         {
+          path: ['spec', 'startingDeadlineSeconds'],
           message:
             'no startingDeadlineSeconds: after more than 100 missed schedules the CronJob never runs again',
         },
@@ -33,6 +34,7 @@ export const cronjobMissingDeadline: Rule = {
     if (typeof deadline === 'number' && deadline < CONTROLLER_PERIOD_SECONDS)
       return [
         {
+          path: ['spec', 'startingDeadlineSeconds'],
           message: `startingDeadlineSeconds ${deadline} is under ${CONTROLLER_PERIOD_SECONDS}: the controller may miss every schedule`,
         },
       ];

@@ -139,6 +139,21 @@ interface Row {
 }
 
 const rows: Row[] = [
+  // replicas-with-hpa
+  {
+    name: 'replicas set while an HPA scales the Deployment',
+    rule: 'replicas-with-hpa',
+    yaml: docs(deployment('web', '\n  replicas: 3'), hpa('web', 'web')),
+    findings: [
+      'Deployment/web: replicas: 3 is set, but HorizontalPodAutoscaler web scales it: every apply resets the count',
+    ],
+  },
+  {
+    name: 'replicas left to the HPA, or no HPA',
+    rule: 'replicas-with-hpa',
+    yaml: docs(deployment('web'), hpa('web', 'web'), deployment('api', '\n  replicas: 3')),
+    findings: [],
+  },
   // single-replica
   {
     name: 'replicas: 1',
@@ -785,6 +800,7 @@ spec:
   );
   it('reports exactly these findings', () => {
     assert.deepEqual(lint(CROSS_OBJECT_RULES, guestbook), [
+      'Deployment/frontend: replicas: 3 is set, but HorizontalPodAutoscaler frontend scales it: every apply resets the count',
       'StatefulSet/redis: replicas is not set (1) and no HorizontalPodAutoscaler scales it',
       'StatefulSet/redis: Service redis is not headless (clusterIP: None is not set)',
       'HorizontalPodAutoscaler/frontend: minReplicas equals maxReplicas (3): it never scales',
@@ -828,7 +844,7 @@ group('cross-object rules: 20,000 objects in one namespace', () => {
       const labels = { app: name, tier: i % 2 ? 'front' : 'back' };
       const template = { metadata: { labels }, spec: { containers: [{ name, image: 'nginx' }] } };
       objects.push(
-        { kind: 'Deployment', metadata: { name }, spec: { replicas: 1 + (i % 3), template } },
+        { kind: 'Deployment', metadata: { name }, spec: { template } },
         { kind: 'Service', metadata: { name }, spec: { selector: { app: name } } },
         {
           kind: 'HorizontalPodAutoscaler',
@@ -843,12 +859,13 @@ group('cross-object rules: 20,000 objects in one namespace', () => {
         { kind: 'NetworkPolicy', metadata: { name }, spec: { podSelector: { matchLabels: { app: name } } } },
       );
     }
-    const start = performance.now();
+    const start = process.cpuUsage();
     const findings = lintSet(CROSS_OBJECT_RULES, set(...objects));
-    const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(start);
+    const seconds = (used.user + used.system) / 1e6;
     assert.equal(findings.length, 0);
-    // Everything (parsing and ~50 rules) gets 4 s for 20,000 objects; these 11 rules take far less
-    // unless a lookup is quadratic (then this takes minutes).
-    assert.ok(seconds < 2, `cross-object rules took ${seconds.toFixed(2)} s on 20,000 objects`);
+    // A guard against quadratic lookups (those take minutes here), not a benchmark (bench/lint.ts
+    // is): CPU time, so that other people's load on a shared machine does not fail it.
+    assert.ok(seconds < 5, `cross-object rules took ${seconds.toFixed(2)} s of CPU on 20,000 objects`);
   });
 });

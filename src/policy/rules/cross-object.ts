@@ -20,6 +20,7 @@ import { hpaReplicas } from './hpa-replicas.ts';
 import { missingPdb } from './missing-pdb.ts';
 import { pdbBlocksEviction } from './pdb-blocks-eviction.ts';
 import { pdbMinAvailableVsHpa } from './pdb-min-available-vs-hpa.ts';
+import { replicasWithHpa } from './replicas-with-hpa.ts';
 import { singleReplica } from './single-replica.ts';
 import { statefulsetWithoutHeadlessService } from './statefulset-without-headless-service.ts';
 
@@ -29,6 +30,7 @@ export const CROSS_OBJECT_RULES: readonly Rule[] = [
   pdbBlocksEviction,
   pdbMinAvailableVsHpa,
   hpaReplicas,
+  replicasWithHpa,
   danglingHpa,
   danglingService,
   danglingIngress,

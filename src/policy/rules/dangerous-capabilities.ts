@@ -1,4 +1,4 @@
-import type { Rule } from '../rule.ts';
+import type { Aliases, Rule } from '../rule.ts';
 import { workloadContainers } from '../workload.ts';
 import { capabilityList } from './capabilities.ts';
 
@@ -10,6 +10,13 @@ export const DANGEROUS_CAPABILITIES: readonly string[] = [
   'NET_RAW',
   'SYS_PTRACE',
 ];
+
+/** Which other tools' checks flag each added capability (Polaris: ALL, SYS_ADMIN, NET_ADMIN; Checkov: SYS_ADMIN). */
+const ALIASES: Readonly<Record<string, Aliases>> = {
+  ALL: { polaris: ['dangerousCapabilities'] },
+  SYS_ADMIN: { polaris: ['dangerousCapabilities'], checkov: ['CKV_K8S_39'] },
+  NET_ADMIN: { polaris: ['dangerousCapabilities'] },
+};
 
 export const dangerousCapabilities: Rule = {
   id: 'dangerous-capabilities',
@@ -27,13 +34,20 @@ export const dangerousCapabilities: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) => {
-      const added = [...new Set(capabilityList(container, 'add'))].filter((c) =>
-        DANGEROUS_CAPABILITIES.includes(c),
+    return workload.containers.flatMap(({ container, name, path }) => {
+      const added = capabilityList(container, 'add');
+      return added.flatMap((capability, index) =>
+        DANGEROUS_CAPABILITIES.includes(capability) && added.indexOf(capability) === index
+          ? [
+              {
+                container: name,
+                path: [...path, 'securityContext', 'capabilities', 'add', index],
+                message: `adds capability ${capability}`,
+                aliases: ALIASES[capability] ?? {},
+              },
+            ]
+          : [],
       );
-      return added.length === 0
-        ? []
-        : [{ container: name, message: `adds capabilities ${added.join(', ')}` }];
     });
   },
 };

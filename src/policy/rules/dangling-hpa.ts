@@ -14,11 +14,13 @@ export const danglingHpa: Rule = {
     kubeScore: ['horizontalpodautoscaler-has-target'],
     kubeLinter: ['dangling-horizontalpodautoscaler'],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'HorizontalPodAutoscaler') return [];
     const target = scaleTargetOf(object);
-    if (!target) return [{ message: 'scaleTargetRef does not give a kind and a name' }];
+    const path = ['spec', 'scaleTargetRef'];
+    if (!target) return [{ path, message: 'scaleTargetRef does not give a kind and a name' }];
     if (objectSetOf(context.objects).find(target.kind, namespaceOf(object), target.name)) return [];
-    return [{ message: `scaleTargetRef ${target.kind}/${target.name} is not in the set` }];
+    return [{ path, message: `scaleTargetRef ${target.kind}/${target.name} is not in the set` }];
   },
 };

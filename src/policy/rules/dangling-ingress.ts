@@ -1,5 +1,5 @@
 import { namespaceOf, objectSetOf } from '../object-set.ts';
-import type { Rule } from '../rule.ts';
+import type { FieldPath, Rule } from '../rule.ts';
 import { field, isJson } from '../workload.ts';
 
 /**
@@ -19,24 +19,38 @@ export const danglingIngress: Rule = {
     kubeScore: ['ingress-targets-service'],
     kubeLinter: ['dangling-ingress'],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'Ingress') return [];
     const set = objectSetOf(context.objects);
     const namespace = namespaceOf(object);
     return backendServices(object)
-      .filter((name) => !set.find('Service', namespace, name))
-      .map((name) => ({ message: `backend Service ${name} is not in the set` }));
+      .filter(({ name }) => !set.find('Service', namespace, name))
+      .map(({ name, path }) => ({ path, message: `backend Service ${name} is not in the set` }));
   },
 };
 
-/** The Service names an Ingress routes to, each once, in order of appearance. */
-export function backendServices(ingress: unknown): string[] {
-  const backends: unknown[] = [field(ingress, 'spec', 'defaultBackend'), field(ingress, 'spec', 'backend')];
+/** The Services an Ingress routes to, each once (where it is first named), in order of appearance. */
+export function backendServices(ingress: unknown): { name: string; path: FieldPath }[] {
+  const backends: { backend: unknown; path: FieldPath }[] = [
+    { backend: field(ingress, 'spec', 'defaultBackend'), path: ['spec', 'defaultBackend'] },
+    { backend: field(ingress, 'spec', 'backend'), path: ['spec', 'backend'] },
+  ];
   const rules = field(ingress, 'spec', 'rules');
-  for (const rule of Array.isArray(rules) ? rules : []) {
+  (Array.isArray(rules) ? rules : []).forEach((rule, r) => {
     const paths = field(rule, 'http', 'paths');
-    for (const path of Array.isArray(paths) ? paths : []) backends.push(field(path, 'backend'));
+    (Array.isArray(paths) ? paths : []).forEach((path, p) => {
+      backends.push({
+        backend: field(path, 'backend'),
+        path: ['spec', 'rules', r, 'http', 'paths', p, 'backend'],
+      });
+    });
+  });
+  const found = new Map<string, FieldPath>();
+  for (const { backend, path } of backends) {
+    if (!isJson(backend)) continue;
+    const name = field(backend, 'service', 'name') ?? backend.serviceName;
+    if (typeof name === 'string' && name !== '' && !found.has(name)) found.set(name, path);
   }
-  const names = backends.filter(isJson).map((b) => field(b, 'service', 'name') ?? b.serviceName);
-  return [...new Set(names.filter((name): name is string => typeof name === 'string' && name !== ''))];
+  return [...found].map(([name, path]) => ({ name, path }));
 }

@@ -2,6 +2,7 @@ import { formatSelector, parseSelector } from '../label-selector.ts';
 import { namespaceOf, objectSetOf } from '../object-set.ts';
 import type { Rule } from '../rule.ts';
 import { field } from '../workload.ts';
+import { selectsNothing } from './dangling.ts';
 
 /**
  * A NetworkPolicy whose podSelector selects no pod template in its namespace in the set. An empty
@@ -19,12 +20,15 @@ export const danglingNetworkPolicy: Rule = {
     kubeScore: ['networkpolicy-targets-pod'],
     kubeLinter: ['dangling-networkpolicy'],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'NetworkPolicy') return [];
     const selector = field(object, 'spec', 'podSelector');
     const parsed = parseSelector(selector);
     if (!parsed.ok || parsed.requirements.length === 0) return [];
-    if (objectSetOf(context.objects).podsSelectedBy(selector, namespaceOf(object)).length > 0) return [];
-    return [{ message: `podSelector ${formatSelector(selector)} selects no pod template in the set` }];
+    const set = objectSetOf(context.objects);
+    if (set.podsSelectedBy(selector, namespaceOf(object)).length > 0) return [];
+    const message = `podSelector ${formatSelector(selector)} selects no pod template in the set`;
+    return [selectsNothing(set, namespaceOf(object), ['spec', 'podSelector'], message)];
   },
 };

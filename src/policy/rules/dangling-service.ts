@@ -2,6 +2,7 @@ import { formatSelector, parseSelector } from '../label-selector.ts';
 import { namespaceOf, objectSetOf } from '../object-set.ts';
 import type { Rule } from '../rule.ts';
 import { field, isJson } from '../workload.ts';
+import { selectsNothing } from './dangling.ts';
 
 /**
  * A Service whose selector selects no pod template (workload or bare Pod) in its namespace in the
@@ -19,11 +20,14 @@ export const danglingService: Rule = {
     kubeScore: ['service-targets-pod'],
     kubeLinter: ['dangling-service'],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'Service' || field(object, 'spec', 'type') === 'ExternalName') return [];
     const selector = field(object, 'spec', 'selector');
     if (!isJson(selector) || Object.keys(selector).length === 0 || !parseSelector(selector).ok) return [];
-    if (objectSetOf(context.objects).podsSelectedBy(selector, namespaceOf(object)).length > 0) return [];
-    return [{ message: `selector ${formatSelector(selector)} selects no pod template in the set` }];
+    const set = objectSetOf(context.objects);
+    if (set.podsSelectedBy(selector, namespaceOf(object)).length > 0) return [];
+    const message = `selector ${formatSelector(selector)} selects no pod template in the set`;
+    return [selectsNothing(set, namespaceOf(object), ['spec', 'selector'], message)];
   },
 };

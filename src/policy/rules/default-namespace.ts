@@ -2,7 +2,7 @@ import type { Rule } from '../rule.ts';
 import { field } from '../workload.ts';
 
 /** Built-in namespaced kinds; cluster-scoped kinds and custom resources are left alone. */
-const NAMESPACED_KINDS: readonly string[] = [
+export const NAMESPACED_KINDS: readonly string[] = [
   'Pod',
   'Deployment',
   'StatefulSet',
@@ -55,6 +55,6 @@ export const defaultNamespace: Rule = {
     if (!NAMESPACED_KINDS.includes(object.kind)) return [];
     if (field(object, 'metadata', 'namespace') !== 'default') return [];
     if (BUILT_IN.has(`${object.kind}/${String(field(object, 'metadata', 'name'))}`)) return [];
-    return [{ message: 'metadata.namespace is default' }];
+    return [{ path: ['metadata', 'namespace'], message: 'metadata.namespace is default' }];
   },
 };

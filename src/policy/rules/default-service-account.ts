@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.ts';
-import { podSpecOf } from '../workload.ts';
+import { podSpecOf, podSpecPath } from '../workload.ts';
 
 export const defaultServiceAccount: Rule = {
   id: 'default-service-account',
@@ -17,7 +17,13 @@ export const defaultServiceAccount: Rule = {
     const podSpec = podSpecOf(object);
     if (!podSpec) return [];
     const account = podSpec.serviceAccountName ?? podSpec.serviceAccount;
-    if (account === undefined || account === '') return [{ message: 'no serviceAccountName (uses default)' }];
-    return account === 'default' ? [{ message: 'serviceAccountName is default' }] : [];
+    const key =
+      podSpec.serviceAccountName === undefined && podSpec.serviceAccount !== undefined
+        ? 'serviceAccount'
+        : 'serviceAccountName';
+    const path = [...podSpecPath(object)!, key];
+    if (account === undefined || account === '')
+      return [{ path, message: 'no serviceAccountName (uses default)' }];
+    return account === 'default' ? [{ path, message: 'serviceAccountName is default' }] : [];
   },
 };

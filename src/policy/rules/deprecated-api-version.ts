@@ -19,11 +19,14 @@ export const deprecatedApiVersion: Rule = {
     const removed = `${api.apiVersion} ${api.kind} was removed in Kubernetes ${api.removedIn}`;
     if (!api.replacement)
       return [
-        { message: `${removed} without a replacement${api.alternative ? `; use ${api.alternative}` : ''}` },
+        {
+          path: ['apiVersion'],
+          message: `${removed} without a replacement${api.alternative ? `; use ${api.alternative}` : ''}`,
+        },
       ];
     const how = api.sameFields(object)
       ? 'only the apiVersion changes (gantry lint --fix can do it)'
       : 'fields changed, port it by hand';
-    return [{ message: `${removed}; use ${api.replacement}: ${how}` }];
+    return [{ path: ['apiVersion'], message: `${removed}; use ${api.replacement}: ${how}` }];
   },
 };

@@ -18,13 +18,14 @@ export const duplicateEnv: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) => {
+    return workload.containers.flatMap(({ container, name, path }) => {
       const env = Array.isArray(container.env) ? container.env : [];
       const names = env.map((entry) =>
         isJson(entry) && typeof entry.name === 'string' ? entry.name : undefined,
       );
       return duplicates(names).map(({ value, indexes }) => ({
         container: name,
+        path: [...path, 'env', indexes.at(-1)!, 'name'],
         message: `env ${value} is set ${indexes.length} times (${indexes.map((i) => `env[${i}]`).join(', ')}); the last one wins`,
       }));
     });

@@ -16,7 +16,7 @@ export const duplicatePortName: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) => {
+    return workload.containers.flatMap(({ container, name, path }) => {
       const ports = Array.isArray(container.ports) ? container.ports : [];
       const names = ports.map((p) =>
         isJson(p) && typeof p.name === 'string' && p.name !== '' ? p.name : undefined,
@@ -27,6 +27,7 @@ export const duplicatePortName: Rule = {
         );
         return {
           container: name,
+          path: [...path, 'ports', indexes.at(-1)!, 'name'],
           message: `port name ${value} is used by ${indexes.length} ports (${numbers.join(', ')})`,
         };
       });

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../input.ts';
+import { objectSetOf, replicaRange } from '../object-set.ts';
 import type { Rule, Violation } from '../rule.ts';
 import { field } from '../workload.ts';
-import { deploymentFenceposts, percentOf, replicasOf, scaled } from './rollout-math.ts';
+import { deploymentFenceposts, percentOf, scaled } from './rollout-math.ts';
 
 /**
  * An update that may take every pod down at once.
@@ -12,7 +13,9 @@ import { deploymentFenceposts, percentOf, replicasOf, scaled } from './rollout-m
  *   nothing in the manifest can change that, so it is not reported here.
  * - DaemonSet: `rollingUpdate.maxUnavailable` of 100 % or more; a number cannot be compared with
  *   a node count the manifest does not know.
- * OnDelete strategies update nothing by themselves and are skipped.
+ * OnDelete strategies update nothing by themselves and are skipped. Replicas are read as the
+ * cluster will have them: an HPA that scales the workload keeps at least its minReplicas, whatever
+ * spec.replicas says (object-set.ts replicaRange), and the fewest pods is the worst case.
  */
 export const fullOutageRollout: Rule = {
   id: 'full-outage-rollout',
@@ -22,21 +25,19 @@ export const fullOutageRollout: Rule = {
   why: 'With Recreate, or a rolling update that may make every replica unavailable, each deploy is a full outage until the new pods are ready, and a bad image leaves nothing serving.',
   fix: 'strategy:\n  type: RollingUpdate\n  rollingUpdate:\n    maxUnavailable: 0\n    maxSurge: 25%',
   docs: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy',
-  aliases: {
-    kubeScore: ['deployment-strategy'], // Recreate only, and only for Deployments a Service targets
-    kubeLinter: ['no-rolling-update-strategy'], // Recreate only
-  },
-  check(object) {
-    const replicas = replicasOf(object);
+  aliases: {},
+  // Recreate only (kube-score: only for Deployments a Service targets): narrower than this rule.
+  related: { kubeScore: ['deployment-strategy'], kubeLinter: ['no-rolling-update-strategy'] },
+  crossObject: true,
+  check(object, context) {
+    if (object.kind === 'DaemonSet') return daemonSet(object);
+    if (object.kind !== 'Deployment' && object.kind !== 'StatefulSet') return [];
+    const replicas = replicaRange(objectSetOf(context.objects), object)?.min;
     switch (object.kind) {
       case 'Deployment':
         return replicas ? deployment(object, replicas) : [];
-      case 'StatefulSet':
-        return replicas ? statefulSet(object, replicas) : [];
-      case 'DaemonSet':
-        return daemonSet(object);
       default:
-        return [];
+        return replicas ? statefulSet(object, replicas) : [];
     }
   },
 };
@@ -47,7 +48,13 @@ function deployment(object: KubeObject, replicas: number): Violation[] {
   const strategy = field(object, 'spec', 'strategy');
   const type = field(strategy, 'type') ?? 'RollingUpdate';
   if (type === 'Recreate')
-    return [{ message: `strategy Recreate stops ${pods(replicas)} before starting new pods` }];
+    return [
+      {
+        path: ['spec', 'strategy', 'type'],
+        message: `strategy Recreate stops ${pods(replicas)} before starting new pods`,
+        aliases: { kubeScore: ['deployment-strategy'], kubeLinter: ['no-rolling-update-strategy'] },
+      },
+    ];
   if (type !== 'RollingUpdate') return [];
   const maxSurge = field(strategy, 'rollingUpdate', 'maxSurge');
   const maxUnavailable = field(strategy, 'rollingUpdate', 'maxUnavailable');
@@ -56,6 +63,7 @@ function deployment(object: KubeObject, replicas: number): Violation[] {
   const shown = (value: unknown) => (value === undefined || value === null ? '25% (default)' : String(value));
   return [
     {
+      path: ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
       message: `rollingUpdate lets ${pods(replicas)} be unavailable at once (maxUnavailable ${shown(maxUnavailable)}, maxSurge ${shown(maxSurge)})`,
     },
   ];
@@ -70,6 +78,7 @@ function statefulSet(object: KubeObject, replicas: number): Violation[] {
   if (resolved === undefined || Math.max(1, resolved) < replicas) return [];
   return [
     {
+      path: ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable'],
       message: `updateStrategy.rollingUpdate.maxUnavailable ${maxUnavailable} lets ${pods(replicas)} be down at once`,
     },
   ];
@@ -83,6 +92,7 @@ function daemonSet(object: KubeObject): Violation[] {
   if (percent === undefined || percent < 100) return [];
   return [
     {
+      path: ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable'],
       message: `updateStrategy.rollingUpdate.maxUnavailable ${maxUnavailable} replaces the pod on every node at once`,
     },
   ];

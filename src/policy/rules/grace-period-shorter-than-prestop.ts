@@ -31,12 +31,13 @@ export const gracePeriodShorterThanPrestop: Rule = {
       typeof set === 'number'
         ? `terminationGracePeriodSeconds is ${grace}`
         : `terminationGracePeriodSeconds is ${grace} (the default)`;
-    return workload.containers.flatMap(({ container, name }) => {
+    return workload.containers.flatMap(({ container, name, path }) => {
       const sleep = preStopSleepSeconds(field(container, 'lifecycle', 'preStop'));
       if (sleep === undefined || sleep < grace) return [];
       return [
         {
           container: name,
+          path: [...path, 'lifecycle', 'preStop'],
           message: `preStop sleeps ${sleep}s but ${graceText}: the app is killed before it can drain`,
         },
       ];

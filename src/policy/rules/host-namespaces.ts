@@ -1,7 +1,24 @@
-import type { Rule } from '../rule.ts';
-import { podSpecOf } from '../workload.ts';
+import type { Aliases, Rule } from '../rule.ts';
+import { podSpecOf, podSpecPath } from '../workload.ts';
 
-const NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+/** Each host namespace, what sharing it gives the pod, and the other tools' check for it alone. */
+const NAMESPACES: readonly { key: string; gives: string; aliases: Aliases }[] = [
+  {
+    key: 'hostNetwork',
+    gives: "the node's network",
+    aliases: { kubeLinter: ['host-network'], polaris: ['hostNetworkSet'], checkov: ['CKV_K8S_19'] },
+  },
+  {
+    key: 'hostPID',
+    gives: "the node's processes",
+    aliases: { kubeLinter: ['host-pid'], polaris: ['hostPIDSet'], checkov: ['CKV_K8S_17'] },
+  },
+  {
+    key: 'hostIPC',
+    gives: "the node's shared memory",
+    aliases: { kubeLinter: ['host-ipc'], polaris: ['hostIPCSet'], checkov: ['CKV_K8S_18'] },
+  },
+];
 
 export const hostNamespaces: Rule = {
   id: 'host-namespaces',
@@ -19,9 +36,10 @@ export const hostNamespaces: Rule = {
   check(object) {
     const podSpec = podSpecOf(object);
     if (!podSpec) return [];
-    const shared = NAMESPACES.filter((key) => podSpec[key] === true);
-    return shared.length === 0
-      ? []
-      : [{ message: `shares host namespaces: ${shared.map((k) => `${k}: true`).join(', ')}` }];
+    return NAMESPACES.filter(({ key }) => podSpec[key] === true).map(({ key, gives, aliases }) => ({
+      path: [...podSpecPath(object)!, key],
+      message: `${key}: true shares ${gives} with the pod`,
+      aliases,
+    }));
   },
 };

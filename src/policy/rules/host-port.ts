@@ -17,11 +17,18 @@ export const hostPort: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) =>
-      (Array.isArray(container.ports) ? container.ports : [])
-        .filter(isJson)
-        .filter((port) => port.hostPort !== undefined && port.hostPort !== null && port.hostPort !== 0)
-        .map((port) => ({ container: name, message: `hostPort ${String(port.hostPort)} is set` })),
+    return workload.containers.flatMap(({ container, name, path }) =>
+      (Array.isArray(container.ports) ? container.ports : []).flatMap((port: unknown, index) =>
+        isJson(port) && port.hostPort !== undefined && port.hostPort !== null && port.hostPort !== 0
+          ? [
+              {
+                container: name,
+                path: [...path, 'ports', index, 'hostPort'],
+                message: `hostPort ${String(port.hostPort)} is set`,
+              },
+            ]
+          : [],
+      ),
     );
   },
 };

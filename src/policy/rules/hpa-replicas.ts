@@ -24,10 +24,22 @@ export const hpaReplicas: Rule = {
     if (min !== undefined && min < 2) {
       const set =
         field(object, 'spec', 'minReplicas') == null ? 'minReplicas is not set (1)' : `minReplicas: ${min}`;
-      violations.push({ message: `${set}: it may scale down to ${min === 0 ? 'no pod' : 'one pod'}` });
+      violations.push({
+        path: ['spec', 'minReplicas'],
+        aliases: {
+          kubeScore: ['horizontalpodautoscaler-replicas'],
+          kubeLinter: ['hpa-minimum-three-replicas'],
+          polaris: ['hpaMinAvailability'],
+        },
+        message: `${set}: it may scale down to ${min === 0 ? 'no pod' : 'one pod'}`,
+      });
     }
     if (min !== undefined && min === max)
-      violations.push({ message: `minReplicas equals maxReplicas (${max}): it never scales` });
+      violations.push({
+        path: ['spec', 'maxReplicas'],
+        aliases: { polaris: ['hpaMaxAvailability'] },
+        message: `minReplicas equals maxReplicas (${max}): it never scales`,
+      });
     return violations;
   },
 };

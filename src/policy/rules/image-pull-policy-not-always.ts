@@ -24,16 +24,17 @@ export const imagePullPolicyNotAlways: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) => {
+    return workload.containers.flatMap(({ container, name, path }) => {
       const policy = container.imagePullPolicy;
       if (policy === 'Always') return [];
-      if (typeof policy === 'string') return [{ container: name, message: `imagePullPolicy is ${policy}` }];
+      const at = { container: name, path: [...path, 'imagePullPolicy'] };
+      if (typeof policy === 'string') return [{ ...at, message: `imagePullPolicy is ${policy}` }];
       if (policy !== undefined && policy !== null) return [];
       const image = container.image;
       if (typeof image !== 'string') return [];
       const tag = imageTag(image);
       if (tag === undefined || tag === 'latest') return [];
-      return [{ container: name, message: 'imagePullPolicy is not set (IfNotPresent for a pinned image)' }];
+      return [{ ...at, message: 'imagePullPolicy is not set (IfNotPresent for a pinned image)' }];
     });
   },
 };

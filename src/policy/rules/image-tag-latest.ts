@@ -18,14 +18,13 @@ export const imageTagLatest: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) => {
+    return workload.containers.flatMap(({ container, name, path }) => {
       const image = container.image;
       if (typeof image !== 'string') return [];
       const tag = imageTag(image);
-      if (tag === 'digest') return [];
-      if (tag === undefined)
-        return [{ container: name, message: `image ${image} has no tag (means :latest)` }];
-      if (tag === 'latest') return [{ container: name, message: `image ${image} uses the :latest tag` }];
+      const at = { container: name, path: [...path, 'image'] };
+      if (tag === undefined) return [{ ...at, message: `image ${image} has no tag (means :latest)` }];
+      if (tag === 'latest') return [{ ...at, message: `image ${image} uses the :latest tag` }];
       return [];
     });
   },

@@ -20,7 +20,8 @@ export const ingressWithoutTls: Rule = {
     if (object.kind !== 'Ingress') return [];
     const tls = field(object, 'spec', 'tls');
     const entries = (Array.isArray(tls) ? tls : []).filter(isJson);
-    if (entries.length === 0) return [{ message: 'no spec.tls: served over plain HTTP only' }];
+    if (entries.length === 0)
+      return [{ path: ['spec', 'tls'], message: 'no spec.tls: served over plain HTTP only' }];
     const tlsHosts = entries.map((entry) => entry.hosts);
     if (tlsHosts.some((hosts) => !Array.isArray(hosts) || hosts.length === 0)) return [];
     const covered = tlsHosts.flat().filter((h): h is string => typeof h === 'string');
@@ -32,6 +33,7 @@ export const ingressWithoutTls: Rule = {
     if (uncovered.length === 0) return [];
     return [
       {
+        path: ['spec', 'tls'],
         message: `${uncovered.length === 1 ? 'host' : 'hosts'} ${uncovered.join(', ')} not covered by spec.tls`,
       },
     ];

@@ -21,7 +21,12 @@ export const jobWithoutTtl: Rule = {
     if (Array.isArray(owners) && owners.some((o) => isJson(o) && o.kind === 'CronJob')) return [];
     const ttl = field(object, 'spec', 'ttlSecondsAfterFinished');
     return ttl === undefined || ttl === null
-      ? [{ message: 'no ttlSecondsAfterFinished: the finished Job and its pods are kept until deleted' }]
+      ? [
+          {
+            path: ['spec', 'ttlSecondsAfterFinished'],
+            message: 'no ttlSecondsAfterFinished: the finished Job and its pods are kept until deleted',
+          },
+        ]
       : [];
   },
 };

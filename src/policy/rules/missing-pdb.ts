@@ -7,7 +7,15 @@ import {
   REPLICATED_KINDS,
   replicasOf,
 } from '../object-set.ts';
-import type { Rule } from '../rule.ts';
+import type { Aliases, Rule } from '../rule.ts';
+
+const SAME_CHECK: Readonly<Record<string, Aliases>> = {
+  Deployment: { kubeScore: ['deployment-has-poddisruptionbudget'], polaris: ['missingPodDisruptionBudget'] },
+  StatefulSet: {
+    kubeScore: ['statefulset-has-poddisruptionbudget'],
+    polaris: ['missingPodDisruptionBudget'],
+  },
+};
 
 /**
  * A workload that runs at least two pods — `replicas` ≥ 2, or, when an HPA in the set scales it,
@@ -26,6 +34,7 @@ export const missingPdb: Rule = {
     kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'],
     polaris: ['missingPodDisruptionBudget'],
   },
+  crossObject: true,
   check(object, context) {
     if (!REPLICATED_KINDS.includes(object.kind) || isControlled(object)) return [];
     const set = objectSetOf(context.objects);
@@ -38,6 +47,8 @@ export const missingPdb: Rule = {
     const runs = hpas.length > 0 ? `an HPA keeps at least ${floor} replicas` : `${floor} replicas`;
     return [
       {
+        path: ['spec', 'template', 'metadata', 'labels'],
+        aliases: SAME_CHECK[object.kind] ?? {},
         message: `${runs} and no PodDisruptionBudget selects its pods (${formatLabels(podLabelsOf(object))})`,
       },
     ];

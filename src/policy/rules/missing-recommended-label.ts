@@ -45,11 +45,20 @@ export function requiredLabelsRule(labels: readonly string[]): Rule {
       const pods = template === undefined ? [] : missing(field(template, 'labels'), labels);
       // One finding when both lack the same labels, the usual case for a tutorial Deployment.
       if (own.length > 0 && own.join() === pods.join())
-        return [{ message: `no ${noun(own)} ${own.join(', ')} (on the object and its pod template)` }];
+        return [
+          {
+            path: ['metadata', 'labels'],
+            message: `no ${noun(own)} ${own.join(', ')} (on the object and its pod template)`,
+          },
+        ];
       const violations: Violation[] = [];
-      if (own.length > 0) violations.push({ message: `no ${noun(own)} ${own.join(', ')}` });
+      if (own.length > 0)
+        violations.push({ path: ['metadata', 'labels'], message: `no ${noun(own)} ${own.join(', ')}` });
       if (pods.length > 0)
-        violations.push({ message: `pod template has no ${noun(pods)} ${pods.join(', ')}` });
+        violations.push({
+          path: [...(TEMPLATE_PATHS[object.kind] ?? DEFAULT_TEMPLATE_PATH), 'labels'],
+          message: `pod template has no ${noun(pods)} ${pods.join(', ')}`,
+        });
       return violations;
     },
   };

@@ -1,12 +1,53 @@
-import type { Rule } from '../rule.ts';
+import type { Aliases, Rule, Violation } from '../rule.ts';
 import { field, workloadContainers } from '../workload.ts';
 
-/** What the scheduler and the OOM killer need: cpu and memory requests, and a memory limit. */
-const REQUIRED: ReadonlyArray<{ path: [string, string]; label: string }> = [
-  { path: ['requests', 'cpu'], label: 'cpu request' },
-  { path: ['requests', 'memory'], label: 'memory request' },
-  { path: ['limits', 'memory'], label: 'memory limit' },
+/**
+ * What the scheduler and the OOM killer need: cpu and memory requests, and a memory limit. Read as
+ * Kubernetes defaults them: a request left out takes the limit's value (a container with limits
+ * only has requests equal to them), so only a request with no limit to copy is missing. Each
+ * missing value is its own finding, with the other tools' check for that value alone.
+ */
+const REQUIRED: readonly {
+  path: [string, string];
+  label: string;
+  defaultsFrom?: [string, string];
+  aliases: Aliases;
+}[] = [
+  {
+    path: ['requests', 'cpu'],
+    label: 'cpu request',
+    defaultsFrom: ['limits', 'cpu'],
+    aliases: {
+      kubeScore: ['container-resources'],
+      kubeLinter: ['unset-cpu-requirements'],
+      polaris: ['cpuRequestsMissing'],
+      checkov: ['CKV_K8S_10'],
+    },
+  },
+  {
+    path: ['requests', 'memory'],
+    label: 'memory request',
+    defaultsFrom: ['limits', 'memory'],
+    aliases: {
+      kubeScore: ['container-resources'],
+      kubeLinter: ['unset-memory-requirements'],
+      polaris: ['memoryRequestsMissing'],
+      checkov: ['CKV_K8S_12'],
+    },
+  },
+  {
+    path: ['limits', 'memory'],
+    label: 'memory limit',
+    aliases: {
+      kubeScore: ['container-resources'],
+      kubeLinter: ['unset-memory-requirements'],
+      polaris: ['memoryLimitsMissing'],
+      checkov: ['CKV_K8S_13'],
+    },
+  },
 ];
+
+const isSet = (value: unknown) => value !== undefined && value !== null;
 
 export const missingResources: Rule = {
   id: 'missing-resources',
@@ -25,10 +66,19 @@ export const missingResources: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) => {
-      const missing = REQUIRED.filter(({ path }) => field(container.resources, ...path) === undefined);
-      if (missing.length === 0) return [];
-      return [{ container: name, message: `no ${missing.map((m) => m.label).join(', no ')}` }];
-    });
+    return workload.containers.flatMap(({ container, name, path }) =>
+      REQUIRED.filter(
+        (required) =>
+          !isSet(field(container.resources, ...required.path)) &&
+          !(required.defaultsFrom && isSet(field(container.resources, ...required.defaultsFrom))),
+      ).map(
+        (required): Violation => ({
+          container: name,
+          path: [...path, 'resources', ...required.path],
+          message: `no ${required.label}`,
+          aliases: required.aliases,
+        }),
+      ),
+    );
   },
 };

@@ -21,14 +21,16 @@ export const noSeccompProfile: Rule = {
     const workload = workloadContainers(object);
     if (!workload) return [];
     const pod = field(workload.podSpec, 'securityContext', 'seccompProfile', 'type');
-    return workload.containers.flatMap(({ container, name }) => {
-      const type = field(container, 'securityContext', 'seccompProfile', 'type') ?? pod;
+    return workload.containers.flatMap(({ container, name, path }) => {
+      const own = field(container, 'securityContext', 'seccompProfile', 'type');
+      const type = own ?? pod;
       if (typeof type === 'string' && CONFINED.includes(type)) return [];
       const message =
         type === undefined
           ? 'no seccompProfile (pod or container)'
           : `seccompProfile.type is ${String(type)}, not RuntimeDefault or Localhost`;
-      return [{ container: name, message }];
+      const where = own === undefined && pod !== undefined ? workload.path : path;
+      return [{ container: name, path: [...where, 'securityContext', 'seccompProfile', 'type'], message }];
     });
   },
 };

@@ -21,22 +21,35 @@ export const pdbBlocksEviction: Rule = {
     kubeLinter: ['pdb-max-unavailable', 'pdb-min-available'],
     polaris: ['pdbDisruptionsIsZero'],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'PodDisruptionBudget') return [];
     const violations: Violation[] = [];
     const maxUnavailable = field(object, 'spec', 'maxUnavailable');
     if (scaledCount(maxUnavailable, 100) === 0)
-      violations.push({ message: `maxUnavailable: ${maxUnavailable} allows no voluntary disruption` });
+      violations.push({
+        path: ['spec', 'maxUnavailable'],
+        aliases: { kubeLinter: ['pdb-max-unavailable'], polaris: ['pdbDisruptionsIsZero'] },
+        message: `maxUnavailable: ${maxUnavailable} allows no voluntary disruption`,
+      });
+    const atMin = {
+      path: ['spec', 'minAvailable'],
+      aliases: { kubeLinter: ['pdb-min-available'], polaris: ['pdbDisruptionsIsZero'] },
+    };
     const minAvailable = field(object, 'spec', 'minAvailable');
     if (minAvailable === undefined || minAvailable === null) return violations;
     if (typeof minAvailable === 'string' && (scaledCount(minAvailable, 100) ?? 0) >= 100)
-      return [...violations, { message: `minAvailable: ${minAvailable} allows no voluntary disruption` }];
+      return [
+        ...violations,
+        { ...atMin, message: `minAvailable: ${minAvailable} allows no voluntary disruption` },
+      ];
     const coverage = budgetCoverage(objectSetOf(context.objects), object);
     const total = coverage.fixed;
     if (!coverage.known || coverage.scaled.length > 0 || total === 0) return violations;
     const required = scaledCount(minAvailable, total);
     if (required !== undefined && required >= total)
       violations.push({
+        ...atMin,
         message: `minAvailable: ${minAvailable} with ${total} ${total === 1 ? 'replica' : 'replicas'} of ${coverage.workloads.map(describe).join(', ')}: no pod may be evicted`,
       });
     return violations;

@@ -23,6 +23,7 @@ export const pdbMinAvailableVsHpa: Rule = {
       'pdbMinAvailableEqualToHPAMinReplicas', // unsure: only in recent Polaris releases
     ],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'PodDisruptionBudget') return [];
     const minAvailable = field(object, 'spec', 'minAvailable');
@@ -38,6 +39,7 @@ export const pdbMinAvailableVsHpa: Rule = {
     );
     return [
       {
+        path: ['spec', 'minAvailable'],
         message: `minAvailable: ${minAvailable} with ${total} ${total === 1 ? 'pod' : 'pods'} of ${coverage.workloads.map(describe).join(', ')} when ${hpas.join(', ')} ${hpas.length === 1 ? 'is at its' : 'are at their'} minimum: no pod may be evicted then`,
       },
     ];

@@ -20,6 +20,10 @@ export const privilegeEscalationAllowed: Rule = {
     if (!workload) return [];
     return workload.containers
       .filter(({ container }) => field(container, 'securityContext', 'allowPrivilegeEscalation') !== false)
-      .map(({ name }) => ({ container: name, message: 'allowPrivilegeEscalation is not false' }));
+      .map(({ name, path }) => ({
+        container: name,
+        path: [...path, 'securityContext', 'allowPrivilegeEscalation'],
+        message: 'allowPrivilegeEscalation is not false',
+      }));
   },
 };

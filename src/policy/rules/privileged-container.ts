@@ -20,8 +20,9 @@ export const privilegedContainer: Rule = {
     if (!workload) return [];
     return workload.containers
       .filter(({ container }) => field(container, 'securityContext', 'privileged') === true)
-      .map(({ name }) => ({
+      .map(({ name, path }) => ({
         container: name,
+        path: [...path, 'securityContext', 'privileged'],
         message: 'runs privileged (securityContext.privileged: true)',
       }));
   },

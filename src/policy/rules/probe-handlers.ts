@@ -8,6 +8,13 @@ import { type ContainerEntry, field, isJson, type Json, workloadContainers } fro
 export const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 export type ProbeName = (typeof PROBES)[number];
 
+/** kube-linter's check for each probe's port. */
+export const PORT_CHECKS: Readonly<Record<ProbeName, string>> = {
+  livenessProbe: 'liveness-port',
+  readinessProbe: 'readiness-port',
+  startupProbe: 'startup-port',
+};
+
 export type HandlerKind = 'httpGet' | 'tcpSocket' | 'grpc' | 'exec';
 const HANDLERS: readonly HandlerKind[] = ['httpGet', 'tcpSocket', 'grpc', 'exec'];
 

@@ -4,6 +4,7 @@ import {
   formatPorts,
   handlerOf,
   handlerPort,
+  PORT_CHECKS,
   PROBES,
   probedContainers,
 } from './probe-handlers.ts';
@@ -27,7 +28,7 @@ export const probePortNotDeclared: Rule = {
     kubeLinter: ['liveness-port', 'readiness-port', 'startup-port'],
   },
   check(object) {
-    return probedContainers(object).flatMap(({ container, name }) => {
+    return probedContainers(object).flatMap(({ container, name, path }) => {
       const ports = declaredPorts(container);
       const violations: Violation[] = [];
       for (const probe of PROBES) {
@@ -37,6 +38,8 @@ export const probePortNotDeclared: Rule = {
         const declared = formatPorts(ports);
         violations.push({
           container: name,
+          path: [...path, probe, handler!.kind, 'port'],
+          aliases: { kubeLinter: [PORT_CHECKS[probe]] },
           message: `${probe} ${handler!.kind} port ${port} is not in the container's ports (${declared ? `ports: ${declared}` : 'it declares none'})`,
         });
       }

@@ -4,6 +4,7 @@ import {
   formatPorts,
   handlerOf,
   handlerPort,
+  PORT_CHECKS,
   PROBES,
   probedContainers,
 } from './probe-handlers.ts';
@@ -25,7 +26,7 @@ export const probePortNotExposed: Rule = {
     kubeLinter: ['liveness-port', 'readiness-port', 'startup-port'], // also flag numeric ports (probe-port-not-declared)
   },
   check(object) {
-    return probedContainers(object).flatMap(({ container, name }) => {
+    return probedContainers(object).flatMap(({ container, name, path }) => {
       const ports = declaredPorts(container);
       const violations: Violation[] = [];
       for (const probe of PROBES) {
@@ -35,6 +36,8 @@ export const probePortNotExposed: Rule = {
         if (/^\d+$/.test(port)) {
           violations.push({
             container: name,
+            path: [...path, probe, handler!.kind, 'port'],
+            aliases: { kubeLinter: [PORT_CHECKS[probe]] },
             message: `${probe} ${handler!.kind} port "${port}" is quoted, so Kubernetes reads it as a port name; write ${port} without quotes`,
           });
           continue;
@@ -43,6 +46,8 @@ export const probePortNotExposed: Rule = {
         const declared = formatPorts(ports);
         violations.push({
           container: name,
+          path: [...path, probe, handler!.kind, 'port'],
+          aliases: { kubeLinter: [PORT_CHECKS[probe]] },
           message: `${probe} ${handler!.kind} port ${port} is not a port name of this container (${declared ? `ports: ${declared}` : 'it declares no ports'})`,
         });
       }

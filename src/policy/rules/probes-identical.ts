@@ -25,23 +25,37 @@ export const probesIdentical: Rule = {
   },
   check(object) {
     if (BATCH_KINDS.includes(object.kind)) return [];
-    return probedContainers(object).flatMap(({ container, name }) => {
+    return probedContainers(object).flatMap(({ container, name, path }) => {
       const readiness = container.readinessProbe;
       const liveness = container.livenessProbe;
       const handler = handlerOf(readiness);
-      if (!handler || !handlerOf(liveness) || !isJson(readiness) || !isJson(liveness)) return [];
+      const other = handlerOf(liveness);
+      if (!handler || !other || !isJson(readiness) || !isJson(liveness)) return [];
+      // Cheap tells first: most pairs differ in handler or schedule, and need no canonical form.
+      if (handler.kind !== other.kind || !sameTimings(readiness, liveness)) return [];
       const key = (probe: Json) => canonicalProbe(probe, container);
       if (key(readiness) !== key(liveness)) return [];
       const t = timings(readiness);
       return [
         {
           container: name,
+          path: [...path, 'readinessProbe'],
           message: `readinessProbe is identical to livenessProbe (${describeHandler(handler)}, every ${t.periodSeconds}s, ${t.failureThreshold} failures)`,
         },
       ];
     });
   },
 };
+
+function sameTimings(a: Json, b: Json): boolean {
+  const ta = timings(a);
+  const tb = timings(b);
+  return (
+    ta.periodSeconds === tb.periodSeconds &&
+    ta.timeoutSeconds === tb.timeoutSeconds &&
+    ta.failureThreshold === tb.failureThreshold
+  );
+}
 
 function timings(probe: Json): Record<keyof typeof TIMINGS, unknown> {
   return {

@@ -10,5 +10,5 @@ export function missingProbe(object: KubeObject, probe: 'readinessProbe' | 'live
   if (!workload) return [];
   return workload.containers
     .filter(({ container }) => container[probe] === undefined || container[probe] === null)
-    .map(({ name }) => ({ container: name, message: `no ${probe}` }));
+    .map(({ name, path }) => ({ container: name, path: [...path, probe], message: `no ${probe}` }));
 }

@@ -30,7 +30,13 @@ export const rbacPodsExec: Rule = {
       const literal = resources.every((r) => SUBRESOURCES.includes(r));
       const covers = literal ? '' : ` (covers ${SUBRESOURCES.join(', ')})`;
       return [
-        { message: `rules[${rule.index}] grants ${verbs.join(', ')} on ${resources.join(', ')}${covers}` },
+        {
+          path: ['rules', rule.index],
+          aliases: {
+            polaris: [object.kind === 'ClusterRole' ? 'clusterrolePodExecAttach' : 'rolePodExecAttach'],
+          },
+          message: `rules[${rule.index}] grants ${verbs.join(', ')} on ${resources.join(', ')}${covers}`,
+        },
       ];
     });
   },

@@ -24,7 +24,10 @@ export const rbacSecretsAccess: Rule = {
       if (verbs.length === 0 || resources.length === 0) return [];
       const covers = resources.includes('secrets') ? '' : ' (covers secrets)';
       return [
-        { message: `rules[${rule.index}] grants ${verbs.join(', ')} on ${resources.join(', ')}${covers}` },
+        {
+          path: ['rules', rule.index],
+          message: `rules[${rule.index}] grants ${verbs.join(', ')} on ${resources.join(', ')}${covers}`,
+        },
       ];
     });
   },

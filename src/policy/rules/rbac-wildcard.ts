@@ -20,7 +20,12 @@ export const rbacWildcard: Rule = {
     return roleRules(object).flatMap((rule) => {
       const wild = FIELDS.filter((name) => rule[name].some((entry) => entry.includes('*')));
       if (wild.length === 0) return [];
-      return [{ message: `rules[${rule.index}] uses "*" in ${wild.join(', ')}` }];
+      return [
+        {
+          path: ['rules', rule.index, wild[0]!],
+          message: `rules[${rule.index}] uses "*" in ${wild.join(', ')}`,
+        },
+      ];
     });
   },
 };

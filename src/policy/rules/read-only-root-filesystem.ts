@@ -20,6 +20,10 @@ export const readOnlyRootFilesystem: Rule = {
     if (!workload) return [];
     return workload.containers
       .filter(({ container }) => field(container, 'securityContext', 'readOnlyRootFilesystem') !== true)
-      .map(({ name }) => ({ container: name, message: 'readOnlyRootFilesystem is not true' }));
+      .map(({ name, path }) => ({
+        container: name,
+        path: [...path, 'securityContext', 'readOnlyRootFilesystem'],
+        message: 'readOnlyRootFilesystem is not true',
+      }));
   },
 };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deploymentFenceposts, percentOf, replicasOf, scaled } from './rollout-math.ts';
+import { replicasOf } from '../object-set.ts';
+import { deploymentFenceposts, percentOf, scaled } from './rollout-math.ts';
 
 describe('replicasOf', () => {
   const rows: [string, unknown, number | undefined][] = [

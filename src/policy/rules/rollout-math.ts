@@ -11,14 +11,6 @@
  *   both 0         → maxUnavailable = 1, so a rollout can always make progress
  * Worked example: 3 replicas, defaults → maxSurge ceil(0.75) = 1, maxUnavailable floor(0.75) = 0.
  */
-import { field } from '../workload.ts';
-
-/** `spec.replicas`: missing means 1; anything but a non-negative integer is undefined. */
-export function replicasOf(object: unknown): number | undefined {
-  const replicas = field(object, 'spec', 'replicas');
-  if (replicas === undefined || replicas === null) return 1;
-  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
-}
 
 /** An int or an integer percentage ("25%") scaled against `total`; undefined when malformed. */
 export function scaled(value: unknown, total: number, roundUp: boolean): number | undefined {

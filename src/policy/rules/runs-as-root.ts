@@ -25,14 +25,24 @@ export const runsAsRoot: Rule = {
     const workload = workloadContainers(object);
     if (!workload) return [];
     const pod = field(workload.podSpec, 'securityContext');
-    return workload.containers.flatMap(({ container, name }) => {
+    return workload.containers.flatMap(({ container, name, path }) => {
       const own = field(container, 'securityContext');
       const user = field(own, 'runAsUser') ?? field(pod, 'runAsUser');
       const nonRoot = field(own, 'runAsNonRoot') ?? field(pod, 'runAsNonRoot');
-      if (user === 0) return [{ container: name, message: 'runs as root (runAsUser: 0)' }];
+      if (user === 0) {
+        const where =
+          field(own, 'runAsUser') === 0
+            ? [...path, 'securityContext']
+            : [...workload.path, 'securityContext'];
+        return [{ container: name, path: [...where, 'runAsUser'], message: 'runs as root (runAsUser: 0)' }];
+      }
       if (typeof user === 'number' || nonRoot === true) return [];
       return [
-        { container: name, message: 'may run as root: runAsNonRoot is not true and no runAsUser is set' },
+        {
+          container: name,
+          path: [...path, 'securityContext', 'runAsNonRoot'],
+          message: 'may run as root: runAsNonRoot is not true and no runAsUser is set',
+        },
       ];
     });
   },

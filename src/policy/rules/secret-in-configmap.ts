@@ -1,11 +1,9 @@
 import type { Rule, Violation } from '../rule.ts';
 import { isJson } from '../workload.ts';
-import { REFERENCE_NAME, SECRET_NAME } from './secret-in-env.ts';
+import { NAMES_ONE, REFERENCE_NAME, SECRET_NAME } from './secret-in-env.ts';
 
 /** A PEM private key block: `-----BEGIN PRIVATE KEY-----`, `…RSA PRIVATE KEY…`, `…OPENSSH PRIVATE KEY…`. */
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-/** Keys that name a Secret or point at one rather than hold it: `tls-secret-name`, `tokenRef`. */
-const NAMES_ONE = /_(NAME|REF)$/i;
 /** Values that are settings, not credentials: `TOKEN_AUTH_ENABLED: "true"`, `${DB_PASSWORD}` filled in later. */
 const NOT_A_CREDENTIAL = /^(true|false|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\))$/i;
 
@@ -37,9 +35,9 @@ function entries(map: unknown, field: string, base64: boolean): Violation[] {
     if (value === undefined || value.trim() === '') return [];
     const text = base64 ? decodeBase64(value) : value;
     if (text !== undefined && PEM_PRIVATE_KEY.test(text))
-      return [{ message: `${field} key ${key} holds a PEM private key` }];
+      return [{ path: [field, key], message: `${field} key ${key} holds a PEM private key` }];
     if (looksLikeSecretName(key) && !NOT_A_CREDENTIAL.test(value.trim()))
-      return [{ message: `${field} key ${key} holds a literal value` }];
+      return [{ path: [field, key], message: `${field} key ${key} holds a literal value` }];
     return [];
   });
 }

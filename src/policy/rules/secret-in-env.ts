@@ -6,6 +6,10 @@ export const SECRET_NAME =
   /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL/i;
 /** …unless they only point at one (a file, a path). */
 export const REFERENCE_NAME = /_(FILE|PATH|DIR)$/i;
+/** …or name one rather than hold it: `DB_SECRET_NAME: db-credentials`, `TOKEN_SECRET_REF`, `VAULT_SECRET_NAMESPACE`. */
+export const NAMES_ONE = /_(NAME|REF|NAMESPACE)$/i;
+/** Values that are settings, not credentials: `TOKEN_AUTH_ENABLED: "true"`. */
+export const SETTING_VALUE = /^(true|false)$/i;
 /** `$(OTHER_VAR)` expands another variable: not a literal. */
 const ONLY_EXPANSION = /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/;
 
@@ -25,22 +29,30 @@ export const secretInEnv: Rule = {
   check(object) {
     const workload = workloadContainers(object);
     if (!workload) return [];
-    return workload.containers.flatMap(({ container, name }) =>
-      (Array.isArray(container.env) ? container.env : [])
-        .filter(isJson)
-        .filter(
-          (env) =>
-            typeof env.name === 'string' &&
-            SECRET_NAME.test(env.name) &&
-            !REFERENCE_NAME.test(env.name) &&
-            isLiteral(env.value),
-        )
-        .map((env) => ({ container: name, message: `env ${String(env.name)} holds a literal value` })),
+    return workload.containers.flatMap(({ container, name, path }) =>
+      (Array.isArray(container.env) ? container.env : []).flatMap((env: unknown, index) =>
+        isJson(env) &&
+        typeof env.name === 'string' &&
+        SECRET_NAME.test(env.name) &&
+        !REFERENCE_NAME.test(env.name) &&
+        !NAMES_ONE.test(env.name) &&
+        isLiteral(env.value)
+          ? [
+              {
+                container: name,
+                path: [...path, 'env', index, 'value'],
+                message: `env ${env.name} holds a literal value`,
+              },
+            ]
+          : [],
+      ),
     );
   },
 };
 
 function isLiteral(value: unknown): boolean {
   if (typeof value === 'number') return true;
-  return typeof value === 'string' && value.trim() !== '' && !ONLY_EXPANSION.test(value.trim());
+  if (typeof value !== 'string') return false;
+  const text = value.trim();
+  return text !== '' && !ONLY_EXPANSION.test(text) && !SETTING_VALUE.test(text);
 }

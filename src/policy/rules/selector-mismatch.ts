@@ -1,6 +1,6 @@
 import type { KubeObject } from '../input.ts';
 import { failingRequirements, formatLabels, formatRequirement, parseSelector } from '../label-selector.ts';
-import type { Rule, Violation } from '../rule.ts';
+import type { Aliases, Rule, Violation } from '../rule.ts';
 import { field, isJson } from '../workload.ts';
 
 /** Kinds whose `spec.selector` is a LabelSelector that must select the pod template. */
@@ -29,27 +29,48 @@ export const selectorMismatch: Rule = {
     kubeLinter: ['mismatching-selector'],
   },
   check(object) {
-    const selector = field(object, 'spec', 'selector');
-    const labels = field(object, 'spec', 'template', 'metadata', 'labels');
-    if (LABEL_SELECTOR_KINDS.includes(object.kind)) {
-      if (selector === undefined || selector === null)
-        return isAppsV1(object) ? [{ message: 'spec.selector is missing (apps/v1 requires one)' }] : [];
-      return mismatch(selector, labels, isAppsV1(object));
-    }
-    if (object.kind === 'Job') {
-      if (field(object, 'spec', 'manualSelector') !== true) return [];
-      if (selector === undefined || selector === null)
-        return [{ message: 'manualSelector is true but spec.selector is missing' }];
-      return mismatch(selector, labels, true);
-    }
-    if (object.kind === 'ReplicationController') {
-      // A missing or empty map selector is defaulted to the template labels.
-      if (!isJson(selector) || Object.keys(selector).length === 0) return [];
-      return mismatch(selector, labels, false);
-    }
-    return [];
+    return selectorProblems(object).map((violation) => ({
+      ...violation,
+      path: ['spec', 'selector'],
+      aliases: SAME_CHECK[object.kind] ?? {},
+    }));
   },
 };
+
+/** The other tools' check for this kind alone. */
+const SAME_CHECK: Readonly<Record<string, Aliases>> = {
+  Deployment: {
+    kubeScore: ['deployment-pod-selector-labels-match-template-metadata-labels'],
+    kubeLinter: ['mismatching-selector'],
+  },
+  StatefulSet: {
+    kubeScore: ['statefulset-pod-selector-labels-match-template-metadata-labels'],
+    kubeLinter: ['mismatching-selector'],
+  },
+  DaemonSet: { kubeLinter: ['mismatching-selector'] },
+};
+
+function selectorProblems(object: KubeObject): Violation[] {
+  const selector = field(object, 'spec', 'selector');
+  const labels = field(object, 'spec', 'template', 'metadata', 'labels');
+  if (LABEL_SELECTOR_KINDS.includes(object.kind)) {
+    if (selector === undefined || selector === null)
+      return isAppsV1(object) ? [{ message: 'spec.selector is missing (apps/v1 requires one)' }] : [];
+    return mismatch(selector, labels, isAppsV1(object));
+  }
+  if (object.kind === 'Job') {
+    if (field(object, 'spec', 'manualSelector') !== true) return [];
+    if (selector === undefined || selector === null)
+      return [{ message: 'manualSelector is true but spec.selector is missing' }];
+    return mismatch(selector, labels, true);
+  }
+  if (object.kind === 'ReplicationController') {
+    // A missing or empty map selector is defaulted to the template labels.
+    if (!isJson(selector) || Object.keys(selector).length === 0) return [];
+    return mismatch(selector, labels, false);
+  }
+  return [];
+}
 
 function mismatch(selector: unknown, labels: unknown, emptyIsInvalid: boolean): Violation[] {
   const parsed = parseSelector(selector);

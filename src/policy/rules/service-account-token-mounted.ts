@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.ts';
-import { podSpecOf } from '../workload.ts';
+import { podSpecOf, podSpecPath } from '../workload.ts';
 
 export const serviceAccountTokenMounted: Rule = {
   id: 'service-account-token-mounted',
@@ -18,6 +18,11 @@ export const serviceAccountTokenMounted: Rule = {
   check(object) {
     const podSpec = podSpecOf(object);
     if (!podSpec || podSpec.automountServiceAccountToken === false) return [];
-    return [{ message: 'automountServiceAccountToken is not false' }];
+    return [
+      {
+        path: [...podSpecPath(object)!, 'automountServiceAccountToken'],
+        message: 'automountServiceAccountToken is not false',
+      },
+    ];
   },
 };

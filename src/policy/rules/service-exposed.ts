@@ -26,6 +26,11 @@ export const serviceExposed: Rule = {
     if (typeof type !== 'string' || !EXPOSED_TYPES.includes(type)) return [];
     const note = field(object, 'metadata', 'annotations', EXPOSED_ANNOTATION);
     if (typeof note === 'string' && note.trim() !== '') return [];
-    return [{ message: `type ${type} without a ${EXPOSED_ANNOTATION} annotation saying why` }];
+    return [
+      {
+        path: ['spec', 'type'],
+        message: `type ${type} without a ${EXPOSED_ANNOTATION} annotation saying why`,
+      },
+    ];
   },
 };

@@ -1,5 +1,5 @@
 import { isControlled, objectSetOf, REPLICATED_KINDS, replicasOf } from '../object-set.ts';
-import type { Rule } from '../rule.ts';
+import type { Aliases, Rule } from '../rule.ts';
 import { field } from '../workload.ts';
 
 /**
@@ -21,6 +21,7 @@ export const singleReplica: Rule = {
     kubeLinter: ['minimum-three-replicas'],
     polaris: ['deploymentMissingReplicas'],
   },
+  crossObject: true,
   check(object, context) {
     if (!REPLICATED_KINDS.includes(object.kind) || isControlled(object)) return [];
     const replicas = replicasOf(object);
@@ -28,6 +29,16 @@ export const singleReplica: Rule = {
     const hpas = objectSetOf(context.objects).hpasTargeting(object);
     if (hpas.length > 0) return [];
     const set = field(object, 'spec', 'replicas') == null ? 'replicas is not set (1)' : 'replicas: 1';
-    return [{ message: `${set} and no HorizontalPodAutoscaler scales it` }];
+    const aliases: Aliases =
+      object.kind === 'Deployment'
+        ? {
+            kubeScore: ['deployment-replicas'],
+            kubeLinter: ['minimum-three-replicas'],
+            polaris: ['deploymentMissingReplicas'],
+          }
+        : { kubeLinter: ['minimum-three-replicas'] };
+    return [
+      { path: ['spec', 'replicas'], aliases, message: `${set} and no HorizontalPodAutoscaler scales it` },
+    ];
   },
 };

@@ -19,20 +19,23 @@ export const statefulsetWithoutHeadlessService: Rule = {
   aliases: {
     kubeScore: ['statefulset-has-servicename'],
   },
+  crossObject: true,
   check(object, context) {
     if (object.kind !== 'StatefulSet') return [];
     const name = field(object, 'spec', 'serviceName');
+    const path = ['spec', 'serviceName'];
     if (typeof name !== 'string' || name === '')
-      return [{ message: 'has no serviceName: its pods get no stable DNS names' }];
+      return [{ path, message: 'has no serviceName: its pods get no stable DNS names' }];
     const service = objectSetOf(context.objects).find('Service', namespaceOf(object), name);
-    if (!service) return [{ message: `serviceName ${name} names no Service in the set` }];
+    if (!service) return [{ path, message: `serviceName ${name} names no Service in the set` }];
     if (field(service, 'spec', 'clusterIP') !== 'None')
-      return [{ message: `Service ${name} is not headless (clusterIP: None is not set)` }];
+      return [{ path, message: `Service ${name} is not headless (clusterIP: None is not set)` }];
     const selector = field(service, 'spec', 'selector');
     const labels = podLabelsOf(object);
     if (isJson(selector) && Object.keys(selector).length > 0 && !selectorMatches(selector, labels))
       return [
         {
+          path,
           message: `Service ${name} selector ${formatSelector(selector)} does not select its pods (${formatLabels(labels)})`,
         },
       ];

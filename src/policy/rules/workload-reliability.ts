@@ -6,6 +6,7 @@ import { duplicateEnv } from './duplicate-env.ts';
 import { duplicatePortName } from './duplicate-port-name.ts';
 import { fullOutageRollout } from './full-outage-rollout.ts';
 import { gracePeriodShorterThanPrestop } from './grace-period-shorter-than-prestop.ts';
+import { jobRestartPolicy } from './job-restart-policy.ts';
 import { jobWithoutTtl } from './job-without-ttl.ts';
 import { noAntiAffinity } from './no-anti-affinity.ts';
 import { probePortNotDeclared } from './probe-port-not-declared.ts';
@@ -30,5 +31,6 @@ export const WORKLOAD_RELIABILITY_RULES: readonly Rule[] = [
   // batch
   cronjobMissingDeadline,
   cronjobConcurrencyAllow,
+  jobRestartPolicy,
   jobWithoutTtl,
 ];

@@ -9,6 +9,7 @@
  *   or with `--traffic gateway` the stable keeps its full size and an HTTPRoute weighs exactly.
  * `replicas` is left out of any Deployment an HPA scales, so an apply never fights the HPA.
  */
+import { resolveFenceposts } from '../../rollout/surge.ts';
 import type { ServiceModel } from '../../spec/model.ts';
 import type { IntOrPercent } from '../../spec/units.ts';
 import { withAcceptedFindings } from './accepted-findings.ts';
@@ -96,16 +97,42 @@ function deployment(
       template: renderPodTemplate(ctx, service, variant),
     },
   };
-  const reason = replicas === 1 ? singleReplicaReason(ctx, variant) : undefined;
-  return reason ? withAcceptedFindings(object, { 'single-replica': reason }) : object;
+  const reason = replicas === 1 ? singleReplicaReason(ctx, service, variant) : undefined;
+  const accepted = {
+    ...(reason ? { 'single-replica': reason } : {}),
+    ...(outageAccepted(service, replicas) ? { 'full-outage-rollout': OUTAGE_REASON } : {}),
+  };
+  return Object.keys(accepted).length > 0 ? withAcceptedFindings(object, accepted) : object;
 }
 
-/** Why one replica is fine here, when it is: the canary track, or a development environment. */
-function singleReplicaReason(ctx: RenderContext, variant: Record<string, string>): string | undefined {
+const OUTAGE_REASON = 'the spec’s maxUnavailable for this replica count; gantry validate warns';
+
+/**
+ * Release settings that let a rollout stop every replica: gantry validate warns, the spec asked
+ * for it, so the render says the finding is accepted. Replicas as the cluster will have them: the
+ * HPA's minimum when the Deployment leaves them to it.
+ */
+function outageAccepted(service: ServiceModel, replicas: number | undefined): boolean {
+  const desired = replicas ?? service.autoscale?.min ?? service.replicas;
+  const { maxSurge, maxUnavailable } = service.release;
+  return desired > 0 && resolveFenceposts(desired, maxSurge, maxUnavailable).unavailable >= desired;
+}
+
+/**
+ * Why one replica is accepted here: the canary track, or the stable track beside it, or the
+ * spec's choice (for a development environment; elsewhere gantry validate warns about it).
+ */
+function singleReplicaReason(
+  ctx: RenderContext,
+  service: ServiceModel,
+  variant: Record<string, string>,
+): string {
   if (variant[TRACK_LABEL] === 'canary') return 'the canary runs beside the stable track';
-  if ((ctx.model.environment?.tier ?? 'development') === 'development')
-    return 'one replica is the spec’s choice for a development environment';
-  return undefined;
+  if (variant[TRACK_LABEL] === 'stable' && service.replicas > 1)
+    return `the stable track runs beside the canary (${service.replicas} replicas in all)`;
+  const tier = ctx.model.environment?.tier ?? 'development';
+  if (tier === 'development') return 'one replica is the spec’s choice for a development environment';
+  return `one replica is the spec’s choice for a ${tier} environment; gantry validate warns`;
 }
 
 /** Kubernetes IntOrString: a count stays a number, a percentage becomes "25%". */

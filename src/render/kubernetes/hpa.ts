@@ -6,7 +6,9 @@
  * 15 s, no stabilisation), scale down slowly (300 s stabilisation window, at most the
  * Kubernetes default rate).
  */
+
 import type { ServiceModel } from '../../spec/model.ts';
+import { withAcceptedFindings } from './accepted-findings.ts';
 import { scaledDeploymentName } from './deployment.ts';
 import { serviceMetadata } from './names.ts';
 import type { K8sObject, RenderContext } from './types.ts';
@@ -64,26 +66,30 @@ export function renderHpa(ctx: RenderContext, service: ServiceModel): K8sObject[
           },
         ]),
   ];
-  return [
-    {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: serviceMetadata(ctx, service, service.name),
-      spec: {
-        scaleTargetRef: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: scaledDeploymentName(ctx, service),
-        },
-        minReplicas: scale.min,
-        maxReplicas: scale.max,
-        ...(metrics.length > 0 ? { metrics } : {}),
-        behavior: {
-          scaleUp: rules(DEFAULT_BEHAVIOR.scaleUp, scale.behavior?.scaleUp),
-          scaleDown: rules(DEFAULT_BEHAVIOR.scaleDown, scale.behavior?.scaleDown),
-        },
+  const hpa: K8sObject = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: serviceMetadata(ctx, service, service.name),
+    spec: {
+      scaleTargetRef: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: scaledDeploymentName(ctx, service),
+      },
+      minReplicas: scale.min,
+      maxReplicas: scale.max,
+      ...(metrics.length > 0 ? { metrics } : {}),
+      behavior: {
+        scaleUp: rules(DEFAULT_BEHAVIOR.scaleUp, scale.behavior?.scaleUp),
+        scaleDown: rules(DEFAULT_BEHAVIOR.scaleDown, scale.behavior?.scaleDown),
       },
     },
+  };
+  // minReplicas 1 is the spec's choice (gantry validate warns outside development).
+  return [
+    scale.min === 1
+      ? withAcceptedFindings(hpa, { 'hpa-replicas': 'minReplicas 1 is the spec’s choice' })
+      : hpa,
   ];
 }
 

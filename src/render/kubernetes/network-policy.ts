@@ -15,6 +15,7 @@
  * renderer's to allow).
  */
 import type { BackingModel, ServiceModel } from '../../spec/model.ts';
+import { withAcceptedFindings } from './accepted-findings.ts';
 import { appLabels, podSelector, serviceMetadata } from './names.ts';
 import { servicePorts } from './service.ts';
 import type { K8sObject, RenderContext } from './types.ts';
@@ -135,31 +136,37 @@ export function renderBackingClientPolicies(ctx: RenderContext): K8sObject[] {
     .flatMap((backing) => {
       const clients = usersOf(ctx, backing.name);
       if (clients.length === 0) return [];
-      return [
-        {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: {
-            name: `${backing.name}-clients`,
-            namespace: ctx.namespace,
-            labels: {
-              ...appLabels(ctx),
-              'app.kubernetes.io/name': backing.name,
-              'app.kubernetes.io/instance': `${ctx.model.app}-${backing.name}`,
-              'app.kubernetes.io/component': backing.name,
-            },
-          },
-          spec: {
-            podSelector: { matchLabels: backingPodSelector(ctx, backing.name) },
-            policyTypes: ['Ingress'],
-            ingress: [
-              {
-                from: clients.map((client) => ({ podSelector: { matchLabels: podSelector(ctx, client) } })),
-                ports: tcp([BACKING_PORTS[backing.kind]]),
-              },
-            ],
+      const policy: K8sObject = {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: {
+          name: `${backing.name}-clients`,
+          namespace: ctx.namespace,
+          labels: {
+            ...appLabels(ctx),
+            'app.kubernetes.io/name': backing.name,
+            'app.kubernetes.io/instance': `${ctx.model.app}-${backing.name}`,
+            'app.kubernetes.io/component': backing.name,
           },
         },
+        spec: {
+          podSelector: { matchLabels: backingPodSelector(ctx, backing.name) },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: clients.map((client) => ({ podSelector: { matchLabels: podSelector(ctx, client) } })),
+              ports: tcp([BACKING_PORTS[backing.kind]]),
+            },
+          ],
+        },
+      };
+      // Kafka's pods come from the operator the render's note names, not from this render.
+      return [
+        backing.kind === 'kafka'
+          ? withAcceptedFindings(policy, {
+              'dangling-network-policy': 'the Kafka pods come from the Strimzi operator',
+            })
+          : policy,
       ];
     });
 }

@@ -108,8 +108,10 @@ function containerPorts(service: ServiceModel): Record<string, unknown>[] {
 function env(ctx: RenderContext, service: ServiceModel): Record<string, unknown>[] {
   const vars: Record<string, unknown>[] = [];
   const taken = new Set([...Object.keys(service.env), ...service.secrets]);
+  // Each name once: a backing named `redis` injects REDIS_URL both by kind and by name.
   const plain = (name: string, value: string) => {
     if (!taken.has(name)) vars.push({ name, value });
+    taken.add(name);
   };
   if (service.port !== undefined) plain('PORT', String(service.port));
   plain('HOST', '0.0.0.0');
@@ -118,8 +120,10 @@ function env(ctx: RenderContext, service: ServiceModel): Record<string, unknown>
     if (other?.port !== undefined) plain(urlVariable(used), `http://${used}:${other.port}`);
     const backing = ctx.model.backing[used];
     if (backing)
-      for (const variable of backingEnv(ctx, backing))
+      for (const variable of backingEnv(ctx, backing)) {
         if (!taken.has(variable.name as string)) vars.push(variable);
+        taken.add(variable.name as string);
+      }
   }
   for (const secret of service.secrets)
     vars.push({ name: secret, valueFrom: { secretKeyRef: { name: secretName(ctx, service), key: secret } } });

@@ -1,0 +1,230 @@
+/**
+ * Where a field is in a document's text: the line and column of a path like
+ * `spec.template.spec.containers[0].securityContext.privileged`, or, when the field is missing,
+ * of the deepest part of the path the document has (the container, say). Pure.
+ *
+ * Most manifests are block-style YAML, where a key's place follows from indentation alone, so a
+ * line scan finds it without parsing the document again (the `yaml` library takes about ten
+ * times as long as the js-yaml read the linter already did). The parsed object guides the scan:
+ * a key the object has must be found, one it lacks is not looked for. Anything the scan does not
+ * handle (flow collections on the way, a key it cannot find, JSON) goes to the `yaml` Document
+ * API, which is exact. input.test.ts checks that both give the same places.
+ */
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { KUBE_YAML_OPTIONS } from './kube-yaml.ts';
+import type { FieldPath } from './rule.ts';
+
+export interface Position {
+  /** 1-based, within the text given. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+}
+
+/**
+ * The position of `base` + `path` in `text`. `base` is known to exist (`['items', 3]` for a List
+ * item); `value` is the object at `base`, whose fields say which steps of `path` exist.
+ */
+export function locate(text: string, base: FieldPath, path: FieldPath, value: unknown): Position {
+  const existing = [...base, ...path.slice(0, existingDepth(value, path))];
+  return scan(lines(text), existing) ?? exact(text, existing);
+}
+
+/**
+ * The 1-based line of each item of a List document's block `items`, in one pass (a List may hold
+ * thousands); undefined when they are not plain block items, for the exact reader to place.
+ */
+export function listItemLines(text: string, count: number): number[] | undefined {
+  const all = lines(text);
+  const root = rootStart(all);
+  const items = root && key(all, root, 'items')?.value;
+  if (!items || !isDash(all[items.line]!, items.column)) return undefined;
+  const found: number[] = [];
+  for (let i = items.line; i < all.length && found.length < count; i++) {
+    const line = all[i]!;
+    if (!isContent(line)) continue;
+    const indent = indentOf(line);
+    if (indent < items.column || (indent === items.column && !isDash(line, indent))) break;
+    if (indent > items.column) continue;
+    const after = line.slice(indent + 1);
+    if (isEmpty(after) || /^[[{&!*]/.test(after.trimStart())) return undefined;
+    found.push(i + 1);
+  }
+  return found.length === count ? found : undefined;
+}
+
+/** As `locate`, with the `yaml` Document API only: what the tests hold the line scan to. */
+export function locateExactly(text: string, base: FieldPath, path: FieldPath, value: unknown): Position {
+  return exact(text, [...base, ...path.slice(0, existingDepth(value, path))]);
+}
+
+/** The number of leading steps of `path` that `value` has. */
+function existingDepth(value: unknown, path: FieldPath): number {
+  let node = value;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i]!;
+    if (
+      typeof step === 'number'
+        ? !Array.isArray(node) || step >= node.length
+        : !isObject(node) || !(step in node)
+    )
+      return i;
+    node = (node as Record<string | number, unknown>)[step];
+  }
+  return path.length;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// ---- the line scan -------------------------------------------------------------------------
+
+/** A block node's start: where its first key (a map) or its first `-` (a list) is. */
+interface Start {
+  line: number;
+  column: number;
+}
+
+// One document's lines and parse, for its several findings. They hold slices of the file's text,
+// so lint-stream.ts forgets them once a file is done (a slice keeps its whole parent alive).
+let cached: { text: string; lines: string[] } | undefined;
+
+export function forgetLocations(): void {
+  cached = undefined;
+  parsed = undefined;
+}
+
+function lines(text: string): string[] {
+  if (cached?.text !== text) {
+    const split = text.split('\n');
+    cached = { text, lines: text.includes('\r') ? split.map((l) => l.replace(/\r$/, '')) : split };
+  }
+  return cached.lines;
+}
+
+const isContent = (line: string) => !/^\s*(#|$)/.test(line);
+const indentOf = (line: string) => line.length - line.trimStart().length;
+const isDash = (line: string, column: number) =>
+  line[column] === '-' && (line.length === column + 1 || line[column + 1] === ' ');
+
+/** Where a step was found (0-based), and where its value's block node starts when it has one. */
+interface Found {
+  at: Start;
+  value?: Start;
+}
+
+/** The position of every step of `path` (all of which exist), or undefined when the scan cannot tell. */
+function scan(text: string[], path: FieldPath): Position | undefined {
+  const root = rootStart(text);
+  if (!root) return undefined;
+  let found: Found = { at: root, value: root };
+  for (const step of path) {
+    if (!found.value) return undefined; // a flow collection on the way
+    const next = typeof step === 'number' ? item(text, found.value, step) : key(text, found.value, step);
+    if (!next) return undefined;
+    found = next;
+  }
+  return { line: found.at.line + 1, column: found.at.column + 1 };
+}
+
+/** The root block node: its first content line, unless that is flow, tagged, or a marker or directive the scan leaves to the exact reader. */
+function rootStart(text: string[]): Start | undefined {
+  const first = text.findIndex(isContent);
+  if (first < 0) return undefined;
+  const column = indentOf(text[first]!);
+  return /^([[{&!%]|---|\.\.\.)/.test(text[first]!.slice(column)) ? undefined : { line: first, column };
+}
+
+/** The key `name` of the block map whose first key is at `map`. */
+function key(text: string[], map: Start, name: string): Found | undefined {
+  for (let i = map.line; i < text.length; i++) {
+    const line = text[i]!;
+    if (i > map.line) {
+      if (!isContent(line)) continue;
+      const indent = indentOf(line);
+      if (indent < map.column || (indent === map.column && isDash(line, indent))) return undefined;
+      if (indent > map.column) continue;
+    }
+    const length = keyAt(line, map.column, name);
+    if (length === undefined) continue;
+    const at = { line: i, column: map.column };
+    const rest = line.slice(map.column + length + 1);
+    if (!isEmpty(rest)) return { at }; // a scalar, or a flow collection the exact reader places
+    const value = blockBelow(text, i, map.column, true);
+    return value ? { at, value } : { at };
+  }
+  return undefined;
+}
+
+/** The `index`th item of the block list whose first `-` is at `list`. */
+function item(text: string[], list: Start, index: number): Found | undefined {
+  let seen = -1;
+  for (let i = list.line; i < text.length; i++) {
+    const line = text[i]!;
+    if (!isContent(line)) continue;
+    const indent = indentOf(line);
+    if (indent < list.column || (indent === list.column && !isDash(line, indent))) return undefined;
+    if (indent > list.column || ++seen < index) continue;
+    const after = line.slice(indent + 1);
+    if (isEmpty(after)) {
+      const value = blockBelow(text, i, indent, false);
+      return value ? { at: value, value } : undefined;
+    }
+    const at = { line: i, column: indent + 1 + (after.length - after.trimStart().length) };
+    return /^[[{&!*]/.test(after.trimStart()) ? { at } : { at, value: at };
+  }
+  return undefined;
+}
+
+/** The block node on the lines below `line`: deeper than `column`, or a `-` list at it after a key. */
+function blockBelow(text: string[], line: number, column: number, afterKey: boolean): Start | undefined {
+  for (let i = line + 1; i < text.length; i++) {
+    const next = text[i]!;
+    if (!isContent(next)) continue;
+    const indent = indentOf(next);
+    const deeper = indent > column || (afterKey && indent === column && isDash(next, indent));
+    return deeper ? { line: i, column: indent } : undefined;
+  }
+  return undefined;
+}
+
+/** Nothing but spaces and a comment: the value, if any, is on the lines below. */
+const isEmpty = (rest: string) => /^\s*(#.*)?$/.test(rest);
+
+/** The length of `name:` written at `column` (plain, 'single' or "double" quoted), or undefined. */
+function keyAt(line: string, column: number, name: string): number | undefined {
+  for (const written of [name, `"${name}"`, `'${name}'`]) {
+    if (!line.startsWith(written, column)) continue;
+    const colon = column + written.length;
+    if (line[colon] === ':' && (colon + 1 === line.length || line[colon + 1] === ' ')) return written.length;
+  }
+  return undefined;
+}
+
+// ---- the exact reader ------------------------------------------------------------------------
+
+let parsed: { text: string; root: Node | null; counter: LineCounter } | undefined;
+
+/** The `yaml` Document's answer: the deepest node of `path` it has (a map entry is placed at its key). */
+function exact(text: string, path: FieldPath): Position {
+  if (parsed?.text !== text) {
+    const counter = new LineCounter();
+    const doc = parseDocument(text, { ...KUBE_YAML_OPTIONS, lineCounter: counter, uniqueKeys: false });
+    parsed = { text, root: doc.contents as Node | null, counter };
+  }
+  let node: unknown = parsed.root;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === step);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+      node = node.items[step];
+      offset = (node as Node).range?.[0] ?? offset;
+    } else break;
+  }
+  const { line, col } = parsed.counter.linePos(offset);
+  return { line, column: col };
+}
