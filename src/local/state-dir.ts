@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DNS_LABEL } from '../spec/schema.ts';
+import { DNS_LABEL } from '../spec/names.ts';
 import { isAlive } from './process.ts';
 
 export interface DaemonInfo {
