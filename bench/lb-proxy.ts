@@ -1,18 +1,19 @@
 /**
- * The benchmark's Gantry load balancer: the real proxy (src/local/proxy/main.ts — a primary and a
- * worker per core), started and programmed over its socket as the daemon does it, with one listener
+ * The benchmark's Gantry load balancer: the real proxy (dist/proxy-main.js, built from
+ * src/local/proxy/ by `npm run build` — a primary and a worker per core), started and programmed
+ * over its socket as the daemon does it, with one listener
  * over the given backends. Its CPU time is the primary's plus its workers' (/proc), as nginx's is
  * its master's plus its workers'.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProxyClient } from '../src/local/proxy/client.ts';
 import type { ApplyResult, HelloResult } from '../src/local/proxy/protocol.ts';
 
-const MAIN = fileURLToPath(new URL('../src/local/proxy/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/proxy-main.js', import.meta.url));
 
 export interface RunningProxy {
   /** The primary's pid: its direct children are the workers. */
@@ -25,7 +26,8 @@ export interface RunningProxy {
 export async function startProxy(backendPorts: number[]): Promise<RunningProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-proxy-'));
   const socket = join(dir, 'proxy.sock');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, '--socket', socket], {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is not built: run npm run build`);
+  const child = spawn(process.execPath, [MAIN, '--socket', socket], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const client = await ProxyClient.connect(

@@ -7,9 +7,11 @@
  *   4. render + validate 500 services against `kubectl kustomize` re-reading them (bench/render.ts)
  *   5. gantry lint on a realistic corpus: against js-yaml, peak RSS, one small file (bench/lint.ts)
  *   6. gantry lint side by side with kube-score and Checkov, built/installed pinned (bench/lint-peers.ts)
+ *   7. the built CLI end to end: start-up, validate, render, lint, a large spec (bench/cli.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchCli, formatCliBench } from './cli.ts';
 import { benchDaemonKill } from './daemon-kill.ts';
 import { benchLint, formatLintBench } from './lint.ts';
 import { benchPeers, formatPeerBench } from './lint-peers.ts';
@@ -43,4 +45,6 @@ console.log(formatRenderBench(benchRender(500)));
 console.log(formatLintBench(benchLint()));
 console.log('');
 console.log(formatPeerBench(benchPeers()));
+console.log('');
+console.log(formatCliBench(benchCli()));
 process.exitCode = lb.status ?? 1;

@@ -8,10 +8,14 @@
 //   3. system tests (test/system/: the whole platform under load), one at a time, so two
 //      load tests never compete for this machine's two cores.
 // Ends with one plain line, "N passed, N failed, N skipped", over every run.
+// First it builds the CLI (scripts/build.js, about a second): the CLI and system tests run the
+// built gantry (bin/gantry.js → dist/), so what they test is the source as it is now, never an
+// older build. They test that build for the whole run, even if src/ changes meanwhile.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildCli } from './build.js';
 
 /** @param {string} dir @returns {string[]} */
 function testFiles(dir) {
@@ -80,6 +84,11 @@ const phases =
         { files: testFiles('test/cluster'), concurrency: 2, cluster: true },
         { files: testFiles('test/system'), concurrency: 1 },
       ];
+
+const built = await buildCli();
+console.log(`built dist/ in ${(built.ms / 1000).toFixed(1)} s`);
+// The test files check that dist/ is current before they run gantry, unless this runner built it.
+process.env.GANTRY_BUILT_BY_TEST_RUNNER = '1';
 
 let pass = 0;
 let fail = 0;

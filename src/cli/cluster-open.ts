@@ -2,11 +2,12 @@
 import { KubeError } from '../platform/kubernetes/api-failure.ts';
 import { type Connection, connect } from '../platform/kubernetes/cluster.ts';
 import { ClusterDay2 } from '../platform/kubernetes/cluster-day2.ts';
+import { loadSpec } from '../spec/load.ts';
 import type { AppModel } from '../spec/model.ts';
 import type { ClusterOptions } from './cluster-target.ts';
 import { CliError, EXIT } from './errors.ts';
 import { countLabel, formatProblems } from './report.ts';
-import { loadSpecFile, readSpecText } from './spec-file.ts';
+import { readSpecText } from './spec-file.ts';
 
 export interface OpenCluster {
   model: AppModel;
@@ -24,9 +25,10 @@ export function openCluster(options: ClusterOptions, command: string): OpenClust
       EXIT.usage,
       `e.g. gantry ${command} --env prod`,
     );
-  const loaded = loadSpecFile(options.file, { target: 'cluster', env: options.env });
+  const text = readSpecText(options.file);
+  const loaded = loadSpec(text, { file: options.file, target: 'cluster', env: options.env });
   if (!loaded.model) {
-    process.stderr.write(`${formatProblems(loaded.problems, readSpecText(options.file))}\n\n`);
+    process.stderr.write(`${formatProblems(loaded.problems, text)}\n\n`);
     throw new CliError(
       `${options.file}: ${countLabel(loaded.problems)}`,
       EXIT.failed,

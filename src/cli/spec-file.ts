@@ -1,7 +1,9 @@
-/** Reading gantry.yaml from disk and loading it, with file errors a user can act on. */
+/**
+ * Reading gantry.yaml from disk, with file errors a user can act on. Light on purpose (no spec
+ * loader, no zod): every command's registration imports DEFAULT_SPEC from here.
+ */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type LoadOptions, type LoadResult, loadSpec } from '../spec/load.ts';
 import { CliError, EXIT } from './errors.ts';
 
 export const DEFAULT_SPEC = 'gantry.yaml';
@@ -21,8 +23,4 @@ export function readSpecText(file: string): string {
       throw new CliError(`${file} is a directory`, EXIT.usage, `pass the file: -f ${file}/gantry.yaml`);
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`, EXIT.usage);
   }
-}
-
-export function loadSpecFile(file: string, options: Omit<LoadOptions, 'file'> = {}): LoadResult {
-  return loadSpec(readSpecText(file), { ...options, file });
 }

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DNS_LABEL } from '../spec/schema.ts';
+import { DNS_LABEL } from '../spec/names.ts';
 import { isAlive } from './process.ts';
 
 export interface DaemonInfo {

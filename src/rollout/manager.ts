@@ -66,6 +66,12 @@ export interface NewRelease {
   /** The spec the new version runs with, from the serving version's (when the store has it). */
   revise(serving: ServiceModel | undefined): ServiceModel;
   strategy?: Exclude<Strategy, 'rollback'>;
+  /**
+   * The replicas the release ends with, when the host knows them better than what the platform
+   * reports for the serving version (a cluster: the environment's spec, where an idle rendered
+   * canary runs the serving version too); else what the serving version runs now.
+   */
+  replicas?: number;
 }
 
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,62}$/;
@@ -182,7 +188,8 @@ export class ReleaseManager {
           strategy: revision.release.strategy,
           // What the service runs now; never 0 (a release right after start may see a count not
           // set yet), since a release must end with the replicas the service wants.
-          replicas: serving.replicas > 0 ? serving.replicas : Math.max(1, revision.replicas),
+          replicas:
+            release.replicas ?? (serving.replicas > 0 ? serving.replicas : Math.max(1, revision.replicas)),
         },
         this.now(),
       ),
@@ -194,7 +201,12 @@ export class ReleaseManager {
    * release is in progress, a rollback is its abort — back on the version it was replacing — as
    * `kubectl rollout undo` during a rollout goes back to the revision before it.
    */
-  async rollbackTo(service: string, revision?: number): Promise<ReleaseState> {
+  async rollbackTo(
+    service: string,
+    revision?: number,
+    /** As for deploy: the replicas it ends with, when the host knows them better than the platform. */
+    replicas?: number,
+  ): Promise<ReleaseState> {
     const current = await this.current(service);
     if (current && isActive(current) && revision === undefined) return this.request(service, 'abort');
     await this.refuseIfActive(service);
@@ -213,7 +225,7 @@ export class ReleaseManager {
           version: target.version,
           stable: serving.version,
           strategy: 'rollback',
-          replicas: serving.replicas > 0 ? serving.replicas : from.replicas,
+          replicas: replicas ?? (serving.replicas > 0 ? serving.replicas : from.replicas),
         },
         this.now(),
       ),

@@ -31,7 +31,11 @@ export type LoadResult =
   | { ok: false; model?: undefined; problems: Problem[] };
 
 export function loadSpec(text: string, options: LoadOptions): LoadResult {
-  const source = parseSource(text);
+  return loadSource(parseSource(text), options);
+}
+
+/** loadSpec on text parsed once: the source and its data are only read, never changed. */
+function loadSource(source: Source, options: LoadOptions): LoadResult {
   const place = placer(source, options.file);
   if (source.syntaxErrors.length > 0) {
     return {
@@ -84,8 +88,8 @@ export function loadSpec(text: string, options: LoadOptions): LoadResult {
   const context = {
     tier: environment.ref?.tier ?? 'development',
     environment: environment.ref?.name ?? null,
-    serviceNames: keysOf(data.services),
-    backingNames: keysOf(data.backing),
+    serviceNames: new Set(keysOf(data.services)),
+    backingNames: new Set(keysOf(data.backing)),
   } as const;
   const findings = [
     ...checkRules(services, context),
@@ -105,10 +109,10 @@ export function validateAll(
   text: string,
   options: Omit<LoadOptions, 'env'>,
 ): { problems: Problem[]; environments: string[] } {
-  const first = loadSpec(text, options);
-  const environments = environmentNames(parseSource(text).data);
-  const problems = [...first.problems];
-  for (const env of environments) problems.push(...loadSpec(text, { ...options, env }).problems);
+  const source = parseSource(text);
+  const environments = environmentNames(source.data);
+  const problems = [...loadSource(source, options).problems];
+  for (const env of environments) problems.push(...loadSource(source, { ...options, env }).problems);
   return { problems: sortProblems(problems), environments };
 }
 
@@ -172,8 +176,9 @@ function overlayTargets(raw: Record<string, unknown>): Finding[] {
     OVERLAID_SECTIONS.flatMap((section) => {
       const targets = isRecord(overlay) && isRecord(overlay[section]) ? Object.keys(overlay[section]) : [];
       const known = isRecord(raw[section]) ? Object.keys(raw[section]) : [];
+      const declared = new Set(known);
       return targets
-        .filter((name) => !known.includes(name))
+        .filter((name) => !declared.has(name))
         .map((name) => ({
           path: ['environments', env, section, name],
           message: `environment \`${env}\` changes ${section === 'services' ? 'service' : 'backing service'} \`${name}\`, which the base spec does not declare`,

@@ -13,8 +13,8 @@ export interface RuleContext {
   tier: Tier;
   environment: string | null;
   /** Every service and backing service the spec declares, valid or not, for references. */
-  serviceNames: string[];
-  backingNames: string[];
+  serviceNames: ReadonlySet<string>;
+  backingNames: ReadonlySet<string>;
 }
 
 type ServiceRule = (service: ServiceSpec, name: string, context: RuleContext) => Finding[];
@@ -46,7 +46,7 @@ function exactlyOne(
 
 /** Services and backing services share names on a cluster (labels, DNS): one name, one thing. */
 const uniqueName: ServiceRule = (_service, name, context) =>
-  context.backingNames.includes(name)
+  context.backingNames.has(name)
     ? [
         {
           path: at(name),
@@ -122,9 +122,11 @@ const uniquePorts: ServiceRule = (service, name) => {
 };
 
 const usesExist: ServiceRule = (service, name, context) => {
-  const known = [...context.backingNames, ...context.serviceNames.filter((s) => s !== name)];
+  const declared = (used: string) =>
+    used !== name && (context.backingNames.has(used) || context.serviceNames.has(used));
+  const known = () => [...context.backingNames, ...[...context.serviceNames].filter((s) => s !== name)];
   return service.uses.flatMap((used, index) =>
-    known.includes(used)
+    declared(used)
       ? []
       : [
           {
@@ -133,7 +135,7 @@ const usesExist: ServiceRule = (service, name, context) => {
               used === name
                 ? `service \`${name}\` cannot use itself`
                 : `\`${used}\` is not a backing service or a service`,
-            hint: suggestion(used, known, 'known') || 'declare it under `backing:` or `services:`',
+            hint: suggestion(used, known(), 'known') || 'declare it under `backing:` or `services:`',
           },
         ],
   );

@@ -5,6 +5,7 @@
  * Cross-field rules live in rules.ts; environment overlays are merged before parsing.
  */
 import { z } from 'zod';
+import { DNS_LABEL } from './names.ts';
 import {
   CPU_PATTERN,
   DURATION_PATTERN,
@@ -24,8 +25,8 @@ export const INT32_MAX = 2_147_483_647;
  */
 export const QUANTITY_MAX = 2 ** 53;
 
-/** Names of apps, services, environments: a DNS label, so never a path either. */
-export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export { DNS_LABEL };
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const name = (what: string) =>

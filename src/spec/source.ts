@@ -1,8 +1,20 @@
 /**
  * YAML text → plain data, with a way back from a field path to its line and column.
- * YAML 1.2 (the `yaml` package): `on`/`yes` stay strings, duplicate keys are errors.
+ * YAML 1.2 (the `yaml` package): `on`/`yes` stay strings, duplicate keys are errors (found in
+ * linear time by duplicate-keys.ts, not by the package's quadratic check).
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  type YAMLMap,
+} from 'yaml';
+import { DUPLICATE_KEY_MESSAGE, duplicateKeyOffsets } from './duplicate-keys.ts';
 import type { Finding, PathSegment } from './problem.ts';
 import { tagFindings } from './tags.ts';
 
@@ -26,16 +38,20 @@ export interface Source {
 
 export function parseSource(text: string): Source {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
 
-  const syntaxErrors = doc.errors.map((error) => ({
-    ...position(error.pos[0]),
-    message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-  }));
+  const errors = [
+    ...doc.errors.map((error) => ({
+      offset: error.pos[0],
+      message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    })),
+    ...duplicateKeyOffsets(doc).map((offset) => ({ offset, message: DUPLICATE_KEY_MESSAGE })),
+  ].sort((a, b) => a.offset - b.offset);
+  const syntaxErrors = errors.map(({ offset, message }) => ({ ...position(offset), message }));
 
   let data: unknown = null;
   if (syntaxErrors.length === 0) {
@@ -47,6 +63,21 @@ export function parseSource(text: string): Source {
     }
   }
 
+  // Each mapping's pairs by key, built when a path first goes through it: locating a problem
+  // in a mapping of 20,000 entries must not scan it once per problem.
+  const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = pairsByKey.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items)
+        if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value)))
+          index.set(String(item.key.value), item);
+      pairsByKey.set(map, index);
+    }
+    return index.get(key);
+  };
+
   function locate(path: readonly PathSegment[]) {
     let node: unknown = doc.contents;
     // A key's own position reads better than its value's: `autoscale:` rather than the first line under it.
@@ -55,9 +86,7 @@ export function parseSource(text: string): Source {
     let depth = 0;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find(
-          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-        );
+        const pair = pairOf(node, String(segment));
         if (!pair) break;
         const keyRange = (pair.key as Node).range;
         if (keyRange) at = position(keyRange[0]);

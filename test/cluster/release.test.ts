@@ -240,7 +240,7 @@ describe('releases on a real control plane', { skip }, () => {
     );
     const rollback = await cli('rollback', 'api');
     assert.equal(rollback.code, 1);
-    assert.match(rollback.stderr, /cannot roll back api on gantry-test .*: no release on the cluster yet/);
+    assert.match(rollback.stderr, /cannot roll back api on gantry-test .*: no release yet/);
     assert.match(rollback.stderr, /hint: release a version first: gantry deploy api --version V --env prod/);
     assert.equal(cluster!.requests(namespace).filter((r) => r.method === 'PATCH').length, before);
   });

@@ -1,12 +1,15 @@
 /**
  * Runs the gantry CLI as a real process: `gantry` without blocking the event loop (load may be
  * running), `gantrySync` for tests that only look at its output. Colour is off (NO_COLOR).
+ * It is the built CLI (bin/gantry.js runs dist/), as users run it: scripts/test.js builds it
+ * first; a test file run on its own stops when dist/ is older than src/ instead of testing that.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleInput } from '../../scripts/build.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const GANTRY = join(ROOT, 'bin/gantry.js');
@@ -17,10 +20,23 @@ export interface Run {
   stderr: string;
 }
 
+let current = false;
+/** Stops the test when dist/ is older than src/ (unless scripts/test.js built it for this run). */
+export function assertBuilt(): void {
+  if (current || process.env.GANTRY_BUILT_BY_TEST_RUNNER) return;
+  const stale = staleInput();
+  if (stale)
+    throw new Error(
+      `the built CLI is older than the source (${stale} changed since the build): run npm run build, or run the tests with node scripts/test.js, which builds first`,
+    );
+  current = true;
+}
+
 export function gantry(
   args: string[],
   options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Run> {
+  assertBuilt();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -42,6 +58,7 @@ export function gantrySync(
   args: string[],
   options: { cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Run {
+  assertBuilt();
   const result = spawnSync(process.execPath, [GANTRY, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { CostError } from '../../cost/errors.ts';
 import { type CostTarget, checkRegion, type EnvironmentEstimate, monthlyCost } from '../../cost/estimate.ts';
 import { type PriceTable, type ProviderName, parsePriceTable } from '../../cost/prices.ts';
@@ -7,6 +7,7 @@ import type { PricingOption } from '../../cost/pricing.ts';
 import { formatMarkdown, formatTable, toJson } from '../../cost/report.ts';
 import { PRESET_NAMES, type PresetName, parseUsage, type UsageFile, usageFor } from '../../cost/usage.ts';
 import { ZONE_RANGE } from '../../render/terraform/facts.ts';
+import { ROOT } from '../../root.ts';
 import type { Parsed } from '../../spec/document.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
@@ -31,8 +32,8 @@ export interface Options {
   output: 'table' | 'json' | 'markdown';
 }
 
-const SHIPPED_PRICES = fileURLToPath(new URL('../../../data/prices.json', import.meta.url));
-const SHIPPED_SOURCES = fileURLToPath(new URL('../../../data/prices-sources.md', import.meta.url));
+const SHIPPED_PRICES = join(ROOT, 'data/prices.json');
+const SHIPPED_SOURCES = join(ROOT, 'data/prices-sources.md');
 
 export function cost(options: Options): number {
   if (options.env !== undefined && options.allEnvs)

@@ -1,8 +1,6 @@
 /** `gantry init`: write a commented starter gantry.yaml (and its JSON Schema for the editor). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { specJsonSchema } from '../../spec/json-schema.ts';
-import { starterSpec, toDnsLabel } from '../../spec/starter.ts';
 import type { GantryCommand } from '../command.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { DEFAULT_SPEC } from '../spec-file.ts';
@@ -28,7 +26,7 @@ export const initCommand: GantryCommand = {
   },
 };
 
-function init(options: Options): number {
+async function init(options: Options): Promise<number> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new CliError(`--port must be a whole number from 1 to 65535, got "${options.port}"`, EXIT.usage);
@@ -39,6 +37,9 @@ function init(options: Options): number {
       'pass --force to overwrite it, or -f to write elsewhere',
     );
 
+  // yaml and zod, imported when the command runs (not for every gantry command's start-up).
+  const { starterSpec, toDnsLabel } = await import('../../spec/starter.ts');
+  const { specJsonSchema } = await import('../../spec/json-schema.ts');
   const folder = dirname(resolve(options.file));
   const pkg = readPackageJson(folder);
   const app = toDnsLabel(options.name ?? pkg?.name ?? basename(folder));

@@ -1,6 +1,6 @@
 /** `gantry logs <service>`: the replicas' output, prefixed by replica and interleaved; -f follows. */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { DNS_LABEL } from '../../spec/schema.ts';
+import { DNS_LABEL } from '../../spec/names.ts';
 import { targetsCluster, withClusterOptions } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { sleep, stateDirOf } from '../daemon-client.ts';

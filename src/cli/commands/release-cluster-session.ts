@@ -1,18 +1,15 @@
 /**
  * What every release command on a cluster starts from: the spec of the environment, the
- * kubeconfig's connection, and the cluster Platform that fits how the service was applied
- * (blue-green colours, or the stable Deployment). Also the lines they print.
+ * kubeconfig's connection and the release session it opens (release-session.ts), the release
+ * manager over the service's annotation, and the lines they print.
  */
-import { BlueGreenClusterPlatform } from '../../platform/kubernetes/blue-green-platform.ts';
-import { ClusterDay2 } from '../../platform/kubernetes/cluster-day2.ts';
-import { KubernetesPlatform } from '../../platform/kubernetes/platform.ts';
-import { podPreview } from '../../platform/kubernetes/pod-preview.ts';
-import type { ClusterRelease } from '../../platform/kubernetes/release-annotation.ts';
 import { connectForRelease } from '../../platform/kubernetes/release-api.ts';
+import { type ReleaseSession, releaseSession } from '../../platform/kubernetes/release-session.ts';
+import { ClusterReleaseStore } from '../../platform/kubernetes/release-store.ts';
 import type { ServiceState } from '../../platform/platform.ts';
+import { ReleaseManager, ReleaseRefused } from '../../rollout/manager.ts';
 import type { ReleaseState } from '../../rollout/state.ts';
 import { loadSpec } from '../../spec/load.ts';
-import { effectiveAnalysis, type ServiceModel } from '../../spec/model.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { countLabel, formatProblems } from '../report.ts';
@@ -21,21 +18,8 @@ import { style } from '../style.ts';
 
 export const TICK_MS = 1000;
 
-/**
- * The objects a release drives follow the spec's strategy as `gantry apply` rendered it: a
- * blue-green service has `<svc>-blue`/`<svc>-green` and a Service selecting one; the others
- * have the stable Deployment `<svc>` (and `<svc>-canary`).
- */
-export type Session =
-  | (Common & { layout: 'blue-green'; platform: BlueGreenClusterPlatform })
-  | (Common & { layout: 'stable'; platform: KubernetesPlatform });
-
-interface Common {
-  spec: ServiceModel;
-  namespace: string;
-  where: string;
-  cluster: ReturnType<typeof connectForRelease>['cluster'];
-}
+/** A release session as the CLI opens it: from the spec file, with where it is for the messages. */
+export type Session = ReleaseSession & { where: string };
 
 /** `digests`: version → image digest, for a deploy by digest (`gantry deploy --digest`). */
 export function open(
@@ -67,38 +51,36 @@ export function open(
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
   });
-  const analysis = effectiveAnalysis(spec.release.analysis);
-  const common = {
-    spec,
-    namespace,
-    where: `${connection.context} (${connection.server}), namespace ${namespace}`,
-    cluster: connection.cluster,
-  };
-  // Smoke checks reach the new version's pods through a port-forward, as `gantry port-forward` does.
-  const preview =
-    spec.port === undefined
-      ? undefined
-      : podPreview(new ClusterDay2(connection.config), namespace, spec.port);
-  if (spec.release.strategy === 'blue-green') {
-    return {
-      ...common,
-      layout: 'blue-green',
-      platform: new BlueGreenClusterPlatform(connection.api, namespace, analysis, preview, digests),
-    };
-  }
   return {
-    ...common,
-    layout: 'stable',
-    platform: new KubernetesPlatform(connection.api, namespace, analysis, preview, digests),
+    ...releaseSession(connection, namespace, spec, digests),
+    where: `${connection.context} (${connection.server}), namespace ${namespace}`,
   };
 }
 
-export function trafficLine(mode: ClusterRelease['traffic'], service: string, namespace: string): string {
-  if (mode === 'service-selector')
-    return `traffic: all at once, by the selector of the Service ${namespace}/${service} (${service}-blue or ${service}-green)`;
-  return mode === 'gateway'
-    ? `traffic: exact weights through the Gateway API HTTPRoute ${namespace}/${service}`
-    : `traffic: by replica ratio (no Gateway API HTTPRoute ${namespace}/${service}): a version's share is its share of ready pods`;
+/** The release manager over the service's annotation: it starts, requests and lists; a host drives. */
+export function releasesOf(session: Session): { manager: ReleaseManager; store: ClusterReleaseStore } {
+  const service = session.spec.name;
+  const store = new ClusterReleaseStore(
+    () => session.platform,
+    async () => [service],
+  );
+  const manager = new ReleaseManager({
+    store,
+    platform: () => session.platform,
+    event: () => {},
+    drives: false,
+  });
+  return { manager, store };
+}
+
+/** The manager's refusals as the CLI says them (what, and what to run next). */
+export async function refusals<T>(work: Promise<T>, hint: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ReleaseRefused) throw new CliError(error.message, EXIT.failed, hint);
+    throw error;
+  }
 }
 
 /** The version serving now: the one with the most traffic. */

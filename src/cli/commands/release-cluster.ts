@@ -1,16 +1,19 @@
 /**
  * Release commands with `--env NAME`: the release runs on the environment's Kubernetes cluster
- * through a cluster Platform, with the same strategies as locally. There is no daemon on the
- * cluster, so `gantry deploy` itself drives the release until it ends; its state lives in the
- * `gantry.dev/release` annotation — of the stable Deployment, or for blue-green of the Service —
- * where `gantry rollout status`, `promote` and `abort` from any machine read it and leave their
- * requests. The session (spec, connection, platform) is release-cluster-session.ts, driving a
- * release release-cluster-run.ts, rollback and history of finished releases rollback-cluster.ts.
+ * through a cluster Platform, with the same engine and manager as locally (src/rollout). Its state
+ * lives in the `gantry.dev/release` annotation — of the stable Deployment, or for blue-green of
+ * the Service (the cluster ReleaseStore) — where `gantry rollout status`, `promote` and `abort`
+ * from any machine read it and file their requests. `gantry deploy` drives the release itself
+ * (release-cluster-run.ts, over the driver `gantry controller` shares). The session is
+ * release-cluster-session.ts, rollback and history rollback-cluster.ts.
  */
 import { KubeError } from '../../platform/kubernetes/api-failure.ts';
 import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
-import type { ClusterRelease, ReleaseRequest } from '../../platform/kubernetes/release-annotation.ts';
-import { isActive, type Strategy, startingRelease } from '../../rollout/state.ts';
+import type { ClusterRelease } from '../../platform/kubernetes/release-annotation.ts';
+import { trafficLine } from '../../platform/kubernetes/release-session.ts';
+import type { ReleaseRequest } from '../../rollout/manager.ts';
+import { analysedLabel, isActive, type Strategy } from '../../rollout/state.ts';
+import { stepLabels } from '../../rollout/steps.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { style } from '../style.ts';
@@ -19,11 +22,12 @@ import { runRelease } from './release-cluster-run.ts';
 import {
   log,
   open,
+  refusals,
+  releasesOf,
   result,
   type Session,
   servingVersion,
   TICK_MS,
-  trafficLine,
 } from './release-cluster-session.ts';
 
 export async function deployOnCluster(
@@ -75,21 +79,23 @@ export async function deployOnCluster(
       EXIT.failed,
       `gantry history ${service} --env ${options.env} lists its releases`,
     );
-  const state = {
-    ...startingRelease(
-      { service, version: options.version, stable, strategy, replicas: spec.replicas },
-      Date.now(),
-    ),
-    id: (previous?.state.id ?? 0) + 1,
-  };
+  const { manager, store } = releasesOf(session);
+  const state = await refusals(
+    manager.deploy(service, {
+      version: options.version,
+      // The cluster runs the spec of this environment at the new image tag (the pod spec `apply` wrote).
+      revise: () => spec,
+      strategy: strategy as Exclude<Strategy, 'rollback'>,
+      replicas: spec.replicas,
+    }),
+    `gantry rollout status ${service} --env ${options.env}`,
+  );
   process.stdout.write(
     `revision ${state.id}: ${strategy} release of ${service} ${stable} → ${options.version} on ${session.where}\n`,
   );
-  const final = await runRelease(session, state, previous, {
-    timeout: options.timeout,
-    env: options.env ?? '',
-  });
-  return result(final);
+  return result(
+    await runRelease(session, store, state, { timeout: options.timeout, env: options.env ?? '' }),
+  );
 }
 
 /** A blue-green service has no stable Deployment, the others no colours: the strategy must fit what was applied. */
@@ -112,19 +118,23 @@ export async function statusOnCluster(
   service: string,
   options: ClusterOptions & { output: string; watch?: boolean },
 ): Promise<number> {
-  const { platform, namespace } = open(service, options);
+  const { platform, namespace, spec } = open(service, options);
   const release = await platform.readRelease(service);
   if (options.watch && options.output !== 'json' && release && isActive(release.state))
     return follow(platform, service, release.state.id);
   const { versions } = await platform.observe(service);
+  const traffic = await platform.traffic(service);
+  const steps = release ? stepLabels(release.state.strategy, spec.release) : [];
   if (options.output === 'json') {
     process.stdout.write(
-      `${JSON.stringify({ release: release?.state ?? null, versions, traffic: release?.traffic ?? null, request: release?.request ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ release: release ? { ...release.state, steps, analysis: analysedLabel(release.state) } : null, versions, traffic, request: release?.request ?? null }, null, 2)}\n`,
     );
     return EXIT.ok;
   }
-  process.stdout.write(`${describeRollout(service, { release: release?.state ?? null, versions })}\n`);
-  if (release) process.stdout.write(`  ${trafficLine(release.traffic, service, namespace)}\n`);
+  process.stdout.write(
+    `${describeRollout(service, { release: release ? { ...release.state, steps } : null, versions })}\n`,
+  );
+  if (release) process.stdout.write(`  ${trafficLine(traffic, service, namespace)}\n`);
   if (release?.request)
     process.stdout.write(`  pending: ${release.request} (taken by the gantry deploy driving it)\n`);
   return EXIT.ok;

@@ -16,7 +16,8 @@ import { style } from '../style.ts';
 type Target = ClusterOptions;
 
 interface Rollout {
-  release: ReleaseState | null;
+  /** With the steps named (the daemon's rollout, or stepLabels on a cluster), for the progress line. */
+  release: (ReleaseState & { steps?: string[] }) | null;
   versions: VersionState[];
 }
 

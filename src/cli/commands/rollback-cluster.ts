@@ -8,20 +8,20 @@
  */
 import { revisions } from '../../platform/kubernetes/release-history.ts';
 import { rollbackTarget } from '../../rollout/history.ts';
-import { isActive, startingRelease } from '../../rollout/state.ts';
+import { isActive } from '../../rollout/state.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatHistory } from './release.ts';
 import { requestOnCluster } from './release-cluster.ts';
 import { runRelease } from './release-cluster-run.ts';
-import { open, result, servingVersion } from './release-cluster-session.ts';
+import { open, refusals, releasesOf, result, servingVersion } from './release-cluster-session.ts';
 
 export async function rollbackOnCluster(
   service: string,
   options: ClusterOptions & { toRevision?: string; timeout?: string },
 ): Promise<number> {
   const session = open(service, options);
-  const { platform, spec } = session;
+  const { platform } = session;
   const release = await platform.readRelease(service);
   if (release && isActive(release.state)) return requestOnCluster(service, 'abort', options, 'rollback');
   const toRevision = options.toRevision === undefined ? undefined : Number(options.toRevision);
@@ -41,18 +41,15 @@ export async function rollbackOnCluster(
         : `release a version first: gantry deploy ${service} --version V --env ${options.env}`,
     );
   const running = servingVersion(await platform.observe(service));
-  const state = {
-    ...startingRelease(
-      { service, version: target.version, stable: running, strategy: 'rollback', replicas: spec.replicas },
-      Date.now(),
-    ),
-    id: (release?.state.id ?? 0) + 1,
-    message: `back to revision ${target.revision} (${target.version})`,
-  };
+  const { manager, store } = releasesOf(session);
+  const state = await refusals(
+    manager.rollbackTo(service, toRevision, session.spec.replicas),
+    `gantry history ${service} --env ${options.env} lists the revisions`,
+  );
   process.stdout.write(
     `revision ${state.id}: rollback of ${service} ${running} → ${target.version} (revision ${target.revision}) on ${session.where}\n`,
   );
-  const final = await runRelease(session, state, release, {
+  const final = await runRelease(session, store, state, {
     timeout: options.timeout ?? '900',
     env: options.env ?? '',
   });

@@ -1,6 +1,5 @@
 /** `gantry schema`: the JSON Schema of gantry.yaml, for editor completion. */
 import { writeFileSync } from 'node:fs';
-import { specJsonSchema } from '../../spec/json-schema.ts';
 import type { GantryCommand } from '../command.ts';
 import { EXIT } from '../errors.ts';
 
@@ -11,7 +10,8 @@ export const schemaCommand: GantryCommand = {
       .description('print the JSON Schema of gantry.yaml (for yaml-language-server / VS Code)')
       .option('-o, --out <file>', 'write it to this file instead of stdout')
       .action((options: { out?: string }) =>
-        run(() => {
+        run(async () => {
+          const { specJsonSchema } = await import('../../spec/json-schema.ts');
           const text = `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
           if (options.out) {
             writeFileSync(options.out, text);

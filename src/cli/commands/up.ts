@@ -5,17 +5,18 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { DaemonStatus } from '../../daemon/status.ts';
 import { isAlive } from '../../local/process.ts';
 import { LAYOUT } from '../../local/state-dir.ts';
+import { ROOT } from '../../root.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, type DaemonClient, restarting, sleep, stateDirOf } from '../daemon-client.ts';
 import { dashboardLink } from '../dashboard-link.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { whenOutputCloses } from '../output.ts';
 import { countLabel, formatProblems } from '../report.ts';
-import { DEFAULT_SPEC, loadSpecFile, readSpecText } from '../spec-file.ts';
+import { DEFAULT_SPEC, readSpecText } from '../spec-file.ts';
 import { formatStatus } from '../status-table.ts';
 import { style } from '../style.ts';
 import { stopDaemon } from './down.ts';
@@ -30,9 +31,9 @@ interface Options {
   backoff?: string;
 }
 
-const GANTRY_BIN = fileURLToPath(new URL('../../../bin/gantry.js', import.meta.url));
-const SUPERVISOR = fileURLToPath(new URL('../../daemon/supervise-main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+/** The daemon is this same CLI (`gantry daemon`), so it runs the same build; the supervisor is a small entry of that build. */
+const GANTRY_BIN = join(ROOT, 'bin/gantry.js');
+const SUPERVISOR = join(ROOT, 'dist/supervisor-main.js');
 
 export const upCommand: GantryCommand = {
   register(program, run) {
@@ -55,12 +56,15 @@ export const upCommand: GantryCommand = {
 
 async function up(options: Options): Promise<number> {
   const started = Date.now();
-  const loaded = loadSpecFile(options.file, {
+  const text = readSpecText(options.file);
+  const { loadSpec } = await import('../../spec/load.ts'); // zod and yaml: only when a spec is read
+  const loaded = loadSpec(text, {
+    file: options.file,
     target: 'local',
     ...(options.env ? { env: options.env } : {}),
   });
   if (!loaded.ok) {
-    process.stderr.write(`${formatProblems(loaded.problems, readSpecText(options.file))}\n\n`);
+    process.stderr.write(`${formatProblems(loaded.problems, text)}\n\n`);
     throw new CliError(
       `${options.file}: ${countLabel(loaded.problems)}; nothing was started`,
       EXIT.failed,
@@ -130,17 +134,7 @@ async function startDaemon(options: Options): Promise<DaemonClient> {
   mkdirSync(state.root, { recursive: true });
   const log = openSync(state.daemonLog, 'a', 0o600);
   // The supervisor's own entry point: it stays small (no CLI loaded), the daemons it starts are `gantry daemon`.
-  const args = [
-    '--import',
-    TSX,
-    SUPERVISOR,
-    GANTRY_BIN,
-    'daemon',
-    '-f',
-    options.file,
-    '--state-dir',
-    state.root,
-  ];
+  const args = [SUPERVISOR, GANTRY_BIN, 'daemon', '-f', options.file, '--state-dir', state.root];
   if (options.env) args.push('--env', options.env);
   if (options.ephemeralPorts) args.push('--ephemeral-ports');
   if (options.backoff) args.push('--backoff', options.backoff);

@@ -1,6 +1,5 @@
 /** `gantry validate`: check gantry.yaml (and every environment) and report each problem at its line. */
 import { Option } from 'commander';
-import { loadSpec, validateAll } from '../../spec/load.ts';
 import type { Problem } from '../../spec/problem.ts';
 import type { Target } from '../../spec/targets.ts';
 import type { GantryCommand } from '../command.ts';
@@ -33,9 +32,9 @@ export const validateCommand: GantryCommand = {
   },
 };
 
-function validate(options: Options): number {
+async function validate(options: Options): Promise<number> {
   const text = readSpecText(options.file);
-  const checked = check(text, options);
+  const checked = check(await import('../../spec/load.ts'), text, options);
   const errors = checked.problems.filter((p) => p.severity === 'error');
   const valid = errors.length === 0;
 
@@ -62,11 +61,16 @@ function validate(options: Options): number {
   return EXIT.failed;
 }
 
-function check(text: string, options: Options): { problems: Problem[]; environments: string[] } {
+/** `spec` is src/spec/load.ts, imported when the command runs: it brings zod and yaml. */
+function check(
+  spec: typeof import('../../spec/load.ts'),
+  text: string,
+  options: Options,
+): { problems: Problem[]; environments: string[] } {
   const target = options.target ? { target: options.target } : {};
-  if (options.env === undefined) return validateAll(text, { file: options.file, ...target });
+  if (options.env === undefined) return spec.validateAll(text, { file: options.file, ...target });
   return {
-    problems: loadSpec(text, { file: options.file, env: options.env, ...target }).problems,
+    problems: spec.loadSpec(text, { file: options.file, env: options.env, ...target }).problems,
     environments: [options.env],
   };
 }

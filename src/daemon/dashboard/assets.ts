@@ -8,8 +8,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build, formatMessages, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
+import { ROOT } from '../../root.ts';
 
 export interface Asset {
   status: number;
@@ -17,7 +17,6 @@ export interface Asset {
   body: string;
 }
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const DASHBOARD_SOURCE = join(ROOT, 'src/dashboard');
 
 interface Bundle {
@@ -71,6 +70,8 @@ export class DashboardAssets {
   }
 
   private async bundle(entry: string): Promise<Bundle> {
+    // esbuild (its module and its service process) only once the dashboard is asked for.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [entry],
       bundle: true,
@@ -126,7 +127,7 @@ function missing(file: string): Asset {
 async function failed(entry: string, error: unknown): Promise<Asset> {
   const errors = (error as { errors?: Message[] }).errors;
   const text = errors
-    ? (await formatMessages(errors, { kind: 'error', color: false })).join('\n')
+    ? (await (await import('esbuild')).formatMessages(errors, { kind: 'error', color: false })).join('\n')
     : String((error as Error).message ?? error);
   return {
     status: 500,

@@ -9,7 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from '../../root.ts';
 import { ListenerTally } from '../lb/tally.ts';
 import type { StateDir } from '../state-dir.ts';
 import type { Store } from '../store.ts';
@@ -25,8 +26,8 @@ import {
   type Table,
 } from './protocol.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+/** The proxy's primary, built into dist/ with the CLI (scripts/build.js). */
+const PROXY_MAIN = join(ROOT, 'dist', 'proxy-main.js');
 /** A proxy starting on a busy machine (its workers load their code) gets this long to answer. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -98,7 +99,7 @@ export class DataPlane {
     const { stateDir, store } = this.options;
     const socket = stateDir.proxySocket;
     const log = openSync(stateDir.proxyLog, 'a', 0o600);
-    const args = ['--import', TSX, MAIN, '--socket', socket];
+    const args = [PROXY_MAIN, '--socket', socket];
     if (replace !== undefined) args.push('--replace', String(replace));
     if (process.env.GANTRY_PROXY_WORKERS) args.push('--workers', process.env.GANTRY_PROXY_WORKERS);
     // Its own session (it outlives the daemon), and nothing of the daemon's environment: no secret

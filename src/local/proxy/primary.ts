@@ -15,7 +15,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from '../../root.ts';
 import { LbMetrics } from '../lb/metrics.ts';
 import { ListenerTally } from '../lb/tally.ts';
 import {
@@ -43,8 +44,8 @@ import {
 } from './protocol.ts';
 import { drainPredecessor } from './takeover.ts';
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+/** Built beside this file's own build (scripts/build.js). */
+const WORKER = join(ROOT, 'dist', 'proxy-worker.js');
 const HOST = '127.0.0.1';
 /** How long a port the predecessor still holds is waited for after it was told to drain. */
 const TAKEOVER_WAIT_MS = 3000;
@@ -120,7 +121,7 @@ export class ProxyPrimary {
 
   private startWorker(): Promise<void> {
     const child = fork(WORKER, [], {
-      execArgv: ['--import', TSX],
+      execArgv: [],
       // Nothing of the daemon's environment: no secret reaches the data plane.
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProcStat } from '../supervisor/proc.ts';
 
-/** What a proxy process's command line contains (its entry script's folder). */
-const MARK = '/local/proxy/';
+/** What a proxy process's command line holds: its entry's name (dist/proxy-main.js, dist/proxy-worker.js). */
+const MARK = /\/proxy-(main|worker)\.[jt]s\b/;
 
 /** The live processes of process group `pgid` whose command line runs a proxy script. */
 function proxyGroup(pgid: number): number[] {
@@ -21,7 +21,7 @@ function proxyGroup(pgid: number): number[] {
     const stat = readProcStat(pid);
     if (stat === null || stat.pgrp !== pgid || stat.state === 'Z' || pid === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(MARK)) pids.push(pid);
+      if (MARK.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) pids.push(pid);
     } catch {
       // gone meanwhile
     }

@@ -22,7 +22,7 @@ import {
   type ServiceLike,
   selectorPatch,
 } from './blue-green-objects.ts';
-import type { ClusterReleasePlatform } from './platform.ts';
+import type { ClusterReleasePlatform, TrafficMode } from './platform.ts';
 import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
 import { type ReleaseApi, type ReleaseUpdate, writeRelease } from './release-api.ts';
@@ -40,7 +40,7 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
     private readonly digests: Readonly<Record<string, string>> = {},
   ) {}
 
-  async traffic(): Promise<ClusterRelease['traffic']> {
+  async traffic(): Promise<TrafficMode> {
     return 'service-selector';
   }
 

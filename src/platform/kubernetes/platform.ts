@@ -29,7 +29,11 @@ import {
   weightsByReplicas,
 } from './release-objects.ts';
 
-export type TrafficMode = ClusterRelease['traffic'];
+/**
+ * How weights reach users: exact (Gateway API HTTPRoute), by replica ratio, or (blue-green) all at
+ * once by the Service's selector.
+ */
+export type TrafficMode = 'gateway' | 'replica-ratio' | 'service-selector';
 
 interface HttpRoute extends K8sObject {
   spec?: { rules?: { backendRefs?: { name: string; weight?: number; [key: string]: unknown }[] }[] };

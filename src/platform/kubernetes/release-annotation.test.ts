@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Measurement } from '../../rollout/analysis.ts';
-import { releaseState } from '../../rollout/fixtures.test-support.ts';
+import { releaseState, serviceWith } from '../../rollout/fixtures.test-support.ts';
 import {
   ANNOTATION_MEASUREMENTS,
   type ClusterRelease,
@@ -20,15 +20,16 @@ const measurement = (at: number): Measurement => ({
   latencyP99Ms: null,
 });
 
+const SPEC = serviceWith('{ strategy: canary, steps: [ {weight: 25}, {weight: 100} ] }');
+
 const release: ClusterRelease = {
   state: releaseState('canary', { step: 2, status: 'paused', measurements: [measurement(1)] }),
-  weights: { v1: 75, v2: 25 },
-  traffic: 'replica-ratio',
   request: 'promote',
+  revisions: { v1: SPEC, v2: SPEC },
 };
 
 describe('release annotation', () => {
-  it('round-trips a release, its weights, how traffic is split and a pending request', () => {
+  it('round-trips a release, a pending request and the specs its versions run', () => {
     assert.deepEqual(decodeRelease(encodeRelease(release)), { ok: true, value: release });
   });
 
@@ -54,16 +55,16 @@ describe('release annotation', () => {
   const rejected: [name: string, text: string, problem: string][] = [
     ['not JSON', '{oops', 'gantry.dev/release: not JSON'],
     ['a list', '[]', 'gantry.dev/release: the value should be an object'],
-    ['no state', '{"weights":{},"traffic":"gateway"}', 'gantry.dev/release: state should be an object'],
+    ['no state', '{"request":"promote"}', 'gantry.dev/release: state should be an object'],
     [
       'unknown status',
       encodeRelease(release).replace('"status":"paused"', '"status":"done"'),
       'gantry.dev/release: state.status should be progressing | paused | succeeded | rolled-back | aborted',
     ],
     [
-      'weight not a number',
-      encodeRelease(release).replace('"v2":25', '"v2":"25"'),
-      'gantry.dev/release: weights should be an object of numbers by version',
+      'a revision that is no spec',
+      encodeRelease({ ...release, revisions: { v2: 'latest' as unknown as typeof SPEC } }),
+      'gantry.dev/release: revisions.v2 should be a service spec',
     ],
     [
       'unknown request',
@@ -75,12 +76,12 @@ describe('release annotation', () => {
       encodeRelease({ ...release, history: [{ ...release.state, id: 'one' as unknown as number }] }),
       'gantry.dev/release: history[0].id should be a number',
     ],
-    [
-      'unknown traffic',
-      encodeRelease(release).replace('"traffic":"replica-ratio"', '"traffic":"dns"'),
-      'gantry.dev/release: traffic should be gateway | replica-ratio | service-selector',
-    ],
   ];
+  it('reads an annotation written before revisions were kept (weights and traffic are dropped)', () => {
+    const old = JSON.stringify({ state: release.state, weights: { v1: 100 }, traffic: 'gateway' });
+    assert.deepEqual(decodeRelease(old), { ok: true, value: { state: release.state } });
+  });
+
   for (const [name, text, problem] of rejected)
     it(`names the wrong field: ${name}`, () => {
       const decoded = decodeRelease(text);

@@ -2,34 +2,34 @@
  * A release on a cluster keeps its state in one annotation on the service's stable Deployment
  * (on its Service for blue-green, whose two Deployments take turns),
  * `gantry.dev/release`, as JSON: the whole ReleaseState (id, strategy, step, status, verdicts…),
- * the traffic weights last set, and a person's pending request (promote, abort). The cluster is
+ * a person's pending request (promote, abort) and the spec each recent version runs (its
+ * revision: what a controller, which has no spec file, drives the release by). The cluster is
  * then the only place the release lives, so `gantry rollout status/promote/abort --env prod`
  * from another machine reads and changes the same state. It also keeps the last releases that
  * ended (`history`, bounded), so `gantry history --env` lists them and `gantry rollback --env`
- * knows which version ran before. Pure: text in, value out.
+ * knows which version ran before. Pure: text in, value out. (Annotations written before the
+ * revisions were kept also carry `weights` and `traffic`; they are read and dropped.)
  */
+import type { ReleaseRequest } from '../../rollout/manager.ts';
 import type { ReleaseState, ReleaseStatus, Strategy } from '../../rollout/state.ts';
+import type { ServiceModel } from '../../spec/model.ts';
 
 export const RELEASE_ANNOTATION = 'gantry.dev/release';
 
 /** Annotations share 256 KiB per object with everything else; keep the verdicts a person reads. */
 export const ANNOTATION_MEASUREMENTS = 5;
 
-export type ReleaseRequest = 'promote' | 'promote-full' | 'abort';
+/** Revisions kept: the current release's version, the one it replaced, and one more for a rollback. */
+export const ANNOTATION_REVISIONS = 3;
 
 export interface ClusterRelease {
   state: ReleaseState;
-  /** Percent by version, as last routed. */
-  weights: Record<string, number>;
-  /**
-   * How the weights reach users: exact (Gateway API HTTPRoute), by replica ratio, or (blue-green)
-   * all at once by the Service's selector.
-   */
-  traffic: 'gateway' | 'replica-ratio' | 'service-selector';
   /** A person's word, taken (and cleared) by whichever process drives the release. */
   request?: ReleaseRequest;
   /** The releases before this one that ended, oldest first, without their measurements (release-history.ts). */
   history?: ReleaseState[];
+  /** The spec each recent version runs, by version, newest last. */
+  revisions?: Record<string, ServiceModel>;
 }
 
 export type Decoded = { ok: true; value: ClusterRelease } | { ok: false; problem: string };
@@ -44,7 +44,6 @@ export function encodeRelease(release: ClusterRelease): string {
 
 const STRATEGIES: readonly Strategy[] = ['rolling', 'blue-green', 'canary', 'rollback'];
 const STATUSES: readonly ReleaseStatus[] = ['progressing', 'paused', 'succeeded', 'rolled-back', 'aborted'];
-const TRAFFIC: readonly ClusterRelease['traffic'][] = ['gateway', 'replica-ratio', 'service-selector'];
 const REQUESTS: readonly ReleaseRequest[] = ['promote', 'promote-full', 'abort'];
 
 /**
@@ -63,7 +62,7 @@ export function decodeRelease(text: string): Decoded {
     problem: `${RELEASE_ANNOTATION}: ${field} should be ${expected}`,
   });
   if (!isRecord(parsed)) return fail('the value', 'an object');
-  const { state, weights, traffic, request, history } = parsed;
+  const { state, request, history, revisions } = parsed;
   if (!isRecord(state)) return fail('state', 'an object');
   for (const field of ['id', 'replicas', 'step', 'startedAt'] as const)
     if (typeof state[field] !== 'number') return fail(`state.${field}`, 'a number');
@@ -72,9 +71,6 @@ export function decodeRelease(text: string): Decoded {
   if (!STRATEGIES.includes(state.strategy as Strategy)) return fail('state.strategy', STRATEGIES.join(' | '));
   if (!STATUSES.includes(state.status as ReleaseStatus)) return fail('state.status', STATUSES.join(' | '));
   if (!Array.isArray(state.measurements)) return fail('state.measurements', 'a list');
-  if (!isRecord(weights) || Object.values(weights).some((w) => typeof w !== 'number'))
-    return fail('weights', 'an object of numbers by version');
-  if (!TRAFFIC.includes(traffic as ClusterRelease['traffic'])) return fail('traffic', TRAFFIC.join(' | '));
   if (request !== undefined && !REQUESTS.includes(request as ReleaseRequest))
     return fail('request', REQUESTS.join(' | '));
   if (history !== undefined) {
@@ -86,14 +82,18 @@ export function decodeRelease(text: string): Decoded {
         if (typeof entry[field] !== 'string') return fail(`history[${index}].${field}`, 'a string');
     }
   }
+  if (revisions !== undefined) {
+    if (!isRecord(revisions)) return fail('revisions', 'an object of specs by version');
+    for (const [version, spec] of Object.entries(revisions))
+      if (!isRecord(spec) || !isRecord(spec.release)) return fail(`revisions.${version}`, 'a service spec');
+  }
   return {
     ok: true,
     value: {
       state: state as unknown as ReleaseState,
-      weights: weights as Record<string, number>,
-      traffic: traffic as ClusterRelease['traffic'],
       ...(request !== undefined ? { request: request as ReleaseRequest } : {}),
       ...(history !== undefined ? { history: history as ReleaseState[] } : {}),
+      ...(revisions !== undefined ? { revisions: revisions as Record<string, ServiceModel> } : {}),
     },
   };
 }

@@ -21,8 +21,6 @@ function ended(
 
 const cluster = (state: ReleaseState, history: ReleaseState[] = []): ClusterRelease => ({
   state,
-  weights: {},
-  traffic: 'replica-ratio',
   history,
 });
 

@@ -56,12 +56,15 @@ const PER_SERVICE: ((ctx: RenderContext, service: ServiceModel) => K8sObject[])[
 
 export function renderKubernetes(model: AppModel, options: RenderOptions = {}): RenderResult {
   const notes: RenderNote[] = [];
+  const noted = new Set<string>();
   const ctx: RenderContext = {
     model,
     namespace: options.namespace ?? model.namespace,
     options,
     note(note) {
-      if (!notes.some((n) => n.level === note.level && n.message === note.message)) notes.push(note);
+      const key = `${note.level} ${note.message}`;
+      if (!noted.has(key)) notes.push(note);
+      noted.add(key);
     },
   };
   const services = Object.keys(model.services)

@@ -1,7 +1,7 @@
 /**
- * The proxy's entry point, started by the daemon (data-plane.ts), detached in its own session so it
- * outlives the daemon:
- *   node --import tsx src/local/proxy/main.ts --socket PATH [--replace PGID] [--workers N]
+ * The proxy's entry point (dist/proxy-main.js, built by scripts/build.js), started by the daemon
+ * (data-plane.ts), detached in its own session so it outlives the daemon:
+ *   node dist/proxy-main.js --socket PATH [--replace PGID] [--workers N]
  * Prints `proxy ready` once its workers are up and its socket listens.
  */
 import { availableParallelism } from 'node:os';
@@ -12,7 +12,7 @@ const { values } = parseArgs({
   options: { socket: { type: 'string' }, replace: { type: 'string' }, workers: { type: 'string' } },
 });
 if (!values.socket) {
-  process.stderr.write('usage: main.ts --socket PATH [--replace PGID] [--workers N]\n');
+  process.stderr.write('usage: proxy-main.js --socket PATH [--replace PGID] [--workers N]\n');
   process.exit(2);
 }
 const log = (line: string) =>

@@ -1,6 +1,7 @@
 /**
- * The supervisor's entry point, started by `gantry up` in its own session:
- *   node --import tsx src/daemon/supervise-main.ts <the daemon's command line: gantry.js daemon …>
+ * The supervisor's entry point (dist/supervisor-main.js, built by scripts/build.js), started by
+ * `gantry up` in its own session:
+ *   node dist/supervisor-main.js <the daemon's command line: bin/gantry.js daemon …>
  * Kept apart from the CLI so that the process that only waits on daemons loads almost nothing.
  */
 import { Supervisor } from './supervisor.ts';
