@@ -28,10 +28,11 @@ import { startLoad } from '../support/load.ts';
  * At most this many requests fail when the proxy's primary is SIGKILLed under 8 connections of load.
  * Its workers serve on while a new proxy starts; the failures come when the new proxy takes the ports
  * over: between the old workers closing their listening socket and the new ones listening on it,
- * connections are refused (Node 20 cannot listen twice on a port: no SO_REUSEPORT). Measured on a
- * loaded 2-core machine: 11–14 refused within 20–31 ms.
+ * connections are refused (Node 20 cannot listen twice on a port: no SO_REUSEPORT). The load retries
+ * at once, so the count grows with how fast it retries within that window. Measured on a loaded
+ * 2-core machine over nine runs: 0–35 refused, all within 31 ms; the bound is about three times that.
  */
-const PROXY_KILL_MAX_FAILED = 60;
+const PROXY_KILL_MAX_FAILED = 100;
 
 const SPEC = `app: dataplane
 services:
