@@ -58,7 +58,10 @@ function series(minutes: number, errors: (minute: number) => number, slow: (minu
   const cumulative = (perMinute: (minute: number) => number) => {
     let total = 0;
     const values = [0];
-    for (let m = 1; m <= minutes; m++) values.push((total += perMinute(m)));
+    for (let m = 1; m <= minutes; m++) {
+      total += perMinute(m);
+      values.push(total);
+    }
     return values.map((v) => Number(v.toPrecision(15))).join(' ');
   };
   return [
