@@ -24,7 +24,8 @@ export class LocalReleaseStore implements ReleaseStore {
     return this.store.releases<ReleaseState>(service);
   }
 
-  async create(draft: ReleaseDraft): Promise<ReleaseState> {
+  async create(draft: ReleaseDraft, spec: ServiceModel): Promise<ReleaseState> {
+    this.store.saveRevision(draft.service, draft.version, spec, this.now());
     const id = this.store.createRelease(draft.service, (id) => ({ ...draft, id }));
     return { ...draft, id };
   }
@@ -35,10 +36,6 @@ export class LocalReleaseStore implements ReleaseStore {
 
   async revision(service: string, version: string): Promise<ServiceModel | undefined> {
     return this.store.revision<ServiceModel>(service, version);
-  }
-
-  async saveRevision(service: string, version: string, spec: ServiceModel): Promise<void> {
-    this.store.saveRevision(service, version, spec, this.now());
   }
 
   async fileRequest(service: string, request: ReleaseRequest): Promise<void> {

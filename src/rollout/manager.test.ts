@@ -86,6 +86,11 @@ describe('ReleaseManager', () => {
       });
     };
     await refused(
+      m.rollbackTo('api', 7),
+      'not-found',
+      /^cannot roll back api: no revision 7 in the last 1 \(revisions 1\)$/,
+    );
+    await refused(
       m.deploy('api', { version: '../x', revise: unchanged }),
       'invalid',
       /version must be letters/,
@@ -97,7 +102,6 @@ describe('ReleaseManager', () => {
       'conflict',
       /^a release of api is in progress \(v2: starting\); wait, or `gantry abort api`$/,
     );
-    await refused(m.rollbackTo('api', 7), 'not-found', /^api has no revision 7$/);
   });
 
   it('a request filed from anywhere is taken by the host that runs the release, once', async () => {
@@ -117,7 +121,7 @@ describe('ReleaseManager', () => {
     await assert.rejects(elsewhere.request('api', 'abort'), /release 2 of api is succeeded, not in progress/);
   });
 
-  it('a rollback during a release ends that release first (aborted), then goes back', async () => {
+  it('a rollback during a release is its abort: back on the version it was replacing', async () => {
     const { spec, manager, clock } = setup(
       '{ strategy: canary, steps: [ {weight: 25}, {pause: {}}, {weight: 100} ], analysis: { intervalSeconds: 2, minRequests: 10 } }',
     );
@@ -130,6 +134,9 @@ describe('ReleaseManager', () => {
     await run(m, clock, 120, ended);
     await m.deploy('api', { version: 'v3', revise: unchanged });
     await run(m, clock, 60, async () => (await m.current('api'))?.status === 'paused');
+    const aborting = await m.rollbackTo('api');
+    assert.equal(aborting.version, 'v3', 'the release in progress is the one it ends');
+    await run(m, clock, 10, ended);
     const back = await m.rollbackTo('api');
     assert.deepEqual([back.strategy, back.version, back.stable], ['rollback', 'v1', 'v2']);
     await run(m, clock, 60, ended);

@@ -9,6 +9,7 @@
 import type { MetricSource } from '../metrics/source.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { EffectiveAnalysis, ServiceModel } from '../spec/model.ts';
+import { rollbackTarget } from './history.ts';
 import type { StartLoadTest } from './load-test.ts';
 import { ReleaseRunner } from './runner.ts';
 import { isActive, type ReleaseDraft, type ReleaseState, type Strategy, startingRelease } from './state.ts';
@@ -22,12 +23,11 @@ export interface ReleaseStore {
   services(): Promise<string[]>;
   /** Every release of a service the store keeps, oldest first; the newest is the current one. */
   history(service: string): Promise<ReleaseState[]>;
-  /** Records a new release under the next revision number and returns it. */
-  create(draft: ReleaseDraft): Promise<ReleaseState>;
+  /** Records a new release under the next revision number, with the spec its version runs, and returns it. */
+  create(draft: ReleaseDraft, spec: ServiceModel): Promise<ReleaseState>;
   save(state: ReleaseState): Promise<void>;
-  /** The service spec a version runs with (its revision), saved when the release began. */
+  /** The service spec a version runs with (its revision), kept when its release began. */
   revision(service: string, version: string): Promise<ServiceModel | undefined>;
-  saveRevision(service: string, version: string, spec: ServiceModel): Promise<void>;
   /** A person's word for the service's release in progress, from any process… */
   fileRequest(service: string, request: ReleaseRequest): Promise<void>;
   /** …taken once by the host that runs it. */
@@ -54,6 +54,11 @@ export interface ManagerDeps {
   startLoadTest?: StartLoadTest;
   /** How often `start` ticks active releases (the local daemon 250 ms, a cluster 1 s). */
   tickMs?: number;
+  /**
+   * False where the host drives each release itself (a cluster: `gantry deploy --env`, the
+   * controller), so the manager only starts, requests and lists releases; true by default.
+   */
+  drives?: boolean;
 }
 
 export interface NewRelease {
@@ -132,16 +137,24 @@ export class ReleaseManager {
   /** The first revision of a service (what came up before any release), so history begins with it. */
   async recordInitial(service: ServiceModel, version: string, message: string): Promise<void> {
     const now = this.now();
-    await this.deps.store.saveRevision(service.name, version, service);
-    await this.deps.store.create({
-      ...startingRelease(
-        { service: service.name, version, stable: version, strategy: 'rolling', replicas: service.replicas },
-        now,
-      ),
-      status: 'succeeded',
-      message,
-      endedAt: now,
-    });
+    await this.deps.store.create(
+      {
+        ...startingRelease(
+          {
+            service: service.name,
+            version,
+            stable: version,
+            strategy: 'rolling',
+            replicas: service.replicas,
+          },
+          now,
+        ),
+        status: 'succeeded',
+        message,
+        endedAt: now,
+      },
+      service,
+    );
   }
 
   async deploy(service: string, release: NewRelease): Promise<ReleaseState> {
@@ -159,8 +172,8 @@ export class ReleaseManager {
       ...revised,
       release: { ...revised.release, ...(release.strategy ? { strategy: release.strategy } : {}) },
     };
-    await this.deps.store.saveRevision(service, release.version, revision);
     return this.begin(
+      revision,
       startingRelease(
         {
           service,
@@ -176,44 +189,35 @@ export class ReleaseManager {
     );
   }
 
-  /** Back to an earlier revision (the previous one by default): no steps, no analysis. */
+  /**
+   * Back to an earlier revision (the previous one by default): no steps, no analysis. While a
+   * release is in progress, a rollback is its abort — back on the version it was replacing — as
+   * `kubectl rollout undo` during a rollout goes back to the revision before it.
+   */
   async rollbackTo(service: string, revision?: number): Promise<ReleaseState> {
+    const current = await this.current(service);
+    if (current && isActive(current) && revision === undefined) return this.request(service, 'abort');
+    await this.refuseIfActive(service);
     const history = await this.deps.store.history(service);
     const serving = await this.serving(service);
-    const target =
-      revision === undefined
-        ? [...history].reverse().find((r) => r.status === 'succeeded' && r.version !== serving.version)
-        : history.find((r) => r.id === revision);
-    if (!target)
-      throw new ReleaseRefused(
-        'not-found',
-        revision === undefined
-          ? `no earlier revision of ${service} to go back to`
-          : `${service} has no revision ${revision}`,
-      );
-    if (target.version === serving.version)
-      throw new ReleaseRefused(
-        'conflict',
-        `${service} already runs ${target.version} (revision ${target.id})`,
-      );
-    // A release in flight ends first (aborted), so the history never keeps one running.
-    const active = this.runners.get(service);
-    if (active && isActive(active.state)) {
-      active.request('abort');
-      await active.tick();
-    }
-    return this.begin({
+    const target = rollbackTarget(history, revision);
+    if (!target.ok) throw new ReleaseRefused('not-found', `cannot roll back ${service}: ${target.problem}`);
+    const spec = await this.specOf(service, target.version).catch(() =>
+      this.specOf(service, serving.version),
+    );
+    const from = history.find((r) => r.id === target.revision)!;
+    return this.begin(spec, {
       ...startingRelease(
         {
           service,
           version: target.version,
           stable: serving.version,
           strategy: 'rollback',
-          replicas: serving.replicas > 0 ? serving.replicas : target.replicas,
+          replicas: serving.replicas > 0 ? serving.replicas : from.replicas,
         },
         this.now(),
       ),
-      message: `back to revision ${target.id} (${target.version})`,
+      message: `back to revision ${target.revision} (${target.version})`,
     });
   }
 
@@ -271,11 +275,11 @@ export class ReleaseManager {
     return spec;
   }
 
-  private async begin(draft: ReleaseDraft): Promise<ReleaseState> {
-    const state = await this.deps.store.create(draft);
+  private async begin(spec: ServiceModel, draft: ReleaseDraft): Promise<ReleaseState> {
+    const state = await this.deps.store.create(draft, spec);
     const previous = this.runners.get(state.service);
     if (previous && !isActive(previous.state)) await previous.endRetention(state.version);
-    this.runners.set(state.service, await this.runner(state));
+    if (this.deps.drives !== false) this.runners.set(state.service, await this.runner(state));
     this.deps.event(
       state.service,
       'Normal',

@@ -20,7 +20,8 @@ export class MemoryReleaseStore implements ReleaseStore {
     return structuredClone(this.releases.filter((release) => release.service === service));
   }
 
-  async create(draft: ReleaseDraft): Promise<ReleaseState> {
+  async create(draft: ReleaseDraft, spec: ServiceModel): Promise<ReleaseState> {
+    this.revisions.set(`${draft.service}\n${draft.version}`, structuredClone(spec));
     const state = { ...structuredClone(draft), id: this.releases.length + 1 };
     this.releases.push(state);
     return structuredClone(state);
@@ -35,10 +36,6 @@ export class MemoryReleaseStore implements ReleaseStore {
   async revision(service: string, version: string): Promise<ServiceModel | undefined> {
     const spec = this.revisions.get(`${service}\n${version}`);
     return spec && structuredClone(spec);
-  }
-
-  async saveRevision(service: string, version: string, spec: ServiceModel): Promise<void> {
-    this.revisions.set(`${service}\n${version}`, structuredClone(spec));
   }
 
   async fileRequest(service: string, request: ReleaseRequest): Promise<void> {

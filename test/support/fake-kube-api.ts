@@ -1,5 +1,6 @@
 /**
- * A fake Kubernetes API server for the `gantry apply` contract tests — not a cluster. It
+ * A fake Kubernetes API server — not a cluster; the cluster tests (test/cluster/) use a real
+ * control plane. Kept for test/integration/deploy-digest-contract.test.ts until it moves there. It
  * records every request and answers like the API for the paths the adapter uses: discovery
  * (/api/v1, /apis/<group>/<version>), server-side apply PATCH, GET, LIST with labelSelector,
  * DELETE, and watch streams. Workloads get a status the way the controllers would give it:

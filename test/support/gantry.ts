@@ -17,7 +17,10 @@ export interface Run {
   stderr: string;
 }
 
-export function gantry(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export function gantry(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -25,7 +28,7 @@ export function gantry(args: string[], options: { cwd?: string; timeoutMs?: numb
       {
         cwd: options.cwd ?? ROOT,
         timeout: options.timeoutMs ?? 120_000,
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...(options.env ?? process.env), NO_COLOR: '1' },
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -1,8 +1,8 @@
 /**
  * The port forward itself: pick a ready pod of the service, listen on 127.0.0.1 only, and give
  * every accepted connection its own port-forward stream to the pod (client-node's PortForward).
- * Runs until Ctrl-C. Not covered by the contract tests: the fake API server does not speak the
- * port-forward WebSocket protocol; port-mapping.test.ts covers the arguments.
+ * Runs until Ctrl-C. test/cluster/day2.test.ts forwards through a real kube-apiserver to kwok's
+ * kubelet server and on to a local process; port-mapping.test.ts covers the arguments.
  */
 
 import type { AddressInfo } from 'node:net';

@@ -39,17 +39,14 @@ export async function runRelease(
     process.stdout.write(`${trafficLine(traffic, service, session.namespace)}\n`);
   /** Writes the state; a request another process left since this one last looked stays for the next tick. */
   const save = async (next: ReleaseState, taken?: ReleaseRequest) => {
-    const current = await platform.readRelease(service);
-    const pending = current?.request !== undefined && current.request !== taken ? current.request : undefined;
     const weights = Object.fromEntries(
       (await platform.observe(service)).versions.map((v) => [v.version, v.weight]),
     );
-    await platform.saveRelease(service, {
-      state: next,
-      weights,
-      traffic,
-      ...(pending ? { request: pending } : {}),
-      history,
+    // Against the release as stored at the write (not as read before observe): see writeRelease.
+    await platform.saveRelease(service, (current) => {
+      const pending =
+        current?.request !== undefined && current.request !== taken ? current.request : undefined;
+      return { state: next, weights, traffic, ...(pending ? { request: pending } : {}), history };
     });
   };
   await save(first, previous?.request); // a request left on an ended release is not for this one

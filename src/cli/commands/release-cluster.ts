@@ -9,7 +9,7 @@
  */
 import { KubeError } from '../../platform/kubernetes/api-failure.ts';
 import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
-import type { ReleaseRequest } from '../../platform/kubernetes/release-annotation.ts';
+import type { ClusterRelease, ReleaseRequest } from '../../platform/kubernetes/release-annotation.ts';
 import { isActive, type Strategy, startingRelease } from '../../rollout/state.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -158,16 +158,21 @@ export async function requestOnCluster(
   command: string = request,
 ): Promise<number> {
   const { platform } = open(service, options);
-  const release = await platform.readRelease(service);
-  if (!release || !isActive(release.state))
-    throw new CliError(
-      release
-        ? `release ${release.state.id} of ${service} is ${release.state.status}, not in progress`
-        : `${service} has no release on the cluster`,
-      EXIT.failed,
-      `see gantry rollout status ${service} --env ${options.env}`,
-    );
-  await platform.saveRelease(service, { ...release, request });
+  const seen: { release?: ClusterRelease } = {};
+  // Added to the release as stored at the write, never over a state the deploy wrote meanwhile.
+  await platform.saveRelease(service, (current) => {
+    seen.release = current;
+    if (!current || !isActive(current.state))
+      throw new CliError(
+        current
+          ? `release ${current.state.id} of ${service} is ${current.state.status}, not in progress`
+          : `${service} has no release on the cluster`,
+        EXIT.failed,
+        `see gantry rollout status ${service} --env ${options.env}`,
+      );
+    return { ...current, request };
+  });
+  const release = seen.release!; // the update above threw without one
   process.stdout.write(
     `${style.green('✓')} ${service}: ${request} requested (revision ${release.state.id}: ${release.state.version})${command === request ? '' : ` — a ${command} of a release in progress is its ${request}`}; the gantry deploy driving it takes it at its next step\n`,
   );

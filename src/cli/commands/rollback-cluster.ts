@@ -6,7 +6,8 @@
  * Service back — instantly while the old colour is still kept, else after bringing it up again.
  * A rollback while a release is in progress is that release's abort.
  */
-import { revisions, rollbackTarget } from '../../platform/kubernetes/release-history.ts';
+import { revisions } from '../../platform/kubernetes/release-history.ts';
+import { rollbackTarget } from '../../rollout/history.ts';
 import { isActive, startingRelease } from '../../rollout/state.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';

@@ -25,6 +25,24 @@ describe('explainFailure', () => {
       'lower requests/replicas in the spec or raise the quota (kubectl describe resourcequota -n shop)',
     );
   });
+  it('a ValidatingAdmissionPolicy denial (422 Invalid, as kube-apiserver answers it) names the policy', () => {
+    const error = explainFailure({
+      verb: 'apply',
+      object: deployment,
+      status: 422,
+      reason: 'Invalid',
+      message:
+        "deployments.apps \"api\" is forbidden: ValidatingAdmissionPolicy 'require-team' with binding 'require-team-prod' denied request: every Deployment needs a team label",
+    });
+    assert.equal(
+      error.message,
+      "apply Deployment shop/api: denied by an admission policy: deployments.apps \"api\" is forbidden: ValidatingAdmissionPolicy 'require-team' with binding 'require-team-prod' denied request: every Deployment needs a team label",
+    );
+    assert.equal(
+      error.hint,
+      'change the spec to satisfy the cluster policy (kubectl get validatingadmissionpolicy require-team -o yaml shows its rules), or ask the cluster admins',
+    );
+  });
   it('an unreachable server says so', () => {
     const error = explainFailure({
       verb: 'apply',

@@ -51,6 +51,13 @@ export function explainFailure(failure: ApiFailure): KubeError {
       `${action} ${what}: denied by an admission webhook: ${message}`,
       'change the spec to satisfy the cluster policy, or ask the cluster admins about the webhook',
     );
+  // An in-tree ValidatingAdmissionPolicy (CEL) denies with 422 Invalid, not as a webhook does.
+  const policy = /ValidatingAdmissionPolicy '([^']+)' with binding '[^']+' denied request/.exec(message);
+  if (policy)
+    return new KubeError(
+      `${action} ${what}: denied by an admission policy: ${message}`,
+      `change the spec to satisfy the cluster policy (kubectl get validatingadmissionpolicy ${policy[1]} -o yaml shows its rules), or ask the cluster admins`,
+    );
   if (/exceeded quota/.test(message))
     return new KubeError(
       `${action} ${what}: the namespace's ResourceQuota is exceeded: ${message}`,

@@ -7,7 +7,7 @@
  * unless --force-conflicts asks to take them back.
  */
 import type { K8sObject } from '../../render/kubernetes/index.ts';
-import { KubeError } from './api-failure.ts';
+import { KubeError, kindNotInstalled } from './api-failure.ts';
 import type { ApplyPlan, SecretReference } from './apply-plan.ts';
 import type { Cluster } from './cluster.ts';
 import { PRUNABLE_KINDS } from './kinds.ts';
@@ -58,6 +58,7 @@ export async function applyPlan(
     applied.push(rendered);
     events.applied(rendered);
   };
+  await checkServed(cluster, plan.objects);
   const first = plan.objects.filter((o) => BEFORE_SECRETS.has(o.kind));
   const rest = plan.objects.filter((o) => !BEFORE_SECRETS.has(o.kind));
   for (const object of first) await apply(object);
@@ -81,6 +82,24 @@ async function leaveReleaseFields(
   const { object, kept } = withoutReleaseFields(rendered, live);
   if (kept.length > 0) events.kept(rendered, kept);
   return object;
+}
+
+/**
+ * Every kind is served before anything is applied. A real API server refuses a custom resource
+ * whose CRD is missing only when that object's turn comes, after the objects before it were
+ * applied; this check keeps a cluster without, say, CloudNativePG from getting half an app.
+ */
+async function checkServed(cluster: Cluster, objects: readonly K8sObject[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const object of objects) {
+    const key = `${object.apiVersion}/${object.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!(await cluster.served(object))) {
+      const missing = kindNotInstalled(object);
+      throw new KubeError(`${missing.message}\n  nothing was applied`, missing.hint);
+    }
+  }
 }
 
 /** Every missing Secret at once, each with the command that creates it. */

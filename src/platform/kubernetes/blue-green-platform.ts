@@ -25,14 +25,8 @@ import {
 import type { ClusterReleasePlatform } from './platform.ts';
 import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
-import type { ReleaseApi } from './release-api.ts';
-import {
-  type DeploymentLike,
-  FIELD_MANAGERS,
-  imagePatch,
-  releasePatch,
-  replicasPatch,
-} from './release-objects.ts';
+import { type ReleaseApi, type ReleaseUpdate, writeRelease } from './release-api.ts';
+import { type DeploymentLike, FIELD_MANAGERS, imagePatch, replicasPatch } from './release-objects.ts';
 
 export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
   private readonly previews: { close(): void }[] = [];
@@ -118,19 +112,28 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
   }
 
   async readRelease(service: string): Promise<ClusterRelease | undefined> {
-    const text = (await this.service(service)).metadata.annotations?.[RELEASE_ANNOTATION];
+    return this.releaseOf(await this.service(service));
+  }
+
+  saveRelease(service: string, release: ReleaseUpdate): Promise<void> {
+    return writeRelease(
+      this.api,
+      () => this.service(service),
+      (holder) => this.releaseOf(holder),
+      release,
+    );
+  }
+
+  private releaseOf(holder: ServiceLike): ClusterRelease | undefined {
+    const text = holder.metadata.annotations?.[RELEASE_ANNOTATION];
     if (text === undefined) return undefined;
     const decoded = decodeRelease(text);
     if (!decoded.ok)
       throw new KubeError(
-        `Service ${this.namespace}/${service}: ${decoded.problem}`,
-        `fix or remove the annotation (kubectl annotate service ${service} ${RELEASE_ANNOTATION}-)`,
+        `Service ${this.namespace}/${holder.metadata.name}: ${decoded.problem}`,
+        `fix or remove the annotation (kubectl annotate service ${holder.metadata.name} ${RELEASE_ANNOTATION}-)`,
       );
     return decoded.value;
-  }
-
-  async saveRelease(service: string, release: ClusterRelease): Promise<void> {
-    await this.api.apply(releasePatch(await this.service(service), release), FIELD_MANAGERS.state);
   }
 
   private async layout(

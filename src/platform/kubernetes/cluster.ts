@@ -5,10 +5,9 @@
  * pods and their events, and a watch of one workload. Every failure becomes a `KubeError` that
  * names the object (api-failure.ts decides the wording).
  */
-import { existsSync } from 'node:fs';
 import {
   ApiException,
-  KubeConfig,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -18,6 +17,7 @@ import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { explainFailure, KubeError, kindNotInstalled, type ObjectRef, plural } from './api-failure.ts';
 import type { EventLike, PodLike } from './image-pull.ts';
 import type { KindRef } from './kinds.ts';
+import { loadKubeconfig, selectContext } from './kubeconfig.ts';
 import type { ListedObject } from './prune.ts';
 import type { LiveObject } from './release-owned.ts';
 import type { WorkloadObject } from './rollout-status.ts';
@@ -29,12 +29,14 @@ export interface WriteOptions {
   dryRun: boolean;
 }
 
-/** What apply needs from a cluster; the contract tests pin it against a fake API server. */
+/** What apply needs from a cluster; test/cluster/ runs it against a real kube-apiserver. */
 export interface Cluster {
   apply(object: K8sObject, options: WriteOptions & { force: boolean }): Promise<K8sObject>;
   exists(object: ObjectRef): Promise<boolean>;
   /** The live object (with its managedFields), or undefined when there is none. */
   read(object: ObjectRef): Promise<LiveObject | undefined>;
+  /** Whether the API server serves this kind (discovery); false when its CRD is not installed. */
+  served(kind: KindRef): Promise<boolean>;
   /** Objects of a kind in a namespace matching a label selector; none when the kind is not served. */
   list(kind: KindRef, namespace: string, labelSelector: string): Promise<ListedObject[]>;
   remove(object: ObjectRef, options: WriteOptions): Promise<void>;
@@ -57,47 +59,14 @@ export interface Connection {
 }
 
 export function connect(options: { kubeconfig?: string; context?: string }): Connection {
-  const config = new KubeConfig();
-  if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig))
-      throw new KubeError(
-        `--kubeconfig ${options.kubeconfig}: no such file`,
-        'pass the path of a kubeconfig file',
-      );
-    loadOrFail(() => config.loadFromFile(options.kubeconfig!), options.kubeconfig);
-  } else {
-    loadOrFail(() => config.loadFromDefault(), process.env.KUBECONFIG ?? '~/.kube/config');
-  }
-  if (options.context !== undefined) {
-    if (!config.getContextObject(options.context)) {
-      const known = config.getContexts().map((c) => c.name);
-      throw new KubeError(
-        `--context ${options.context}: no such context in the kubeconfig`,
-        known.length > 0 ? `contexts: ${known.join(', ')}` : 'the kubeconfig defines no contexts',
-      );
-    }
-    config.setCurrentContext(options.context);
-  }
-  const cluster = config.getCurrentCluster();
-  if (!config.getCurrentContext() || !cluster)
-    throw new KubeError(
-      'no Kubernetes cluster to talk to: the kubeconfig has no current context',
-      'pass --context NAME or --kubeconfig PATH (kubectl config get-contexts lists them)',
-    );
+  const { config, files } = loadKubeconfig(options.kubeconfig);
+  selectContext(config, files, options.context);
   return {
     cluster: new ClientNodeCluster(config),
     context: config.getCurrentContext(),
-    server: cluster.server,
+    server: config.getCurrentCluster()!.server,
     config,
   };
-}
-
-function loadOrFail(load: () => void, where: string): void {
-  try {
-    load();
-  } catch (error) {
-    throw new KubeError(`cannot read the kubeconfig ${where}: ${(error as Error).message}`);
-  }
 }
 
 class ClientNodeCluster implements Cluster {
@@ -123,6 +92,19 @@ class ClientNodeCluster implements Cluster {
       )) as unknown as LiveObject;
     } catch (error) {
       if (error instanceof NotFound) return undefined;
+      throw error;
+    }
+  }
+
+  async served(kind: KindRef): Promise<boolean> {
+    const ref = { ...kind, metadata: { name: '' } };
+    try {
+      // The discovery lookup every object call makes first (cached per group/version); its type is
+      // protected in client-node's declarations, not in its code.
+      const discover = (this.api as unknown as Discovery).resource.bind(this.api);
+      return (await call('get', ref, () => discover(kind.apiVersion, kind.kind))) !== undefined;
+    } catch (error) {
+      if (error instanceof NotServed) return false;
       throw error;
     }
   }
@@ -221,6 +203,10 @@ class ClientNodeCluster implements Cluster {
 
 function apiRoot(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+interface Discovery {
+  resource(apiVersion: string, kind: string): Promise<{ name: string } | undefined>;
 }
 
 /** A 404 on get/delete: the object is not there (the caller decides whether that is fine). */

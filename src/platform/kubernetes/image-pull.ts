@@ -13,6 +13,7 @@ export interface PodLike {
   status?: {
     containerStatuses?: ContainerStatusLike[];
     initContainerStatuses?: ContainerStatusLike[];
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
   };
 }
 

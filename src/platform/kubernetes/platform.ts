@@ -15,7 +15,7 @@ import { KubeError } from './api-failure.ts';
 import { podSelectorOf } from './blue-green-objects.ts';
 import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
-import type { ReleaseApi } from './release-api.ts';
+import { type ReleaseApi, type ReleaseUpdate, writeRelease } from './release-api.ts';
 import {
   canaryDeployment,
   type DeploymentLike,
@@ -23,7 +23,6 @@ import {
   FIELD_MANAGERS,
   imagePatch,
   REQUESTED_ANNOTATION,
-  releasePatch,
   replicasPatch,
   stableReplicasByRatio,
   WEIGHT_ANNOTATION,
@@ -42,7 +41,8 @@ export interface ClusterReleasePlatform extends Platform {
   close(): void;
   traffic(service: string): Promise<TrafficMode>;
   readRelease(service: string): Promise<ClusterRelease | undefined>;
-  saveRelease(service: string, release: ClusterRelease): Promise<void>;
+  /** Writes the release; given a function, it changes the release as stored now (see writeRelease). */
+  saveRelease(service: string, release: ReleaseUpdate): Promise<void>;
 }
 
 export class KubernetesPlatform implements ClusterReleasePlatform {
@@ -188,24 +188,38 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
   }
 
   async retireCanary(service: string): Promise<void> {
+    // With an HTTPRoute the promoted canary held 100 % of the route's weight: give it back to the
+    // stable Service (which now runs the new version) before the canary's pods go, or the route
+    // would send every request to a Service with no endpoints. (Found on a real control plane.)
+    const route = await this.route_(service);
+    if (route) await this.api.apply(weighedRoute(route, service, 0), FIELD_MANAGERS.route);
     const canary = await this.deployment(`${service}-canary`);
     if (canary) await this.api.apply(replicasPatch(canary, 0, 0, 0), FIELD_MANAGERS.replicas);
   }
 
   async readRelease(service: string): Promise<ClusterRelease | undefined> {
-    const text = (await this.stable(service)).metadata.annotations?.[RELEASE_ANNOTATION];
+    return this.releaseOf(await this.stable(service));
+  }
+
+  saveRelease(service: string, release: ReleaseUpdate): Promise<void> {
+    return writeRelease(
+      this.api,
+      () => this.stable(service),
+      (stable) => this.releaseOf(stable),
+      release,
+    );
+  }
+
+  private releaseOf(stable: DeploymentLike): ClusterRelease | undefined {
+    const text = stable.metadata.annotations?.[RELEASE_ANNOTATION];
     if (text === undefined) return undefined;
     const decoded = decodeRelease(text);
     if (!decoded.ok)
       throw new KubeError(
-        `Deployment ${this.namespace}/${service}: ${decoded.problem}`,
-        `fix or remove the annotation (kubectl annotate deployment ${service} ${RELEASE_ANNOTATION}-)`,
+        `Deployment ${this.namespace}/${stable.metadata.name}: ${decoded.problem}`,
+        `fix or remove the annotation (kubectl annotate deployment ${stable.metadata.name} ${RELEASE_ANNOTATION}-)`,
       );
     return decoded.value;
-  }
-
-  async saveRelease(service: string, release: ClusterRelease): Promise<void> {
-    await this.api.apply(releasePatch(await this.stable(service), release), FIELD_MANAGERS.state);
   }
 
   private async stable(service: string): Promise<DeploymentLike> {

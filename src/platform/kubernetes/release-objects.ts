@@ -87,6 +87,8 @@ export function replicasPatch(
 export function releasePatch(
   holder: Pick<K8sObject, 'metadata'> & Partial<Pick<K8sObject, 'apiVersion' | 'kind'>>,
   release: ClusterRelease,
+  /** The holder's resourceVersion as read: the API server then refuses (409) a write over a newer one. */
+  resourceVersion?: string,
 ): K8sObject {
   return {
     apiVersion: holder.apiVersion ?? 'apps/v1',
@@ -94,6 +96,7 @@ export function releasePatch(
     metadata: {
       name: holder.metadata.name,
       namespace: holder.metadata.namespace ?? 'default',
+      ...(resourceVersion ? { resourceVersion } : {}),
       annotations: { [RELEASE_ANNOTATION]: encodeRelease(release) },
     },
   };

@@ -7,9 +7,10 @@
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError } from './api-failure.ts';
 import type { Cluster } from './cluster.ts';
-import { describeImagePullFailures, imagePullFailures } from './image-pull.ts';
+import { describeImagePullFailures, imagePullFailures, type PodLike } from './image-pull.ts';
 import { describeObject } from './kinds.ts';
 import { type RolloutStatus, rolloutStatus } from './rollout-status.ts';
+import { unschedulableLines } from './unschedulable.ts';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -85,7 +86,7 @@ export async function waitForRollouts(
           const lines = [...pending].map(
             (w) => `${describeObject(w)}: ${last.get(w)?.message ?? 'no status seen'}`,
           );
-          void Promise.all([...pending].map((w) => imagePullLines(cluster, w).catch(() => []))).then(
+          void Promise.all([...pending].map((w) => podProblemLines(cluster, w).catch(() => []))).then(
             (pulls) =>
               fail(
                 new KubeError(
@@ -94,7 +95,7 @@ export async function waitForRollouts(
                     ...lines,
                     ...pulls.flat(),
                   ].join('\n  '),
-                  pulls.flat().length > 0
+                  pulls.flat().some((line) => line.startsWith('image '))
                     ? 'fix the image reference or its pull secret, then apply again'
                     : 'look at the pods: kubectl get pods,events -n <namespace>; or wait longer with --timeout',
                 ),
@@ -122,7 +123,7 @@ export async function waitForRollouts(
   }
 }
 
-async function imagePullFailuresOf(cluster: Cluster, workload: K8sObject) {
+async function podsOf(cluster: Cluster, workload: K8sObject): Promise<PodLike[]> {
   const selector = (workload.spec as { selector?: { matchLabels?: Record<string, string> } }).selector
     ?.matchLabels;
   if (!selector) return [];
@@ -130,8 +131,13 @@ async function imagePullFailuresOf(cluster: Cluster, workload: K8sObject) {
   const labelSelector = Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const pods = await cluster.pods(namespace, labelSelector);
+  return cluster.pods(namespace, labelSelector);
+}
+
+async function imagePullFailuresOf(cluster: Cluster, workload: K8sObject) {
+  const pods = await podsOf(cluster, workload);
   if (pods.length === 0) return [];
+  const namespace = workload.metadata.namespace ?? 'default';
   const names = new Set(pods.map((p) => p.metadata.name));
   const events = (await cluster.podEvents(namespace)).filter((e) => names.has(e.involvedObject?.name ?? ''));
   return imagePullFailures(pods, events);
@@ -139,6 +145,12 @@ async function imagePullFailuresOf(cluster: Cluster, workload: K8sObject) {
 
 async function imagePullLines(cluster: Cluster, workload: K8sObject): Promise<string[]> {
   return describeImagePullFailures(await imagePullFailuresOf(cluster, workload));
+}
+
+/** At the timeout: images that cannot be pulled, and pods the scheduler cannot place (an unbound volume claim, no room). */
+async function podProblemLines(cluster: Cluster, workload: K8sObject): Promise<string[]> {
+  const [pulls, pods] = await Promise.all([imagePullLines(cluster, workload), podsOf(cluster, workload)]);
+  return [...pulls, ...unschedulableLines(pods)];
 }
 
 function hintFor(workload: K8sObject, pulls: string[]): string {
