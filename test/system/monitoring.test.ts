@@ -2,7 +2,7 @@
  * `gantry up --monitoring` end to end with a real Prometheus (Debian's, started by the daemon):
  * a service answering half its requests with 500 (the example app's FAULT_ERROR_RATE) makes the
  * fast-burn page alert (ErrorBudgetBurn, 14.4×) fire, and `gantry status` shows it, text and JSON,
- * with service, version and runbook. The windows are shortened through the documented knob
+ * with service, version and runbook, and so does the dashboard's alert list (Chromium). The windows are shortened through the documented knob
  * GANTRY_SLO_TIME_SCALE=60 (1h/5m → 1m/5s) so it fires within seconds, not an hour. Also: the
  * recorded error ratio equals 1 − the success rate release analysis asks Prometheus for over the
  * same window (the same numbers), Prometheus listens on 127.0.0.1 only, its files are 0600 in 0700
@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
 import { isAlive } from '../../src/local/process.ts';
 import { renderQuery, STANDARD_QUERIES } from '../../src/metrics/promql.ts';
+import { launchBrowser, openPage } from '../support/browser.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
 import { startLoad } from '../support/load.ts';
 
@@ -75,6 +76,7 @@ services:
     const load = startLoad(`${url}/api/products`, { concurrency: 4, maxSeconds: 120 });
     const started = Date.now();
     let current = first;
+    let at = '';
     try {
       for (;;) {
         current = await status();
@@ -86,10 +88,33 @@ services:
         );
         await sleep(1000);
       }
+      console.log(
+        `fast-burn alert firing ${((Date.now() - started) / 1000).toFixed(1)} s after the load started`,
+      );
+      at = String(Date.now() / 1000 - 3); // compared below: a time inside the load
+      // gantry status, text, and the dashboard's alert list (a real browser), while the errors go on.
+      const text = await gantry(['status', '-f', spec.file]);
+      assert.match(text.stdout, /monitoring: prometheus http:\/\/127\.0\.0\.1:\d+ — \d+ SLO alerts? firing/);
+      assert.match(text.stdout, /ErrorBudgetBurn +firing +api +v1 +page +1m\/5s +14\.4×/);
+      assert.match(text.stdout, /runbook: gantry history api shows whether v1/);
+
+      const browser = await launchBrowser();
+      try {
+        const { page, errors } = await openPage(browser);
+        await page.goto(`${current.daemon.url}/dashboard/`);
+        const item = page.locator('#alerts .alert.firing', { hasText: 'ErrorBudgetBurn' }).first();
+        await item.waitFor({ timeout: 15_000 });
+        assert.match(
+          await item.innerText(),
+          /api v1 · page · 1m\/5s at 14\.4×[\s\S]*runbook: gantry history api/,
+        );
+        assert.deepEqual(errors, []);
+      } finally {
+        await browser.close();
+      }
     } finally {
       await load.stop();
     }
-    const seconds = (Date.now() - started) / 1000;
     const alert = current.monitoring!.alerts.find(
       (a) => a.state === 'firing' && a.labels.burn_rate === '14.4',
     )!;
@@ -106,12 +131,6 @@ services:
       alert.runbook,
       /^gantry history api shows whether v1 came with a release: if so, gantry rollback api;/,
     );
-    console.log(`fast-burn alert firing ${seconds.toFixed(1)} s after the load started`);
-
-    const text = await gantry(['status', '-f', spec.file]);
-    assert.match(text.stdout, /monitoring: prometheus http:\/\/127\.0\.0\.1:\d+ — \d+ SLO alerts? firing/);
-    assert.match(text.stdout, /ErrorBudgetBurn +firing +api +v1 +page +1m\/5s +14\.4×/);
-    assert.match(text.stdout, /runbook: gantry history api shows whether v1/);
 
     const query = async (expr: string, time?: string) => {
       const params = new URLSearchParams({ query: expr, ...(time ? { time } : {}) });
@@ -122,7 +141,7 @@ services:
     };
     // The same numbers: the recorded 5xx ratio's expression (from the rule file Prometheus loaded)
     // is 1 − the success rate release analysis asks for, over the same window at the same instant
-    // (3 s ago: every 1 s scrape up to then is in).
+    // (3 s before the alert was seen, under load: every 1 s scrape up to then is in).
     const rules = parse(readFileSync(join(spec.dir, '.gantry', 'monitoring', 'rules.yml'), 'utf8')) as {
       groups: { rules: { record?: string; expr: string }[] }[];
     };
@@ -130,7 +149,6 @@ services:
       (r) => r.record === 'service_version:http_requests_errors:ratio_rate5m',
     )!;
     assert.match(ratio.expr, /\[5s\]/, 'the 5m window scaled to 5s');
-    const at = String(Date.now() / 1000 - 3);
     const recorded = await query(ratio.expr, at);
     const analysis = await query(
       renderQuery(STANDARD_QUERIES.successRate, { service: 'api', version: 'v1', windowSeconds: 5 }),
