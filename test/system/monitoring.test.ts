@@ -91,7 +91,6 @@ services:
       console.log(
         `fast-burn alert firing ${((Date.now() - started) / 1000).toFixed(1)} s after the load started`,
       );
-      at = String(Date.now() / 1000 - 3); // compared below: a time inside the load
       // gantry status, text, and the dashboard's alert list (a real browser), while the errors go on.
       const text = await gantry(['status', '-f', spec.file]);
       assert.match(text.stdout, /monitoring: prometheus http:\/\/127\.0\.0\.1:\d+ — \d+ SLO alerts? firing/);
@@ -105,13 +104,14 @@ services:
         const item = page.locator('#alerts .alert.firing', { hasText: 'ErrorBudgetBurn' }).first();
         await item.waitFor({ timeout: 15_000 });
         assert.match(
-          await item.innerText(),
+          (await item.textContent()) ?? '',
           /api v1 · page · 1m\/5s at 14\.4×[\s\S]*runbook: gantry history api/,
         );
         assert.deepEqual(errors, []);
       } finally {
         await browser.close();
       }
+      at = String(Date.now() / 1000 - 2); // compared below: a time well inside the load
     } finally {
       await load.stop();
     }
@@ -141,7 +141,7 @@ services:
     };
     // The same numbers: the recorded 5xx ratio's expression (from the rule file Prometheus loaded)
     // is 1 − the success rate release analysis asks for, over the same window at the same instant
-    // (3 s before the alert was seen, under load: every 1 s scrape up to then is in).
+    // (2 s before the load stopped: every 1 s scrape up to then is in).
     const rules = parse(readFileSync(join(spec.dir, '.gantry', 'monitoring', 'rules.yml'), 'utf8')) as {
       groups: { rules: { record?: string; expr: string }[] }[];
     };
@@ -154,7 +154,7 @@ services:
       renderQuery(STANDARD_QUERIES.successRate, { service: 'api', version: 'v1', windowSeconds: 5 }),
       at,
     );
-    assert.ok(recorded && analysis, 'both answer');
+    assert.ok(recorded && analysis, `both answer at ${at}: ${JSON.stringify({ recorded, analysis })}`);
     assert.ok(
       Math.abs(Number(recorded[1]) - (1 - Number(analysis[1]))) < 1e-9,
       `recorded ${recorded[1]} vs 1 − ${analysis[1]}`,
