@@ -16,6 +16,7 @@ import {
 } from '../local/backing/index.ts';
 import { LbMetrics } from '../local/lb/metrics.ts';
 import { LocalPlatform } from '../local/local-platform.ts';
+import { LocalPrometheus } from '../local/monitoring/prometheus.ts';
 import { replicaEnvironment } from '../local/replica-env.ts';
 import { readSecretsFile, type SecretSources, secretValues } from '../local/secrets.ts';
 import { ServiceController } from '../local/service-controller.ts';
@@ -53,6 +54,8 @@ export interface DaemonOptions {
   backoff?: BackoffPolicy;
   /** How often the autoscaler syncs (default 15 s, Kubernetes' --horizontal-pod-autoscaler-sync-period). */
   autoscaleSyncPeriodMs?: number;
+  /** `gantry up --monitoring`: a local Prometheus with the SLO rules; timeScale shortens every window. */
+  monitoring?: { timeScale: number };
   log?: (line: string) => void;
 }
 
@@ -75,6 +78,7 @@ export class Daemon {
   private releases: ReleaseManager | undefined;
   private autoscaler: Autoscaler | undefined;
   private dashboard: Dashboard | undefined;
+  private monitoring: LocalPrometheus | undefined;
   /** The API's own address, known once it listens (status answers with it). */
   private apiUrl = '';
   private timer: NodeJS.Timeout | undefined;
@@ -237,6 +241,15 @@ export class Daemon {
       startedAt: this.startedAt,
       specFile: this.model.file,
       environment: this.model.environment?.name ?? null,
+    });
+    this.monitoring = await LocalPrometheus.start(this.options.monitoring !== undefined, {
+      stateDir: this.state.root,
+      model: this.model,
+      daemonUrl: url,
+      timeScale: this.options.monitoring?.timeScale ?? 1,
+      ephemeralPort: this.options.ephemeralPorts === true,
+      record: (type, reason, message) => this.record(this.model.app, null, { type, reason, message }),
+      log: this.log,
     });
     await Promise.all([...this.controllers.values()].map((c) => c.reconcile()));
     // After the replicas have processes, so its first CPU readings (the base of each rate) see them.
@@ -439,6 +452,7 @@ export class Daemon {
       daemon: { pid: process.pid, url, startedAt: this.startedAt, metricsUrl: `${url}/metrics` },
       services,
       backing: [...this.backing.values()].map(({ instance: _instance, env: _env, ...status }) => status),
+      ...(this.monitoring ? { monitoring: this.monitoring.status() } : {}),
     };
   }
 
@@ -455,6 +469,7 @@ export class Daemon {
       this.releases?.stop();
       await this.autoscaler?.stop();
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
+      await this.monitoring?.stop();
       for (const entry of this.backing.values())
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
       for (const name of this.backing.keys()) this.store.setMeta(`backing:${name}`, undefined);

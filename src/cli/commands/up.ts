@@ -28,6 +28,7 @@ interface Options {
   timeout: string;
   ephemeralPorts?: boolean;
   backoff?: string;
+  monitoring?: boolean;
 }
 
 /** The daemon is this same CLI (`gantry daemon`), so it runs the same build. */
@@ -45,6 +46,10 @@ export const upCommand: GantryCommand = {
       .option('--timeout <seconds>', 'how long to wait for every replica to be ready', '120')
       .option('--ephemeral-ports', 'put load balancers on free ports instead of the spec ports')
       .option('--backoff <initial,max>', 'restart back-off (default 10s,5m as in Kubernetes)')
+      .option(
+        '--monitoring',
+        'also run Prometheus (when installed) with the SLO alerts `gantry render --monitoring` writes',
+      )
       .action((options: Options) => run(() => up(options)));
   },
 };
@@ -90,6 +95,11 @@ async function up(options: Options): Promise<number> {
   for (const service of status.services)
     if (service.url) process.stdout.write(`  ${service.name.padEnd(12)} ${service.url}\n`);
   process.stdout.write(`  ${'metrics'.padEnd(12)} ${status.daemon.metricsUrl}\n`);
+  if (status.monitoring?.url) process.stdout.write(`  ${'prometheus'.padEnd(12)} ${status.monitoring.url}\n`);
+  else if (options.monitoring)
+    process.stdout.write(
+      `${style.yellow('monitoring')}: ${status.monitoring?.message ?? 'this daemon runs without it: gantry down, then gantry up --monitoring'}\n`,
+    );
   const link = await dashboardLink(client);
   if (link) process.stdout.write(`dashboard: ${link}\n`);
   if (options.detach) {
@@ -110,6 +120,7 @@ async function startDaemon(options: Options): Promise<DaemonClient> {
   if (options.env) args.push('--env', options.env);
   if (options.ephemeralPorts) args.push('--ephemeral-ports');
   if (options.backoff) args.push('--backoff', options.backoff);
+  if (options.monitoring) args.push('--monitoring');
   // Its own session: Ctrl-C in this terminal must not reach it, and it outlives --detach.
   const child = spawn(process.execPath, args, {
     detached: true,
