@@ -2,6 +2,7 @@
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { metricsLine } from '../daemon/autoscale-status.ts';
 import type { DaemonStatus } from '../daemon/status.ts';
+import type { MonitoringStatus } from '../local/monitoring/prometheus.ts';
 import { style } from './style.ts';
 
 export function table(rows: string[][]): string {
@@ -57,6 +58,7 @@ export function formatStatus(status: DaemonStatus): string {
     }
     lines.push('', table(scaling));
   }
+  if (status.monitoring) lines.push('', ...monitoringLines(status.monitoring));
   const notes = status.backing.map((b) =>
     b.state === 'running'
       ? `${b.name} (${b.kind}): ${b.url}`
@@ -80,4 +82,26 @@ export function formatReplicas(status: DaemonStatus): string {
         String(r.restarts),
       ]);
   return table(rows);
+}
+
+/** The local Prometheus and its SLO alerts (`gantry up --monitoring`), each with its runbook line. */
+function monitoringLines(monitoring: MonitoringStatus): string[] {
+  if (monitoring.state !== 'running')
+    return [style.yellow(`monitoring: ${monitoring.state} — ${monitoring.message ?? ''}`)];
+  const firing = monitoring.alerts.filter((a) => a.state === 'firing').length;
+  const head = `monitoring: prometheus ${monitoring.url} — ${firing === 0 ? 'no SLO alert firing' : `${firing} SLO alert${firing === 1 ? '' : 's'} firing`}`;
+  if (monitoring.alerts.length === 0) return [head];
+  const rows = [['ALERT', 'STATE', 'SERVICE', 'VERSION', 'SEVERITY', 'WINDOWS', 'BURN']];
+  for (const a of monitoring.alerts)
+    rows.push([
+      a.name,
+      a.state === 'firing' ? style.red('firing') : style.yellow('pending'),
+      a.service,
+      a.version,
+      a.severity,
+      `${a.labels.long_window}/${a.labels.short_window}`,
+      `${a.labels.burn_rate}×`,
+    ]);
+  const runbooks = [...new Set(monitoring.alerts.map((a) => `  ${a.summary}\n    runbook: ${a.runbook}`))];
+  return [head, table(rows), ...runbooks];
 }

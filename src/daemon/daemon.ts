@@ -14,6 +14,7 @@ import {
   stopBacking,
 } from '../local/backing/index.ts';
 import { LocalPlatform } from '../local/local-platform.ts';
+import { LocalPrometheus } from '../local/monitoring/prometheus.ts';
 import { DataPlane } from '../local/proxy/data-plane.ts';
 import { replicaEnvironment } from '../local/replica-env.ts';
 import { readSecretsFile, type SecretSources, secretValues } from '../local/secrets.ts';
@@ -59,6 +60,8 @@ export interface DaemonOptions {
   backoff?: BackoffPolicy;
   /** How often the autoscaler syncs (default 15 s, Kubernetes' --horizontal-pod-autoscaler-sync-period). */
   autoscaleSyncPeriodMs?: number;
+  /** `gantry up --monitoring`: a local Prometheus with the SLO rules; timeScale shortens every window. */
+  monitoring?: { timeScale: number };
   log?: (line: string) => void;
 }
 
@@ -82,6 +85,7 @@ export class Daemon {
   private releases: ReleaseManager | undefined;
   private autoscaler: Autoscaler | undefined;
   private dashboard: Dashboard | undefined;
+  private monitoring: LocalPrometheus | undefined;
   /** The API's own address, known once it listens (status answers with it). */
   private apiUrl = '';
   private timer: NodeJS.Timeout | undefined;
@@ -277,6 +281,15 @@ export class Daemon {
       environment: this.model.environment?.name ?? null,
       ...(supervisor > 0 ? { supervisor } : {}),
       layout: LAYOUT,
+    });
+    this.monitoring = await LocalPrometheus.start(this.options.monitoring !== undefined, {
+      stateDir: this.state.root,
+      model: this.model,
+      daemonUrl: url,
+      timeScale: this.options.monitoring?.timeScale ?? 1,
+      ephemeralPort: this.options.ephemeralPorts === true,
+      record: (type, reason, message) => this.record(this.model.app, null, { type, reason, message }),
+      log: this.log,
     });
     await Promise.all([...this.controllers.values()].map((c) => c.reconcile()));
     // After the replicas have processes, so its first CPU readings (the base of each rate) see them.
@@ -520,6 +533,7 @@ export class Daemon {
       proxy: this.dataPlane?.processes() ?? null,
       services,
       backing: [...this.backing.values()].map(({ instance: _instance, env: _env, ...status }) => status),
+      ...(this.monitoring ? { monitoring: this.monitoring.status() } : {}),
     };
   }
 
@@ -537,6 +551,7 @@ export class Daemon {
       await this.autoscaler?.stop();
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
       await this.dataPlane?.stop();
+      await this.monitoring?.stop();
       for (const entry of this.backing.values())
         if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
       for (const name of this.backing.keys()) this.store.setMeta(`backing:${name}`, undefined);

@@ -1,5 +1,6 @@
 /** The status document the daemon serves and `gantry status --output json` prints. */
 
+import type { MonitoringStatus } from '../local/monitoring/prometheus.ts';
 import type { ReplicaView } from '../local/service-controller.ts';
 import type { VersionState } from '../platform/platform.ts';
 import type { AutoscaleStatus } from './autoscale-status.ts';
@@ -46,6 +47,8 @@ export interface DaemonStatus {
   proxy: { pid: number; workers: number[] } | null;
   services: ServiceStatus[];
   backing: BackingStatus[];
+  /** With `gantry up --monitoring`: the local Prometheus and the SLO alerts firing or pending. */
+  monitoring?: MonitoringStatus;
 }
 
 export function mainVersion(versions: readonly VersionState[]): string | null {

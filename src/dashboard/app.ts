@@ -3,6 +3,7 @@
  * events and a log tail, all fed by the daemon's stream. Bundled by the daemon with esbuild
  * on first request (no build step, nothing from a CDN: it works offline).
  */
+import { drawAlerts } from './alerts-view.ts';
 import { autoscaleMarks, ServiceCharts } from './charts.ts';
 import { byId, h, show } from './dom.ts';
 import { EventLog } from './events-view.ts';
@@ -87,6 +88,7 @@ function drawStatus(next: DaemonStatus): void {
   }
   events.services(names);
   rollouts.onStatus(next);
+  drawAlerts(byId('alerts-box'), byId('alerts'), next.monitoring);
 }
 
 function drawRelease(service: string): void {

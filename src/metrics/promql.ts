@@ -22,13 +22,17 @@ export const PLACEHOLDERS = ['service', 'version', 'window'] as const;
 /** The series one version's queries select: both label values are filled in by `renderQuery`. */
 const VERSION = 'service="{{service}}",version="{{version}}"';
 
+/** A request answered with a 5xx (or, at the load balancer, not answered): what success rates leave out. */
+export const SERVER_ERROR = 'code=~"5.."';
+export const NOT_SERVER_ERROR = 'code!~"5.."';
+
 /** The four queries over a request counter (with a status-class label `code`) and a latency histogram. */
 function templates(counter: string, histogram: string): QueryTemplates {
   const quantile = (q: number) =>
     `histogram_quantile(${q}, sum by (le) (rate(${histogram}_bucket{${VERSION}}[{{window}}])))`;
   return {
     requests: `sum(increase(${counter}{${VERSION}}[{{window}}]))`,
-    successRate: `sum(rate(${counter}{${VERSION},code!~"5.."}[{{window}}])) / sum(rate(${counter}{${VERSION}}[{{window}}]))`,
+    successRate: `sum(rate(${counter}{${VERSION},${NOT_SERVER_ERROR}}[{{window}}])) / sum(rate(${counter}{${VERSION}}[{{window}}]))`,
     latencyP95: quantile(0.95),
     latencyP99: quantile(0.99),
   };
@@ -51,9 +55,14 @@ export const LOAD_BALANCER_QUERIES: QueryTemplates = templates(
  * label, `http_request_duration_seconds`), for a cluster whose scrape config puts `service` and
  * `version` labels on the pods' series.
  */
+export const STANDARD_METRICS = {
+  counter: 'http_requests_total',
+  histogram: 'http_request_duration_seconds',
+} as const;
+
 export const STANDARD_QUERIES: QueryTemplates = templates(
-  'http_requests_total',
-  'http_request_duration_seconds',
+  STANDARD_METRICS.counter,
+  STANDARD_METRICS.histogram,
 );
 
 /** A label value inside PromQL double quotes: backslashes and quotes escaped, as in Go strings. */

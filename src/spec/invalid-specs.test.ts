@@ -712,6 +712,97 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'an SLO of 100 % (no error budget)',
+    text: spec('    slo: { availability: 100% }\n'),
+    expect: {
+      line: 7,
+      column: 12,
+      path: 'services.api.slo.availability',
+      message: 'an availability is above 0% and below 100% (100% leaves no error budget)',
+    },
+  },
+  {
+    name: 'an availability written as a percentage without %',
+    text: spec('    slo: { availability: 99.9 }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.slo.availability',
+      message: 'a number here is a fraction of 1: write 0.999 or 99.9%',
+    },
+  },
+  {
+    name: 'an availability that is not a number',
+    text: spec('    slo: { availability: high }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.slo.availability',
+      message:
+        'expected a percentage such as 99.9% or a fraction such as 0.999: requests answered without a 5xx; got "high"',
+    },
+  },
+  {
+    name: 'an SLO window shorter than the slowest alert needs',
+    text: spec('    slo: { window: 3d }\n'),
+    expect: {
+      line: 7,
+      column: 12,
+      path: 'services.api.slo.window',
+      message: 'an SLO window is at least 7d (the slowest burn-rate alert looks back 3 days)',
+    },
+  },
+  {
+    name: 'an SLO window in words',
+    text: spec('    slo: { window: 30days }\n'),
+    expect: {
+      line: 7,
+      path: 'services.api.slo.window',
+      message: 'expected a window in hours, days or weeks such as 30d or 4w; got "30days"',
+    },
+  },
+  {
+    name: 'a misspelt metrics field',
+    text: spec('    metrics: { prot: 9100 }\n'),
+    expect: {
+      line: 7,
+      column: 16,
+      path: 'services.api.metrics.prot',
+      message: 'unknown field `prot`',
+      hint: 'did you mean `port`?',
+    },
+  },
+  {
+    name: 'an SLO on a service that exports no metrics',
+    text: spec('    metrics: { enabled: false }\n    slo: { availability: 99.9% }\n'),
+    expect: {
+      line: 8,
+      column: 5,
+      path: 'services.api.slo',
+      message: 'an SLO is measured from the service’s metrics, but `metrics.enabled` is false',
+      hint: 'remove `slo`, or the `enabled: false` under `metrics`',
+    },
+  },
+  {
+    name: 'metrics on a service without a port',
+    text: 'app: shop\nservices:\n  worker:\n    run: node worker.js\n    metrics: { path: /stats }\n',
+    expect: {
+      line: 5,
+      column: 5,
+      path: 'services.worker.metrics',
+      message: 'metrics are scraped from a port, but the service has no `port`',
+      hint: 'add one: `metrics: { port: 9100 }`, or say there are none: `metrics: { enabled: false }`',
+    },
+  },
+  {
+    name: 'an SLO on a service without a port',
+    text: 'app: shop\nservices:\n  worker:\n    run: node worker.js\n    slo: { latencyP95Ms: 100 }\n',
+    expect: {
+      line: 5,
+      path: 'services.worker.slo',
+      message: 'an SLO is measured from the service’s metrics, but the service has no `port` to scrape',
+      hint: 'add `metrics: { port: 9100 }` (the port serving /metrics)',
+    },
+  },
+  {
     name: 'no services',
     text: 'app: shop\nservices: {}\n',
     expect: { line: 2, path: 'services', message: 'at least one service is required' },

@@ -5,6 +5,7 @@
  */
 import { resolveFenceposts } from '../rollout/surge.ts';
 import { analysisProvider } from './analysis-provider.ts';
+import { monitoringSettings } from './monitoring.ts';
 import type { Finding } from './problem.ts';
 import { ANALYSIS_DEFAULTS, type ServiceSpec, type Tier } from './schema.ts';
 import { suggestion } from './suggest.ts';
@@ -497,6 +498,7 @@ const SERVICE_RULES: ServiceRule[] = [
   analysisProvider,
   routesNeedPort,
   pinnedImage,
+  monitoringSettings,
 ];
 
 /** Runs every rule on each service given: the caller passes the services that parsed. */

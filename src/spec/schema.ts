@@ -405,6 +405,76 @@ const EnvValue = z
   .transform(String)
   .describe('a string, a number or true/false');
 
+// ── monitoring ──────────────────────────────────────────────────────────────────────────
+/** Where Prometheus scrapes a service (`gantry render --monitoring`, `gantry up --monitoring`). */
+export const METRICS_DEFAULT_PATH = '/metrics';
+
+const Metrics = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('false: the service exports no metrics (no scraping, no SLO alerts)'),
+    path: z
+      .string()
+      .startsWith('/')
+      .default(METRICS_DEFAULT_PATH)
+      .describe(`the path Prometheus scrapes (default ${METRICS_DEFAULT_PATH})`),
+    port: Port.optional().describe('the port Prometheus scrapes (default: the service port)'),
+  })
+  .describe('where Prometheus scrapes this service: http_requests_total and http_request_duration_seconds');
+
+/** An SLO window: whole hours, days or weeks, as Prometheus writes durations (30d, 4w). */
+export const SLO_WINDOW_PATTERN = /^(\d+)(h|d|w)$/;
+const SLO_WINDOW_UNIT_SECONDS: Record<string, number> = { h: 3600, d: 86_400, w: 604_800 };
+/** The shortest SLO window: a week, so the slowest alert (3 days) looks back less than half of it. */
+export const SLO_MIN_WINDOW_SECONDS = 7 * 86_400;
+export const SLO_DEFAULT_WINDOW = '30d';
+
+export function parseSloWindow(text: string): number | undefined {
+  const match = SLO_WINDOW_PATTERN.exec(text);
+  return match ? Number(match[1]) * SLO_WINDOW_UNIT_SECONDS[match[2]!]! : undefined;
+}
+
+const Availability = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?%$/, { error: 'expected a percentage such as 99.9% or a fraction such as 0.999' })
+      // 99.9 / 100 is 0.9990000000000001 in binary floating point: rounded back to what was written.
+      .transform((text) => Number((Number(text.slice(0, -1)) / 100).toPrecision(12))),
+  ])
+  .refine((fraction) => fraction <= 1, {
+    error: 'a number here is a fraction of 1: write 0.999 or 99.9%',
+    abort: true,
+  })
+  .refine((fraction) => fraction > 0 && fraction < 1, {
+    error: 'an availability is above 0% and below 100% (100% leaves no error budget)',
+  })
+  .describe('a percentage such as 99.9% or a fraction such as 0.999: requests answered without a 5xx');
+
+const Slo = z
+  .strictObject({
+    availability: Availability.optional(),
+    latencyP95Ms: z
+      .number()
+      .positive()
+      .optional()
+      .describe('95 % of requests faster than this (default: release.analysis.latencyP95Ms)'),
+    window: z
+      .string()
+      .regex(SLO_WINDOW_PATTERN, { error: 'expected a window in hours, days or weeks such as 30d or 4w' })
+      .refine((text) => (parseSloWindow(text) ?? SLO_MIN_WINDOW_SECONDS) >= SLO_MIN_WINDOW_SECONDS, {
+        error: 'an SLO window is at least 7d (the slowest burn-rate alert looks back 3 days)',
+      })
+      .default(SLO_DEFAULT_WINDOW)
+      .describe(`the period the error budget is counted over (default ${SLO_DEFAULT_WINDOW})`),
+  })
+  .describe(
+    'service level objectives for burn-rate alerts and the dashboard; availability and latencyP95Ms default to release.analysis successRate and latencyP95Ms, the numbers releases gate on',
+  );
+
 export const Service = z.strictObject({
   image: z.string().min(1).optional().describe('container image a cluster runs, with a tag: repo/name:1.2.3'),
   run: z.string().min(1).optional().describe('command the local platform runs; PORT is injected'),
@@ -443,6 +513,8 @@ export const Service = z.strictObject({
     .describe(
       "AWS permissions this service's pods need: an IAM role for its ServiceAccount (IRSA on EKS) or its ECS task role",
     ),
+  metrics: Metrics.optional(),
+  slo: Slo.optional(),
 });
 
 export const Backing = z.strictObject({
@@ -588,3 +660,5 @@ export type Tier = (typeof TIERS)[number];
 export type AwsSettings = NonNullable<z.output<typeof Environment>['aws']>;
 export type ClusterAccessSpec = z.output<typeof ClusterAccess>;
 export type CiSpec = z.output<typeof Ci>;
+export type MetricsSpec = z.output<typeof Metrics>;
+export type SloSpec = z.output<typeof Slo>;

@@ -4,7 +4,8 @@
  * severity, info included. Specs are generated from a fixed seed: services with several ports, env
  * names that collide with what backing services inject, secrets, backing services of every kind
  * under various names, autoscaling with and without behavior, every strategy, every tier, rollout
- * budgets that may stop a development environment's only pod. A failure prints the spec.
+ * budgets that may stop a development environment's only pod, metrics ports and SLOs, every other
+ * render with `--monitoring` (PodMonitor, PrometheusRule, dashboard). A failure prints the spec.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -87,6 +88,10 @@ function generate(rng: () => number, index: number): Record<string, unknown> {
         ...(strategy === 'canary' ? { steps: [{ weight: 20 }, { pause: '30s' }, { weight: 100 }] } : {}),
       },
       ...(chance(0.4) ? { routes: [{ host: `${name}.example.com`, path: '/' }] } : {}),
+      // Monitoring settings from the index, not the generator, so the specs above stay the same:
+      // metrics on the service port, a declared extra port, or an undeclared one; SLOs or defaults.
+      ...(index % 3 === 1 ? { metrics: { port: index % 2 === 0 ? 9090 : 9100, path: '/stats' } } : {}),
+      ...(index % 4 === 2 ? { slo: { availability: '99.9%', latencyP95Ms: 300, window: '4w' } } : {}),
     };
     // Left out: a blue-green service that autoscales and sets replicas above autoscale.min renders
     // its idle colour at `replicas` with no PodDisruptionBudget (missing-pdb): the idle colour's
@@ -123,7 +128,9 @@ describe('property: gantry render of any valid spec is schema-valid and lint-cle
         if (!loaded.model) continue;
         let rendered: string;
         try {
-          rendered = toYamlStream(renderKubernetes(loaded.model).objects);
+          // Every other spec with the monitoring objects (and the NetworkPolicy rule for Prometheus).
+          const options = i % 2 === 1 ? { monitoring: { namespace: 'monitoring' } } : {};
+          rendered = toYamlStream(renderKubernetes(loaded.model, options).objects);
         } catch (error) {
           assert.fail(`render failed for --env ${env}: ${(error as Error).message}\n${text}`);
         }

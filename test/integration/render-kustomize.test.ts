@@ -73,6 +73,10 @@ describe('kustomize overlays equal gantry render --env (real kubectl kustomize)'
       title: '--namespace team-shop --active green --traffic gateway',
       options: { namespace: 'team-shop', active: 'green', traffic: 'gateway' },
     },
+    {
+      title: '--monitoring (PodMonitors, PrometheusRules with per-namespace PromQL, the dashboard)',
+      options: { monitoring: { namespace: 'monitoring' } },
+    },
   ];
 
   before(() => kubectl(['version', '--client']));

@@ -18,6 +18,7 @@ interface Options {
   backoff?: string;
   autoscaleSyncPeriod?: string;
   standby?: boolean;
+  monitoring?: boolean;
 }
 
 /** Read when --autoscale-sync-period is not given, so `gantry up` (which starts the daemon) passes it on. */
@@ -39,6 +40,10 @@ export const daemonCommand: GantryCommand = {
         `how often the autoscaler decides, e.g. 2s (default: $${SYNC_PERIOD_VARIABLE}, else 15s)`,
       )
       .option('--standby', 'load, then wait for the supervisor to say start (gantry supervise)')
+      .option(
+        '--monitoring',
+        `also run a local Prometheus with the SLO rules (time scale: $${TIME_SCALE_VARIABLE})`,
+      )
       .action((options: Options) => run(() => daemon(options)));
   },
 };
@@ -72,9 +77,29 @@ export function parseSyncPeriod(option: string | undefined, env = process.env): 
   return ms;
 }
 
+/**
+ * Every SLO window divided by this for the local Prometheus (1h/5m → 1m/5s at 60): a rehearsal or
+ * a test sees an alert within minutes. Read from the environment `gantry up` passes on.
+ */
+export const TIME_SCALE_VARIABLE = 'GANTRY_SLO_TIME_SCALE';
+
+export function parseTimeScale(env = process.env): number {
+  const text = env[TIME_SCALE_VARIABLE];
+  if (text === undefined || text === '') return 1;
+  const scale = Number(text);
+  if (!Number.isInteger(scale) || scale < 1 || scale > 300)
+    throw new CliError(
+      `${TIME_SCALE_VARIABLE} must be a whole number from 1 to 300, got "${text}"`,
+      EXIT.usage,
+      'e.g. 60 turns the 1h/5m alert windows into 1m/5s (5m is the shortest window, 1s the finest)',
+    );
+  return scale;
+}
+
 async function daemon(options: Options): Promise<number> {
   const backoff = parseBackoff(options.backoff);
   const syncPeriodMs = parseSyncPeriod(options.autoscaleSyncPeriod);
+  const timeScale = parseTimeScale();
   // Loaded here, not at the top: the daemon pulls in SQLite, undici and prom-client, which
   // every other command would otherwise pay for at start-up.
   const { Daemon } = await import('../../daemon/daemon.ts');
@@ -98,6 +123,7 @@ async function daemon(options: Options): Promise<number> {
       ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
       ...(backoff ? { backoff } : {}),
       ...(syncPeriodMs ? { autoscaleSyncPeriodMs: syncPeriodMs } : {}),
+      ...(options.monitoring ? { monitoring: { timeScale } } : {}),
     },
     prepared,
   );

@@ -22,6 +22,8 @@ export interface Options {
   namespace?: string;
   active?: 'blue' | 'green';
   traffic?: 'replicas' | 'gateway';
+  monitoring?: boolean;
+  monitoringNamespace?: string;
 }
 
 export function render(options: Options): number {
@@ -36,6 +38,7 @@ export function render(options: Options): number {
     ...(options.namespace ? { namespace: options.namespace } : {}),
     ...(options.active ? { active: options.active } : {}),
     ...(options.traffic ? { traffic: options.traffic } : {}),
+    ...(options.monitoring ? { monitoring: { namespace: options.monitoringNamespace ?? 'monitoring' } } : {}),
   };
 
   const base = load(text, options.file, options.env);

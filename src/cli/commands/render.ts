@@ -37,6 +37,15 @@ export const renderCommand: GantryCommand = {
           'canary: split by replica ratio, or exact weights with a Gateway API HTTPRoute',
         ).choices(['replicas', 'gateway']),
       )
+      .option(
+        '--monitoring',
+        'also render PodMonitors, PrometheusRules (SLO alerts) and a Grafana dashboard (prometheus-operator)',
+      )
+      .option(
+        '--monitoring-namespace <ns>',
+        'the namespace Prometheus runs in: NetworkPolicies let it scrape the pods',
+        'monitoring',
+      )
       // Compose does not load the Kubernetes renderer (and its schemas): a separate module.
       .action((options: Options) =>
         run(async () =>

@@ -29,6 +29,7 @@ interface Options {
   timeout: string;
   ephemeralPorts?: boolean;
   backoff?: string;
+  monitoring?: boolean;
 }
 
 /** The daemon is this same CLI (`gantry daemon`), so it runs the same build; the supervisor is a small entry of that build. */
@@ -49,6 +50,10 @@ export const upCommand: GantryCommand = {
       .option(
         '--backoff <initial,max>',
         "restart back-off (default 1s,60s: Kubernetes' reduced back-off, KEP-4603)",
+      )
+      .option(
+        '--monitoring',
+        'also run Prometheus (when installed) with the SLO alerts `gantry render --monitoring` writes',
       )
       .action((options: Options) => run(() => up(options)));
   },
@@ -102,6 +107,11 @@ async function up(options: Options): Promise<number> {
   for (const service of status.services)
     if (service.url) process.stdout.write(`  ${service.name.padEnd(12)} ${service.url}\n`);
   process.stdout.write(`  ${'metrics'.padEnd(12)} ${status.daemon.metricsUrl}\n`);
+  if (status.monitoring?.url) process.stdout.write(`  ${'prometheus'.padEnd(12)} ${status.monitoring.url}\n`);
+  else if (options.monitoring)
+    process.stdout.write(
+      `${style.yellow('monitoring')}: ${status.monitoring?.message ?? 'this daemon runs without it: gantry down, then gantry up --monitoring'}\n`,
+    );
   const link = await dashboardLink(client);
   if (link) process.stdout.write(`dashboard: ${link}\n`);
   if (options.detach) {
@@ -138,6 +148,7 @@ async function startDaemon(options: Options): Promise<DaemonClient> {
   if (options.env) args.push('--env', options.env);
   if (options.ephemeralPorts) args.push('--ephemeral-ports');
   if (options.backoff) args.push('--backoff', options.backoff);
+  if (options.monitoring) args.push('--monitoring');
   // Its own session: Ctrl-C in this terminal must not reach it, and it outlives --detach. It passes
   // its environment to the daemon (the replicas' secrets come from it).
   const child = spawn(process.execPath, args, {

@@ -11,6 +11,7 @@ import { externalSecretsNote, renderExternalSecret } from './external-secret.ts'
 import { renderHpa } from './hpa.ts';
 import { renderHttpRoutes } from './http-route.ts';
 import { renderIngresses } from './ingress.ts';
+import { renderDashboard, renderPodMonitor, renderPrometheusRule } from './monitoring.ts';
 import { renderNamespace } from './namespace.ts';
 import { renderBackingClientPolicies, renderDefaultDeny, renderNetworkPolicy } from './network-policy.ts';
 import { renderPdb } from './pdb.ts';
@@ -38,6 +39,8 @@ export const KIND_ORDER = [
   'Ingress',
   'HTTPRoute',
   'Cluster',
+  'PodMonitor',
+  'PrometheusRule',
 ] as const;
 
 /** One module per kind; each returns the service's objects of that kind (often none). */
@@ -52,6 +55,8 @@ const PER_SERVICE: ((ctx: RenderContext, service: ServiceModel) => K8sObject[])[
   renderNetworkPolicy,
   renderIngresses,
   renderHttpRoutes,
+  renderPodMonitor,
+  renderPrometheusRule,
 ];
 
 export function renderKubernetes(model: AppModel, options: RenderOptions = {}): RenderResult {
@@ -76,6 +81,7 @@ export function renderKubernetes(model: AppModel, options: RenderOptions = {}): 
     ...renderDefaultDeny(ctx),
     ...renderBackingClientPolicies(ctx),
     ...renderBacking(ctx),
+    ...renderDashboard(ctx),
   ].sort(compareObjects);
 
   if (objects.some((o) => o.kind === 'ExternalSecret'))

@@ -3,7 +3,8 @@
  * app (podSelector on `app.kubernetes.io/part-of`, which backing pods carry too); then per
  * service `<service>` allows
  * - ingress on its ports from the ingress controller's namespace when it has routes, and from
- *   the pods of services that `use` it;
+ *   the pods of services that `use` it; with `--monitoring`, on its metrics port from the
+ *   namespace Prometheus runs in;
  * - egress to what it `uses` (services by their selector labels and ports; in-cluster backing
  *   services by `app.kubernetes.io/name: <backing>` + `app.kubernetes.io/part-of: <app>` on
  *   the kind's port; managed ones, outside the cluster, on that port to any address) and to
@@ -14,6 +15,7 @@
  * from the services that use it (its own replication and operator traffic is the backing
  * renderer's to allow).
  */
+import { monitoringTarget } from '../../monitoring/objectives.ts';
 import type { BackingModel, ServiceModel } from '../../spec/model.ts';
 import { withAcceptedFindings } from './accepted-findings.ts';
 import { appLabels, podSelector, serviceMetadata } from './names.ts';
@@ -82,7 +84,7 @@ export function renderDefaultDeny(ctx: RenderContext): K8sObject[] {
 export function renderNetworkPolicy(ctx: RenderContext, service: ServiceModel): K8sObject[] {
   const ports = tcp(servicePorts(service).map((p) => p.port));
   const callers = usersOf(ctx, service.name);
-  const ingress =
+  const ingress: Record<string, unknown>[] =
     ports.length === 0
       ? []
       : [
@@ -109,6 +111,8 @@ export function renderNetworkPolicy(ctx: RenderContext, service: ServiceModel): 
               ]
             : []),
         ];
+  const scrape = prometheusIngress(ctx, service);
+  if (scrape) ingress.push(scrape);
   const egress = [
     ...service.uses.flatMap((used) => egressTo(ctx, used)),
     ...(service.iam && service.iam.length > 0 ? [AWS_APIS] : []),
@@ -169,6 +173,22 @@ export function renderBackingClientPolicies(ctx: RenderContext): K8sObject[] {
           : policy,
       ];
     });
+}
+
+/** With --monitoring: Prometheus in its namespace scrapes the metrics port. */
+function prometheusIngress(ctx: RenderContext, service: ServiceModel): Record<string, unknown> | undefined {
+  const target = monitoringTarget(service).monitored;
+  if (!ctx.options.monitoring || !target) return undefined;
+  return {
+    from: [
+      {
+        namespaceSelector: {
+          matchLabels: { 'kubernetes.io/metadata.name': ctx.options.monitoring.namespace },
+        },
+      },
+    ],
+    ports: tcp([target.scrape.port]),
+  };
 }
 
 function egressTo(ctx: RenderContext, used: string): Record<string, unknown>[] {

@@ -12,6 +12,7 @@ import type { ProbeSpec } from '../../spec/schema.ts';
 import { formatCpu, formatMemory } from '../../spec/units.ts';
 import { backingEnv } from './backing/connection.ts';
 import { imageVersion, labels } from './labels.ts';
+import { metricsPortName } from './monitoring.ts';
 import { configMapName, podSelector, secretName, serviceAccountName } from './names.ts';
 import type { RenderContext } from './types.ts';
 
@@ -75,7 +76,7 @@ function container(ctx: RenderContext, service: ServiceModel): Record<string, un
     image: service.image,
     // Always re-resolves the tag on each start (cached layers are reused): pull secrets are checked every time.
     imagePullPolicy: 'Always',
-    ...(service.port !== undefined ? { ports: containerPorts(service) } : {}),
+    ...(containerPorts(service).length > 0 ? { ports: containerPorts(service) } : {}),
     env: env(ctx, service),
     ...(configData(service) ? { envFrom: [{ configMapRef: { name: configMapName(service) } }] } : {}),
     ...(startup ? { startupProbe: probe(startup) } : {}),
@@ -93,10 +94,18 @@ function container(ctx: RenderContext, service: ServiceModel): Record<string, un
 }
 
 function containerPorts(service: ServiceModel): Record<string, unknown>[] {
-  return [
-    { name: HTTP_PORT_NAME, containerPort: service.port, protocol: 'TCP' },
-    ...(service.ports ?? []).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-  ];
+  const declared =
+    service.port === undefined
+      ? []
+      : [
+          { name: HTTP_PORT_NAME, containerPort: service.port, protocol: 'TCP' },
+          ...(service.ports ?? []).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+        ];
+  // The port metrics are served on, named as the PodMonitor scrapes it, when no other declares it.
+  const metrics = service.metrics?.port;
+  const name = metricsPortName(service);
+  if (metrics === undefined || !name || declared.some((p) => p.containerPort === metrics)) return declared;
+  return [...declared, { name, containerPort: metrics, protocol: 'TCP' }];
 }
 
 /**

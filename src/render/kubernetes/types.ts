@@ -22,6 +22,11 @@ export interface RenderOptions {
   traffic?: 'replicas' | 'gateway';
   /** Canary: the weight the canary Deployment is sized for (default: the first weight step). */
   canaryWeight?: number;
+  /**
+   * Render PodMonitors, PrometheusRules and the Grafana dashboard (prometheus-operator), and let
+   * Prometheus in this namespace scrape the pods.
+   */
+  monitoring?: { namespace: string };
 }
 
 /** Something the user must know about the output (an operator to install, a Secret to create). */

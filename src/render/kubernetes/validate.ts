@@ -1,12 +1,14 @@
 /**
  * Every rendered object is checked against the official OpenAPI schema of its kind
- * (kubernetes-models, and its CRD packages for Gateway API, External Secrets and
- * CloudNativePG). A failure is a bug in Gantry, reported with the object and the field.
+ * (kubernetes-models, and its CRD packages for Gateway API, External Secrets,
+ * CloudNativePG and the prometheus-operator). A failure is a bug in Gantry, reported with the
+ * object and the field.
  */
 
 import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import { PodMonitor, PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -31,6 +33,8 @@ const MODELS: Record<string, Model> = {
   'gateway.networking.k8s.io/v1/HTTPRoute': HTTPRoute as unknown as Model,
   'external-secrets.io/v1/ExternalSecret': ExternalSecret as unknown as Model,
   'postgresql.cnpg.io/v1/Cluster': Cluster as unknown as Model,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor as unknown as Model,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as unknown as Model,
 };
 
 export class RenderBug extends Error {}
