@@ -51,6 +51,9 @@ const externalPackages = {
   name: 'external-packages',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, ({ path, importer }) => {
+      // re2-wasm (@kubernetes-models/validate's regular expressions) finds its .wasm beside its own
+      // file through __dirname: it stays in node_modules even when a bundled package imports it.
+      if (path === 're2-wasm') return { path, external: true };
       if (!importer.startsWith(join(ROOT, 'src'))) return undefined; // a bundled package's own imports
       const bundled = BUNDLED.some(
         (name) => path === name || path.startsWith(name.endsWith('/') ? name : `${name}/`),
