@@ -8,6 +8,7 @@ import type { GantryCommand } from './command.ts';
 import { applyCommand } from './commands/apply.ts';
 import { autoscaleCommand } from './commands/autoscale.ts';
 import { ciCommand } from './commands/ci.ts';
+import { controllerCommand } from './commands/controller.ts';
 import { costCommand } from './commands/cost.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -64,6 +65,7 @@ const COMMANDS: GantryCommand[] = [
   abortCommand,
   rollbackCommand,
   historyCommand,
+  controllerCommand,
   daemonCommand,
 ];
 

@@ -14,7 +14,7 @@ import { clearlyFailing, judge, type Measurement, tally } from './analysis.ts';
 import { advance, type Decision, readyOf, rollback } from './decision.ts';
 import type { LoadTally, LoadTestRun, StartLoadTest } from './load-test.ts';
 import { runSmokeChecks } from './smoke.ts';
-import { isActive, MAX_MEASUREMENTS, type ReleaseState } from './state.ts';
+import { isActive, isDraining, isLive, isRetaining, MAX_MEASUREMENTS, type ReleaseState } from './state.ts';
 import { analysisEnabled, canarySteps } from './steps.ts';
 import { decide } from './strategy.ts';
 
@@ -43,17 +43,15 @@ export class ReleaseRunner {
 
   /** True while the runner still has work: an active release, a retained old version or a failed one to scale down. */
   get live(): boolean {
-    return isActive(this.state) || this.retaining || this.draining;
+    return isLive(this.state);
   }
 
   private get retaining(): boolean {
-    const { status, retainDone, retainUntil } = this.state;
-    return status === 'succeeded' && !retainDone && retainUntil !== undefined;
+    return isRetaining(this.state);
   }
 
   private get draining(): boolean {
-    const { status, drainDone, drainUntil } = this.state;
-    return (status === 'rolled-back' || status === 'aborted') && !drainDone && drainUntil !== undefined;
+    return isDraining(this.state);
   }
 
   async tick(): Promise<void> {

@@ -76,6 +76,19 @@ export function analysedLabel(state: Pick<ReleaseState, 'analysed'>): string {
 
 export const isActive = (state: ReleaseState) => state.status === 'progressing' || state.status === 'paused';
 
+/** Still work for a host after it ended: the old version kept for an instant rollback, to scale down. */
+export const isRetaining = (state: ReleaseState) =>
+  state.status === 'succeeded' && !state.retainDone && state.retainUntil !== undefined;
+
+/** Still work for a host after a rollback: the failed version serving until stable is ready, to drain. */
+export const isDraining = (state: ReleaseState) =>
+  (state.status === 'rolled-back' || state.status === 'aborted') &&
+  !state.drainDone &&
+  state.drainUntil !== undefined;
+
+/** A release some host must still tick: in progress, retaining or draining. */
+export const isLive = (state: ReleaseState) => isActive(state) || isRetaining(state) || isDraining(state);
+
 export const MAX_MEASUREMENTS = 20;
 
 /** A release before its store gives it a revision number. */

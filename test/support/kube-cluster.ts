@@ -47,6 +47,8 @@ export interface TestCluster extends ControlPlaneInfo {
    * TokenRequest API), for tests of what a user with narrow rights sees.
    */
   serviceAccountToken(namespace: string, name: string, rules: unknown[]): Promise<string>;
+  /** A token (the TokenRequest API) for an existing ServiceAccount, with whatever it is bound to. */
+  tokenFor(namespace: string, serviceAccount: string): Promise<string>;
   /** What the API server's audit log recorded for requests in `namespace`, oldest first. */
   requests(namespace: string): AuditedRequest[];
   stop(): Promise<void>;
@@ -164,9 +166,12 @@ function withHelpers(info: ControlPlaneInfo, owned: boolean, stop: () => Promise
         },
       ];
       for (const object of objects) await api.create(object as KubernetesObject);
+      return this.tokenFor(namespace, name);
+    },
+    async tokenFor(namespace, serviceAccount) {
       const core = config.makeApiClient(CoreV1Api);
       const request = await core.createNamespacedServiceAccountToken({
-        name,
+        name: serviceAccount,
         namespace,
         body: { spec: { audiences: [], expirationSeconds: 3600 } },
       });

@@ -58,11 +58,16 @@ export function open(
 }
 
 /** The release manager over the service's annotation: it starts, requests and lists; a host drives. */
-export function releasesOf(session: Session): { manager: ReleaseManager; store: ClusterReleaseStore } {
+export function releasesOf(
+  session: Session,
+  /** Who drives what this process saves (it drives the release itself); none when it only files it. */
+  driver?: string,
+): { manager: ReleaseManager; store: ClusterReleaseStore } {
   const service = session.spec.name;
   const store = new ClusterReleaseStore(
     () => session.platform,
     async () => [service],
+    driver,
   );
   const manager = new ReleaseManager({
     store,

@@ -7,6 +7,9 @@
  * (release-cluster-run.ts, over the driver `gantry controller` shares). The session is
  * release-cluster-session.ts, rollback and history rollback-cluster.ts.
  */
+import { hostname } from 'node:os';
+import { type LeaseSpec, leaseExpiry } from '../../controller/lease.ts';
+import { LEASE_NAME } from '../../controller/manifests.ts';
 import { KubeError } from '../../platform/kubernetes/api-failure.ts';
 import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
 import type { ClusterRelease } from '../../platform/kubernetes/release-annotation.ts';
@@ -40,6 +43,8 @@ export async function deployOnCluster(
     image?: string;
     digest?: string;
     setEnv: string[];
+    wait?: boolean;
+    controllerNamespace: string;
   },
 ): Promise<number> {
   // The cluster runs the stable Deployment's pod spec at the new image tag, nothing else changes.
@@ -79,7 +84,9 @@ export async function deployOnCluster(
       EXIT.failed,
       `gantry history ${service} --env ${options.env} lists its releases`,
     );
-  const { manager, store } = releasesOf(session);
+  const controller = await liveController(session, options.controllerNamespace);
+  const driver = controller.holder ? undefined : `gantry deploy on ${hostname()} (pid ${process.pid})`;
+  const { manager, store } = releasesOf(session, driver);
   const state = await refusals(
     manager.deploy(service, {
       version: options.version,
@@ -93,9 +100,42 @@ export async function deployOnCluster(
   process.stdout.write(
     `revision ${state.id}: ${strategy} release of ${service} ${stable} → ${options.version} on ${session.where}\n`,
   );
+  if (controller.holder) {
+    // Filed: the controller drives it from here, whether this process waits or not.
+    process.stdout.write(
+      `  the gantry controller (${controller.holder}, Lease ${controller.lease}) drives it; follow it with gantry rollout status ${service} --env ${options.env} --watch\n`,
+    );
+    return options.wait ? follow(platform, service, state.id) : EXIT.ok;
+  }
+  process.stdout.write(`  ${controller.why}: this gantry deploy drives the release itself until it ends\n`);
   return result(
     await runRelease(session, store, state, { timeout: options.timeout, env: options.env ?? '' }),
   );
+}
+
+/** A controller holding its Lease now, or why this process drives the release itself. */
+async function liveController(
+  session: Session,
+  namespace: string,
+): Promise<{ holder?: string; lease: string; why: string }> {
+  const lease = `${namespace}/${LEASE_NAME}`;
+  try {
+    const object = (await session.cluster.read({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: LEASE_NAME, namespace },
+    })) as { spec?: LeaseSpec } | undefined;
+    const holder = object?.spec?.holderIdentity;
+    if (holder && Date.now() < leaseExpiry(object.spec)) return { holder, lease, why: '' };
+    return {
+      lease,
+      why: object
+        ? `no gantry controller holds the Lease ${lease} now`
+        : `no gantry controller is installed (no Lease ${lease})`,
+    };
+  } catch (error) {
+    return { lease, why: `cannot read the Lease ${lease} (${(error as Error).message.split('\n')[0]})` };
+  }
 }
 
 /** A blue-green service has no stable Deployment, the others no colours: the strategy must fit what was applied. */
@@ -184,7 +224,7 @@ export async function requestOnCluster(
   });
   const release = seen.release!; // the update above threw without one
   process.stdout.write(
-    `${style.green('✓')} ${service}: ${request} requested (revision ${release.state.id}: ${release.state.version})${command === request ? '' : ` — a ${command} of a release in progress is its ${request}`}; the gantry deploy driving it takes it at its next step\n`,
+    `${style.green('✓')} ${service}: ${request} requested (revision ${release.state.id}: ${release.state.version})${command === request ? '' : ` — a ${command} of a release in progress is its ${request}`}; whatever drives it (a gantry deploy or the gantry controller) takes it at its next step\n`,
   );
   return EXIT.ok;
 }

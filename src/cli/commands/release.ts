@@ -168,7 +168,12 @@ export const deployCommand: GantryCommand = {
           ]),
         )
         .option('--wait', 'wait for the result; exit 1 if it was rolled back')
-        .option('--timeout <seconds>', 'with --wait: how long', '900'),
+        .option('--timeout <seconds>', 'with --wait: how long', '900')
+        .option(
+          '--controller-namespace <ns>',
+          'with --env: where a gantry controller holds its Lease; when it does, deploy files the release for it',
+          'gantry-system',
+        ),
     ).action(
       (
         service: string,
@@ -181,6 +186,7 @@ export const deployCommand: GantryCommand = {
           strategy?: string;
           wait?: boolean;
           timeout: string;
+          controllerNamespace: string;
         },
       ) =>
         run(async () => {

@@ -6,6 +6,7 @@
  * Service back — instantly while the old colour is still kept, else after bringing it up again.
  * A rollback while a release is in progress is that release's abort.
  */
+import { hostname } from 'node:os';
 import { revisions } from '../../platform/kubernetes/release-history.ts';
 import { rollbackTarget } from '../../rollout/history.ts';
 import { isActive } from '../../rollout/state.ts';
@@ -41,7 +42,7 @@ export async function rollbackOnCluster(
         : `release a version first: gantry deploy ${service} --version V --env ${options.env}`,
     );
   const running = servingVersion(await platform.observe(service));
-  const { manager, store } = releasesOf(session);
+  const { manager, store } = releasesOf(session, `gantry rollback on ${hostname()} (pid ${process.pid})`);
   const state = await refusals(
     manager.rollbackTo(service, toRevision, session.spec.replicas),
     `gantry history ${service} --env ${options.env} lists the revisions`,

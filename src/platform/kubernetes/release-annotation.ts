@@ -30,6 +30,12 @@ export interface ClusterRelease {
   history?: ReleaseState[];
   /** The spec each recent version runs, by version, newest last. */
   revisions?: Record<string, ServiceModel>;
+  /**
+   * Who drives the release and when it last saved it: `gantry deploy` on some machine, or the
+   * controller. A controller leaves a release alone while another driver saves it; once that one
+   * has gone quiet (a CI job cancelled mid-canary), the controller takes it over.
+   */
+  driver?: { name: string; at: string };
 }
 
 export type Decoded = { ok: true; value: ClusterRelease } | { ok: false; problem: string };
@@ -62,7 +68,7 @@ export function decodeRelease(text: string): Decoded {
     problem: `${RELEASE_ANNOTATION}: ${field} should be ${expected}`,
   });
   if (!isRecord(parsed)) return fail('the value', 'an object');
-  const { state, request, history, revisions } = parsed;
+  const { state, request, history, revisions, driver } = parsed;
   if (!isRecord(state)) return fail('state', 'an object');
   for (const field of ['id', 'replicas', 'step', 'startedAt'] as const)
     if (typeof state[field] !== 'number') return fail(`state.${field}`, 'a number');
@@ -87,10 +93,16 @@ export function decodeRelease(text: string): Decoded {
     for (const [version, spec] of Object.entries(revisions))
       if (!isRecord(spec) || !isRecord(spec.release)) return fail(`revisions.${version}`, 'a service spec');
   }
+  if (
+    driver !== undefined &&
+    (!isRecord(driver) || typeof driver.name !== 'string' || typeof driver.at !== 'string')
+  )
+    return fail('driver', 'an object with name and at');
   return {
     ok: true,
     value: {
       state: state as unknown as ReleaseState,
+      ...(driver !== undefined ? { driver: driver as { name: string; at: string } } : {}),
       ...(request !== undefined ? { request: request as ReleaseRequest } : {}),
       ...(history !== undefined ? { history: history as ReleaseState[] } : {}),
       ...(revisions !== undefined ? { revisions: revisions as Record<string, ServiceModel> } : {}),

@@ -65,7 +65,9 @@ async function rollingOnDeployment(
       ? await bake(session, store, state, options)
       : { ...state, analysed: 'off', message: `${state.message} — ${analysedLabel({ analysed: 'off' })}` };
   }
-  await store.save(state);
+  // Nothing more to retain: the Deployment keeps the previous ReplicaSet itself.
+  if (state.status === 'succeeded') state = { ...state, retainDone: true };
+  if (!isActive(state)) await store.save(state);
   return state;
 }
 
@@ -162,6 +164,10 @@ async function withEngine(
     options.log(
       `${service}: ${runner.state.version} now runs in Deployment ${service}; ${service}-canary scaled to 0`,
     );
+    // The stable Deployment was the retained version; folding it is the end of the retention.
+    const done = { ...runner.state, retainDone: true };
+    await store.save(done);
+    return done;
   }
   if (session.layout === 'blue-green' && runner.live) await retainOldColour(session, store, runner, options);
   return runner.state;

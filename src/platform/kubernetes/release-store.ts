@@ -23,7 +23,15 @@ export class ClusterReleaseStore implements ReleaseStore {
     private readonly holder: (service: string) => ClusterReleasePlatform | Promise<ClusterReleasePlatform>,
     /** The services whose holders carry a release. */
     private readonly list: () => Promise<string[]>,
+    /** Who this process is when it drives what it saves; a process that only files releases is none. */
+    private readonly driver?: string,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The mark every save of a driving process leaves (release-annotation.ts `driver`). */
+  private driving(): { driver?: { name: string; at: string } } {
+    return this.driver ? { driver: { name: this.driver, at: new Date(this.now()).toISOString() } } : {};
+  }
 
   services(): Promise<string[]> {
     return this.list();
@@ -50,6 +58,7 @@ export class ClusterReleaseStore implements ReleaseStore {
         state: created,
         history: historyAfter(current),
         revisions: keepRevisions(current?.revisions, draft.version, spec),
+        ...this.driving(),
       };
     });
     return created!;
@@ -61,7 +70,7 @@ export class ClusterReleaseStore implements ReleaseStore {
         throw new KubeError(
           `release ${state.id} of ${state.service} was replaced by release ${current.state.id} on the cluster; this process stops driving it`,
         );
-      return { ...(current ?? {}), state };
+      return { ...(current ?? {}), state, ...this.driving() };
     });
   }
 
