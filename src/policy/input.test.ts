@@ -140,6 +140,12 @@ describe('the two readers agree', () => {
       'kind: CronJob\nspec: { schedule: "*/5 * * * *" }\ncommand: [sh, -c, "ls *.log"]',
       'kind: ConfigMap\n~: x',
       'kind: ConfigMap\nnull : x',
+      // Empty and complex keys are looked for wherever they can open a line: after indentation,
+      // after a list's dashes, in every spelling of null, and on the document's last line.
+      'kind: ConfigMap\ndata:\n  - : x',
+      'kind: ConfigMap\ndata:\n  - - ? [y]\n      : 1',
+      'kind: ConfigMap\ndata:\n  NULL: z\n  Null: w',
+      'kind: ConfigMap\ndata: {a: "x: y", b: "? z"}\n:',
     ].join('\n---\n');
     assert.deepEqual(parseManifests('x.yaml', text), parseManifests('x.yaml', text, 'exact'));
   });

@@ -107,7 +107,7 @@ const LINE_TERMINATORS = new Set(['\n', '\r', '\u2028', '\u2029']);
 const MARKER_CONTENT = /[ \t]+[^#\s]/y;
 
 function readDocument(file: string, document: DocumentText, reader: 'fast' | 'exact'): ParsedInput {
-  const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
+  const data = reader === 'fast' && document.plain ? loadPlain(document.withBreak) : undefined;
   const list = data !== undefined && isObject(data) && isList(data);
   const items = list ? listItems(file, document, data) : undefined;
   if (data === undefined || (list && !items))
@@ -139,6 +139,11 @@ function listItems(file: string, document: DocumentText, list: KubeObject): Loca
 
 interface DocumentText {
   text: string;
+  /**
+   * The text and the line break after it, when it has one: what js-yaml reads (given a text
+   * without one, it copies the whole text to add it).
+   */
+  withBreak: string;
   /** 1-based line of the document's first line in the file. */
   line: number;
   /** Where the text starts in the file. */
@@ -154,8 +159,7 @@ interface DocumentText {
  * indicator or `:`): an `&anchor` or `!tag`, and a `<<` merge key anywhere. Aliases need not be
  * looked for: js-yaml refuses an alias without its anchor (the exact reader then reads the
  * document), and an anchor is looked for — so `schedule: "30 2 * * *"` stays on the fast path.
- * An empty `: ` or null (`~:`, `null:`) key, or a `? ` complex key, at the start of a line is
- * looked for line by line (`isEmptyKey`). A false alarm costs only time.
+ * A false alarm costs only time.
  */
 function hasNodeProperty(text: string): boolean {
   for (const property of ['&', '!'])
@@ -166,17 +170,38 @@ function hasNodeProperty(text: string): boolean {
 const NODE_START = /[\s[{,:]/;
 
 /**
- * True for a line that is an empty key (`: x`, `~: x`, `null: x`) or a complex key (`? x`) after its
- * indentation and `- `s: `^[ \t-]*(~|null|Null|NULL)?[ \t]*[?:](\s|$)`, without a regular
- * expression on every line. `at` is after the line's spaces, tabs and dashes; `end` its end.
+ * True when a line is an empty key (`: x`, `~: x`, `null: x`) or a complex key (`? x`) after its
+ * indentation and `- `s: `^[ \t-]*(~|null|Null|NULL)?[ \t]*[?:](\s|$)`, multi-line, which the
+ * fast reader reads differently. Looked for from the few places such a key can start (indexOf),
+ * not line by line: skipping every line's indentation costs a fifth of the parse.
  */
-function isEmptyKey(text: string, at: number, end: number): boolean {
+function hasEmptyKey(text: string): boolean {
+  for (const start of KEY_STARTS)
+    for (let at = text.indexOf(start); at >= 0; at = text.indexOf(start, at + 1))
+      if (opensLine(text, at) && isEmptyKey(text, at)) return true;
+  return false;
+}
+/**
+ * Where an empty or complex key can start. A colon is looked for alone: indexOf(' :') is slow,
+ * since a space is everywhere, and most colons are ruled out by the character before them.
+ */
+const KEY_STARTS = ['?', '~', 'null', 'Null', 'NULL', ':'];
+
+/** True when only spaces, tabs and dashes come before `at` on its line. */
+function opensLine(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '-')) i--;
+  return i < 0 || text[i] === '\n';
+}
+
+/** `(~|null|Null|NULL)?[ \t]*[?:](\s|$)` at `at`. */
+function isEmptyKey(text: string, at: number): boolean {
   let i = at;
   const word = NULL_WORDS.find((spelling) => text.startsWith(spelling, i));
   if (word) i += word.length;
   while (text[i] === ' ' || text[i] === '\t') i++;
   if (text[i] !== '?' && text[i] !== ':') return false;
-  return i + 1 >= end || WHITESPACE.test(text[i + 1]!);
+  return i + 1 >= text.length || WHITESPACE.test(text[i + 1]!);
 }
 const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
 const WHITESPACE = /\s/;
@@ -196,18 +221,18 @@ const CONTENT = /^[ \t]*[^\s#]/m;
 /**
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
  * document, even inside a block scalar), as slices of the text, lazily. One pass over the lines
- * finds the markers, where each document's content starts and its empty keys.
+ * finds the markers and where each document's content starts.
  */
 function* splitDocuments(text: string, base: { line: number; offset: number }): Generator<DocumentText> {
   let start = 0;
   let startLine = base.line;
   let contentLine: number | undefined;
-  let emptyKey = false;
   const document = (end: number): DocumentText | undefined => {
     if (contentLine === undefined) return undefined; // nothing but blanks and comments
     const body = text.slice(start, end);
-    const plain = !emptyKey && !hasNodeProperty(body);
-    return { text: body, line: startLine, offset: base.offset + start, contentLine, plain };
+    const withBreak = text[end] === '\n' ? text.slice(start, end + 1) : body;
+    const plain = !hasNodeProperty(body) && !hasEmptyKey(body);
+    return { text: body, withBreak, line: startLine, offset: base.offset + start, contentLine, plain };
   };
   let line = base.line;
   for (let at = 0; at <= text.length; line++) {
@@ -220,15 +245,7 @@ function* splitDocuments(text: string, base: { line: number; offset: number }): 
       start = end + 1;
       startLine = line + 1;
       contentLine = undefined;
-      emptyKey = false;
-    } else {
-      if (contentLine === undefined && isContentLine(text, at, end)) contentLine = line;
-      if (!emptyKey) {
-        let i = at;
-        while (text[i] === ' ' || text[i] === '\t' || text[i] === '-') i++;
-        if (KEY_START.has(text[i]!) && isEmptyKey(text, i, end)) emptyKey = true;
-      }
-    }
+    } else if (contentLine === undefined && isContentLine(text, at, end)) contentLine = line;
     if (newline < 0) break;
     at = newline + 1;
   }
@@ -237,7 +254,6 @@ function* splitDocuments(text: string, base: { line: number; offset: number }): 
     if (found) yield found;
   }
 }
-const KEY_START = new Set(['?', ':', '~', 'n', 'N']);
 
 /** `---` or `...` at `at`, then whitespace or the end: `^(---|\.\.\.)(\s|$)`. */
 function isMarker(text: string, at: number): boolean {
