@@ -38,9 +38,10 @@ export interface PlatformUnderTest {
   traffic?: TrafficKind;
   /**
    * Sends `requests` requests to the service (what users would), when the platform can be reached.
-   * Absent: the metrics clause is skipped, saying so.
+   * Absent: the metrics clause is skipped, saying why (`noTraffic`).
    */
   sendTraffic?(requests: number): Promise<void>;
+  noTraffic?: string;
   /** How long replicas may take to start (a cluster's scheduler and kubelet, processes). */
   timeoutMs?: number;
   close(): Promise<void>;
@@ -168,7 +169,7 @@ export function platformContract(name: string, make: () => Promise<PlatformUnder
       withPlatform(async (under, t) => {
         const { sendTraffic } = under;
         if (!sendTraffic) {
-          t.skip('nothing here can send requests to the service, so its measurements cannot be checked');
+          t.skip(`not applicable: ${under.noTraffic ?? 'nothing here can send requests to the service'}`);
           return;
         }
         await sendTraffic(40);
