@@ -103,6 +103,30 @@ export function platformContract(name: string, make: () => Promise<PlatformUnder
     );
 
     it(
+      'scales the serving version up and down (as the autoscaler does): the replicas follow, the traffic stays',
+      withPlatform(async (under) => {
+        const { version: stable, replicas } = under.stable;
+        await under.platform.scale(under.service, stable, replicas + 1);
+        const up = await observed(
+          under,
+          `${replicas + 1} ready`,
+          (s) => version(s, stable)?.ready === replicas + 1,
+        );
+        assert.equal(version(up, stable)?.desired, replicas + 1);
+        assert.equal(weightOf(up, stable), 100);
+        await under.platform.scale(under.service, stable, replicas);
+        const down = await observed(
+          under,
+          `back to ${replicas}`,
+          (s) => version(s, stable)?.current === replicas,
+        );
+        assert.equal(version(down, stable)?.desired, replicas);
+        assert.equal(version(down, stable)?.ready, replicas);
+        assert.equal(weightOf(down, stable), 100);
+      }),
+    );
+
+    it(
       'scales a new version up beside the stable one, without traffic until routed (by replica ratio: its share of the pods), and back to nothing',
       withPlatform(async (under) => {
         const replicas = under.stable.replicas;
