@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { BlueGreenClusterPlatform } from '../../src/platform/kubernetes/blue-green-platform.ts';
 import { type ClusterReleasePlatform, KubernetesPlatform } from '../../src/platform/kubernetes/platform.ts';
 import { connectForRelease } from '../../src/platform/kubernetes/release-api.ts';
@@ -23,6 +23,7 @@ import { platformContract, type TrafficKind } from '../../src/platform/platform.
 import { effectiveAnalysis } from '../../src/spec/model.ts';
 import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
 import { PROMETHEUS_MISSING, startPrometheus, type TestPrometheus } from '../support/prometheus.ts';
+import { requestMetrics } from '../support/version-traffic.ts';
 
 const { cluster, skip } = await testClusterOrSkip();
 after(() => cluster?.stop());
@@ -32,19 +33,7 @@ const REPLICAS = 4; // by replica ratio 25 % is exact: 3 stable pods + 1
 
 /** The stand-in for the pods' request metrics (see above), scraped by a real Prometheus. */
 const registry = new Registry();
-const requests = new Counter({
-  name: 'http_requests_total',
-  help: 'requests by status',
-  labelNames: ['service', 'version', 'code'],
-  registers: [registry],
-});
-const latency = new Histogram({
-  name: 'http_request_duration_seconds',
-  help: 'request latency',
-  labelNames: ['service', 'version'],
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1],
-  registers: [registry],
-});
+const { requests, latency } = requestMetrics(registry);
 const exporter = createServer(async (_request, response) => {
   response.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
 });
