@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
+import type { AutoscaleStatus } from '../autoscale/status.ts';
+import { Autoscaler } from '../local/autoscale/autoscaler.ts';
 import {
   type BackingInstance,
   connectionEnv,
@@ -27,8 +29,6 @@ import type { ReleaseManager } from '../rollout/manager.ts';
 import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
 import { Api, HttpError, queryInt } from './api.ts';
-import type { AutoscaleStatus } from './autoscale-status.ts';
-import { Autoscaler } from './autoscaler.ts';
 import type { Credential } from './dashboard/access.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
 import { samplePoint } from './dashboard/metrics-point.ts';

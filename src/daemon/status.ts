@@ -1,9 +1,9 @@
 /** The status document the daemon serves and `gantry status --output json` prints. */
 
+import type { AutoscaleStatus } from '../autoscale/status.ts';
 import type { MonitoringStatus } from '../local/monitoring/prometheus.ts';
 import type { ReplicaView } from '../local/service-controller.ts';
 import type { VersionState } from '../platform/platform.ts';
-import type { AutoscaleStatus } from './autoscale-status.ts';
 
 export interface ServiceStatus {
   name: string;
