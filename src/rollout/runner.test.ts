@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryPlatform } from '../platform/memory-platform.ts';
 import { NO_METRICS, type VersionMetrics } from '../platform/platform.ts';
-import { serviceWith, T0 } from './fixtures.test-support.ts';
+import { NO_HTTP, serviceWith, T0 } from './fixtures.test-support.ts';
 import type { LoadTally } from './load-test.ts';
 import { ReleaseRunner } from './runner.ts';
+import type { SendCheck } from './smoke.ts';
 import { isActive, type ReleaseState, type Strategy, startingRelease } from './state.ts';
 
 const TICK_MS = 250;
@@ -35,6 +36,8 @@ interface Setup {
   v2?: (state: ReleaseState) => VersionMetrics;
   readyAtOnce?: boolean;
   load?: LoadTally;
+  /** What a smoke check's request gets back. */
+  sendCheck?: SendCheck;
 }
 
 function harness(setup: Setup) {
@@ -55,6 +58,7 @@ function harness(setup: Setup) {
       save: () => {},
       event: (_state, _type, reason, message) => events.push(`${reason}: ${message}`),
       now: () => now,
+      sendCheck: setup.sendCheck ?? NO_HTTP,
       startLoadTest: (url) => {
         loadTests.push(url);
         return { take: () => setup.load ?? { sent: 0, unexpected: 0 }, stop: () => {} };
@@ -84,6 +88,41 @@ function harness(setup: Setup) {
 }
 
 const FAST = 'analysis: { intervalSeconds: 2, minRequests: 10 }';
+
+describe('ReleaseRunner: smoke checks, through the HTTP client the host passes', () => {
+  const SMOKE = 'smoke: [ { path: /healthz, status: 200, bodyContains: ok } ]';
+  it('blue-green whose new colour answers 503: rolled back before the switch, v1 keeps all the traffic', async () => {
+    const asked: string[] = [];
+    const h = harness({
+      release: `{ strategy: blue-green, ${FAST}, ${SMOKE} }`,
+      sendCheck: async (url, check) => {
+        asked.push(`${check.method} ${url}${check.path}`);
+        return { status: 503, body: 'starting' };
+      },
+    });
+    const state = await h.run(60);
+    assert.equal(state.status, 'rolled-back');
+    assert.ok(
+      h.events.includes('SmokeFailed: GET /healthz: status 503, expected 200; body does not contain "ok"'),
+      h.events.join('\n'),
+    );
+    assert.deepEqual(
+      asked.map((a) => a.replace(/^GET \S+?(\/healthz)$/, 'GET …$1')),
+      ['GET …/healthz'],
+    );
+    assert.ok(!h.platform.calls.some((c) => /route api v2=100/.test(c)), 'never switched');
+  });
+
+  it('blue-green whose new colour answers the check: the switch goes ahead', async () => {
+    const h = harness({
+      release: `{ strategy: blue-green, ${FAST}, ${SMOKE} }`,
+      sendCheck: async () => ({ status: 200, body: 'ok' }),
+    });
+    const state = await h.run(120);
+    assert.equal(state.status, 'succeeded', state.message);
+    assert.ok(h.events.includes('SmokePassed: GET /healthz: 200 ok'), h.events.join('\n'));
+  });
+});
 
 describe('ReleaseRunner: a canary without steps', () => {
   it('a good version walks 10 → 25 → 50 → 100 %, each analysed, then the bake: succeeded, analysed', async () => {

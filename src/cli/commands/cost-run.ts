@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SizingError } from '../../cloud/errors.ts';
 import { CostError } from '../../cost/errors.ts';
 import { type CostTarget, checkRegion, type EnvironmentEstimate, monthlyCost } from '../../cost/estimate.ts';
 import { type PriceTable, type ProviderName, parsePriceTable } from '../../cost/prices.ts';
@@ -88,7 +89,7 @@ export function cost(options: Options): number {
         ...(spotShare === undefined ? {} : { spotShare: spotShare / 100 }),
       });
     } catch (error) {
-      if (error instanceof CostError) {
+      if (error instanceof CostError || error instanceof SizingError) {
         const where = model.environment ? ` (environment ${model.environment.name})` : '';
         throw new CliError(`${error.message}${where}`, EXIT.failed, error.hint);
       }

@@ -1,4 +1,4 @@
-import { CostError } from '../../cost/errors.ts';
+import { SizingError } from '../../cloud/errors.ts';
 import { generateTerraform, type InfraTarget } from '../../render/terraform/index.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
@@ -54,7 +54,7 @@ export function infra(options: Options): number {
   try {
     files = generateTerraform({ target: options.target, model: selected.model, environments, regenerate });
   } catch (error) {
-    if (error instanceof CostError) throw new CliError(error.message, EXIT.failed, error.hint);
+    if (error instanceof SizingError) throw new CliError(error.message, EXIT.failed, error.hint);
     throw error;
   }
 

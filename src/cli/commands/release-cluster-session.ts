@@ -3,6 +3,8 @@
  * kubeconfig's connection and the release session it opens (release-session.ts), the release
  * manager over the service's annotation, and the lines they print.
  */
+
+import { sendCheck } from '../../platform/http-check.ts';
 import { connectForRelease } from '../../platform/kubernetes/release-api.ts';
 import { type ReleaseSession, releaseSession } from '../../platform/kubernetes/release-session.ts';
 import { ClusterReleaseStore } from '../../platform/kubernetes/release-store.ts';
@@ -73,6 +75,7 @@ export function releasesOf(
     store,
     platform: () => session.platform,
     event: () => {},
+    sendCheck,
     drives: false,
   });
   return { manager, store };

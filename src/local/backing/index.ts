@@ -7,9 +7,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connectionVariables } from '../../platform/connection.ts';
+import { connectionVariables } from '../../spec/connection.ts';
 
-export { urlVariable } from '../../platform/connection.ts';
+export { urlVariable } from '../../spec/connection.ts';
 
 import type { BackingModel } from '../../spec/model.ts';
 import { CREDENTIALS_FILE, readCredentials, withPassword } from './credentials.ts';
