@@ -88,8 +88,12 @@ export const KNOBS: Readonly<Record<string, readonly string[][]>> = {
   ],
 };
 
-/** The values key an object's holes go under: `deployment`, `horizontalPodAutoscaler`… */
+/**
+ * The values key an object's holes go under: `deployment`, `horizontalPodAutoscaler`…; the
+ * Namespace object's is `namespaceObject`, since `namespace` is the namespace every object goes in.
+ */
 export function kindKey(kind: string): string {
+  if (kind === 'Namespace') return 'namespaceObject';
   return kind.charAt(0).toLowerCase() + kind.slice(1);
 }
 
