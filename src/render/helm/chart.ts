@@ -64,6 +64,10 @@ export function planHelmChart(input: ChartInput): Map<string, string> {
   );
   [...input.environments.keys()].forEach((name, i) => {
     const delta = valuesDelta(trees[0]!, trees[i + 1]!);
+    // A switched-off object's other values do not matter: the file says `enabled: false` only.
+    for (const object of objects)
+      if (object.perRender[0] && !object.perRender[i + 1])
+        setAt(delta, [object.ref.kindKey, object.ref.name], { enabled: false });
     files.set(
       `values-${name}.yaml`,
       `${banner}# Environment ${name}: only what differs from values.yaml. helm upgrade --install ${input.app} . -f values-${name}.yaml\n${toYaml(delta)}`,
