@@ -15,7 +15,10 @@ export const renderCommand: GantryCommand = {
       .command('render')
       .description('render the Kubernetes manifests for gantry.yaml (the base spec, or --env NAME)')
       .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
-      .option('-e, --env <name>', 'render this environment (kustomize: only its overlay; helm: only its values file)')
+      .option(
+        '-e, --env <name>',
+        'render this environment (kustomize: only its overlay; helm: only its values file)',
+      )
       .addOption(
         new Option(
           '--format <format>',
