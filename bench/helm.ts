@@ -17,7 +17,7 @@ import { renderKubernetes } from '../src/render/kubernetes/index.ts';
 import { toYamlStream } from '../src/render/serialize.ts';
 import { loadSpec } from '../src/spec/load.ts';
 import { validator } from '../test/support/validators.ts';
-import { generatedSpec, SERVICES } from './render.ts';
+import { best, generatedSpec, SERVICES } from './render.ts';
 
 export interface HelmBench {
   services: number;
@@ -37,16 +37,6 @@ const ENVIRONMENT = `environments:
       svc-000: { replicas: 4, autoscale: null }
       svc-001: { env: { LOG_LEVEL: warn } }
 `;
-
-function best(runs: number, work: () => void): number {
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    work();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
-}
 
 export function benchHelm(services = SERVICES): HelmBench {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-helm-'));

@@ -238,21 +238,7 @@ describe('gantry render --format helm, checked with a real helm', () => {
   });
 
   it('a CloudNativePG Cluster only in some environments, a namespace each, a backing gone managed', () => {
-    const file = join(work, 'data.yaml');
-    writeFileSync(
-      file,
-      `app: data
-namespace: data-base
-services:
-  api: { image: "ghcr.io/acme/api:1.0.0", port: 8000, uses: [db, cache] }
-backing:
-  db: { kind: postgres, version: "16", ha: true, storage: 20Gi }
-  cache: { kind: redis }
-environments:
-  dev: { namespace: data-dev, backing: { db: { ha: false }, cache: { version: "6" } } }
-  prod: { backing: { db: { replicas: 3 }, cache: { mode: managed } } }
-`,
-    );
+    const file = join(ROOT, 'test/fixtures/render/cnpg-environments.yaml');
     const load = loader(file);
     const dir = join(work, 'chart-data');
     renderChart(dir, ['-f', file, '--chart-version', '2.0.0-rc.1', '--app-version', '1.0.0']);
