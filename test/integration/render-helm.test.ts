@@ -122,6 +122,22 @@ describe('gantry render --format helm, checked with a real helm', () => {
           assertSameObjects(template(dir, env), renderKubernetes(model(env), options).objects, env);
         });
 
+      if (options.monitoring)
+        it('monitoring.enabled=false leaves out what only --monitoring adds (for clusters without the prometheus-operator)', () => {
+          for (const env of environments) {
+            const plain = new Set(renderKubernetes(model(env)).objects.map(key));
+            const expected = renderKubernetes(model(env), options).objects.filter(
+              (o) => plain.has(key(o)) || !['PodMonitor', 'PrometheusRule', 'ConfigMap'].includes(o.kind),
+            );
+            assert.ok(expected.length < renderKubernetes(model(env), options).objects.length);
+            assertSameObjects(
+              template(dir, env, 'shop', ['--set', 'monitoring.enabled=false']),
+              expected,
+              env,
+            );
+          }
+        });
+
       it('gantry lint finds nothing in what helm renders for any environment', () => {
         for (const env of environments) {
           const file = join(dir, `..`, `templated-${index}-${env}.yaml`);

@@ -6,8 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { planHelmChart } from '../../render/helm/chart.ts';
+import { identity, planHelmChart } from '../../render/helm/chart.ts';
 import { imageVersion } from '../../render/kubernetes/labels.ts';
+import type { K8sObject } from '../../render/kubernetes/types.ts';
 import type { NamespacedRender } from '../../render/kustomize.ts';
 import type { AppModel } from '../../spec/model.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -24,6 +25,8 @@ export function writeHelmChart(
   model: AppModel,
   base: NamespacedRender,
   environments: ReadonlyMap<string, NamespacedRender>,
+  /** With --monitoring: the objects of the same renders without it. */
+  withoutMonitoring: readonly K8sObject[],
 ): number {
   const dir = options.output!;
   const chartVersion = options.chartVersion ?? '0.1.0';
@@ -48,12 +51,24 @@ export function writeHelmChart(
     chartVersion,
     ...(appVersion === undefined ? {} : { appVersion }),
     regenerate: regenerateCommand(options),
+    ...(options.monitoring
+      ? { monitoringOnly: monitoringOnly([base, ...environments.values()], withoutMonitoring) }
+      : {}),
   });
   writeFiles(dir, files);
   for (const path of removeStale(dir, files)) process.stderr.write(`removed   ${join(dir, path)}\n`);
   if (environments.size === 0)
     process.stderr.write(`${options.file} declares no environments: only values.yaml was written\n`);
   return EXIT.ok;
+}
+
+/** The objects only --monitoring adds (PodMonitors, PrometheusRules, the dashboard). */
+function monitoringOnly(
+  renders: readonly NamespacedRender[],
+  withoutMonitoring: readonly K8sObject[],
+): Set<string> {
+  const plain = new Set(withoutMonitoring.map(identity));
+  return new Set(renders.flatMap((r) => r.objects.map(identity)).filter((id) => !plain.has(id)));
 }
 
 /** The services' image tag when they all share one: the chart's appVersion. */

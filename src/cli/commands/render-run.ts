@@ -74,7 +74,10 @@ export async function render(options: Options): Promise<number> {
   const environments = new Map(names.map((name, i) => [name, envRenders[i]!]));
   if (options.format === 'helm') {
     const { writeHelmChart } = await import('./render-helm-run.ts');
-    return writeHelmChart(options, baseSpec.model, baseRender!, environments);
+    // --monitoring: what the same renders hold without it tells which objects monitoring adds.
+    const { monitoring, ...withoutMonitoring } = renderOptions;
+    const plain = monitoring ? all.flatMap((m) => renderOrFail(m, withoutMonitoring).objects) : [];
+    return writeHelmChart(options, baseSpec.model, baseRender!, environments, plain);
   }
   const dirs = writeKustomize(options.output!, baseRender!, environments);
   process.stderr.write(`wrote ${dirs.join(', ')}\n`);

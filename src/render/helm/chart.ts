@@ -36,6 +36,12 @@ export interface ChartInput {
   appVersion?: string;
   /** The command that regenerates the chart, for the banner of every file. */
   regenerate: string;
+  /**
+   * With --monitoring: the objects (`apiVersion/kind/name`) only monitoring adds (PodMonitors,
+   * PrometheusRules, the dashboard), written under `monitoring.enabled` (default true) so a cluster
+   * without the prometheus-operator's CRDs can install the chart with it false.
+   */
+  monitoringOnly?: ReadonlySet<string>;
 }
 
 interface ChartObject {
@@ -47,17 +53,22 @@ interface ChartObject {
   holes: Hole[];
   template: string;
   switchable: boolean;
+  /** The condition the object is written under (its switch, monitoring.enabled), if any. */
+  condition?: string;
 }
+
+const MONITORING = '.Values.monitoring.enabled';
 
 /** Relative path → file text. */
 export function planHelmChart(input: ChartInput): Map<string, string> {
   const renders = [input.base, ...input.environments.values()];
-  const objects = chartObjects(input.app, renders);
+  const objects = chartObjects(input.app, renders, input.monitoringOnly ?? new Set());
+  const monitoring = objects.some((o) => o.condition?.includes(MONITORING));
   const banner = generatedBanner('#', input.regenerate);
   const files = new Map<string, string>();
 
   files.set('Chart.yaml', `${banner}${toYaml(chartYaml(input))}`);
-  const trees = renders.map((render, i) => valuesTree(render.namespace, objects, i));
+  const trees = renders.map((render, i) => valuesTree(render.namespace, monitoring, objects, i));
   files.set(
     'values.yaml',
     `${banner}# The base spec (no environment). values-<env>.yaml hold what each environment changes.\n${toYaml(trees[0])}`,
@@ -73,7 +84,10 @@ export function planHelmChart(input: ChartInput): Map<string, string> {
       `${banner}# Environment ${name}: only what differs from values.yaml. helm upgrade --install ${input.app} . -f values-${name}.yaml\n${toYaml(delta)}`,
     );
   });
-  files.set('values.schema.json', `${JSON.stringify(valuesSchema(objects.map(schemaObject)), null, 2)}\n`);
+  files.set(
+    'values.schema.json',
+    `${JSON.stringify(valuesSchema(objects.map(schemaObject), monitoring), null, 2)}\n`,
+  );
   files.set('templates/_helpers.tpl', helpers(input.app, banner));
   files.set(
     'templates/NOTES.txt',
@@ -83,7 +97,7 @@ export function planHelmChart(input: ChartInput): Map<string, string> {
         root: o.root,
         ref: o.ref,
         variants: present(o.perRender),
-        ...(o.switchable ? { condition: enabledExpr(o.ref) } : {}),
+        ...(o.condition ? { condition: o.condition } : {}),
       })),
       banner,
     ),
@@ -93,11 +107,15 @@ export function planHelmChart(input: ChartInput): Map<string, string> {
 }
 
 /** Every object of every render, paired up by apiVersion, kind and name, in render order. */
-function chartObjects(app: string, renders: readonly NamespacedRender[]): ChartObject[] {
+function chartObjects(
+  app: string,
+  renders: readonly NamespacedRender[],
+  monitoringOnly: ReadonlySet<string>,
+): ChartObject[] {
   const byIdentity = new Map<string, Array<K8sObject | undefined>>();
   renders.forEach((render, i) => {
     for (const object of render.objects) {
-      const id = `${object.apiVersion}/${object.kind}/${object.metadata.name}`;
+      const id = identity(object);
       const perRender = byIdentity.get(id) ?? renders.map(() => undefined);
       byIdentity.set(id, perRender);
       perRender[i] = object;
@@ -114,6 +132,11 @@ function chartObjects(app: string, renders: readonly NamespacedRender[]): ChartO
     } catch (error) {
       throw new Error(`cannot template ${first.kind} ${first.metadata.name}: ${(error as Error).message}`);
     }
+    const switchable = perRender.includes(undefined);
+    const conditions = [
+      ...(switchable ? [enabledExpr(ref)] : []),
+      ...(monitoringOnly.has(identity(first)) ? [MONITORING] : []),
+    ];
     return {
       ref,
       kind: first.kind,
@@ -121,14 +144,22 @@ function chartObjects(app: string, renders: readonly NamespacedRender[]): ChartO
       root: plan.root,
       holes: plan.holes,
       template: objectTemplate(plan.root, ref, app),
-      switchable: perRender.includes(undefined),
+      switchable,
+      ...(conditions.length > 0
+        ? { condition: conditions.length === 1 ? conditions[0] : `and (${conditions.join(') (')})` }
+        : {}),
     };
   });
 }
 
 /** The values one render needs: its namespace, and each object's holes (and switch). */
-function valuesTree(namespace: string, objects: readonly ChartObject[], render: number): Tree {
-  const tree: Tree = { namespace };
+function valuesTree(
+  namespace: string,
+  monitoring: boolean,
+  objects: readonly ChartObject[],
+  render: number,
+): Tree {
+  const tree: Tree = { namespace, ...(monitoring ? { monitoring: { enabled: true } } : {}) };
   for (const object of objects) {
     const own = object.perRender[render];
     const path = [object.ref.kindKey, object.ref.name];
@@ -147,8 +178,8 @@ function templatesByKind(objects: readonly ChartObject[], banner: string): Map<s
   for (const object of objects) {
     const file = object.kind.toLowerCase();
     if (!byKind.has(file)) byKind.set(file, [goComment(banner)]);
-    const chunk = object.switchable
-      ? `{{- if ${enabledExpr(object.ref)} }}\n---\n${object.template}{{- end }}`
+    const chunk = object.condition
+      ? `{{- if ${object.condition} }}\n---\n${object.template}{{- end }}`
       : `---\n${object.template}`;
     byKind.get(file)!.push(chunk.replace(/\n$/, ''));
   }
@@ -203,6 +234,11 @@ app.kubernetes.io/part-of: ${JSON.stringify(app)}
 app.kubernetes.io/managed-by: gantry
 {{- end }}
 `;
+}
+
+/** How objects pair up between renders (and how --monitoring's own objects are named). */
+export function identity(object: K8sObject): string {
+  return `${object.apiVersion}/${object.kind}/${object.metadata.name}`;
 }
 
 function present<T>(list: ReadonlyArray<T | undefined>): T[] {

@@ -89,6 +89,18 @@ export const KNOBS: Readonly<Record<string, readonly string[][]>> = {
 };
 
 /**
+ * A ConfigMap's data is a knob when it is a service's env (`<service>-config`, names.ts); the
+ * dashboard's JSON stays in its template unless environments make it differ.
+ */
+function hasKnobs(object: K8sObject): boolean {
+  return object.kind !== 'ConfigMap' || isEnvConfigMap(object.metadata.name);
+}
+
+export function isEnvConfigMap(name: string): boolean {
+  return name.endsWith('-config');
+}
+
+/**
  * The values key an object's holes go under: `deployment`, `horizontalPodAutoscaler`…; the
  * Namespace object's is `namespaceObject`, since `namespace` is the namespace every object goes in.
  */
@@ -114,7 +126,7 @@ export function valuePath(steps: readonly Step[]): string[] {
  */
 export function planObject(variants: readonly K8sObject[], namespaces: readonly string[]): ObjectPlan {
   const kind = variants[0]!.kind;
-  const knobs = KNOBS[kind] ?? [];
+  const knobs = hasKnobs(variants[0]!) ? (KNOBS[kind] ?? []) : [];
   const holes: Hole[] = [];
   const namespaceFromValues = variants.every((v, i) => v.metadata.namespace === namespaces[i]);
   // Paths the walk must reach even through equal variants: the knobs and the namespace.

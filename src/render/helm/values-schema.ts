@@ -7,7 +7,7 @@
  * object field they set. Pure.
  */
 import { specJsonSchema } from '../../spec/json-schema.ts';
-import type { Hole } from './holes.ts';
+import { type Hole, isEnvConfigMap } from './holes.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ export interface SchemaObject {
   holes: Array<{ hole: Hole; values: unknown[] }>;
 }
 
-export function valuesSchema(objects: readonly SchemaObject[]): Schema {
+export function valuesSchema(objects: readonly SchemaObject[], monitoring = false): Schema {
   const spec = specJsonSchema() as { properties: Record<string, Schema> };
   const service = (spec.properties.services!.additionalProperties as Schema).properties as Record<
     string,
@@ -50,6 +50,21 @@ export function valuesSchema(objects: readonly SchemaObject[]): Schema {
     type: 'object',
     properties: {
       namespace: { description: 'the namespace every object goes in', ...spec.properties.namespace },
+      ...(monitoring
+        ? {
+            monitoring: {
+              type: 'object',
+              properties: {
+                enabled: {
+                  type: 'boolean',
+                  description:
+                    'render the PodMonitors, PrometheusRules and the dashboard (needs the prometheus-operator CRDs)',
+                },
+              },
+              additionalProperties: false,
+            },
+          }
+        : {}),
       ...kinds,
     },
     required: ['namespace'],
@@ -84,7 +99,7 @@ function specFields(service: Record<string, Schema>) {
         return undefined;
       case 'ConfigMap':
         // A service's environment: names as the spec allows them; a ConfigMap holds only strings.
-        if (path.length === 1 && last === 'data' && object.name.endsWith('-config'))
+        if (path.length === 1 && last === 'data' && isEnvConfigMap(object.name))
           return {
             type: 'object',
             propertyNames: env.propertyNames,
