@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { identity, planHelmChart } from '../../render/helm/chart.ts';
+import { ChartBug, type ChartInput, identity, planHelmChart } from '../../render/helm/chart.ts';
 import { imageVersion } from '../../render/kubernetes/labels.ts';
 import type { K8sObject } from '../../render/kubernetes/types.ts';
 import type { NamespacedRender } from '../../render/kustomize.ts';
@@ -44,7 +44,7 @@ export function writeHelmChart(
       'pass an empty or Gantry-written directory: -o deploy/chart',
     );
   const appVersion = options.appVersion ?? sharedImageVersion(model);
-  const files = planHelmChart({
+  const files = planChart({
     app: model.app,
     base,
     environments,
@@ -60,6 +60,20 @@ export function writeHelmChart(
   if (environments.size === 0)
     process.stderr.write(`${options.file} declares no environments: only values.yaml was written\n`);
   return EXIT.ok;
+}
+
+/** A chart the planner cannot write is a bug in Gantry: said as such, without a stack trace. */
+function planChart(input: ChartInput): Map<string, string> {
+  try {
+    return planHelmChart(input);
+  } catch (error) {
+    if (error instanceof ChartBug)
+      throw new CliError(
+        `cannot write the Helm chart: ${error.message} (this is a bug in Gantry)`,
+        EXIT.failed,
+      );
+    throw error;
+  }
 }
 
 /** The objects only --monitoring adds (PodMonitors, PrometheusRules, the dashboard). */

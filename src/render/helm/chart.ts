@@ -59,6 +59,9 @@ interface ChartObject {
 
 const MONITORING = '.Values.monitoring.enabled';
 
+/** An object the chart cannot hold as planned (two fields at one values path): a bug in Gantry. */
+export class ChartBug extends Error {}
+
 /** Relative path → file text. */
 export function planHelmChart(input: ChartInput): Map<string, string> {
   const renders = [input.base, ...input.environments.values()];
@@ -127,10 +130,12 @@ function chartObjects(
     const ref = { kindKey: kindKey(first.kind), name: first.metadata.name };
     const namespaces = renders.filter((_, i) => perRender[i]).map((r) => r.namespace);
     let plan: ReturnType<typeof planObject>;
+    let template: string;
     try {
       plan = planObject(present(perRender), namespaces);
+      template = objectTemplate(plan.root, ref, app);
     } catch (error) {
-      throw new Error(`cannot template ${first.kind} ${first.metadata.name}: ${(error as Error).message}`);
+      throw new ChartBug(`cannot template ${first.kind} ${first.metadata.name}: ${(error as Error).message}`);
     }
     const switchable = perRender.includes(undefined);
     const conditions = [
@@ -143,7 +148,7 @@ function chartObjects(
       perRender,
       root: plan.root,
       holes: plan.holes,
-      template: objectTemplate(plan.root, ref, app),
+      template,
       switchable,
       ...(conditions.length > 0
         ? { condition: conditions.length === 1 ? conditions[0] : `and (${conditions.join(') (')})` }

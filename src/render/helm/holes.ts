@@ -195,9 +195,7 @@ export function valueAt(object: unknown, steps: readonly Step[]): unknown {
 }
 
 function samePath(pattern: readonly string[], path: readonly string[]): boolean {
-  return (
-    pattern.length === path.length && pattern.every((p, i) => p === path[i] || (p === '*' && path[i] === '*'))
-  );
+  return pattern.length === path.length && pattern.every((p, i) => p === path[i]);
 }
 
 function isPlainMap(value: unknown): value is Record<string, unknown> {

@@ -58,7 +58,7 @@ export function objectTemplate(root: Node, ref: ValuesRef, app: string): string 
               const id = push(holes, inner.hole);
               return [`GANTRY_OPT_${id}_`, `GANTRY_HOLE_${id}_`];
             }
-            return [key, placeholders(inner)];
+            return [escapeActions(key), placeholders(inner)];
           }),
         );
       case 'items':
@@ -76,7 +76,7 @@ export function objectTemplate(root: Node, ref: ValuesRef, app: string): string 
 
   const text = toYaml(placeholders(root));
   checkNoPlaceholderInData(root);
-  return text
+  const templated = text
     .split('\n')
     .map((line) => {
       const optional = OPTIONAL.exec(line);
@@ -108,8 +108,10 @@ export function objectTemplate(root: Node, ref: ValuesRef, app: string): string 
       }
       return line;
     })
-    .join('\n')
-    .replaceAll(LBRACE, '{{ "{{" }}');
+    .join('\n');
+  if (/GANTRY_(HOLE|OPT|INCLUDE)_\d+_/.test(templated))
+    throw new Error(`a value placeholder was left in the template: ${templated}`);
+  return templated.replaceAll(LBRACE, '{{ "{{" }}');
 }
 
 /** `{{` in a rendered string (a Prometheus alert's `{{ $value }}`) is text, not a Helm action. */
