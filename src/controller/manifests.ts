@@ -21,6 +21,24 @@ export const LEASE_NAME = 'gantry-controller';
 const labels = { 'app.kubernetes.io/name': CONTROLLER_NAME, 'app.kubernetes.io/part-of': 'gantry' };
 const RUN_AS = 10001;
 
+/** Where in-cluster clients (client-node's loadFromCluster) read the token, CA and namespace. */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** What the kubelet would mount by itself, asked for explicitly: lint and auditors see the token is meant. */
+const apiTokenVolume = {
+  name: 'api-token',
+  projected: {
+    sources: [
+      { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      {
+        downwardAPI: {
+          items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+        },
+      },
+    ],
+  },
+};
+
 /** What a release does to the objects `gantry apply` created (release-objects.ts, release-driver.ts). */
 const RELEASE_RULES = [
   // Image, replicas and the release annotation of the stable Deployment; the canary and the colours.
@@ -127,6 +145,9 @@ export function controllerManifests(options: InstallOptions): K8sObject[] {
           metadata: { labels },
           spec: {
             serviceAccountName: CONTROLLER_NAME,
+            // It does call the API, with a token it asks for by name: bound to the pod, an hour
+            // long (the kubelet renews it), where in-cluster clients read one.
+            automountServiceAccountToken: false,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: RUN_AS,
@@ -137,7 +158,7 @@ export function controllerManifests(options: InstallOptions): K8sObject[] {
               {
                 name: 'controller',
                 image: options.image,
-                imagePullPolicy: 'IfNotPresent',
+                imagePullPolicy: 'Always',
                 args,
                 env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
                 ports: [{ name: 'http', containerPort: CONTROLLER_PORT, protocol: 'TCP' }],
@@ -152,10 +173,13 @@ export function controllerManifests(options: InstallOptions): K8sObject[] {
                   readOnlyRootFilesystem: true,
                   capabilities: { drop: ['ALL'] },
                 },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  { name: 'api-token', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
+                ],
               },
             ],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+            volumes: [{ name: 'tmp', emptyDir: {} }, apiTokenVolume],
             topologySpreadConstraints: [
               {
                 maxSkew: 1,

@@ -2,10 +2,11 @@
  * The controller's own endpoints, for the kubelet's probes and for Prometheus:
  *   /healthz  200 while its loop goes round (a stuck process is restarted);
  *   /readyz   200 while the API server answers it (a replica cut off from it is taken out);
- *   /metrics  whether it leads, the releases it drives, in the Prometheus text format.
+ *   /metrics  whether it leads, the releases it drives, and the process's own (CPU, memory, event
+ *             loop lag), in the Prometheus text format.
  */
 import { createServer, type Server } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ControllerHealth } from './controller.ts';
 
 /** Rounds every 2 s: three missed in a row, or no answer from the API for 30 s, is unhealthy/unready. */
@@ -14,6 +15,7 @@ const STALE_API_MS = 30_000;
 
 export function controllerServer(health: () => ControllerHealth, now: () => number = Date.now): Server {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const leading = new Gauge({
     name: 'gantry_controller_leader',
     help: '1 while this replica holds the Lease and drives releases',

@@ -5,6 +5,7 @@
  * of dashboards or a CRD's schema shrinks to its name. lint-stream.test.ts checks that every
  * cross-object rule finds the same on views as on whole objects.
  */
+import { ownString } from './engine.ts';
 import { isIgnoreAnnotation } from './ignore.ts';
 import type { KubeObject } from './input.ts';
 import { field, isJson, type Json } from './workload.ts';
@@ -18,6 +19,11 @@ const WHOLE_SPEC = new Set([
   'Ingress',
 ]);
 
+/**
+ * The view: a copy with strings of its own, since a string the YAML reader sliced from the
+ * document would keep the whole file's text alive for as long as the view lives (V8 slices share
+ * their parent).
+ */
 export function crossObjectView(object: KubeObject): KubeObject {
   const view = defined({
     kind: object.kind,
@@ -27,7 +33,7 @@ export function crossObjectView(object: KubeObject): KubeObject {
     subjects:
       object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding' ? object.subjects : undefined,
   });
-  return view as KubeObject;
+  return owned(view) as KubeObject;
 }
 
 function metadataView(metadata: unknown): Json | undefined {
@@ -81,5 +87,23 @@ function templateView(template: unknown): Json {
 
 /** Without the keys the object does not have: a view answers `key in` as the object does. */
 function defined(object: Json): Json {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+  const kept: Json = {};
+  for (const key in object) if (object[key] !== undefined) kept[key] = object[key];
+  return kept;
+}
+
+/** A deep copy of parsed YAML (maps, lists, scalars) whose strings share no memory with the text. */
+function owned(value: unknown): unknown {
+  if (typeof value === 'string') return ownString(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(owned);
+  const copy: Json = {};
+  for (const key of Object.keys(value)) {
+    const item = owned((value as Json)[key]);
+    // A `__proto__` key is data here, as the readers keep it: an own property, not the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
 }

@@ -133,6 +133,19 @@ describe('the two readers agree', () => {
       'kind: ConfigMap\n: empty',
       'kind: List\nitems:\n  - { kind: Pod }\n  - kind: Service',
       'kind: ConfigMap\ndata: { a: -.5, b: 0b101, c: 0o14, d: yes, e: "=" }',
+      // An anchor right after a JSON key's colon; an alias without its anchor (js-yaml refuses it).
+      'kind: ConfigMap\ndata: {"a":&b "1", "c": *b}',
+      'kind: ConfigMap\ndata: { a: *b }',
+      // Asterisks that are no alias stay on the fast path, and read the same.
+      'kind: CronJob\nspec: { schedule: "*/5 * * * *" }\ncommand: [sh, -c, "ls *.log"]',
+      'kind: ConfigMap\n~: x',
+      'kind: ConfigMap\nnull : x',
+      // Empty and complex keys are looked for wherever they can open a line: after indentation,
+      // after a list's dashes, in every spelling of null, and on the document's last line.
+      'kind: ConfigMap\ndata:\n  - : x',
+      'kind: ConfigMap\ndata:\n  - - ? [y]\n      : 1',
+      'kind: ConfigMap\ndata:\n  NULL: z\n  Null: w',
+      'kind: ConfigMap\ndata: {a: "x: y", b: "? z"}\n:',
     ].join('\n---\n');
     assert.deepEqual(parseManifests('x.yaml', text), parseManifests('x.yaml', text, 'exact'));
   });

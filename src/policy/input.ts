@@ -84,11 +84,30 @@ export function* readDocuments(
   for (const document of splitDocuments(text, at)) yield readDocument(file, document, reader);
 }
 
-/** False for a stream with directives or content on a marker line: only the exact reader splits those. */
-export const isSplittable = (text: string): boolean => !UNSPLITTABLE.test(text);
+/**
+ * False for a stream with directives or content on a marker line (`%YAML 1.2`, `--- !tag`, `--- {a: 1}`)
+ * at the start of any line: only the exact reader splits those. Found with indexOf, not a
+ * multi-line regular expression: this looks at every file whole, before anything else.
+ */
+export function isSplittable(text: string): boolean {
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', at + 1))
+    if (atLineStart(text, at)) return false;
+  for (const marker of ['---', '...'])
+    for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+      if (!atLineStart(text, at)) continue;
+      MARKER_CONTENT.lastIndex = at + 3;
+      if (MARKER_CONTENT.test(text)) return false;
+    }
+  return true;
+}
+
+/** Where a line starts as a multi-line `^` sees it: after any line terminator. */
+const atLineStart = (text: string, at: number): boolean => at === 0 || LINE_TERMINATORS.has(text[at - 1]!);
+const LINE_TERMINATORS = new Set(['\n', '\r', '\u2028', '\u2029']);
+const MARKER_CONTENT = /[ \t]+[^#\s]/y;
 
 function readDocument(file: string, document: DocumentText, reader: 'fast' | 'exact'): ParsedInput {
-  const data = reader === 'fast' && document.plain ? loadPlain(document.text) : undefined;
+  const data = reader === 'fast' && document.plain ? loadPlain(document.withBreak) : undefined;
   const list = data !== undefined && isObject(data) && isList(data);
   const items = list ? listItems(file, document, data) : undefined;
   if (data === undefined || (list && !items))
@@ -120,6 +139,11 @@ function listItems(file: string, document: DocumentText, list: KubeObject): Loca
 
 interface DocumentText {
   text: string;
+  /**
+   * The text and the line break after it, when it has one: what js-yaml reads (given a text
+   * without one, it copies the whole text to add it).
+   */
+  withBreak: string;
   /** 1-based line of the document's first line in the file. */
   line: number;
   /** Where the text starts in the file. */
@@ -130,79 +154,111 @@ interface DocumentText {
   plain: boolean;
 }
 
-/** A directive, or content on a marker line (`--- !tag`, `--- {a: 1}`): only the exact reader splits such a stream. */
-const UNSPLITTABLE = /^%|^(---|\.\.\.)[ \t]+[^#\s]/m;
-const MARKER = /^(---|\.\.\.)(\s|$)/;
-const CONTENT = /^[ \t]*[^\s#]/m;
 /**
- * What the fast reader may read differently, where a node may start: `&anchor`, `*alias`,
- * `!tag`, a `<<` merge key (NODE_PROPERTY); a `? ` complex key, an empty `: ` or null (`~:`,
- * `null:`) key at the start of a line (EMPTY_KEY, tried only on lines that begin with one of
- * those characters: a multi-line regular expression over every line costs more than the parse).
+ * What the fast reader may read differently, where a node may start (after a space, a flow
+ * indicator or `:`): an `&anchor` or `!tag`, and a `<<` merge key anywhere. Aliases need not be
+ * looked for: js-yaml refuses an alias without its anchor (the exact reader then reads the
+ * document), and an anchor is looked for — so `schedule: "30 2 * * *"` stays on the fast path.
  * A false alarm costs only time.
  */
-const NODE_PROPERTY = /^[&*!]|[\s[{,][&*!]|<</;
-const EMPTY_KEY = /^[ \t-]*(?:~|null|Null|NULL)?[ \t]*[?:](?:\s|$)/;
-const KEY_START = new Set(['?', ':', '~', 'n', 'N']);
+function hasNodeProperty(text: string): boolean {
+  for (const property of ['&', '!'])
+    for (let at = text.indexOf(property); at >= 0; at = text.indexOf(property, at + 1))
+      if (at === 0 || NODE_START.test(text[at - 1]!)) return true;
+  return text.includes('<<');
+}
+const NODE_START = /[\s[{,:]/;
+
+/**
+ * True when a line is an empty key (`: x`, `~: x`, `null: x`) or a complex key (`? x`) after its
+ * indentation and `- `s: `^[ \t-]*(~|null|Null|NULL)?[ \t]*[?:](\s|$)`, multi-line, which the
+ * fast reader reads differently. Looked for from the few places such a key can start (indexOf),
+ * not line by line: skipping every line's indentation costs a fifth of the parse.
+ */
+function hasEmptyKey(text: string): boolean {
+  for (const start of KEY_STARTS)
+    for (let at = text.indexOf(start); at >= 0; at = text.indexOf(start, at + 1))
+      if (opensLine(text, at) && isEmptyKey(text, at)) return true;
+  return false;
+}
+/**
+ * Where an empty or complex key can start. A colon is looked for alone: indexOf(' :') is slow,
+ * since a space is everywhere, and most colons are ruled out by the character before them.
+ */
+const KEY_STARTS = ['?', '~', 'null', 'Null', 'NULL', ':'];
+
+/** True when only spaces, tabs and dashes come before `at` on its line. */
+function opensLine(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '-')) i--;
+  return i < 0 || text[i] === '\n';
+}
+
+/** `(~|null|Null|NULL)?[ \t]*[?:](\s|$)` at `at`. */
+function isEmptyKey(text: string, at: number): boolean {
+  let i = at;
+  const word = NULL_WORDS.find((spelling) => text.startsWith(spelling, i));
+  if (word) i += word.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '?' && text[i] !== ':') return false;
+  return i + 1 >= text.length || WHITESPACE.test(text[i + 1]!);
+}
+const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
+const WHITESPACE = /\s/;
+
+/** True for a line holding something besides blanks and a comment: `^[ \t]*[^\s#]`, multi-line. */
+function isContentLine(text: string, at: number, end: number): boolean {
+  let i = at;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (i < end && text[i] !== '#' && !WHITESPACE.test(text[i]!)) return true;
+  // A lone \r, \u2028 or \u2029 starts a line for a multi-line `^` too: rare, so the regex decides.
+  const line = text.slice(at, end);
+  return OTHER_BREAK.test(line) && CONTENT.test(line);
+}
+const OTHER_BREAK = /[\r\u2028\u2029]/;
+const CONTENT = /^[ \t]*[^\s#]/m;
 
 /**
  * The documents of a stream, split at `---` and `...` lines (at column 0 they always mark a
- * document, even inside a block scalar), as slices of the text, lazily.
+ * document, even inside a block scalar), as slices of the text, lazily. One pass over the lines
+ * finds the markers and where each document's content starts.
  */
 function* splitDocuments(text: string, base: { line: number; offset: number }): Generator<DocumentText> {
   let start = 0;
   let startLine = base.line;
+  let contentLine: number | undefined;
+  const document = (end: number): DocumentText | undefined => {
+    if (contentLine === undefined) return undefined; // nothing but blanks and comments
+    const body = text.slice(start, end);
+    const withBreak = text[end] === '\n' ? text.slice(start, end + 1) : body;
+    const plain = !hasNodeProperty(body) && !hasEmptyKey(body);
+    return { text: body, withBreak, line: startLine, offset: base.offset + start, contentLine, plain };
+  };
   let line = base.line;
   for (let at = 0; at <= text.length; line++) {
     const newline = text.indexOf('\n', at);
     const end = newline < 0 ? text.length : newline;
     const first = text[at];
-    if ((first === '-' || first === '.') && MARKER.test(text.slice(at, Math.min(end, at + 4)))) {
-      const document = documentText(text, start, Math.max(start, at - 1), startLine, base.offset);
-      if (document) yield document;
+    if ((first === '-' || first === '.') && isMarker(text, at)) {
+      const found = document(Math.max(start, at - 1));
+      if (found) yield found;
       start = end + 1;
       startLine = line + 1;
-    }
+      contentLine = undefined;
+    } else if (contentLine === undefined && isContentLine(text, at, end)) contentLine = line;
     if (newline < 0) break;
     at = newline + 1;
   }
   if (start <= text.length) {
-    const document = documentText(text, start, text.length, startLine, base.offset);
-    if (document) yield document;
+    const found = document(text.length);
+    if (found) yield found;
   }
 }
 
-/**
- * The document in text[start, end), or undefined when it holds nothing but blanks and comments.
- * One pass over its lines counts them, finds where the content starts and looks for empty keys.
- */
-function documentText(
-  text: string,
-  start: number,
-  end: number,
-  line: number,
-  offset: number,
-): DocumentText | undefined {
-  const body = text.slice(start, end);
-  const content = CONTENT.exec(body);
-  if (!content) return undefined;
-  let lines = 0;
-  let contentLine = line;
-  let plain = !NODE_PROPERTY.test(body);
-  for (let at = 0; at <= body.length; ) {
-    const newline = body.indexOf('\n', at);
-    const stop = newline < 0 ? body.length : newline;
-    lines++;
-    if (at <= content.index) contentLine = line + lines - 1;
-    if (plain) {
-      let i = at;
-      while (body[i] === ' ' || body[i] === '\t' || body[i] === '-') i++;
-      if (KEY_START.has(body[i]!) && EMPTY_KEY.test(body.slice(at, stop))) plain = false;
-    }
-    if (newline < 0) break;
-    at = newline + 1;
-  }
-  return { text: body, line, offset: offset + start, contentLine, plain };
+/** `---` or `...` at `at`, then whitespace or the end: `^(---|\.\.\.)(\s|$)`. */
+function isMarker(text: string, at: number): boolean {
+  if (!text.startsWith('---', at) && !text.startsWith('...', at)) return false;
+  return at + 3 >= text.length || WHITESPACE.test(text[at + 3]!);
 }
 
 /** One plain document through js-yaml; undefined when it does not accept it. */

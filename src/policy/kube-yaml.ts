@@ -32,24 +32,36 @@ const TABLE: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ...['-.inf', '-.Inf', '-.INF'].map((s) => [s, Number.NEGATIVE_INFINITY] as const),
 ]);
 
-/** First characters go-yaml v2 tries to resolve at all. */
-const HINT = /^[-+0-9.yYnNtTfFoO~]/;
+/** First characters go-yaml v2 tries to resolve at all (`[-+0-9.yYnNtTfFoO~]`), by character code. */
+const HINT = new Uint8Array(128);
+for (const hint of '-+0123456789.yYnNtTfFoO~') HINT[hint.charCodeAt(0)] = 1;
 const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** Go's ParseFloat for a leading `.` (no hex, no underscores). */
 const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
 
 /** A plain scalar's value as Kubernetes reads it. */
 export function resolvePlain(text: string): unknown {
-  if (text !== '' && !HINT.test(text)) return text;
+  if (text !== '' && HINT[text.charCodeAt(0)] !== 1) return text;
   const fixed = TABLE.get(text);
   if (fixed !== undefined || TABLE.has(text)) return fixed;
   const first = text[0];
   if (first === '.') return DOT_FLOAT.test(text) ? Number.parseFloat(text) : text;
   if (!/[-+0-9]/.test(first!)) return text;
+  if (isDecimal(text)) return Number.parseInt(text, 10); // ports, replicas: the usual number
   const plain = text.replaceAll('_', '');
   const int = parseGoInt(plain);
   if (int !== undefined) return int;
   return GO_FLOAT.test(plain) ? Number.parseFloat(plain) : text;
+}
+
+/** `[1-9][0-9]*`, short enough to be exact: what ParseInt reads as the same decimal number. */
+function isDecimal(text: string): boolean {
+  if (text.length > 15 || text.charCodeAt(0) < 49 || text.charCodeAt(0) > 57) return false;
+  for (let i = 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /**
@@ -75,11 +87,18 @@ function parseGoInt(text: string): number | undefined {
   return sign === '-' ? 0 - value : value;
 }
 
-/** For js-yaml: the failsafe schema (maps, lists, strings) plus plain scalars resolved as above. */
-let last: { text: string; value: unknown } = { text: '', value: null };
+/**
+ * For js-yaml: the failsafe schema (maps, lists, strings) plus plain scalars resolved as above.
+ * js-yaml asks twice per scalar (does it resolve, then to what): the last answer is kept.
+ */
+let lastText = '';
+let lastValue: unknown = null;
 const resolveCached = (text: string): unknown => {
-  if (last.text !== text) last = { text, value: resolvePlain(text) };
-  return last.value;
+  if (lastText !== text) {
+    lastValue = resolvePlain(text);
+    lastText = text;
+  }
+  return lastValue;
 };
 
 export const KUBE_JS_YAML_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({

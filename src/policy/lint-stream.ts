@@ -117,9 +117,7 @@ function splittable(chunks: Iterable<string>): boolean {
  * for a finding: `source.text` is then empty and `length` says how much to slice).
  */
 function viewOf(located: LocatedObject): View {
-  // A copy with strings of its own: a string the YAML reader sliced from the document would keep
-  // the whole file's text alive for as long as the view lives (V8 slices share their parent).
-  const object = structuredClone(crossObjectView(located.object));
+  const object = crossObjectView(located.object);
   const { source } = located;
   if (source?.offset === undefined) return { ...located, object };
   return { ...located, object, source: { ...source, text: '' }, length: source.text.length };

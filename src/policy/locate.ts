@@ -27,7 +27,7 @@ export interface Position {
  */
 export function locate(text: string, base: FieldPath, path: FieldPath, value: unknown): Position {
   const existing = [...base, ...path.slice(0, existingDepth(value, path))];
-  return scan(lines(text), existing) ?? exact(text, existing);
+  return scan(scanned(text), existing) ?? exact(text, existing);
 }
 
 /**
@@ -35,7 +35,7 @@ export function locate(text: string, base: FieldPath, path: FieldPath, value: un
  * thousands); undefined when they are not plain block items, for the exact reader to place.
  */
 export function listItemLines(text: string, count: number): number[] | undefined {
-  const all = lines(text);
+  const all = scanned(text).lines;
   const root = rootStart(all);
   const items = root && key(all, root, 'items')?.value;
   if (!items || !isDash(all[items.line]!, items.column)) return undefined;
@@ -85,25 +85,61 @@ interface Start {
   column: number;
 }
 
+/**
+ * One document's lines, and where the scan found each path's steps so far: its findings share
+ * most of their paths (`spec.template.spec.containers[0]…`), and a List's items their document.
+ */
+interface Scanned {
+  text: string;
+  lines: string[];
+  /** The root block node, once looked for (null: the scan leaves the document to the exact reader). */
+  root?: Step;
+}
+
+/** Where a path's steps so far were found (null: the scan cannot tell), and the steps found under it. */
+interface Step {
+  found: Found | null;
+  next?: Map<string | number, Step>;
+}
+
 // One document's lines and parse, for its several findings. They hold slices of the file's text,
 // so lint-stream.ts forgets them once a file is done (a slice keeps its whole parent alive).
-let cached: { text: string; lines: string[] } | undefined;
+let cached: Scanned | undefined;
 
 export function forgetLocations(): void {
   cached = undefined;
   parsed = undefined;
 }
 
-function lines(text: string): string[] {
-  if (cached?.text !== text) {
-    const split = text.split('\n');
-    cached = { text, lines: text.includes('\r') ? split.map((l) => l.replace(/\r$/, '')) : split };
-  }
-  return cached.lines;
+function scanned(text: string): Scanned {
+  if (cached?.text !== text) cached = { text, lines: lines(text) };
+  return cached;
 }
 
-const isContent = (line: string) => !/^\s*(#|$)/.test(line);
-const indentOf = (line: string) => line.length - line.trimStart().length;
+function lines(text: string): string[] {
+  const split = text.split('\n');
+  return text.includes('\r') ? split.map((l) => l.replace(/\r$/, '')) : split;
+}
+
+/** A line with more than whitespace and a comment: `!/^\s*(#|$)/`. */
+const isContent = (line: string) => {
+  const indent = indentOf(line);
+  return indent < line.length && line.charCodeAt(indent) !== HASH;
+};
+const HASH = 35;
+const SPACE = 32;
+
+/** The number of leading whitespace characters (`\s`, as trimStart counts them); mostly spaces. */
+function indentOf(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === SPACE) i++;
+  const next = line.charCodeAt(i);
+  // Tabs, \r and Unicode spaces are rare in indentation: trimStart knows them all.
+  if (next === 9 || next === 11 || next === 12 || next === 13 || next > 127)
+    return line.length - line.trimStart().length;
+  return i;
+}
+
 const isDash = (line: string, column: number) =>
   line[column] === '-' && (line.length === column + 1 || line[column + 1] === ' ');
 
@@ -114,17 +150,26 @@ interface Found {
 }
 
 /** The position of every step of `path` (all of which exist), or undefined when the scan cannot tell. */
-function scan(text: string[], path: FieldPath): Position | undefined {
-  const root = rootStart(text);
-  if (!root) return undefined;
-  let found: Found = { at: root, value: root };
-  for (const step of path) {
-    if (!found.value) return undefined; // a flow collection on the way
-    const next = typeof step === 'number' ? item(text, found.value, step) : key(text, found.value, step);
-    if (!next) return undefined;
-    found = next;
+function scan(document: Scanned, path: FieldPath): Position | undefined {
+  const { lines } = document;
+  if (!document.root) {
+    const root = rootStart(lines);
+    document.root = { found: root ? { at: root, value: root } : null };
   }
-  return { line: found.at.line + 1, column: found.at.column + 1 };
+  let node = document.root;
+  for (const step of path) {
+    if (!node.found) return undefined;
+    let next = node.next?.get(step);
+    if (!next) {
+      const value = node.found.value; // none: a flow collection on the way
+      const found = value && (typeof step === 'number' ? item(lines, value, step) : key(lines, value, step));
+      next = { found: found ?? null };
+      node.next ??= new Map();
+      node.next.set(step, next);
+    }
+    node = next;
+  }
+  return node.found ? { line: node.found.at.line + 1, column: node.found.at.column + 1 } : undefined;
 }
 
 /** The root block node: its first content line, unless that is flow, tagged, or a marker or directive the scan leaves to the exact reader. */
@@ -191,15 +236,21 @@ function blockBelow(text: string[], line: number, column: number, afterKey: bool
 /** Nothing but spaces and a comment: the value, if any, is on the lines below. */
 const isEmpty = (rest: string) => /^\s*(#.*)?$/.test(rest);
 
-/** The length of `name:` written at `column` (plain, 'single' or "double" quoted), or undefined. */
+/** The length of `name:` written at `column` (plain, "double" or 'single' quoted), or undefined. */
 function keyAt(line: string, column: number, name: string): number | undefined {
-  for (const written of [name, `"${name}"`, `'${name}'`]) {
-    if (!line.startsWith(written, column)) continue;
-    const colon = column + written.length;
-    if (line[colon] === ':' && (colon + 1 === line.length || line[colon + 1] === ' ')) return written.length;
-  }
-  return undefined;
+  if (line.startsWith(name, column) && isColon(line, column + name.length)) return name.length;
+  const quote = line[column];
+  const quoted =
+    (quote === '"' || quote === "'") &&
+    line.startsWith(name, column + 1) &&
+    line[column + 1 + name.length] === quote &&
+    isColon(line, column + 2 + name.length);
+  return quoted ? name.length + 2 : undefined;
 }
+
+/** A key's `:` at `at`: followed by a space or the end of the line. */
+const isColon = (line: string, at: number) =>
+  line[at] === ':' && (at + 1 === line.length || line[at + 1] === ' ');
 
 // ---- the exact reader ------------------------------------------------------------------------
 

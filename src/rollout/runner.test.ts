@@ -290,3 +290,57 @@ describe('ReleaseRunner: rolling, a failure in the bake', () => {
     );
   });
 });
+
+describe('ReleaseRunner: every strategy on the fake, the same endings', () => {
+  const BAD = measured(100, 30);
+  const rows: {
+    name: string;
+    strategy: Strategy;
+    v2: VersionMetrics;
+    abort?: boolean;
+    status: ReleaseState['status'];
+    end: [string, number, number][];
+  }[] = [];
+  for (const strategy of ['rolling', 'blue-green', 'canary'] as const) {
+    rows.push(
+      {
+        name: `${strategy}: a good version takes all traffic at full size, v1 is gone`,
+        strategy,
+        v2: GOOD,
+        status: 'succeeded',
+        end: [['v2', 3, 100]],
+      },
+      {
+        name: `${strategy}: a failing version is rolled back, v1 at full size with all traffic, v2 gone`,
+        strategy,
+        v2: BAD,
+        status: 'rolled-back',
+        end: [['v1', 3, 100]],
+      },
+      {
+        name: `${strategy}: aborted after its first tick, v1 at full size with all traffic, v2 gone`,
+        strategy,
+        v2: GOOD,
+        abort: true,
+        status: 'aborted',
+        end: [['v1', 3, 100]],
+      },
+    );
+  }
+  for (const row of rows)
+    it(row.name, async () => {
+      const h = harness({ release: `{ strategy: ${row.strategy}, ${FAST} }`, v2: () => row.v2 });
+      if (row.abort) {
+        await h.runner.tick();
+        h.runner.request('abort');
+      }
+      const state = await h.run(300);
+      assert.equal(state.status, row.status, state.message);
+      if (row.v2 === BAD) assert.match(state.reason ?? '', /analysis failed.*success rate 70\.00%/);
+      const { versions } = await h.platform.observe('api');
+      assert.deepEqual(
+        versions.map((v) => [v.version, v.desired, v.weight]),
+        row.end,
+      );
+    });
+});

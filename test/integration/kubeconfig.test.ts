@@ -15,7 +15,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const spec = join(work, 'gantry.yaml');
 writeFileSync(
   spec,
-  'app: demo\nservices:\n  api:\n    image: ghcr.io/acme/demo-api:1.0.0\n    port: 8000\nenvironments:\n  prod: {}\n',
+  'app: demo\nservices:\n  api:\n    image: ghcr.io/acme/demo-api:1.0.0\n    port: 8000\n    replicas: 2\nenvironments:\n  prod: {}\n',
 );
 const home = join(work, 'home');
 mkdirSync(home);
