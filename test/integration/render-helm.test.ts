@@ -312,6 +312,11 @@ ${environments}`;
         message: /--chart-version 1\.0: a chart version must be a semantic version/,
       },
       {
+        title: '-o naming a file',
+        args: ['render', '--format', 'helm', '-f', EXAMPLE, '-o', EXAMPLE],
+        message: /-o .*gantry\.yaml is a file: a chart is a directory/,
+      },
+      {
         title: '--chart-version without --format helm',
         args: ['render', '-f', EXAMPLE, '--chart-version', '1.0.0'],
         message: /--chart-version is only for --format helm/,

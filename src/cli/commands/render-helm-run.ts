@@ -4,7 +4,7 @@
  * no longer has (an environment or a kind gone) is removed, so a stale template never renders;
  * a directory holding someone else's chart is left alone.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChartBug, type ChartInput, identity, planHelmChart } from '../../render/helm/chart.ts';
 import { imageVersion } from '../../render/kubernetes/labels.ts';
@@ -35,6 +35,12 @@ export function writeHelmChart(
       `--chart-version ${chartVersion}: a chart version must be a semantic version (MAJOR.MINOR.PATCH)`,
       EXIT.usage,
       '--chart-version 1.4.2',
+    );
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new CliError(
+      `-o ${dir} is a file: a chart is a directory`,
+      EXIT.usage,
+      `-o ${dir.replace(/\.[^./]*$/, '')}-chart`,
     );
   const chartFile = join(dir, 'Chart.yaml');
   if (existsSync(chartFile) && !readFileSync(chartFile, 'utf8').includes(GENERATED))
