@@ -76,7 +76,7 @@ export function planHelmChart(input: ChartInput): Map<string, string> {
     'values.yaml',
     `${banner}# The base spec (no environment). values-<env>.yaml hold what each environment changes.\n${toYaml(trees[0])}`,
   );
-  [...input.environments.keys()].forEach((name, i) => {
+  [...input.environments].forEach(([name, render], i) => {
     const delta = valuesDelta(trees[0]!, trees[i + 1]!);
     // A switched-off object's other values do not matter: the file says `enabled: false` only.
     for (const object of objects)
@@ -84,7 +84,7 @@ export function planHelmChart(input: ChartInput): Map<string, string> {
         setAt(delta, [object.ref.kindKey, object.ref.name], { enabled: false });
     files.set(
       `values-${name}.yaml`,
-      `${banner}# Environment ${name}: only what differs from values.yaml. helm upgrade --install ${input.app} . -f values-${name}.yaml\n${toYaml(delta)}`,
+      `${banner}# Environment ${name}: only what differs from values.yaml.\n#   helm upgrade --install ${input.app} . -n ${render.namespace} --create-namespace -f values-${name}.yaml\n${toYaml(delta)}`,
     );
   });
   files.set(

@@ -74,7 +74,10 @@ export function notesTemplate(app: string, objects: readonly NotesObject[], bann
 
   const lines = [
     goComment(banner),
-    `${app} is installed in namespace {{ .Values.namespace }}. Release: {{ .Release.Name }}, chart {{ .Chart.Name }}-{{ .Chart.Version }}.`,
+    `${app}: objects in namespace {{ .Values.namespace }} (release {{ .Release.Name }}, chart {{ .Chart.Name }}-{{ .Chart.Version }}).`,
+    '{{- if ne .Release.Namespace .Values.namespace }}',
+    'The release itself is recorded in namespace {{ .Release.Namespace }}: pass -n {{ .Values.namespace }} to keep both together.',
+    '{{- end }}',
   ];
   const names = [...secrets.keys()].filter((n) => secrets.get(n)!.conditions.length > 0).sort();
   if (names.length === 0) lines.push('', 'The chart reads no Secrets.');
