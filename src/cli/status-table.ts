@@ -1,6 +1,6 @@
 /** The status table `gantry status` and `gantry up` print. */
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
-import { metricsLine } from '../daemon/autoscale-status.ts';
+import { metricsLine } from '../autoscale/status.ts';
 import type { DaemonStatus } from '../daemon/status.ts';
 import type { MonitoringStatus } from '../local/monitoring/prometheus.ts';
 import { style } from './style.ts';

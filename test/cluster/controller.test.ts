@@ -304,7 +304,7 @@ environments:
     const objects = controllerManifests({
       namespace: installed,
       image: 'ghcr.io/acme/gantry:1.0.0',
-      watch: [namespace],
+      watch: [await cluster!.namespace('watched')],
     });
     // The ClusterRole (cluster-wide, one name) is there already: the test above created it.
     for (const object of objects)

@@ -1,6 +1,6 @@
 /** `gantry scale <service> <replicas>` and `gantry restart <service>` (a rolling restart). */
 import { Option } from 'commander';
-import type { AutoscaleStatus } from '../../daemon/autoscale-status.ts';
+import type { AutoscaleStatus } from '../../autoscale/status.ts';
 import { type ClusterOptions, targetsCluster, withClusterOptions } from '../cluster-target.ts';
 import type { GantryCommand } from '../command.ts';
 import { connect, sleep } from '../daemon-client.ts';

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { autoscaledServices, hpaSpecForService } from '../../autoscale/from-spec.ts';
+import type { HpaSpec } from '../../autoscale/hpa-data.ts';
 import { type ParsedLoad, parseLoadCsv, parseLoadList } from '../../autoscale/load-profile.ts';
-import type { HpaSpec } from '../../autoscale/model.ts';
 import { defaultDuration, NothingToSimulate, simulate } from '../../autoscale/simulate.ts';
 import { type SimulationCost, simulationCost } from '../../autoscale/simulate-cost.ts';
 import { type SimulationContext, simulationJson, simulationText } from '../../autoscale/simulate-report.ts';

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  cpu,
-  memory,
-  NOW,
-  observed,
-  podsMetric,
-  q,
-  resourcePods,
-} from '../autoscale/fixtures.test-support.ts';
-import { decide } from '../autoscale/hpa.ts';
-import { EMPTY_HISTORY, type HpaSpec } from '../autoscale/model.ts';
-import { decisionStatus, metricsLine, pendingStatus } from './autoscale-status.ts';
+import { cpu, memory, NOW, observed, podsMetric, q, resourcePods } from './fixtures.test-support.ts';
+import { decide } from './hpa.ts';
+import { EMPTY_HISTORY, type HpaSpec } from './hpa-data.ts';
+import { decisionStatus, metricsLine, pendingStatus } from './status.ts';
 
 const spec: HpaSpec = {
   minReplicas: 1,

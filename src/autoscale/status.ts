@@ -3,10 +3,10 @@
  * decision's reason, and each metric's current value against its target (as `kubectl get hpa`
  * prints TARGETS: `cpu 87%/50%`). Pure: built from the HPA spec and the last decision.
  */
-import type { Decision } from '../autoscale/hpa.ts';
-import { metricName } from '../autoscale/metrics.ts';
-import type { HpaSpec, MetricSpec, MetricTarget } from '../autoscale/model.ts';
-import { formatValue } from '../autoscale/quantity.ts';
+import type { Decision } from './hpa.ts';
+import type { HpaSpec, MetricSpec, MetricTarget } from './hpa-data.ts';
+import { metricName } from './metrics.ts';
+import { formatValue } from './quantity.ts';
 
 export interface AutoscaleMetricStatus {
   name: string;

@@ -17,24 +17,24 @@
  * A manual `gantry scale` is accepted and overridden at the next sync, as an HPA overrides a
  * manual `kubectl scale` of its target.
  */
-import { hpaSpecForService } from '../autoscale/from-spec.ts';
-import { decide } from '../autoscale/hpa.ts';
+import { hpaSpecForService } from '../../autoscale/from-spec.ts';
+import { decide } from '../../autoscale/hpa.ts';
 import {
   type ControllerConfig,
   DEFAULT_CONTROLLER,
   EMPTY_HISTORY,
   type History,
   type HpaSpec,
-} from '../autoscale/model.ts';
-import { observedFor, type ReplicaSnapshot, type Requests } from '../local/autoscale/observed.ts';
-import { RateTracker } from '../local/autoscale/rate.ts';
-import { ReadinessTransitions } from '../local/autoscale/readiness.ts';
-import { type ReplicaUsage, ReplicaUsageSampler } from '../local/autoscale/replica-usage.ts';
-import type { ReplicaView, ServiceController } from '../local/service-controller.ts';
-import { startedAtMs } from '../local/supervisor/proc.ts';
-import type { Platform } from '../platform/platform.ts';
-import type { AppModel } from '../spec/model.ts';
-import { type AutoscaleStatus, decisionStatus, pendingStatus } from './autoscale-status.ts';
+} from '../../autoscale/hpa-data.ts';
+import { type AutoscaleStatus, decisionStatus, pendingStatus } from '../../autoscale/status.ts';
+import type { Platform } from '../../platform/platform.ts';
+import type { AppModel } from '../../spec/model.ts';
+import type { ReplicaView, ServiceController } from '../service-controller.ts';
+import { startedAtMs } from '../supervisor/proc.ts';
+import { observedFor, type ReplicaSnapshot, type Requests } from './observed.ts';
+import { RateTracker } from './rate.ts';
+import { ReadinessTransitions } from './readiness.ts';
+import { type ReplicaUsage, ReplicaUsageSampler } from './replica-usage.ts';
 
 /** kube-controller-manager's default --horizontal-pod-autoscaler-sync-period. */
 export const DEFAULT_SYNC_PERIOD_MS = 15_000;
