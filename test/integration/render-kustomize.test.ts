@@ -118,17 +118,7 @@ describe('kustomize overlays equal gantry render --env (real kubectl kustomize)'
   }
 
   it('a CloudNativePG Cluster deleted, added and patched; labels changed; a namespace per environment', () => {
-    const text = `app: data
-namespace: data-base
-services:
-  api: { image: "ghcr.io/acme/api:1.0.0", port: 8000, uses: [db, cache] }
-backing:
-  db: { kind: postgres, version: "16", ha: true, storage: 20Gi }
-  cache: { kind: redis }
-environments:
-  dev: { namespace: data-dev, backing: { db: { ha: false }, cache: { version: "6" } } }
-  prod: { backing: { db: { replicas: 3 }, cache: { mode: managed } } }
-`;
+    const text = readFileSync(join(ROOT, 'test/fixtures/render/cnpg-environments.yaml'), 'utf8');
     const load = (env?: string) => {
       const loaded = loadSpec(text, { file: 'data.yaml', target: 'cluster', ...(env ? { env } : {}) });
       assert.ok(loaded.ok, JSON.stringify(loaded.problems, null, 2));

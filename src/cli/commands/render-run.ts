@@ -17,22 +17,35 @@ import { style } from '../style.ts';
 export interface Options {
   file: string;
   env?: string;
-  format: 'yaml' | 'kustomize' | 'compose';
+  format: 'yaml' | 'kustomize' | 'helm' | 'compose';
   output?: string;
   namespace?: string;
   active?: 'blue' | 'green';
   traffic?: 'replicas' | 'gateway';
   monitoring?: boolean;
   monitoringNamespace?: string;
+  chartVersion?: string;
+  appVersion?: string;
 }
 
-export function render(options: Options): number {
-  if (options.format === 'kustomize' && options.output === undefined)
+export async function render(options: Options): Promise<number> {
+  if ((options.format === 'kustomize' || options.format === 'helm') && options.output === undefined)
     throw new CliError(
-      '--format kustomize writes a directory tree: pass -o DIR',
+      `--format ${options.format} writes a directory tree: pass -o DIR`,
       EXIT.usage,
-      `gantry render --format kustomize -o deploy/ -f ${options.file}`,
+      `gantry render --format ${options.format} -o deploy/${options.format === 'helm' ? 'chart' : ''} -f ${options.file}`,
     );
+  if (options.format !== 'helm')
+    for (const [flag, value] of [
+      ['--chart-version', options.chartVersion],
+      ['--app-version', options.appVersion],
+    ])
+      if (value !== undefined)
+        throw new CliError(
+          `${flag} is only for --format helm`,
+          EXIT.usage,
+          `gantry render --format helm ${flag} ${value} -o DIR`,
+        );
   const text = readSpecText(options.file);
   const renderOptions: RenderOptions = {
     ...(options.namespace ? { namespace: options.namespace } : {}),
@@ -48,7 +61,7 @@ export function render(options: Options): number {
     return renderYaml(base.model, renderOptions, options.output);
   }
 
-  // Kustomize: the base spec, and the environments (or the one asked for) as overlays.
+  // Kustomize and Helm: the base spec, and the environments (or the one asked for) as overlays.
   const baseSpec = options.env === undefined ? base : load(text, options.file, undefined);
   const names = options.env === undefined ? base.model.environments : [options.env];
   const loaded = names.map((name) => ({ name, ...load(text, options.file, name) }));
@@ -59,6 +72,13 @@ export function render(options: Options): number {
   printWarnings(dedupe(problems), text);
   printNotes([baseRender!, ...envRenders].flatMap((r) => r.notes));
   const environments = new Map(names.map((name, i) => [name, envRenders[i]!]));
+  if (options.format === 'helm') {
+    const { writeHelmChart } = await import('./render-helm-run.ts');
+    // --monitoring: what the same renders hold without it tells which objects monitoring adds.
+    const { monitoring, ...withoutMonitoring } = renderOptions;
+    const plain = monitoring ? all.flatMap((m) => renderOrFail(m, withoutMonitoring).objects) : [];
+    return writeHelmChart(options, baseSpec.model, baseRender!, environments, plain);
+  }
   const dirs = writeKustomize(options.output!, baseRender!, environments);
   process.stderr.write(`wrote ${dirs.join(', ')}\n`);
   if (names.length === 0)

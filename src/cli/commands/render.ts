@@ -1,6 +1,7 @@
 /**
  * `gantry render`: the Kubernetes objects for the spec (one environment, or the base), as a
- * YAML stream on stdout, one file per object under -o DIR, or Kustomize base + overlays;
+ * YAML stream on stdout, one file per object under -o DIR, Kustomize base + overlays or a Helm
+ * chart (values-<env>.yaml per environment);
  * or, with --format compose, a docker-compose.yml for the same app.
  */
 import { Option } from 'commander';
@@ -14,13 +15,16 @@ export const renderCommand: GantryCommand = {
       .command('render')
       .description('render the Kubernetes manifests for gantry.yaml (the base spec, or --env NAME)')
       .option('-f, --file <file>', 'the spec file', DEFAULT_SPEC)
-      .option('-e, --env <name>', 'render this environment (kustomize: only its overlay)')
+      .option(
+        '-e, --env <name>',
+        'render this environment (kustomize: only its overlay; helm: only its values file)',
+      )
       .addOption(
         new Option(
           '--format <format>',
-          'plain YAML, Kustomize base + overlays (needs -o), or docker-compose.yml',
+          'plain YAML, Kustomize base + overlays (needs -o), a Helm chart (needs -o), or docker-compose.yml',
         )
-          .choices(['yaml', 'kustomize', 'compose'])
+          .choices(['yaml', 'kustomize', 'helm', 'compose'])
           .default('yaml'),
       )
       .option('-o, --output <dir>', 'write files into this directory instead of stdout')
@@ -45,6 +49,11 @@ export const renderCommand: GantryCommand = {
         '--monitoring-namespace <ns>',
         'the namespace Prometheus runs in: NetworkPolicies let it scrape the pods',
         'monitoring',
+      )
+      .option('--chart-version <semver>', 'helm: the chart version in Chart.yaml (default 0.1.0)')
+      .option(
+        '--app-version <version>',
+        "helm: the appVersion in Chart.yaml (default: the services' image tag, when they share one)",
       )
       // Compose does not load the Kubernetes renderer (and its schemas): a separate module.
       .action((options: Options) =>
