@@ -285,7 +285,7 @@ environments:
       image: 'unused',
       watch: [namespace],
     }).filter((o) => !['Namespace', 'Deployment', 'PodDisruptionBudget'].includes(o.kind));
-    for (const object of objects) await cluster!.api.create(object as KubernetesObject);
+    await createAll(objects);
     const token = await cluster!.tokenFor(leaseNamespace, 'gantry-controller');
     const asController = cluster!.kubeconfig({ namespace, token });
     const sa = startController('sa', asController, namespace, leaseNamespace);
@@ -306,11 +306,7 @@ environments:
       image: 'ghcr.io/acme/gantry:1.0.0',
       watch: [await cluster!.namespace('watched')],
     });
-    // The ClusterRole (cluster-wide, one name) is there already: the test above created it.
-    for (const object of objects)
-      await cluster!.api.create(object as KubernetesObject).catch((error: { code?: number }) => {
-        if (!(object.kind === 'ClusterRole' && error.code === 409)) throw error;
-      });
+    await createAll(objects);
     const labels = (
       (await cluster!.api.read({
         apiVersion: 'v1',
@@ -332,6 +328,14 @@ environments:
       90_000,
     );
   });
+
+  /** Creates what install prints; its ClusterRole (cluster-wide, one name) may be there from another install. */
+  async function createAll(objects: ReturnType<typeof controllerManifests>): Promise<void> {
+    for (const object of objects)
+      await cluster!.api.create(object as KubernetesObject).catch((error: { code?: number }) => {
+        if (!(object.kind === 'ClusterRole' && error.code === 409)) throw error;
+      });
+  }
 
   /** What the API server answers the controller's token for a Secret in `where`. */
   async function gantryAs(kubeconfigFile: string, where: string): Promise<number> {
