@@ -11,11 +11,9 @@ import { ClusterReleaseStore } from '../../platform/kubernetes/release-store.ts'
 import type { ServiceState } from '../../platform/platform.ts';
 import { ReleaseManager, ReleaseRefused } from '../../rollout/manager.ts';
 import type { ReleaseState } from '../../rollout/state.ts';
-import { loadSpec } from '../../spec/load.ts';
 import type { ClusterOptions } from '../cluster-target.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { countLabel, formatProblems } from '../report.ts';
-import { readSpecText } from '../spec-file.ts';
+import { specOf } from '../spec.ts';
 import { style } from '../style.ts';
 
 export const TICK_MS = 1000;
@@ -35,12 +33,7 @@ export function open(
       EXIT.usage,
       'e.g. --env prod (the environments are in the spec)',
     );
-  const text = readSpecText(options.file);
-  const loaded = loadSpec(text, { file: options.file, target: 'cluster', env: options.env });
-  if (!loaded.model) {
-    process.stderr.write(`${formatProblems(loaded.problems, text)}\n`);
-    throw new CliError(`${options.file}: ${countLabel(loaded.problems)}`, EXIT.failed);
-  }
+  const loaded = specOf({ file: options.file, target: 'cluster', env: options.env }, 'nothing done');
   const spec = loaded.model.services[service];
   if (!spec)
     throw new CliError(
