@@ -3,9 +3,9 @@ import { KubeError } from '../platform/kubernetes/api-failure.ts';
 import { type Connection, connect } from '../platform/kubernetes/cluster.ts';
 import { ClusterDay2 } from '../platform/kubernetes/cluster-day2.ts';
 import type { AppModel } from '../spec/model.ts';
-import type { ClusterOptions } from './cluster-target.ts';
 import { CliError, EXIT } from './errors.ts';
 import { specOf } from './spec.ts';
+import type { ClusterOptions } from './target.ts';
 
 export interface OpenCluster {
   model: AppModel;

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { SpecProblems } from '../spec/spec-problems.ts';
 import type { GantryCommand } from './command.ts';
+import { abortCommand } from './commands/abort/command.ts';
 import { applyCommand } from './commands/apply/command.ts';
 import { autoscaleCommand } from './commands/autoscale/command.ts';
 import { ciCommand } from './commands/ci/command.ts';
@@ -13,23 +14,21 @@ import { controllerCommand } from './commands/controller/command.ts';
 import { costCommand } from './commands/cost/command.ts';
 import { daemonCommand } from './commands/daemon/command.ts';
 import { deleteCommand } from './commands/delete/command.ts';
+import { deployCommand } from './commands/deploy/command.ts';
 import { dockerfileCommand } from './commands/dockerfile/command.ts';
 import { downCommand } from './commands/down/command.ts';
+import { historyCommand } from './commands/history/command.ts';
 import { infraCommand } from './commands/infra/command.ts';
 import { initCommand } from './commands/init/command.ts';
 import { lintCommand } from './commands/lint/command.ts';
 import { logsCommand } from './commands/logs/command.ts';
 import { portForwardCommand } from './commands/port-forward/command.ts';
-import {
-  abortCommand,
-  deployCommand,
-  historyCommand,
-  promoteCommand,
-  rollbackCommand,
-  rolloutCommand,
-} from './commands/release.ts';
+import { promoteCommand } from './commands/promote/command.ts';
 import { renderCommand } from './commands/render/command.ts';
-import { restartCommand, scaleCommand } from './commands/scale/command.ts';
+import { restartCommand } from './commands/restart/command.ts';
+import { rollbackCommand } from './commands/rollback/command.ts';
+import { rolloutCommand } from './commands/rollout/command.ts';
+import { scaleCommand } from './commands/scale/command.ts';
 import { schemaCommand } from './commands/schema/command.ts';
 import { simulateCommand } from './commands/simulate/command.ts';
 import { statusCommand } from './commands/status/command.ts';
@@ -38,6 +37,7 @@ import { validateCommand } from './commands/validate/command.ts';
 import { CliError, EXIT } from './errors.ts';
 import { problemsError } from './report.ts';
 import { style } from './style.ts';
+import { chooseWhere } from './target.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: GantryCommand[] = [
@@ -89,8 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(style.red(text, process.stderr)) })
-    .hook('preAction', (command) => {
+    .hook('preAction', (command, action) => {
       if (command.opts().color === false) process.env.NO_COLOR = '1';
+      chooseWhere(action);
     });
   for (const command of COMMANDS) command.register(program, run);
   for (const command of program.commands) command.exitOverride();

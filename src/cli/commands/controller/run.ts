@@ -7,8 +7,8 @@ import { CONTROLLER_NAME, controllerManifests, LEASE_NAME } from '../../../contr
 import { controllerServer } from '../../../controller/server.ts';
 import { connectForRelease } from '../../../platform/kubernetes/release-api.ts';
 import { CliError, EXIT } from '../../errors.ts';
+import { kubeErrors } from '../../release/cluster-session.ts';
 import { VERSION } from '../../version.ts';
-import { kubeErrors } from '../release-cluster.ts';
 
 export interface RunOptions {
   watchNamespace: string[];

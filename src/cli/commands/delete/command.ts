@@ -4,9 +4,9 @@
  * --include-namespace and only when it is labelled as Gantry's.
  */
 import { Option } from 'commander';
-import { withClusterOptions } from '../../cluster-target.ts';
 import type { GantryCommand } from '../../command.ts';
 import { DEFAULT_SPEC } from '../../spec-file.ts';
+import { withClusterOptions } from '../../target.ts';
 import type { DeleteOptions } from './run.ts';
 
 export const deleteCommand: GantryCommand = {

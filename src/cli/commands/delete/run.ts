@@ -4,9 +4,9 @@ import { planDelete } from '../../../platform/kubernetes/delete-plan.ts';
 import { describeObject, PRUNABLE_KINDS } from '../../../platform/kubernetes/kinds.ts';
 import { type ListedObject, pruneSelector } from '../../../platform/kubernetes/prune.ts';
 import { kubeErrorsAsync, openCluster } from '../../cluster-open.ts';
-import type { ClusterOptions } from '../../cluster-target.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { style } from '../../style.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export interface DeleteOptions extends ClusterOptions {
   yes?: boolean;

@@ -10,9 +10,9 @@ import { pruneSelector } from '../../../platform/kubernetes/prune.ts';
 import type { K8sObject } from '../../../render/kubernetes/index.ts';
 import { parseDuration } from '../../../spec/units.ts';
 import { kubeErrorsAsync, openCluster, serviceOrFail } from '../../cluster-open.ts';
-import type { ClusterOptions } from '../../cluster-target.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { style } from '../../style.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export interface ClusterLogsOptions extends ClusterOptions {
   follow?: boolean;

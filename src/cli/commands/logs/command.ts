@@ -1,20 +1,17 @@
 /** `gantry logs <service>`: the replicas' output, prefixed by replica and interleaved; -f follows. */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { DNS_LABEL } from '../../../spec/names.ts';
-import { targetsCluster, withClusterOptions } from '../../cluster-target.ts';
 import type { GantryCommand } from '../../command.ts';
 import { sleep, stateDirOf } from '../../daemon-client.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { DEFAULT_SPEC } from '../../spec-file.ts';
 import { style } from '../../style.ts';
+import { type Targeted, withTarget } from '../../target.ts';
 
-interface Options {
-  file: string;
-  stateDir?: string;
+interface Options extends Targeted {
   follow?: boolean;
   replica?: string;
   tail: string;
-  env?: string;
   since?: string;
 }
 
@@ -22,7 +19,7 @@ const COLOURS = [style.cyan, style.green, style.yellow, style.bold];
 
 export const logsCommand: GantryCommand = {
   register(program, run) {
-    withClusterOptions(
+    withTarget(
       program.command('logs').description("show a service's logs, every replica prefixed"),
       'a cluster environment: the logs of every pod of the service',
     )
@@ -35,7 +32,7 @@ export const logsCommand: GantryCommand = {
       .option('--state-dir <dir>', 'state directory (default: .gantry beside the spec)')
       .action((service: string, options: Options) =>
         run(async () =>
-          targetsCluster(options)
+          options.where === 'cluster'
             ? (await import('./cluster.ts')).clusterLogs(service, options)
             : logs(service, options),
         ),

@@ -3,9 +3,9 @@
  * a ready pod of the service, through the API server's port-forward (a WebSocket).
  */
 
-import { withClusterOptions } from '../../cluster-target.ts';
 import type { GantryCommand } from '../../command.ts';
 import { DEFAULT_SPEC } from '../../spec-file.ts';
+import { withClusterOptions } from '../../target.ts';
 import type { PortForwardOptions } from './run.ts';
 
 export const portForwardCommand: GantryCommand = {

@@ -10,10 +10,10 @@ import { createServer, type Socket } from 'node:net';
 import { isPodReady } from '../../../platform/kubernetes/pod-preview.ts';
 import { pruneSelector } from '../../../platform/kubernetes/prune.ts';
 import { kubeErrorsAsync, openCluster, serviceOrFail } from '../../cluster-open.ts';
-import type { ClusterOptions } from '../../cluster-target.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { parsePortMapping } from '../../port-mapping.ts';
 import { style } from '../../style.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export type PortForwardOptions = ClusterOptions;
 

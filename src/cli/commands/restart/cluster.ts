@@ -13,9 +13,9 @@ import type { K8sObject } from '../../../render/kubernetes/index.ts';
 import { parseDuration } from '../../../spec/units.ts';
 import { RolloutProgress } from '../../apply-progress.ts';
 import { kubeErrorsAsync, openCluster, serviceOrFail } from '../../cluster-open.ts';
-import type { ClusterOptions } from '../../cluster-target.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { style } from '../../style.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export interface ClusterRestartOptions extends ClusterOptions {
   wait: boolean;

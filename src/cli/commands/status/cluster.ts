@@ -3,8 +3,8 @@ import { clusterStatus, type EventObject } from '../../../platform/kubernetes/cl
 import { pruneSelector } from '../../../platform/kubernetes/prune.ts';
 import { kubeErrorsAsync, openCluster } from '../../cluster-open.ts';
 import { formatClusterPods, formatClusterStatus } from '../../cluster-status-table.ts';
-import type { ClusterOptions } from '../../cluster-target.ts';
 import { EXIT } from '../../errors.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export async function clusterStatusRun(
   options: ClusterOptions & { output: string; replicas?: boolean },

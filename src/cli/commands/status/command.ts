@@ -1,16 +1,16 @@
 /** `gantry status`: every service's URL, version, replicas, restarts and traffic. */
 import { Option } from 'commander';
-import { type ClusterOptions, targetsCluster, withClusterOptions } from '../../cluster-target.ts';
 import type { GantryCommand } from '../../command.ts';
 import { connect } from '../../daemon-client.ts';
 import { dashboardLink } from '../../dashboard-link.ts';
 import { EXIT } from '../../errors.ts';
 import { DEFAULT_SPEC } from '../../spec-file.ts';
 import { formatReplicas, formatStatus } from '../../status-table.ts';
+import { type Targeted, withTarget } from '../../target.ts';
 
 export const statusCommand: GantryCommand = {
   register(program, run) {
-    withClusterOptions(
+    withTarget(
       program.command('status').description('show services, replicas and traffic of the running app'),
       'a cluster environment: show it from the cluster (Deployments, HPAs, warning events)',
     )
@@ -20,9 +20,9 @@ export const statusCommand: GantryCommand = {
       .addOption(
         new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
       )
-      .action((options: ClusterOptions & { replicas?: boolean; output: string }) =>
+      .action((options: Targeted & { replicas?: boolean; output: string }) =>
         run(async () => {
-          if (targetsCluster(options)) return (await import('./cluster.ts')).clusterStatusRun(options);
+          if (options.where === 'cluster') return (await import('./cluster.ts')).clusterStatusRun(options);
           const client = connect(options);
           const status = await client.status();
           if (options.output === 'json') {

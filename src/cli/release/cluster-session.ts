@@ -5,16 +5,20 @@
  */
 
 import { sendCheck } from '../../platform/http-check.ts';
+import { KubeError } from '../../platform/kubernetes/api-failure.ts';
+import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
 import { connectForRelease } from '../../platform/kubernetes/release-api.ts';
 import { type ReleaseSession, releaseSession } from '../../platform/kubernetes/release-session.ts';
 import { ClusterReleaseStore } from '../../platform/kubernetes/release-store.ts';
 import type { ServiceState } from '../../platform/platform.ts';
 import { ReleaseManager, ReleaseRefused } from '../../rollout/manager.ts';
 import type { ReleaseState } from '../../rollout/state.ts';
-import type { ClusterOptions } from '../cluster-target.ts';
+import { isActive } from '../../rollout/state.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { specOf } from '../spec.ts';
 import { style } from '../style.ts';
+import type { ClusterOptions } from '../target.ts';
+import { describeRollout } from './view.ts';
 
 export const TICK_MS = 1000;
 
@@ -98,4 +102,33 @@ export function result(state: ReleaseState): number {
     `${style.red('✗', process.stderr)} ${state.service} ${state.version} ${state.status}: ${state.reason ?? state.message}\n`,
   );
   return EXIT.failed;
+}
+
+/** Kubernetes domain errors become the CLI's message and hint; anything else stays a bug. */
+export async function kubeErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
+    throw error;
+  }
+}
+
+/** `--watch`: one timestamped line per change of the annotation until the release ends. */
+export async function follow(platform: ClusterReleasePlatform, service: string, id: number): Promise<number> {
+  let previous = '';
+  for (;;) {
+    const state = (await platform.readRelease(service))?.state;
+    if (!state || state.id !== id)
+      throw new CliError(`release ${id} of ${service} was replaced by another`, EXIT.failed);
+    const headline = `${state.status}: ${state.message}`;
+    if (headline !== previous) log(headline);
+    previous = headline;
+    if (!isActive(state)) {
+      const { versions } = await platform.observe(service);
+      process.stdout.write(`\n${describeRollout(service, { release: state, versions })}\n`);
+      return result(state);
+    }
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
 }

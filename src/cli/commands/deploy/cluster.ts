@@ -1,37 +1,28 @@
 /**
- * Release commands with `--env NAME`: the release runs on the environment's Kubernetes cluster
+ * `gantry deploy --env NAME`: the release runs on the environment's Kubernetes cluster
  * through a cluster Platform, with the same engine and manager as locally (src/rollout). Its state
  * lives in the `gantry.dev/release` annotation — of the stable Deployment, or for blue-green of
  * the Service (the cluster ReleaseStore) — where `gantry rollout status`, `promote` and `abort`
  * from any machine read it and file their requests. `gantry deploy` drives the release itself
- * (release-cluster-run.ts, over the driver `gantry controller` shares). The session is
- * release-cluster-session.ts, rollback and history rollback-cluster.ts.
+ * (release/cluster-run.ts, over the driver `gantry controller` shares). The session is
+ * release/cluster-session.ts; rollout status, rollback and history are in their own folders.
  */
 import { hostname } from 'node:os';
-import { type LeaseSpec, leaseExpiry } from '../../controller/lease.ts';
-import { LEASE_NAME } from '../../controller/manifests.ts';
-import { KubeError } from '../../platform/kubernetes/api-failure.ts';
-import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
-import type { ClusterRelease } from '../../platform/kubernetes/release-annotation.ts';
-import { trafficLine } from '../../platform/kubernetes/release-session.ts';
-import type { ReleaseRequest } from '../../rollout/manager.ts';
-import { analysedLabel, isActive, type Strategy } from '../../rollout/state.ts';
-import { stepLabels } from '../../rollout/steps.ts';
-import type { ClusterOptions } from '../cluster-target.ts';
-import { CliError, EXIT } from '../errors.ts';
-import { style } from '../style.ts';
-import { describeRollout } from './release.ts';
-import { runRelease } from './release-cluster-run.ts';
+import { type LeaseSpec, leaseExpiry } from '../../../controller/lease.ts';
+import { LEASE_NAME } from '../../../controller/manifests.ts';
+import { isActive, type Strategy } from '../../../rollout/state.ts';
+import { CliError, EXIT } from '../../errors.ts';
+import { runRelease } from '../../release/cluster-run.ts';
 import {
-  log,
+  follow,
   open,
   refusals,
   releasesOf,
   result,
   type Session,
   servingVersion,
-  TICK_MS,
-} from './release-cluster-session.ts';
+} from '../../release/cluster-session.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export async function deployOnCluster(
   service: string,
@@ -152,89 +143,4 @@ function checkLayout(session: Session, service: string, strategy: Strategy): voi
       EXIT.usage,
       'set release.strategy: blue-green for this service and run gantry apply --env first',
     );
-}
-
-export async function statusOnCluster(
-  service: string,
-  options: ClusterOptions & { output: string; watch?: boolean },
-): Promise<number> {
-  const { platform, namespace, spec } = open(service, options);
-  const release = await platform.readRelease(service);
-  if (options.watch && options.output !== 'json' && release && isActive(release.state))
-    return follow(platform, service, release.state.id);
-  const { versions } = await platform.observe(service);
-  const traffic = await platform.traffic(service);
-  const steps = release ? stepLabels(release.state.strategy, spec.release) : [];
-  if (options.output === 'json') {
-    process.stdout.write(
-      `${JSON.stringify({ release: release ? { ...release.state, steps, analysis: analysedLabel(release.state) } : null, versions, traffic, request: release?.request ?? null }, null, 2)}\n`,
-    );
-    return EXIT.ok;
-  }
-  process.stdout.write(
-    `${describeRollout(service, { release: release ? { ...release.state, steps } : null, versions })}\n`,
-  );
-  if (release) process.stdout.write(`  ${trafficLine(traffic, service, namespace)}\n`);
-  if (release?.request)
-    process.stdout.write(`  pending: ${release.request} (taken by the gantry deploy driving it)\n`);
-  return EXIT.ok;
-}
-
-/** `--watch`: one timestamped line per change of the annotation until the release ends. */
-async function follow(platform: ClusterReleasePlatform, service: string, id: number): Promise<number> {
-  let previous = '';
-  for (;;) {
-    const state = (await platform.readRelease(service))?.state;
-    if (!state || state.id !== id)
-      throw new CliError(`release ${id} of ${service} was replaced by another`, EXIT.failed);
-    const headline = `${state.status}: ${state.message}`;
-    if (headline !== previous) log(headline);
-    previous = headline;
-    if (!isActive(state)) {
-      const { versions } = await platform.observe(service);
-      process.stdout.write(`\n${describeRollout(service, { release: state, versions })}\n`);
-      return result(state);
-    }
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-  }
-}
-
-/** promote / abort: leave the request in the annotation; the process driving the release takes it. */
-export async function requestOnCluster(
-  service: string,
-  request: ReleaseRequest,
-  options: ClusterOptions,
-  /** promote, abort, or rollback (an abort while a release is in progress; rollback-cluster.ts). */
-  command: string = request,
-): Promise<number> {
-  const { platform } = open(service, options);
-  const seen: { release?: ClusterRelease } = {};
-  // Added to the release as stored at the write, never over a state the deploy wrote meanwhile.
-  await platform.saveRelease(service, (current) => {
-    seen.release = current;
-    if (!current || !isActive(current.state))
-      throw new CliError(
-        current
-          ? `release ${current.state.id} of ${service} is ${current.state.status}, not in progress`
-          : `${service} has no release on the cluster`,
-        EXIT.failed,
-        `see gantry rollout status ${service} --env ${options.env}`,
-      );
-    return { ...current, request };
-  });
-  const release = seen.release!; // the update above threw without one
-  process.stdout.write(
-    `${style.green('✓')} ${service}: ${request} requested (revision ${release.state.id}: ${release.state.version})${command === request ? '' : ` — a ${command} of a release in progress is its ${request}`}; whatever drives it (a gantry deploy or the gantry controller) takes it at its next step\n`,
-  );
-  return EXIT.ok;
-}
-
-/** Kubernetes domain errors become the CLI's message and hint; anything else stays a bug. */
-export async function kubeErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
-    throw error;
-  }
 }

@@ -1,21 +1,19 @@
 /**
- * `gantry rollback --env` and `gantry history --env`: the revisions come from the release
- * annotation (the current release and the last ones that ended, release-history.ts), so any
- * machine sees the same list. A rollback is a release of its own (strategy `rollback`, a new
+ * `gantry rollback --env`: the revisions come from the release annotation (the current release
+ * and the last ones that ended, release-history.ts), so any machine sees the same list. A rollback is a release of its own (strategy `rollback`, a new
  * revision): on a stable Deployment it rolls the previous image out; on blue-green it switches the
  * Service back — instantly while the old colour is still kept, else after bringing it up again.
  * A rollback while a release is in progress is that release's abort.
  */
 import { hostname } from 'node:os';
-import { revisions } from '../../platform/kubernetes/release-history.ts';
-import { rollbackTarget } from '../../rollout/history.ts';
-import { isActive } from '../../rollout/state.ts';
-import type { ClusterOptions } from '../cluster-target.ts';
-import { CliError, EXIT } from '../errors.ts';
-import { formatHistory } from './release.ts';
-import { requestOnCluster } from './release-cluster.ts';
-import { runRelease } from './release-cluster-run.ts';
-import { open, refusals, releasesOf, result, servingVersion } from './release-cluster-session.ts';
+import { revisions } from '../../../platform/kubernetes/release-history.ts';
+import { rollbackTarget } from '../../../rollout/history.ts';
+import { isActive } from '../../../rollout/state.ts';
+import { CliError, EXIT } from '../../errors.ts';
+import { requestOnCluster } from '../../release/cluster-request.ts';
+import { runRelease } from '../../release/cluster-run.ts';
+import { open, refusals, releasesOf, result, servingVersion } from '../../release/cluster-session.ts';
+import type { ClusterOptions } from '../../target.ts';
 
 export async function rollbackOnCluster(
   service: string,
@@ -55,16 +53,4 @@ export async function rollbackOnCluster(
     env: options.env ?? '',
   });
   return result(final);
-}
-
-export async function historyOnCluster(
-  service: string,
-  options: ClusterOptions & { output: string },
-): Promise<number> {
-  const { platform } = open(service, options);
-  const history = revisions(await platform.readRelease(service));
-  process.stdout.write(
-    options.output === 'json' ? `${JSON.stringify(history, null, 2)}\n` : formatHistory(history),
-  );
-  return EXIT.ok;
 }

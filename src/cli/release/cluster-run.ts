@@ -10,8 +10,8 @@ import type { ReleaseState } from '../../rollout/state.ts';
 import { stepLabels } from '../../rollout/steps.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { style } from '../style.ts';
-import { describeRollout } from './release.ts';
-import { log, type Session, TICK_MS } from './release-cluster-session.ts';
+import { log, type Session, TICK_MS } from './cluster-session.ts';
+import { describeRollout } from './view.ts';
 
 export async function runRelease(
   session: Session,

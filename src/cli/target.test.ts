@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseTarget } from './cluster-target.ts';
+import { chooseTarget } from './target.ts';
 
 describe('chooseTarget: local daemon or cluster', () => {
   const cases: [
