@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { isAlive, parseProcStat, readProcStat, shellScript, signalGroup, startedAtMs } from './proc.ts';
+import {
+  isAlive,
+  parseProcStat,
+  readProcStat,
+  shellScript,
+  signalGroup,
+  startedAtMs,
+} from './process-group.ts';
 
 const stat = (comm: string, state = 'S', start = 123456) =>
   `4242 (${comm}) ${state} 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 ${start} 1000 200 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0`;
