@@ -1,7 +1,7 @@
 /**
- * Manifest text → Kubernetes objects, each with the file and line it starts at. Pure: the file
- * walking lives in `input-files.ts`. Multi-document streams, JSON (a subset of YAML 1.2) and
- * `List` kinds (`v1/List`, `ConfigMapList`…) are unpacked into their items. A syntax error is a
+ * Manifest text → Kubernetes objects, each with the file and line it starts at. Pure: reading
+ * files is the lint command's (src/cli/commands/lint/input-files.ts). Multi-document streams,
+ * JSON (a subset of YAML 1.2) and `List` kinds (`v1/List`, `ConfigMapList`…) are unpacked into their items. A syntax error is a
  * `yaml-syntax` finding at its line; the other documents of the file are still read.
  *
  * Two readers, one meaning: scalars as Kubernetes resolves them (kube-yaml.ts: `yes` is true,

@@ -19,7 +19,7 @@ export interface Source {
   /** Its text. Called again (once) when a cross-object finding is placed in it. */
   read(): string;
   /**
-   * Its text in pieces, for a file too big to hold twice over (input-files.ts reads big files so):
+   * Its text in pieces, for a file too big to hold twice over (the lint command's input-files.ts reads big files so):
    * then documents are read as the pieces come, and read again the same way.
    */
   chunks?(): Iterable<string>;

@@ -9,9 +9,9 @@ import { runRules } from '../../../policy/engine.ts';
 import { fixManifest } from '../../../policy/fix/fix-manifest.ts';
 import { fixRisk } from '../../../policy/fix/risks.ts';
 import { type LocatedObject, parseManifests } from '../../../policy/input.ts';
-import { readText } from '../../../policy/input-files.ts';
 import type { Finding, Rule } from '../../../policy/rule.ts';
 import { style } from '../../style.ts';
+import { readText } from './input-files.ts';
 import type { FixMode } from './run.ts';
 
 export function fix(files: readonly string[], rules: readonly Rule[], mode: FixMode): void {

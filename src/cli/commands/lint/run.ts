@@ -4,15 +4,6 @@ import picomatch from 'picomatch';
 import { CONFIG_FILE, configureRules, EMPTY_CONFIG, type LintConfig } from '../../../policy/config.ts';
 import { failsOn, sortFindings } from '../../../policy/engine.ts';
 import { FIXABLE_RULES } from '../../../policy/fix/risks.ts';
-import {
-  BIG_FILE_BYTES,
-  fileBytes,
-  InputError,
-  manifestFiles,
-  readChunks,
-  readText,
-  STDIN,
-} from '../../../policy/input-files.ts';
 import { type LintedObject, lintSources, type Source } from '../../../policy/lint-stream.ts';
 import { formatJsonPieces, toJsonReport } from '../../../policy/report-json.ts';
 import { formatTextPieces } from '../../../policy/report-text.ts';
@@ -21,6 +12,15 @@ import { RULES } from '../../../policy/rules/index.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { formatProblems } from '../../report.ts';
 import { style } from '../../style.ts';
+import {
+  BIG_FILE_BYTES,
+  fileBytes,
+  InputError,
+  manifestFiles,
+  readChunks,
+  readText,
+  STDIN,
+} from './input-files.ts';
 
 export type FixMode = 'safe' | 'unsafe';
 
