@@ -26,7 +26,7 @@ export async function deleteFromCluster(options: DeleteOptions): Promise<number>
     (await Promise.all(PRUNABLE_KINDS.map((kind) => cluster.list(kind, namespace, selector)))).flat(),
   );
   const ns = await kubeErrorsAsync(() =>
-    day2.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
+    day2.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
   );
   const plan = planDelete(
     model.app,

@@ -5,7 +5,7 @@
  */
 
 import { sendCheck } from '../../platform/http-check.ts';
-import { connectForRelease } from '../../platform/kubernetes/release-api.ts';
+import { connect } from '../../platform/kubernetes/cluster.ts';
 import { type ReleaseSession, releaseSession } from '../../platform/kubernetes/release-session.ts';
 import { ClusterReleaseStore } from '../../platform/kubernetes/release-store.ts';
 import type { ServiceState } from '../../platform/platform.ts';
@@ -49,7 +49,7 @@ export function open(
       `services: ${Object.keys(loaded.model.services).join(', ')}`,
     );
   const namespace = options.namespace ?? loaded.model.namespace;
-  const connection = connectForRelease({
+  const connection = connect({
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
   });
