@@ -130,9 +130,9 @@ async function prune(
   options: ApplyOptions,
   events: ApplyEvents,
 ): Promise<ListedObject[]> {
-  const selector = pruneSelector(options.app);
+  const selectors = { labelSelector: pruneSelector(options.app) };
   const listed: ListedObject[] = [];
-  for (const kind of PRUNABLE_KINDS) listed.push(...(await cluster.list(kind, options.namespace, selector)));
+  for (const kind of PRUNABLE_KINDS) listed.push(...(await cluster.list(kind, options.namespace, selectors)));
   const doomed = pruneCandidates(options.app, listed, rendered);
   for (const object of doomed) {
     await cluster.remove(object, { dryRun: options.dryRun });

@@ -33,8 +33,8 @@ export interface Cluster {
   read(object: ObjectRef): Promise<LiveObject | undefined>;
   /** Whether the API server serves this kind (discovery); false when its CRD is not installed. */
   served(kind: KindRef): Promise<boolean>;
-  /** Objects of a kind in a namespace matching a label selector; none when the kind is not served. */
-  list(kind: KindRef, namespace: string, labelSelector: string): Promise<ListedObject[]>;
+  /** Objects of a kind in a namespace matching the selectors; none when the kind is not served. */
+  list(kind: KindRef, namespace: string, selectors: Selectors): Promise<ListedObject[]>;
   remove(object: ObjectRef, options: WriteOptions): Promise<void>;
   pods(namespace: string, labelSelector: string): Promise<PodLike[]>;
   podEvents(namespace: string): Promise<EventLike[]>;

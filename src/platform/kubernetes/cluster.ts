@@ -33,7 +33,7 @@ import type { KindRef } from './kinds.ts';
 import { loadKubeconfig, selectContext } from './kubeconfig.ts';
 import type { WorkloadObject } from './rollout-status.ts';
 
-export const FIELD_MANAGER = 'gantry';
+const FIELD_MANAGER = 'gantry';
 
 export interface Connection {
   cluster: ClientNodeCluster;
@@ -97,10 +97,7 @@ export class ClientNodeCluster implements Cluster, ReleaseApi, ClusterDay2 {
     }
   }
 
-  /** Whole objects of a kind; `selectors` as the API takes them, or a label selector alone. */
-  async list(kind: KindRef, namespace: string, selectors: Selectors | string): Promise<K8sObject[]> {
-    const { labelSelector, fieldSelector } =
-      typeof selectors === 'string' ? { labelSelector: selectors, fieldSelector: undefined } : selectors;
+  async list(kind: KindRef, namespace: string, selectors: Selectors): Promise<K8sObject[]> {
     const ref = { ...kind, metadata: { name: '', namespace } };
     try {
       const list = await call('list', ref, () =>
@@ -111,8 +108,8 @@ export class ClientNodeCluster implements Cluster, ReleaseApi, ClusterDay2 {
           undefined,
           undefined,
           undefined,
-          fieldSelector,
-          labelSelector,
+          selectors.fieldSelector,
+          selectors.labelSelector,
         ),
       );
       // List items come without their apiVersion and kind.

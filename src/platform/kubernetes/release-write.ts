@@ -1,8 +1,4 @@
-/**
- * A release's state written to the annotation on its holder as read-modify-write, so that a
- * promote or abort from another process is never overwritten (the API server's 409 on a stale
- * resourceVersion, a `StaleWrite`, makes it read again).
- */
+/** Saving a release on its holder: `writeRelease`, a read-modify-write through the ReleaseApi. */
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { StaleWrite } from './api-failure.ts';
 import type { ReleaseApi } from './cluster-api.ts';
