@@ -18,8 +18,8 @@ import { Store } from '../local/store.ts';
 import type { BackoffPolicy } from '../local/supervisor/replica.ts';
 import type { ReleaseManager } from '../rollout/manager.ts';
 import { urlVariable } from '../spec/connection.ts';
-import { loadSpec } from '../spec/load.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
+import { requireSpec } from '../spec/require.ts';
 import { Api, HttpError } from './api.ts';
 import { BackingServices } from './backing-services.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
@@ -111,18 +111,8 @@ export class Daemon {
     const text = readFileSync(file, 'utf8');
     return {
       text,
-      model() {
-        const loaded = loadSpec(text, {
-          file,
-          target: 'local',
-          ...(options.env ? { env: options.env } : {}),
-        });
-        if (!loaded.ok) {
-          const lines = loaded.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
-          throw new Error(`the spec is invalid:\n${lines.join('\n')}`);
-        }
-        return loaded.model;
-      },
+      model: () =>
+        requireSpec(text, { file, target: 'local', ...(options.env ? { env: options.env } : {}) }).model,
     };
   }
 

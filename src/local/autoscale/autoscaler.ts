@@ -30,7 +30,7 @@ import { type AutoscaleStatus, decisionStatus, pendingStatus } from '../../autos
 import type { Platform } from '../../platform/platform.ts';
 import type { AppModel } from '../../spec/model.ts';
 import type { ReplicaView, ServiceController } from '../service-controller.ts';
-import { startedAtMs } from '../supervisor/proc.ts';
+import { startedAtMs } from '../supervisor/process-group.ts';
 import { observedFor, type ReplicaSnapshot, type Requests } from './observed.ts';
 import { RateTracker } from './rate.ts';
 import { ReadinessTransitions } from './readiness.ts';

@@ -15,9 +15,9 @@ import type { BackingModel } from '../../spec/model.ts';
 import { CREDENTIALS_FILE, readCredentials, withPassword } from './credentials.ts';
 import { type Availability, type FindOptions, find, KAFKA_UNAVAILABLE } from './find.ts';
 import { ensureDatabase, postgresUrl, startPostgres } from './postgres.ts';
-import { commandLine, isAlive, isListening, waitForExit } from './proc.ts';
 import { redisUrl, startRedis } from './redis.ts';
 import { clearInstance, readInstance, writeInstance } from './server.ts';
+import { commandLine, isAlive, isListening, waitForExit } from './server-process.ts';
 
 export type { FindOptions } from './find.ts';
 export { INSTALL_HINTS } from './find.ts';
