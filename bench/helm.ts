@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeGeneratedTree } from '../src/render/generated.ts';
+import { writeFiles } from '../src/cli/generated-files.ts';
 import { planHelmChart } from '../src/render/helm/chart.ts';
 import { renderKubernetes } from '../src/render/kubernetes/index.ts';
 import { toYamlStream } from '../src/render/serialize.ts';
@@ -68,7 +68,7 @@ export function benchHelm(services = SERVICES): HelmBench {
     const chartMs = best(3, chart);
 
     const out = join(dir, 'chart');
-    writeGeneratedTree(out, files);
+    writeFiles(out, files, { report: false });
     const helm = validator('helm');
     let objects = 0;
     const template = () => {

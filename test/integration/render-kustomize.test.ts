@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { writeFiles } from '../../src/cli/generated-files.ts';
+import { generatedBanner } from '../../src/render/generated.ts';
 import { type K8sObject, type RenderOptions, renderKubernetes } from '../../src/render/kubernetes/index.ts';
-import { writeKustomize } from '../../src/render/kustomize.ts';
+import { kustomizeFiles, type NamespacedRender } from '../../src/render/kustomize.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import type { AppModel } from '../../src/spec/model.ts';
 import { gantrySync } from '../support/gantry.ts';
@@ -205,3 +207,9 @@ describe('gantry render (CLI)', () => {
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
   });
 });
+
+/** The tree `gantry render --format kustomize` writes, written as it writes it. */
+function writeKustomize(dir: string, base: NamespacedRender, envs: ReadonlyMap<string, NamespacedRender>) {
+  const banner = generatedBanner('#', `gantry render --format kustomize -o ${dir}`);
+  writeFiles(dir, kustomizeFiles(base, envs, banner), { report: false });
+}

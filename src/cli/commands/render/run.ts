@@ -1,14 +1,17 @@
+import { join } from 'node:path';
+import { generatedBanner } from '../../../render/generated.ts';
 import {
   RenderBug,
   type RenderNote,
   type RenderOptions,
   renderKubernetes,
 } from '../../../render/kubernetes/index.ts';
-import { type NamespacedRender, writeKustomize } from '../../../render/kustomize.ts';
-import { toYamlStream, writeObjectFiles } from '../../../render/serialize.ts';
+import { KUSTOMIZE_PATHS, kustomizeFiles, type NamespacedRender } from '../../../render/kustomize.ts';
+import { objectFiles, toYamlStream } from '../../../render/serialize.ts';
 import type { AppModel } from '../../../spec/model.ts';
 import { once } from '../../../spec/require.ts';
 import { CliError, EXIT } from '../../errors.ts';
+import { writeFiles } from '../../generated-files.ts';
 import { environmentsOf, printWarnings, specOf } from '../../spec.ts';
 import { style } from '../../style.ts';
 
@@ -55,7 +58,7 @@ export async function render(options: Options): Promise<number> {
   if (options.format === 'yaml') {
     const { model, warnings, text } = specOf({ ...target, env: options.env }, 'nothing rendered');
     printWarnings(warnings, text);
-    return renderYaml(model, renderOptions, options.output);
+    return renderYaml(model, renderOptions, options);
   }
 
   // Kustomize and Helm: the base spec, and the environments (or the one asked for) as overlays.
@@ -80,23 +83,51 @@ export async function render(options: Options): Promise<number> {
     const plain = monitoring ? all.flatMap((m) => renderOrFail(m, withoutMonitoring).objects) : [];
     return writeHelmChart(options, base, baseRender!, environments, plain);
   }
-  const dirs = writeKustomize(options.output!, baseRender!, environments);
+  const dir = options.output!;
+  const banner = generatedBanner('#', regenerateCommand(options));
+  writeFiles(dir, kustomizeFiles(baseRender!, environments, banner), {
+    stale: KUSTOMIZE_PATHS,
+    report: false,
+  });
+  const dirs = [join(dir, 'base'), ...names.map((name) => join(dir, 'overlays', name))];
   process.stderr.write(`wrote ${dirs.join(', ')}\n`);
   if (names.length === 0)
     process.stderr.write(`${options.file} declares no environments: only the base was written\n`);
   return EXIT.ok;
 }
 
-function renderYaml(model: AppModel, renderOptions: RenderOptions, output: string | undefined): number {
+function renderYaml(model: AppModel, renderOptions: RenderOptions, options: Options): number {
   const result = renderOrFail(model, renderOptions);
   printNotes(result.notes);
-  if (output === undefined) {
+  if (options.output === undefined) {
     process.stdout.write(toYamlStream(result.objects));
     return EXIT.ok;
   }
-  const files = writeObjectFiles(output, result.objects);
-  process.stderr.write(`wrote ${files.length} files to ${output}\n`);
+  const files = objectFiles(result.objects, generatedBanner('#', regenerateCommand(options)));
+  // A file per object in one folder: an earlier render's file of an object no longer rendered goes.
+  writeFiles(options.output, files, { stale: /^[^/]+\.yaml$/, report: false });
+  process.stderr.write(`wrote ${files.size} files to ${options.output}\n`);
   return EXIT.ok;
+}
+
+/** The command that writes these files again, for their banner. */
+export function regenerateCommand(options: Options): string {
+  const flags: Array<[string, string | boolean | undefined]> = [
+    ['--format', options.format === 'yaml' ? undefined : options.format],
+    ['-f', options.file],
+    ['--env', options.env],
+    ['-o', options.output],
+    ['--namespace', options.namespace],
+    ['--active', options.active],
+    ['--traffic', options.traffic],
+    ['--monitoring', options.monitoring],
+    ['--chart-version', options.chartVersion],
+    ['--app-version', options.appVersion],
+  ];
+  const args = flags
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([flag, value]) => (value === true ? flag : `${flag} ${value}`));
+  return ['gantry render', ...args].join(' ');
 }
 
 /** The base and the one environment `--env` names, as environmentsOf gives every one. */
