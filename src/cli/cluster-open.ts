@@ -1,7 +1,7 @@
 /** Opening a cluster for a day-2 command: the spec for the environment, the kubeconfig, the adapter. */
 import { KubeError } from '../platform/kubernetes/api-failure.ts';
 import { type Connection, connect } from '../platform/kubernetes/cluster.ts';
-import { ClusterDay2 } from '../platform/kubernetes/cluster-day2.ts';
+import type { ClusterDay2 } from '../platform/kubernetes/cluster-api.ts';
 import type { AppModel } from '../spec/model.ts';
 import { CliError, EXIT } from './errors.ts';
 import { specOf } from './spec.ts';
@@ -35,7 +35,7 @@ export function openCluster(options: ClusterOptions, command: string): OpenClust
     environment: options.env,
     namespace: options.namespace ?? loaded.model.namespace,
     connection,
-    day2: new ClusterDay2(connection.config),
+    day2: connection.cluster,
   };
 }
 

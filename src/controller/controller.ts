@@ -9,8 +9,8 @@
  * its next tick; the next holder goes on from what was saved.
  */
 import { type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { Connection } from '../platform/kubernetes/cluster.ts';
 import { decodeRelease, RELEASE_ANNOTATION } from '../platform/kubernetes/release-annotation.ts';
-import type { ReleaseConnection } from '../platform/kubernetes/release-api.ts';
 import { type DriveOptions, driveRelease } from '../platform/kubernetes/release-driver.ts';
 import { releaseSession } from '../platform/kubernetes/release-session.ts';
 import { ClusterReleaseStore } from '../platform/kubernetes/release-store.ts';
@@ -24,7 +24,7 @@ export const CONTROLLER_DRIVER = 'gantry controller';
 export const DRIVER_QUIET_MS = 30_000;
 
 export interface ControllerOptions {
-  connection: ReleaseConnection;
+  connection: Connection;
   /** The namespaces it watches; empty: every namespace its ServiceAccount may list. */
   namespaces: string[];
   lease: { namespace: string; name: string; durationSeconds: number };

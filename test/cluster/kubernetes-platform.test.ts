@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { connect } from '../../src/platform/kubernetes/cluster.ts';
 import { KubernetesPlatform } from '../../src/platform/kubernetes/platform.ts';
-import { connectForRelease } from '../../src/platform/kubernetes/release-api.ts';
 import { releaseState } from '../../src/rollout/fixtures.test-support.ts';
 import { effectiveAnalysis } from '../../src/spec/model.ts';
 import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
@@ -71,7 +71,7 @@ async function arranged(matchLabels?: Record<string, string>) {
       .then((o) => JSON.parse(JSON.stringify(o)))
       .catch(() => undefined)) as Stored | undefined;
   await waitFor('api ready', async () => (await read('api'))?.status?.readyReplicas === 4);
-  const { api } = connectForRelease({ kubeconfig: cluster!.kubeconfig({ namespace }) });
+  const { cluster: api } = connect({ kubeconfig: cluster!.kubeconfig({ namespace }) });
   const platform = () => new KubernetesPlatform(api, namespace, effectiveAnalysis(undefined));
   const writers = (name: string) =>
     cluster!
@@ -243,7 +243,7 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
     try {
       const address = `http://127.0.0.1:${(prometheus.address() as { port: number }).port}`;
-      const { api } = connectForRelease({ kubeconfig: cluster!.kubeconfig({ namespace }) });
+      const { cluster: api } = connect({ kubeconfig: cluster!.kubeconfig({ namespace }) });
       const metrics = await new KubernetesPlatform(
         api,
         namespace,

@@ -17,8 +17,8 @@ import { after } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { BlueGreenClusterPlatform } from '../../src/platform/kubernetes/blue-green-platform.ts';
+import { connect } from '../../src/platform/kubernetes/cluster.ts';
 import { type ClusterReleasePlatform, KubernetesPlatform } from '../../src/platform/kubernetes/platform.ts';
-import { connectForRelease } from '../../src/platform/kubernetes/release-api.ts';
 import { platformContract, type TrafficKind } from '../../src/platform/platform.contract.ts';
 import { effectiveAnalysis } from '../../src/spec/model.ts';
 import { testClusterOrSkip, waitFor } from '../support/kube-cluster.ts';
@@ -99,7 +99,7 @@ async function arrange() {
   }
   const create = (object: object) =>
     cluster!.api.create(object as KubernetesObject, undefined, undefined, 'gantry');
-  const { api } = connectForRelease({ kubeconfig: cluster!.kubeconfig({ namespace }) });
+  const { cluster: api } = connect({ kubeconfig: cluster!.kubeconfig({ namespace }) });
   const analysis = effectiveAnalysis(
     prometheus ? { prometheus: { address: prometheus.address } } : undefined,
   );

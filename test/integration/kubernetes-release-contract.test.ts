@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { connect } from '../../src/platform/kubernetes/cluster.ts';
 import { KubernetesPlatform } from '../../src/platform/kubernetes/platform.ts';
-import { connectForRelease } from '../../src/platform/kubernetes/release-api.ts';
 import { effectiveAnalysis } from '../../src/spec/model.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'gantry-k8s-release-'));
@@ -42,7 +42,7 @@ describe('Kubernetes platform — fake API server, for what the test control pla
         kubeconfig,
         `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster:\n    server: ${address}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: fake\n  context:\n    cluster: fake\n    user: u\ncurrent-context: fake\n`,
       );
-      const { api } = connectForRelease({ kubeconfig });
+      const { cluster: api } = connect({ kubeconfig });
       const platform = new KubernetesPlatform(api, 'demo', effectiveAnalysis(undefined));
       assert.equal(await platform.traffic('api'), 'replica-ratio');
       assert.deepEqual(paths, ['/apis/gateway.networking.k8s.io/v1']);

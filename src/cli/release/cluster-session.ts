@@ -6,8 +6,8 @@
 
 import { sendCheck } from '../../platform/http-check.ts';
 import { KubeError } from '../../platform/kubernetes/api-failure.ts';
+import { connect } from '../../platform/kubernetes/cluster.ts';
 import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
-import { connectForRelease } from '../../platform/kubernetes/release-api.ts';
 import { type ReleaseSession, releaseSession } from '../../platform/kubernetes/release-session.ts';
 import { ClusterReleaseStore } from '../../platform/kubernetes/release-store.ts';
 import type { ServiceState } from '../../platform/platform.ts';
@@ -46,7 +46,7 @@ export function open(
       `services: ${Object.keys(loaded.model.services).join(', ')}`,
     );
   const namespace = options.namespace ?? loaded.model.namespace;
-  const connection = connectForRelease({
+  const connection = connect({
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
   });

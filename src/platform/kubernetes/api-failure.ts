@@ -16,6 +16,9 @@ export class KubeError extends Error {
   }
 }
 
+/** A write conditioned on a resourceVersion that another writer has moved on from (a 409). */
+export class StaleWrite extends KubeError {}
+
 export interface ObjectRef {
   apiVersion: string;
   kind: string;

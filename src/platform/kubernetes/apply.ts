@@ -9,7 +9,7 @@
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError, kindNotInstalled } from './api-failure.ts';
 import type { ApplyPlan, SecretReference } from './apply-plan.ts';
-import type { Cluster } from './cluster.ts';
+import type { Cluster } from './cluster-api.ts';
 import { PRUNABLE_KINDS } from './kinds.ts';
 import { type ListedObject, pruneCandidates, pruneSelector } from './prune.ts';
 import { type KeptField, withoutReleaseFields } from './release-owned.ts';
@@ -111,7 +111,7 @@ async function checkSecrets(cluster: Cluster, secrets: readonly SecretReference[
       kind: 'Secret',
       metadata: { name: secret.name, namespace: secret.namespace },
     };
-    if (!(await cluster.exists(ref))) missing.push(secret);
+    if ((await cluster.read(ref)) === undefined) missing.push(secret);
   }
   if (missing.length === 0) return;
   const lines = missing.map(
@@ -130,9 +130,9 @@ async function prune(
   options: ApplyOptions,
   events: ApplyEvents,
 ): Promise<ListedObject[]> {
-  const selector = pruneSelector(options.app);
+  const selectors = { labelSelector: pruneSelector(options.app) };
   const listed: ListedObject[] = [];
-  for (const kind of PRUNABLE_KINDS) listed.push(...(await cluster.list(kind, options.namespace, selector)));
+  for (const kind of PRUNABLE_KINDS) listed.push(...(await cluster.list(kind, options.namespace, selectors)));
   const doomed = pruneCandidates(options.app, listed, rendered);
   for (const object of doomed) {
     await cluster.remove(object, { dryRun: options.dryRun });

@@ -22,11 +22,12 @@ import {
   type ServiceLike,
   selectorPatch,
 } from './blue-green-objects.ts';
+import type { ReleaseApi } from './cluster-api.ts';
 import type { ClusterReleasePlatform, TrafficMode } from './platform.ts';
 import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
-import { type ReleaseApi, type ReleaseUpdate, writeRelease } from './release-api.ts';
 import { type DeploymentLike, FIELD_MANAGERS, imagePatch, replicasPatch } from './release-objects.ts';
+import { type ReleaseUpdate, writeRelease } from './release-write.ts';
 
 export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
   private readonly previews: { close(): void }[] = [];
@@ -57,8 +58,8 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
     if (colour === active && replicas === 0) return;
     const deployment = this.colourDeployment(service, colours, colour);
     if (needsImage)
-      await this.api.apply(imagePatch(deployment, version, this.digests[version]), FIELD_MANAGERS.image);
-    await this.api.apply(replicasPatch(deployment, replicas, replicas, 0), FIELD_MANAGERS.replicas);
+      await this.api.applyAs(imagePatch(deployment, version, this.digests[version]), FIELD_MANAGERS.image);
+    await this.api.applyAs(replicasPatch(deployment, replicas, replicas, 0), FIELD_MANAGERS.replicas);
   }
 
   /** Blue-green routes all or nothing: the version with the largest weight gets the Service. */
@@ -73,7 +74,7 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
         `neither ${service}-blue nor ${service}-green runs ${version}: the Service ${this.namespace}/${service} cannot be switched to it`,
         `gantry rollout status ${service} --env <name> shows what runs`,
       );
-    if (colour !== active) await this.api.apply(selectorPatch(selector, colour), FIELD_MANAGERS.selector);
+    if (colour !== active) await this.api.applyAs(selectorPatch(selector, colour), FIELD_MANAGERS.selector);
   }
 
   metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics> {

@@ -1,63 +1,49 @@
 /**
- * The thin adapter between `gantry apply` and a Kubernetes API server, on @kubernetes/client-node
- * with the user's kubeconfig. Seven calls, nothing decided here: server-side apply (PATCH with
- * `application/apply-patch+yaml`, fieldManager `gantry`), get, list by label selector, delete,
- * pods and their events, and a watch of one workload. Every failure becomes a `KubeError` that
- * names the object (api-failure.ts decides the wording).
+ * The one adapter between Gantry and a Kubernetes API server, on @kubernetes/client-node with the
+ * user's kubeconfig. It implements every interface of cluster-api.ts — `gantry apply`'s Cluster,
+ * a release's ReleaseApi, the day-2 commands' ClusterDay2 — with one server-side apply (PATCH with
+ * `application/apply-patch+yaml`), one read, one list, a delete, a watch of one workload, a pod's
+ * log stream (client-node's Log) and a port forward (client-node's PortForward, a WebSocket).
+ * Nothing is decided here; every failure becomes a `KubeError` that names the object, worded by
+ * api-failure.ts in one place (`call`).
  */
+import type { Readable, Writable } from 'node:stream';
 import {
   ApiException,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
+  Log,
   PatchStrategy,
+  PortForward,
   Watch,
 } from '@kubernetes/client-node';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
-import { explainFailure, KubeError, kindNotInstalled, type ObjectRef, plural } from './api-failure.ts';
+import {
+  explainFailure,
+  KubeError,
+  kindNotInstalled,
+  type ObjectRef,
+  plural,
+  StaleWrite,
+} from './api-failure.ts';
+import type { Cluster, ClusterDay2, LogRequest, ReleaseApi, Selectors, WriteOptions } from './cluster-api.ts';
 import type { EventLike, PodLike } from './image-pull.ts';
 import type { KindRef } from './kinds.ts';
 import { loadKubeconfig, selectContext } from './kubeconfig.ts';
-import type { ListedObject } from './prune.ts';
-import type { LiveObject } from './release-owned.ts';
 import type { WorkloadObject } from './rollout-status.ts';
 
-export const FIELD_MANAGER = 'gantry';
-
-export interface WriteOptions {
-  /** `dryRun=All`: the server runs admission and validation but persists nothing. */
-  dryRun: boolean;
-}
-
-/** What apply needs from a cluster; test/cluster/ runs it against a real kube-apiserver. */
-export interface Cluster {
-  apply(object: K8sObject, options: WriteOptions & { force: boolean }): Promise<K8sObject>;
-  exists(object: ObjectRef): Promise<boolean>;
-  /** The live object (with its managedFields), or undefined when there is none. */
-  read(object: ObjectRef): Promise<LiveObject | undefined>;
-  /** Whether the API server serves this kind (discovery); false when its CRD is not installed. */
-  served(kind: KindRef): Promise<boolean>;
-  /** Objects of a kind in a namespace matching a label selector; none when the kind is not served. */
-  list(kind: KindRef, namespace: string, labelSelector: string): Promise<ListedObject[]>;
-  remove(object: ObjectRef, options: WriteOptions): Promise<void>;
-  pods(namespace: string, labelSelector: string): Promise<PodLike[]>;
-  podEvents(namespace: string): Promise<EventLike[]>;
-  /** Calls `changed` with the workload now and on every change until `stop()`; `ended` when the stream closes. */
-  watch(
-    object: ObjectRef,
-    changed: (object: WorkloadObject) => void,
-    ended: (error?: Error) => void,
-  ): Promise<{ stop(): void }>;
-}
+const FIELD_MANAGER = 'gantry';
 
 export interface Connection {
-  cluster: Cluster;
+  cluster: ClientNodeCluster;
   context: string;
   server: string;
-  /** For the day-2 calls (cluster-day2.ts) that need client-node classes of their own. */
+  /** For the controller's Lease election, which speaks client-node itself. */
   config: KubeConfig;
 }
 
+/** Checks the kubeconfig and context, with the wording every command shares (kubeconfig.ts). */
 export function connect(options: { kubeconfig?: string; context?: string }): Connection {
   const { config, files } = loadKubeconfig(options.kubeconfig);
   selectContext(config, files, options.context);
@@ -69,29 +55,31 @@ export function connect(options: { kubeconfig?: string; context?: string }): Con
   };
 }
 
-class ClientNodeCluster implements Cluster {
+export class ClientNodeCluster implements Cluster, ReleaseApi, ClusterDay2 {
   private readonly api: KubernetesObjectApi;
   constructor(private readonly config: KubeConfig) {
     this.api = KubernetesObjectApi.makeApiClient(config);
   }
 
   apply(object: K8sObject, options: WriteOptions & { force: boolean }): Promise<K8sObject> {
-    return call('apply', object, () =>
-      serverSideApply(this.api, object, FIELD_MANAGER, options),
-    ) as Promise<K8sObject>;
+    return this.serverSideApply(object, FIELD_MANAGER, options);
   }
 
-  async exists(object: ObjectRef): Promise<boolean> {
-    return (await this.read(object)) !== undefined;
-  }
-
-  async read(object: ObjectRef): Promise<LiveObject | undefined> {
+  async applyAs<T extends K8sObject>(object: K8sObject, fieldManager: string): Promise<T> {
     try {
-      return (await call('get', object, () =>
-        this.api.read(structuredClone(object)),
-      )) as unknown as LiveObject;
+      return (await this.serverSideApply(object, fieldManager, { force: true })) as T;
     } catch (error) {
-      if (error instanceof NotFound) return undefined;
+      // Forced, an apply meets no field conflict: a 409 is a resourceVersion precondition that failed.
+      if (error instanceof Conflict) throw new StaleWrite(error.message);
+      throw error;
+    }
+  }
+
+  async read<T extends K8sObject>(object: ObjectRef): Promise<T | undefined> {
+    try {
+      return (await call('get', object, () => this.api.read(structuredClone(object)))) as T;
+    } catch (error) {
+      if (error instanceof NotFound || error instanceof NotServed) return undefined;
       throw error;
     }
   }
@@ -109,7 +97,7 @@ class ClientNodeCluster implements Cluster {
     }
   }
 
-  async list(kind: KindRef, namespace: string, labelSelector: string): Promise<ListedObject[]> {
+  async list(kind: KindRef, namespace: string, selectors: Selectors): Promise<K8sObject[]> {
     const ref = { ...kind, metadata: { name: '', namespace } };
     try {
       const list = await call('list', ref, () =>
@@ -120,19 +108,14 @@ class ClientNodeCluster implements Cluster {
           undefined,
           undefined,
           undefined,
-          undefined,
-          labelSelector,
+          selectors.fieldSelector,
+          selectors.labelSelector,
         ),
       );
-      return list.items.map((item) => ({
-        apiVersion: kind.apiVersion,
-        kind: kind.kind,
-        metadata: {
-          name: item.metadata?.name ?? '',
-          namespace: item.metadata?.namespace ?? namespace,
-          labels: item.metadata?.labels ?? {},
-        },
-      }));
+      // List items come without their apiVersion and kind.
+      return list.items.map(
+        (item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }) as K8sObject,
+      );
     } catch (error) {
       if (error instanceof NotServed) return [];
       throw error;
@@ -157,19 +140,14 @@ class ClientNodeCluster implements Cluster {
   }
 
   async pods(namespace: string, labelSelector: string): Promise<PodLike[]> {
-    const ref = { apiVersion: 'v1', kind: 'Pod', metadata: { name: '', namespace } };
-    const list = await call('list', ref, () =>
-      this.api.list('v1', 'Pod', namespace, undefined, undefined, undefined, undefined, labelSelector),
-    );
-    return list.items as unknown as PodLike[];
+    return (await this.list({ apiVersion: 'v1', kind: 'Pod' }, namespace, { labelSelector })) as PodLike[];
   }
 
   async podEvents(namespace: string): Promise<EventLike[]> {
-    const ref = { apiVersion: 'v1', kind: 'Event', metadata: { name: '', namespace } };
-    const list = await call('list', ref, () =>
-      this.api.list('v1', 'Event', namespace, undefined, undefined, undefined, 'involvedObject.kind=Pod'),
-    );
-    return list.items as unknown as EventLike[];
+    const fieldSelector = 'involvedObject.kind=Pod';
+    return (await this.list({ apiVersion: 'v1', kind: 'Event' }, namespace, {
+      fieldSelector,
+    })) as EventLike[];
   }
 
   async watch(
@@ -199,6 +177,75 @@ class ClientNodeCluster implements Cluster {
       },
     };
   }
+
+  async podLog(request: LogRequest, out: Writable): Promise<AbortController> {
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: request.pod, namespace: request.namespace },
+    };
+    try {
+      return await call('get', ref, () =>
+        new Log(this.config).log(request.namespace, request.pod, request.container, out, {
+          follow: request.follow,
+          ...(request.sinceSeconds !== undefined ? { sinceSeconds: request.sinceSeconds } : {}),
+          ...(request.tailLines !== undefined ? { tailLines: request.tailLines } : {}),
+        }),
+      );
+    } catch (error) {
+      // Log drops the API's Status body except on a 500, so the status code is all there is.
+      const code = /: (\d{3}) : ""$/.exec(error instanceof Error ? error.message : '')?.[1];
+      if (code === undefined) throw error;
+      throw new KubeError(
+        `cannot read the log of pod ${request.namespace}/${request.pod} (container ${request.container}): the API answered ${code}`,
+        `kubectl describe pod ${request.pod} -n ${request.namespace} shows why (a container still waiting to start has no log yet)`,
+      );
+    }
+  }
+
+  async forward(
+    namespace: string,
+    pod: string,
+    port: number,
+    socket: { input: Readable; output: Writable; errors: Writable },
+  ): Promise<{ close(): void }> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod, namespace } };
+    const ws = await call('create', ref, () =>
+      new PortForward(this.config, true).portForward(
+        namespace,
+        pod,
+        [port],
+        socket.output,
+        socket.errors,
+        socket.input,
+      ),
+    );
+    const open = typeof ws === 'function' ? ws() : ws;
+    // The pod side closing ends the local connection too, as kubectl does.
+    open?.addEventListener('close', () => socket.output.end());
+    return { close: () => open?.close() };
+  }
+
+  /**
+   * One server-side apply (`application/apply-patch+yaml`) under `fieldManager`: `force` takes
+   * over conflicting fields, `dryRun` asks the server to check without storing.
+   */
+  private serverSideApply(
+    object: K8sObject,
+    fieldManager: string,
+    options: { force: boolean; dryRun?: boolean },
+  ): Promise<K8sObject> {
+    return call('apply', object, () =>
+      this.api.patch(
+        structuredClone(object) as KubernetesObject,
+        undefined,
+        options.dryRun ? 'All' : undefined,
+        fieldManager,
+        options.force ? true : undefined,
+        PatchStrategy.ServerSideApply,
+      ),
+    ) as Promise<K8sObject>;
+  }
 }
 
 function apiRoot(apiVersion: string): string {
@@ -210,32 +257,14 @@ interface Discovery {
 }
 
 /** A 404 on get/delete: the object is not there (the caller decides whether that is fine). */
-export class NotFound extends KubeError {}
+class NotFound extends KubeError {}
 /** Discovery does not list the kind: its CRD is not installed. */
 class NotServed extends KubeError {}
+/** A 409 on apply: a field conflict, or (with a resourceVersion) a write gone stale. */
+class Conflict extends KubeError {}
 
-/**
- * One server-side apply (`application/apply-patch+yaml`) under `fieldManager`: `force` takes
- * over conflicting fields, `dryRun` asks the server to check without storing. Callers wrap it
- * in their own error wording.
- */
-export function serverSideApply(
-  api: KubernetesObjectApi,
-  object: K8sObject,
-  fieldManager: string,
-  options: { force: boolean; dryRun?: boolean },
-): Promise<KubernetesObject> {
-  return api.patch(
-    structuredClone(object) as KubernetesObject,
-    undefined,
-    options.dryRun ? 'All' : undefined,
-    fieldManager,
-    options.force ? true : undefined,
-    PatchStrategy.ServerSideApply,
-  );
-}
-
-export async function call<T>(verb: string, object: ObjectRef, request: () => Promise<T>): Promise<T> {
+/** Runs one API request; a failure becomes a KubeError worded by api-failure.ts. */
+async function call<T>(verb: string, object: ObjectRef, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
@@ -253,6 +282,7 @@ export async function call<T>(verb: string, object: ObjectRef, request: () => Pr
     const explained = explainFailure(failure);
     if (failure.status === 404 && (verb === 'get' || verb === 'delete'))
       throw new NotFound(explained.message);
+    if (failure.status === 409 && verb === 'apply') throw new Conflict(explained.message, explained.hint);
     throw explained;
   }
 }

@@ -19,9 +19,9 @@ import {
 } from '../platform.ts';
 import { KubeError } from './api-failure.ts';
 import { podSelectorOf } from './blue-green-objects.ts';
+import type { ReleaseApi } from './cluster-api.ts';
 import type { OpenPreview } from './pod-preview.ts';
 import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
-import { type ReleaseApi, type ReleaseUpdate, writeRelease } from './release-api.ts';
 import {
   canaryDeployment,
   type DeploymentLike,
@@ -34,6 +34,7 @@ import {
   WEIGHT_ANNOTATION,
   weightsByReplicas,
 } from './release-objects.ts';
+import { type ReleaseUpdate, writeRelease } from './release-write.ts';
 
 /**
  * How weights reach users: exact (Gateway API HTTPRoute), by replica ratio, or (blue-green) all at
@@ -113,18 +114,18 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
         (await this.traffic(service)) === 'replica-ratio'
           ? stableReplicasByRatio(replicas, canaryWeight)
           : replicas;
-      await this.api.apply(replicasPatch(stable, replicas, actual, canaryWeight), FIELD_MANAGERS.replicas);
+      await this.api.applyAs(replicasPatch(stable, replicas, actual, canaryWeight), FIELD_MANAGERS.replicas);
       return;
     }
     let canary = await this.deployment(`${service}-canary`);
     if (!canary || deploymentVersion(canary) !== version) {
       if (replicas === 0) return; // nothing of this version runs
-      canary = await this.api.apply<DeploymentLike>(
+      canary = await this.api.applyAs<DeploymentLike>(
         canaryDeployment(stable, version, this.digests[version]),
         FIELD_MANAGERS.canary,
       );
     }
-    await this.api.apply(replicasPatch(canary, replicas, replicas, 0), FIELD_MANAGERS.replicas);
+    await this.api.applyAs(replicasPatch(canary, replicas, replicas, 0), FIELD_MANAGERS.replicas);
   }
 
   async route(service: string, weights: Record<string, number>): Promise<void> {
@@ -135,14 +136,14 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
     const canaryWeight = canaryVersion === undefined ? 0 : (weights[canaryVersion] ?? 0);
     const route = await this.route_(service);
     if (route) {
-      await this.api.apply(weighedRoute(route, service, canaryWeight), FIELD_MANAGERS.route);
+      await this.api.applyAs(weighedRoute(route, service, canaryWeight), FIELD_MANAGERS.route);
       return;
     }
     // Replica ratio: the stable track gives up pods for the canary's share, keeping what was asked.
     const requested = Number(
       stable.metadata.annotations?.[REQUESTED_ANNOTATION] ?? stable.spec?.replicas ?? 1,
     );
-    await this.api.apply(
+    await this.api.applyAs(
       replicasPatch(stable, requested, stableReplicasByRatio(requested, canaryWeight), canaryWeight),
       FIELD_MANAGERS.replicas,
     );
@@ -182,7 +183,7 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
 
   /** Rolling on the cluster is the Deployment's own RollingUpdate: set the image and let it roll. */
   async setVersion(service: string, version: string): Promise<K8sObject> {
-    return this.api.apply(
+    return this.api.applyAs(
       imagePatch(await this.stable(service), version, this.digests[version]),
       FIELD_MANAGERS.image,
     );
@@ -194,8 +195,8 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
    */
   async foldCanary(service: string, version: string, replicas: number): Promise<K8sObject> {
     const stable = await this.stable(service);
-    await this.api.apply(imagePatch(stable, version, this.digests[version]), FIELD_MANAGERS.image);
-    return this.api.apply(replicasPatch(stable, replicas, replicas, 0), FIELD_MANAGERS.replicas);
+    await this.api.applyAs(imagePatch(stable, version, this.digests[version]), FIELD_MANAGERS.image);
+    return this.api.applyAs(replicasPatch(stable, replicas, replicas, 0), FIELD_MANAGERS.replicas);
   }
 
   async retireCanary(service: string): Promise<void> {
@@ -203,9 +204,9 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
     // stable Service (which now runs the new version) before the canary's pods go, or the route
     // would send every request to a Service with no endpoints. (Found on a real control plane.)
     const route = await this.route_(service);
-    if (route) await this.api.apply(weighedRoute(route, service, 0), FIELD_MANAGERS.route);
+    if (route) await this.api.applyAs(weighedRoute(route, service, 0), FIELD_MANAGERS.route);
     const canary = await this.deployment(`${service}-canary`);
-    if (canary) await this.api.apply(replicasPatch(canary, 0, 0, 0), FIELD_MANAGERS.replicas);
+    if (canary) await this.api.applyAs(replicasPatch(canary, 0, 0, 0), FIELD_MANAGERS.replicas);
   }
 
   async readRelease(service: string): Promise<ClusterRelease | undefined> {

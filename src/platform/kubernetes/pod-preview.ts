@@ -7,7 +7,7 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError } from './api-failure.ts';
-import type { ClusterDay2 } from './cluster-day2.ts';
+import type { ClusterDay2 } from './cluster-api.ts';
 
 /** A local URL that reaches pods matching a label selector, until `close`. */
 export type OpenPreview = (labelSelector: string) => Promise<{ url: string; close(): void }>;

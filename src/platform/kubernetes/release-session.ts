@@ -6,10 +6,10 @@
  */
 import { effectiveAnalysis, type ServiceModel } from '../../spec/model.ts';
 import { BlueGreenClusterPlatform } from './blue-green-platform.ts';
-import { ClusterDay2 } from './cluster-day2.ts';
+import type { Connection } from './cluster.ts';
+import type { Cluster } from './cluster-api.ts';
 import { KubernetesPlatform, type TrafficMode } from './platform.ts';
 import { podPreview } from './pod-preview.ts';
-import type { ReleaseConnection } from './release-api.ts';
 
 /**
  * The objects a release drives follow the spec's strategy as `gantry apply` rendered it: a
@@ -23,12 +23,12 @@ export type ReleaseSession =
 interface Common {
   spec: ServiceModel;
   namespace: string;
-  cluster: ReleaseConnection['cluster'];
+  cluster: Cluster;
 }
 
 /** `digests`: version → image digest, for a deploy by digest (`gantry deploy --digest`). */
 export function releaseSession(
-  connection: ReleaseConnection,
+  connection: Connection,
   namespace: string,
   spec: ServiceModel,
   digests: Readonly<Record<string, string>> = {},
@@ -36,20 +36,17 @@ export function releaseSession(
   const analysis = effectiveAnalysis(spec.release.analysis);
   const common = { spec, namespace, cluster: connection.cluster };
   // Smoke checks and load tests reach the new version's pods through a port-forward.
-  const preview =
-    spec.port === undefined
-      ? undefined
-      : podPreview(new ClusterDay2(connection.config), namespace, spec.port);
+  const preview = spec.port === undefined ? undefined : podPreview(connection.cluster, namespace, spec.port);
   if (spec.release.strategy === 'blue-green')
     return {
       ...common,
       layout: 'blue-green',
-      platform: new BlueGreenClusterPlatform(connection.api, namespace, analysis, preview, digests),
+      platform: new BlueGreenClusterPlatform(connection.cluster, namespace, analysis, preview, digests),
     };
   return {
     ...common,
     layout: 'stable',
-    platform: new KubernetesPlatform(connection.api, namespace, analysis, preview, digests),
+    platform: new KubernetesPlatform(connection.cluster, namespace, analysis, preview, digests),
   };
 }
 

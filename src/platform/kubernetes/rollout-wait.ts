@@ -6,7 +6,7 @@
  */
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import { KubeError } from './api-failure.ts';
-import type { Cluster } from './cluster.ts';
+import type { Cluster } from './cluster-api.ts';
 import { describeImagePullFailures, imagePullFailures, type PodLike } from './image-pull.ts';
 import { describeObject } from './kinds.ts';
 import { type RolloutStatus, rolloutStatus } from './rollout-status.ts';

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { ReleaseController } from '../../../controller/controller.ts';
 import { CONTROLLER_NAME, controllerManifests, LEASE_NAME } from '../../../controller/manifests.ts';
 import { controllerServer } from '../../../controller/server.ts';
-import { connectForRelease } from '../../../platform/kubernetes/release-api.ts';
+import { connect } from '../../../platform/kubernetes/cluster.ts';
 import { CliError, EXIT } from '../../errors.ts';
 import { kubeErrors } from '../../release/cluster-session.ts';
 import { VERSION } from '../../version.ts';
@@ -40,7 +40,7 @@ export async function runController(options: RunOptions): Promise<number> {
   if (!listen)
     throw new CliError(`--listen ${options.listen}: expected host:port, e.g. 0.0.0.0:8080`, EXIT.usage);
   return kubeErrors(async () => {
-    const connection = connectForRelease({
+    const connection = connect({
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.context ? { context: options.context } : {}),
     });

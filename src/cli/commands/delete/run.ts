@@ -21,12 +21,12 @@ export async function deleteFromCluster(options: DeleteOptions): Promise<number>
   const out = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
-  const selector = pruneSelector(model.app);
+  const selectors = { labelSelector: pruneSelector(model.app) };
   const listed = await kubeErrorsAsync(async () =>
-    (await Promise.all(PRUNABLE_KINDS.map((kind) => cluster.list(kind, namespace, selector)))).flat(),
+    (await Promise.all(PRUNABLE_KINDS.map((kind) => cluster.list(kind, namespace, selectors)))).flat(),
   );
   const ns = await kubeErrorsAsync(() =>
-    day2.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
+    day2.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
   );
   const plan = planDelete(
     model.app,

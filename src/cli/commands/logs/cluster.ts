@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { LogRequest } from '../../../platform/kubernetes/cluster-day2.ts';
+import type { LogRequest } from '../../../platform/kubernetes/cluster-api.ts';
 import { pruneSelector } from '../../../platform/kubernetes/prune.ts';
 import type { K8sObject } from '../../../render/kubernetes/index.ts';
 import { parseDuration } from '../../../spec/units.ts';
