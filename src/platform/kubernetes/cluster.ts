@@ -221,8 +221,11 @@ export class ClientNodeCluster implements Cluster, ReleaseApi, ClusterDay2 {
       ),
     );
     const open = typeof ws === 'function' ? ws() : ws;
-    // The pod side closing ends the local connection too, as kubectl does.
+    // The pod side closing ends the local connection too, as kubectl does. So does the stream
+    // failing once open (the API server cutting it short): without a listener the WebSocket's
+    // 'error' would end the process as an unexpected error.
     open?.addEventListener('close', () => socket.output.end());
+    open?.addEventListener('error', () => socket.output.end());
     return { close: () => open?.close() };
   }
 
