@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { K8sObject } from './kubernetes/types.ts';
-import { GENERATED_HEADER, objectFileNames, toYaml, writeGeneratedFiles } from './serialize.ts';
+import { GENERATED_HEADER, objectFileNames, writeGeneratedFiles, yamlWriter } from './serialize.ts';
 
 /** One render: its objects and the namespace they are in. */
 export interface NamespacedRender {
@@ -180,12 +180,10 @@ export function writeKustomize(
 function writeDir(dir: string, content: KustomizationDir): void {
   const top = new Map<string, string>();
   const patches = new Map<string, string>();
-  top.set(
-    'kustomization.yaml',
-    `${GENERATED_HEADER}\n# ${content.comment}\n${toYaml(content.kustomization)}`,
-  );
+  const write = yamlWriter();
+  top.set('kustomization.yaml', `${GENERATED_HEADER}\n# ${content.comment}\n${write(content.kustomization)}`);
   for (const [file, data] of content.files) {
-    const text = `${GENERATED_HEADER}\n${toYaml(data)}`;
+    const text = `${GENERATED_HEADER}\n${write(data)}`;
     if (file.startsWith('patches/')) patches.set(file.slice('patches/'.length), text);
     else top.set(file, text);
   }

@@ -5,7 +5,7 @@ import {
   renderKubernetes,
 } from '../../render/kubernetes/index.ts';
 import { type NamespacedRender, writeKustomize } from '../../render/kustomize.ts';
-import { toYamlStream, writeObjectFiles } from '../../render/serialize.ts';
+import { writeObjectFiles, yamlStreamChunks } from '../../render/serialize.ts';
 import { loadSpec } from '../../spec/load.ts';
 import type { AppModel } from '../../spec/model.ts';
 import type { Problem } from '../../spec/problem.ts';
@@ -70,7 +70,7 @@ function renderYaml(model: AppModel, renderOptions: RenderOptions, output: strin
   const result = renderOrFail(model, renderOptions);
   printNotes(result.notes);
   if (output === undefined) {
-    process.stdout.write(toYamlStream(result.objects));
+    for (const chunk of yamlStreamChunks(result.objects)) process.stdout.write(chunk);
     return EXIT.ok;
   }
   const files = writeObjectFiles(output, result.objects);
