@@ -29,7 +29,7 @@ import type {
   ScalingRules,
   SelectPolicy,
   Tolerances,
-} from './model.ts';
+} from './hpa-data.ts';
 
 export interface EffectiveRules {
   stabilizationWindowSeconds: number;

@@ -5,9 +5,9 @@
  */
 import type { EffectiveBehavior, RateLimit, Stabilization } from './behavior.ts';
 import type { Decision } from './hpa.ts';
+import type { History, MetricTarget } from './hpa-data.ts';
 import type { LegacyStabilization } from './legacy.ts';
 import type { MetricProposal, MetricResult } from './metrics.ts';
-import type { History, MetricTarget } from './model.ts';
 import { formatValue } from './quantity.ts';
 
 export interface Subject {

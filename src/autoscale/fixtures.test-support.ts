@@ -1,5 +1,5 @@
 /** Small builders for the autoscale tests: pods, metric specs and an observed state in a line each. */
-import type { MetricSpec, Observed, PodState } from './model.ts';
+import type { MetricSpec, Observed, PodState } from './hpa-data.ts';
 import { parseMilli } from './quantity.ts';
 
 export const NOW = 1_700_000_000_000;

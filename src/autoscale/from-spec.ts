@@ -19,8 +19,8 @@ import { renderHpa } from '../render/kubernetes/hpa.ts';
 import type { RenderContext } from '../render/kubernetes/types.ts';
 import { validateObject } from '../render/kubernetes/validate.ts';
 import type { AppModel } from '../spec/model.ts';
+import type { HpaSpec } from './hpa-data.ts';
 import { loadHpa } from './hpa-spec.ts';
-import type { HpaSpec } from './model.ts';
 
 /** The rendered HPA did not read back: the renderer and the reader disagree. */
 export class HpaSpecBug extends Error {}

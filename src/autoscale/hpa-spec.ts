@@ -15,7 +15,6 @@ import { isRecord } from '../spec/overlay.ts';
 import type { Finding, PathSegment, Problem } from '../spec/problem.ts';
 import { formatPath, sortProblems } from '../spec/problem.ts';
 import { parseSource } from '../spec/source.ts';
-import { Input, type InputData, type MetricEntry, type Target } from './hpa-schema.ts';
 import {
   type ControllerConfig,
   DEFAULT_CONTROLLER,
@@ -25,7 +24,8 @@ import {
   type MetricTarget,
   type Observed,
   type PodState,
-} from './model.ts';
+} from './hpa-data.ts';
+import { Input, type InputData, type MetricEntry, type Target } from './hpa-schema.ts';
 
 export interface ExplainInput {
   name: string;

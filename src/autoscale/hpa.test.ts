@@ -16,7 +16,7 @@ import {
   wanting,
 } from './fixtures.test-support.ts';
 import { decide } from './hpa.ts';
-import { type Behavior, EMPTY_HISTORY, type History, type HpaSpec, type Observed } from './model.ts';
+import { type Behavior, EMPTY_HISTORY, type History, type HpaSpec, type Observed } from './hpa-data.ts';
 
 interface Row {
   name: string;

@@ -24,8 +24,6 @@ import {
   tolerancesFor,
   withDefaults,
 } from './behavior.ts';
-import { type LegacyStabilization, limitLegacy, stabilizeLegacy } from './legacy.ts';
-import { computeMetric, type MetricResult } from './metrics.ts';
 import {
   type ControllerConfig,
   DEFAULT_CONTROLLER,
@@ -33,7 +31,9 @@ import {
   type HpaSpec,
   type Observed,
   type Tolerances,
-} from './model.ts';
+} from './hpa-data.ts';
+import { type LegacyStabilization, limitLegacy, stabilizeLegacy } from './legacy.ts';
+import { computeMetric, type MetricResult } from './metrics.ts';
 
 export interface Condition {
   type: 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';

@@ -10,7 +10,7 @@
  * recommendation even when it is above the current count, so it can hold a scale-up too.
  */
 import { type Limited, TOO_FEW, TOO_MANY, UP_LIMIT, WITHIN } from './behavior.ts';
-import type { Recommendation } from './model.ts';
+import type { Recommendation } from './hpa-data.ts';
 
 export interface LegacyStabilization {
   recommendation: number;

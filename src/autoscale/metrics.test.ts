@@ -16,8 +16,8 @@ import {
   resourcePods,
   secondsAgo,
 } from './fixtures.test-support.ts';
+import { DEFAULT_CONTROLLER, type MetricSpec, type Observed } from './hpa-data.ts';
 import { computeMetric, type MetricResult, type Outcome } from './metrics.ts';
-import { DEFAULT_CONTROLLER, type MetricSpec, type Observed } from './model.ts';
 
 interface Row {
   name: string;

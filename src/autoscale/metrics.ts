@@ -22,7 +22,13 @@
  * Object and External metrics with a Value target scale the Running-and-Ready pod count;
  * AverageValue targets divide by the target's status.replicas.
  */
-import { type ControllerConfig, isWithin, type MetricSpec, type Observed, type Tolerances } from './model.ts';
+import {
+  type ControllerConfig,
+  isWithin,
+  type MetricSpec,
+  type Observed,
+  type Tolerances,
+} from './hpa-data.ts';
 import { groupPods, type PodGroups, readyPodCount, type Sample } from './pods.ts';
 
 /** How the proposal was reached, for explanations. */

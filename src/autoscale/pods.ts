@@ -16,7 +16,7 @@
  * its start) is ignored. Other metrics than CPU ignore readiness. When the input gives neither
  * start nor readiness-change time, an unready pod is simply unready (Kubernetes always has both).
  */
-import type { ControllerConfig, PodState } from './model.ts';
+import type { ControllerConfig, PodState } from './hpa-data.ts';
 
 export interface Sample {
   pod: PodState;

@@ -8,7 +8,7 @@
  * reaches its middle; a value above zero too small to fill a row shows as `.`.
  */
 import { formatDuration } from '../spec/units.ts';
-import type { HpaSpec, MetricSpec } from './model.ts';
+import type { HpaSpec, MetricSpec } from './hpa-data.ts';
 import { formatValue } from './quantity.ts';
 import type { Simulation, TimelineRow } from './simulate.ts';
 import type { SimulationCost } from './simulate-cost.ts';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RPS_METRIC } from '../render/kubernetes/hpa.ts';
 import { cpu, memory, podsMetric } from './fixtures.test-support.ts';
+import type { HpaSpec } from './hpa-data.ts';
 import { parseLoadList } from './load-profile.ts';
-import type { HpaSpec } from './model.ts';
 import { defaultDuration, NothingToSimulate, type SimulationInput, simulate } from './simulate.ts';
 
 function load(list: string) {

@@ -31,7 +31,6 @@
 import { RPS_METRIC } from '../render/kubernetes/hpa.ts';
 import { withDefaults } from './behavior.ts';
 import { type Decision, decide } from './hpa.ts';
-import { type LoadProfile, loadAt, profileEnd } from './load-profile.ts';
 import {
   type ControllerConfig,
   DEFAULT_CONTROLLER,
@@ -39,7 +38,8 @@ import {
   type HpaSpec,
   type MetricSpec,
   type PodState,
-} from './model.ts';
+} from './hpa-data.ts';
+import { type LoadProfile, loadAt, profileEnd } from './load-profile.ts';
 
 export interface SimulationInput {
   spec: HpaSpec;

@@ -2,12 +2,10 @@
 import { KubeError } from '../platform/kubernetes/api-failure.ts';
 import { type Connection, connect } from '../platform/kubernetes/cluster.ts';
 import { ClusterDay2 } from '../platform/kubernetes/cluster-day2.ts';
-import { loadSpec } from '../spec/load.ts';
 import type { AppModel } from '../spec/model.ts';
-import type { ClusterOptions } from './cluster-target.ts';
 import { CliError, EXIT } from './errors.ts';
-import { countLabel, formatProblems } from './report.ts';
-import { readSpecText } from './spec-file.ts';
+import { specOf } from './spec.ts';
+import type { ClusterOptions } from './target.ts';
 
 export interface OpenCluster {
   model: AppModel;
@@ -25,16 +23,7 @@ export function openCluster(options: ClusterOptions, command: string): OpenClust
       EXIT.usage,
       `e.g. gantry ${command} --env prod`,
     );
-  const text = readSpecText(options.file);
-  const loaded = loadSpec(text, { file: options.file, target: 'cluster', env: options.env });
-  if (!loaded.model) {
-    process.stderr.write(`${formatProblems(loaded.problems, text)}\n\n`);
-    throw new CliError(
-      `${options.file}: ${countLabel(loaded.problems)}`,
-      EXIT.failed,
-      `fix them first (gantry validate -f ${options.file} --env ${options.env})`,
-    );
-  }
+  const loaded = specOf({ file: options.file, target: 'cluster', env: options.env }, 'nothing done');
   const connection = kubeErrors(() =>
     connect({
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),

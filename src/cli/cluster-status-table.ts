@@ -4,7 +4,7 @@
  * table from the HPA, then the recent Warning events.
  */
 import type { ClusterStatus } from '../platform/kubernetes/cluster-status.ts';
-import { table } from './status-table.ts';
+import { autoscaledLines, readyCell, SERVICE_COLUMNS, table } from './status-table.ts';
 import { style } from './style.ts';
 
 /** `--replicas`: every pod of every service, the columns of the local replica table that a pod has. */
@@ -28,17 +28,16 @@ export function formatClusterStatus(status: ClusterStatus): string {
     `${status.app} (${status.environment}) in namespace ${status.namespace} on ${status.context}`,
     '',
   ];
-  const rows = [['SERVICE', 'URL', 'VERSION', 'READY', 'RESTARTS', 'REQ/S', 'ERRORS', 'P95']];
+  const rows = [SERVICE_COLUMNS];
   for (const service of status.services) {
     const { ready, desired } = service.replicas;
-    const readyText = `${ready}/${desired}`;
     rows.push([
       service.name,
       '-',
       service.versions.length > 1
         ? service.versions.map((v) => `${v.version}(${v.ready}/${v.desired})`).join(' ')
         : (service.version ?? style.yellow('not deployed')),
-      ready >= desired && desired > 0 ? style.green(readyText) : style.yellow(readyText),
+      readyCell(ready, desired),
       String(service.restarts),
       '-',
       '-',
@@ -46,22 +45,13 @@ export function formatClusterStatus(status: ClusterStatus): string {
     ]);
   }
   lines.push(table(rows));
-  const autoscaled = status.services.filter((service) => service.autoscale);
-  if (autoscaled.length > 0) {
-    const scaling = [['AUTOSCALED', 'CURRENT', 'DESIRED', 'MIN–MAX', 'METRICS (current/target)', 'REASON']];
-    for (const service of autoscaled) {
-      const a = service.autoscale!;
-      scaling.push([
-        service.name,
-        String(a.currentReplicas),
-        String(a.desiredReplicas),
-        `${a.minReplicas}–${a.maxReplicas}`,
-        a.metrics,
-        a.reason,
-      ]);
-    }
-    lines.push('', table(scaling));
-  }
+  lines.push(
+    ...autoscaledLines(
+      status.services.flatMap((service) =>
+        service.autoscale ? [{ ...service.autoscale, name: service.name }] : [],
+      ),
+    ),
+  );
   if (status.warnings.length > 0) {
     lines.push('', style.yellow('recent warnings:'));
     for (const w of status.warnings)

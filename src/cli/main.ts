@@ -4,38 +4,40 @@
  * anything else as a bug, with the stack under --verbose.
  */
 import { Command, CommanderError } from 'commander';
+import { SpecProblems } from '../spec/spec-problems.ts';
 import type { GantryCommand } from './command.ts';
-import { applyCommand } from './commands/apply.ts';
-import { autoscaleCommand } from './commands/autoscale.ts';
-import { ciCommand } from './commands/ci.ts';
-import { controllerCommand } from './commands/controller.ts';
-import { costCommand } from './commands/cost.ts';
-import { daemonCommand } from './commands/daemon.ts';
-import { deleteCommand } from './commands/delete.ts';
-import { dockerfileCommand } from './commands/dockerfile.ts';
-import { downCommand } from './commands/down.ts';
-import { infraCommand } from './commands/infra.ts';
-import { initCommand } from './commands/init.ts';
-import { lintCommand } from './commands/lint.ts';
-import { logsCommand } from './commands/logs.ts';
-import { portForwardCommand } from './commands/port-forward.ts';
-import {
-  abortCommand,
-  deployCommand,
-  historyCommand,
-  promoteCommand,
-  rollbackCommand,
-  rolloutCommand,
-} from './commands/release.ts';
-import { renderCommand } from './commands/render.ts';
-import { restartCommand, scaleCommand } from './commands/scale.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { statusCommand } from './commands/status.ts';
-import { upCommand } from './commands/up.ts';
-import { validateCommand } from './commands/validate.ts';
+import { abortCommand } from './commands/abort/command.ts';
+import { applyCommand } from './commands/apply/command.ts';
+import { autoscaleCommand } from './commands/autoscale/command.ts';
+import { ciCommand } from './commands/ci/command.ts';
+import { controllerCommand } from './commands/controller/command.ts';
+import { costCommand } from './commands/cost/command.ts';
+import { daemonCommand } from './commands/daemon/command.ts';
+import { deleteCommand } from './commands/delete/command.ts';
+import { deployCommand } from './commands/deploy/command.ts';
+import { dockerfileCommand } from './commands/dockerfile/command.ts';
+import { downCommand } from './commands/down/command.ts';
+import { historyCommand } from './commands/history/command.ts';
+import { infraCommand } from './commands/infra/command.ts';
+import { initCommand } from './commands/init/command.ts';
+import { lintCommand } from './commands/lint/command.ts';
+import { logsCommand } from './commands/logs/command.ts';
+import { portForwardCommand } from './commands/port-forward/command.ts';
+import { promoteCommand } from './commands/promote/command.ts';
+import { renderCommand } from './commands/render/command.ts';
+import { restartCommand } from './commands/restart/command.ts';
+import { rollbackCommand } from './commands/rollback/command.ts';
+import { rolloutCommand } from './commands/rollout/command.ts';
+import { scaleCommand } from './commands/scale/command.ts';
+import { schemaCommand } from './commands/schema/command.ts';
+import { simulateCommand } from './commands/simulate/command.ts';
+import { statusCommand } from './commands/status/command.ts';
+import { upCommand } from './commands/up/command.ts';
+import { validateCommand } from './commands/validate/command.ts';
 import { CliError, EXIT } from './errors.ts';
+import { problemsError } from './report.ts';
 import { style } from './style.ts';
+import { chooseWhere } from './target.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: GantryCommand[] = [
@@ -87,8 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(style.red(text, process.stderr)) })
-    .hook('preAction', (command) => {
+    .hook('preAction', (command, action) => {
       if (command.opts().color === false) process.env.NO_COLOR = '1';
+      chooseWhere(action);
     });
   for (const command of COMMANDS) command.register(program, run);
   for (const command of program.commands) command.exitOverride();
@@ -108,6 +111,9 @@ function report(error: unknown, verbose: boolean): number {
       return EXIT.ok;
     return EXIT.usage;
   }
+  // A spec with errors found outside a command's own loading (the daemon's): shown as validate shows them.
+  if (error instanceof SpecProblems)
+    return report(problemsError(error.problems, error.text, error.file, 'nothing done'), verbose);
   if (error instanceof CliError) {
     process.stderr.write(`${style.red('error', process.stderr)}: ${error.message}\n`);
     if (error.hint) process.stderr.write(`  ${style.dim('hint:', process.stderr)} ${error.hint}\n`);

@@ -36,8 +36,18 @@ export function countLabel(problems: readonly Problem[]): string {
 
 /** Prints the problems as `gantry validate` does and stops with exit 1. */
 export function failWithProblems(problems: Problem[], text: string, file: string, what: string): never {
+  throw problemsError(problems, text, file, what);
+}
+
+/** Prints the problems as `gantry validate` does; the error that ends the command (exit 1). */
+export function problemsError(
+  problems: readonly Problem[],
+  text: string,
+  file: string,
+  what: string,
+): CliError {
   process.stderr.write(`${formatProblems(problems, text)}\n\n`);
-  throw new CliError(
+  return new CliError(
     `${file}: ${countLabel(problems)}; ${what}`,
     EXIT.failed,
     `run gantry validate -f ${file}`,

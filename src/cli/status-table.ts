@@ -1,6 +1,6 @@
 /** The status table `gantry status` and `gantry up` print. */
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
-import { metricsLine } from '../daemon/autoscale-status.ts';
+import { metricsLine } from '../autoscale/status.ts';
 import type { DaemonStatus } from '../daemon/status.ts';
 import type { MonitoringStatus } from '../local/monitoring/prometheus.ts';
 import { style } from './style.ts';
@@ -19,22 +19,57 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** The columns of the services table, locally and on a cluster (which has no counts of its own: `-`). */
+export const SERVICE_COLUMNS = ['SERVICE', 'URL', 'VERSION', 'READY', 'RESTARTS', 'REQ/S', 'ERRORS', 'P95'];
+
+/** `ready/desired`, green when every desired replica is ready (and, on a cluster, some are desired). */
+export function readyCell(ready: number, desired: number, noneDesiredIsReady = false): string {
+  const text = `${ready}/${desired}`;
+  return ready >= desired && (desired > 0 || noneDesiredIsReady) ? style.green(text) : style.yellow(text);
+}
+
+/** One autoscaled service as both tables show it: the HPA's counts, its metrics line and reason. */
+export interface AutoscaledRow {
+  name: string;
+  currentReplicas: number;
+  desiredReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  metrics: string;
+  reason: string;
+}
+
+/** The AUTOSCALED table under the services, or nothing when no service autoscales. */
+export function autoscaledLines(rows: readonly AutoscaledRow[]): string[] {
+  if (rows.length === 0) return [];
+  const scaling = [['AUTOSCALED', 'CURRENT', 'DESIRED', 'MIN–MAX', 'METRICS (current/target)', 'REASON']];
+  for (const a of rows)
+    scaling.push([
+      a.name,
+      String(a.currentReplicas),
+      String(a.desiredReplicas),
+      `${a.minReplicas}–${a.maxReplicas}`,
+      a.metrics,
+      a.reason,
+    ]);
+  return ['', table(scaling)];
+}
+
 const percent = (value: number | null) =>
   value === null ? '-' : `${(value * 100).toFixed(value < 0.01 && value > 0 ? 2 : 1)}%`;
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)}ms`);
 
 export function formatStatus(status: DaemonStatus): string {
-  const rows = [['SERVICE', 'URL', 'VERSION', 'READY', 'RESTARTS', 'REQ/S', 'ERRORS', 'P95']];
+  const rows = [SERVICE_COLUMNS];
   for (const service of status.services) {
     const { ready, desired } = service.replicas;
-    const readyText = `${ready}/${desired}`;
     rows.push([
       service.name,
       service.url ?? '-',
       service.versions.length > 1
         ? service.versions.map((v) => `${v.version}(${v.weight}%)`).join(' ')
         : (service.version ?? '-'),
-      ready >= desired ? style.green(readyText) : style.yellow(readyText),
+      readyCell(ready, desired, true),
       String(service.restarts),
       service.requestsPerSecond.toFixed(1),
       percent(service.errorRate),
@@ -42,22 +77,15 @@ export function formatStatus(status: DaemonStatus): string {
     ]);
   }
   const lines = [table(rows)];
-  const autoscaled = status.services.filter((service) => service.autoscale);
-  if (autoscaled.length > 0) {
-    const scaling = [['AUTOSCALED', 'CURRENT', 'DESIRED', 'MIN–MAX', 'METRICS (current/target)', 'REASON']];
-    for (const service of autoscaled) {
-      const a = service.autoscale!;
-      scaling.push([
-        service.name,
-        String(a.currentReplicas),
-        String(a.desiredReplicas),
-        `${a.minReplicas}–${a.maxReplicas}`,
-        metricsLine(a),
-        a.reason,
-      ]);
-    }
-    lines.push('', table(scaling));
-  }
+  lines.push(
+    ...autoscaledLines(
+      status.services.flatMap((service) =>
+        service.autoscale
+          ? [{ ...service.autoscale, name: service.name, metrics: metricsLine(service.autoscale) }]
+          : [],
+      ),
+    ),
+  );
   if (status.monitoring) lines.push('', ...monitoringLines(status.monitoring));
   const notes = status.backing.map((b) =>
     b.state === 'running'

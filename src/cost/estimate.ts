@@ -13,6 +13,8 @@
  * expected = min + (max − min) × peak hours / 24. Lines without a figure are counted apart.
  * `costOverPeriod` turns an estimate into the cost of a period (for `gantry simulate`).
  */
+
+import { sizingFor } from '../cloud/sizing.ts';
 import { renderKubernetes } from '../render/kubernetes/index.ts';
 import { awsRegion } from '../render/terraform/facts.ts';
 import { infraFootprint } from '../render/terraform/footprint.ts';
@@ -28,7 +30,6 @@ import type { NodeChoice } from './node-choice.ts';
 import type { PriceTable, ProviderName } from './prices.ts';
 import { sourceTags } from './prices.ts';
 import { applyPricing, PRICING_OPTIONS, type PricingOption } from './pricing.ts';
-import { sizingFor } from './sizing.ts';
 import { type Usage, usageCost } from './usage.ts';
 import { readWorkloads, type WorkloadSummary } from './workload.ts';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FARGATE_SIZES, type FargateTasks, fargateCost, fargateSize } from './fargate.ts';
+import { FARGATE_SIZES, type FargateTasks, fargateSize } from '../cloud/fargate-size.ts';
+import { fargateCost } from './fargate.ts';
 import { shippedPrices } from './fixtures.test-support.ts';
 
 const Mi = 1024 ** 2;

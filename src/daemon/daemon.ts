@@ -6,13 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
-import {
-  type BackingInstance,
-  connectionEnv,
-  findBacking,
-  startBacking,
-  stopBacking,
-} from '../local/backing/index.ts';
+import { Autoscaler } from '../local/autoscale/autoscaler.ts';
 import { LocalPlatform } from '../local/local-platform.ts';
 import { LocalPrometheus } from '../local/monitoring/prometheus.ts';
 import { DataPlane } from '../local/proxy/data-plane.ts';
@@ -22,26 +16,17 @@ import { ServiceController } from '../local/service-controller.ts';
 import { LAYOUT, StateDir } from '../local/state-dir.ts';
 import { Store } from '../local/store.ts';
 import type { BackoffPolicy } from '../local/supervisor/replica.ts';
-import { urlVariable } from '../platform/connection.ts';
 import type { ReleaseManager } from '../rollout/manager.ts';
-import { loadSpec } from '../spec/load.ts';
+import { urlVariable } from '../spec/connection.ts';
 import type { AppModel, ServiceModel } from '../spec/model.ts';
-import { Api, HttpError, queryInt } from './api.ts';
-import type { AutoscaleStatus } from './autoscale-status.ts';
-import { Autoscaler } from './autoscaler.ts';
-import type { Credential } from './dashboard/access.ts';
+import { requireSpec } from '../spec/require.ts';
+import { Api, HttpError } from './api.ts';
+import { BackingServices } from './backing-services.ts';
 import { Dashboard } from './dashboard/dashboard.ts';
 import { samplePoint } from './dashboard/metrics-point.ts';
-import { prometheusTargets } from './prometheus-targets.ts';
-import {
-  answer,
-  type DeployRequest,
-  describeRelease,
-  localReleases,
-  newRelease,
-  versionToStart,
-} from './releases.ts';
-import { type BackingStatus, type DaemonStatus, mainVersion, type ServiceStatus } from './status.ts';
+import { localReleases, versionToStart } from './releases.ts';
+import { daemonRoutes } from './routes.ts';
+import { type DaemonStatus, serviceStatus } from './status.ts';
 import { SUPERVISOR_VARIABLE } from './supervisor.ts';
 
 /** A spec read and checked ahead of a start. */
@@ -65,8 +50,6 @@ export interface DaemonOptions {
   log?: (line: string) => void;
 }
 
-const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-
 /** The version a service runs when first brought up: its image tag, else `v1`. */
 export function initialVersion(service: ServiceModel): string {
   const tag = service.image ? /:([^/:@]+)$/.exec(service.image)?.[1] : undefined;
@@ -75,11 +58,7 @@ export function initialVersion(service: ServiceModel): string {
 
 export class Daemon {
   private readonly controllers = new Map<string, ServiceController>();
-  /** With what services that use it get (its URL with the password): kept in memory only. */
-  private readonly backing = new Map<
-    string,
-    BackingStatus & { instance?: BackingInstance; env?: Record<string, string> }
-  >();
+  private readonly backing: BackingServices;
   private dataPlane: DataPlane | undefined;
   private server: Server | undefined;
   private releases: ReleaseManager | undefined;
@@ -105,6 +84,13 @@ export class Daemon {
     this.state.ensure();
     this.store = new Store(this.state.database);
     this.log = options.log ?? ((line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+    this.backing = new BackingServices({
+      model,
+      store: this.store,
+      stateDir: this.state.root,
+      record: (name, event) => this.record(name, null, event),
+      log: this.log,
+    });
   }
 
   /**
@@ -125,18 +111,8 @@ export class Daemon {
     const text = readFileSync(file, 'utf8');
     return {
       text,
-      model() {
-        const loaded = loadSpec(text, {
-          file,
-          target: 'local',
-          ...(options.env ? { env: options.env } : {}),
-        });
-        if (!loaded.ok) {
-          const lines = loaded.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
-          throw new Error(`the spec is invalid:\n${lines.join('\n')}`);
-        }
-        return loaded.model;
-      },
+      model: () =>
+        requireSpec(text, { file, target: 'local', ...(options.env ? { env: options.env } : {}) }).model,
     };
   }
 
@@ -166,7 +142,7 @@ export class Daemon {
     if (running && running.pid !== process.pid)
       throw new Error(`a daemon is already running for this state directory (pid ${running.pid})`);
     const token = this.state.token();
-    await this.startBacking();
+    await this.backing.start();
 
     const specDir = dirname(this.model.file);
     const secrets: SecretSources = {
@@ -331,66 +307,11 @@ export class Daemon {
   private injectedEnv(service: ServiceModel): Record<string, string> {
     const env: Record<string, string> = {};
     for (const used of service.uses) {
-      Object.assign(env, this.backing.get(used)?.env);
+      Object.assign(env, this.backing.env(used));
       const other = this.controllers.get(used);
       if (other?.url) env[urlVariable(used)] = other.url;
     }
     return env;
-  }
-
-  private async startBacking(): Promise<void> {
-    for (const model of Object.values(this.model.backing)) {
-      const available = findBacking(model.kind);
-      if (!available.ok) {
-        this.backing.set(model.name, {
-          name: model.name,
-          kind: model.kind,
-          state: 'unavailable',
-          message: `${available.message} (${available.hint})`,
-        });
-        this.record(model.name, null, {
-          type: 'Warning',
-          reason: 'BackingUnavailable',
-          message: `${available.message}; ${available.hint}`,
-        });
-        continue;
-      }
-      const previous = this.store.meta<BackingInstance>(`backing:${model.name}`);
-      try {
-        // Adopts a server still running from before a crash (or restarts one that ran without a password).
-        const instance = await startBacking(model, {
-          stateDir: this.state.root,
-          app: this.model.app,
-          log: (line) => this.log(`${model.name}: ${line}`),
-        });
-        this.store.setMeta(`backing:${model.name}`, instance);
-        this.backing.set(model.name, {
-          name: model.name,
-          kind: model.kind,
-          state: 'running',
-          url: instance.url,
-          instance,
-          env: connectionEnv(instance),
-        });
-        this.record(model.name, null, {
-          type: 'Normal',
-          reason: previous?.pid === instance.pid ? 'Adopted' : 'Started',
-          message: `${model.kind} on ${instance.url}`,
-        });
-      } catch (error) {
-        this.backing.set(model.name, {
-          name: model.name,
-          kind: model.kind,
-          state: 'failed',
-          message: (error as Error).message,
-        });
-        this.record(model.name, null, {
-          type: 'Warning',
-          reason: 'BackingFailed',
-          message: (error as Error).message,
-        });
-      }
-    }
   }
 
   private controller(name: string): ServiceController {
@@ -401,87 +322,22 @@ export class Daemon {
   }
 
   private api(token: string, dashboard: Dashboard): Api {
-    return dashboard
-      .routes(
-        new Api({
-          token,
-          session: (id) => dashboard.session(id),
-          csrf: (id, csrfToken) => dashboard.login.csrfMatches(id, csrfToken),
-        }),
-      )
-      .get('/v1/health', () => ({ ok: true, pid: process.pid }))
-      .get('/v1/status', () => this.status())
-      .get('/v1/prometheus/targets', () =>
-        prometheusTargets(
-          this.model.app,
-          [...this.controllers.values()].map((c) => ({ name: c.name, replicas: c.views() })),
-        ),
-      )
-      .get('/v1/events', ({ query }) => {
-        const service = query.get('service');
-        return this.store.events({
-          ...(service ? { service } : {}),
-          limit: queryInt(query, 'limit', { min: 1, max: 10_000, fallback: 100 }),
-        });
-      })
-      .post('/v1/services/:service/scale', ({ params, body }) => {
-        const { replicas, version } = (body ?? {}) as { replicas?: unknown; version?: unknown };
-        if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 100)
-          throw new HttpError(400, 'replicas must be a whole number from 0 to 100', 'replicas');
-        this.controller(params.service!).scale(replicas, typeof version === 'string' ? version : undefined);
-        // Like a Kubernetes HPA, the autoscaler overrides a manual count at its next sync: say so.
-        const autoscale = this.autoscaler?.status(params.service!);
-        return { ok: true, ...(autoscale ? { autoscale } : {}) };
-      })
-      .post('/v1/services/:service/restart', ({ params }) => {
-        this.controller(params.service!).restart();
-        return { ok: true };
-      })
-      .post('/v1/services/:service/releases', ({ params, body, credential }) =>
-        answer(
-          this.release(params.service!).deploy(params.service!, newRelease(parseDeploy(body, credential))),
-        ),
-      )
-      .get('/v1/services/:service/rollout', async ({ params }) => ({
-        release: await describeRelease(this.release(params.service!), params.service!),
-        versions: this.controller(params.service!).versionStates(),
-      }))
-      .get('/v1/services/:service/history', ({ params }) =>
-        this.release(params.service!).history(params.service!),
-      )
-      .post('/v1/services/:service/promote', ({ params, body }) =>
-        answer(
-          this.release(params.service!).request(
-            params.service!,
-            (body as { full?: boolean })?.full ? 'promote-full' : 'promote',
-          ),
-        ),
-      )
-      .post('/v1/services/:service/abort', ({ params }) =>
-        answer(this.release(params.service!).request(params.service!, 'abort')),
-      )
-      .post('/v1/services/:service/rollback', ({ params, body }) => {
-        const revision = (body as { toRevision?: unknown })?.toRevision;
-        if (revision !== undefined && !Number.isInteger(revision))
-          throw new HttpError(400, 'toRevision must be a whole number', 'toRevision');
-        return answer(
-          this.release(params.service!).rollbackTo(params.service!, revision as number | undefined),
-        );
-      })
-      .post('/v1/shutdown', () => {
-        setImmediate(() => void this.shutdown().then(() => process.exit(0)));
-        return { ok: true, stopping: true };
-      })
-      .text('/metrics', async () => {
-        try {
-          return { contentType: PROMETHEUS_TEXT, body: await this.dataPlane!.prometheus() };
-        } catch (error) {
-          throw new HttpError(
-            503,
-            `the load balancers' metrics are not available: ${(error as Error).message}`,
-          );
-        }
-      });
+    const api = new Api({
+      token,
+      session: (id) => dashboard.session(id),
+      csrf: (id, csrfToken) => dashboard.login.csrfMatches(id, csrfToken),
+    });
+    return daemonRoutes(dashboard.routes(api), {
+      app: this.model.app,
+      status: () => this.status(),
+      controllers: () => this.controllers.values(),
+      controller: (name) => this.controller(name),
+      release: (name) => this.release(name),
+      autoscale: (name) => this.autoscaler?.status(name),
+      events: (query) => this.store.events(query),
+      prometheus: () => this.dataPlane!.prometheus(),
+      shutdown: () => void this.shutdown().then(() => process.exit(0)),
+    });
   }
 
   /** The release manager, after checking the service exists. */
@@ -491,31 +347,9 @@ export class Daemon {
   }
 
   status(): DaemonStatus {
-    const services: ServiceStatus[] = [...this.controllers.values()].map((controller) => {
-      const versions = controller.versionStates();
-      const items = controller.views();
-      const windows = versions.map((v) => controller.metrics(v.version, 30)).filter((m) => m !== undefined);
-      const requests = windows.reduce((n, m) => n + m.requests, 0);
-      const errors = windows.reduce((n, m) => n + m.errors, 0);
-      const p95s = windows.map((m) => m.latencyP95Ms).filter((v): v is number => v !== null);
-      return {
-        name: controller.name,
-        url: controller.url ?? null,
-        version: mainVersion(versions),
-        replicas: {
-          desired: versions.reduce((n, v) => n + v.desired, 0),
-          current: items.length,
-          ready: items.filter((r) => r.ready).length,
-          items,
-        },
-        versions,
-        restarts: items.reduce((n, r) => n + r.restarts, 0),
-        requestsPerSecond: windows.reduce((n, m) => n + m.requestsPerSecond, 0),
-        errorRate: requests > 0 ? errors / requests : null,
-        latencyP95Ms: p95s.length > 0 ? Math.max(...p95s) : null,
-        ...this.autoscaleOf(controller.name),
-      };
-    });
+    const services = [...this.controllers.values()].map((controller) =>
+      serviceStatus(controller, this.autoscaler?.status(controller.name)),
+    );
     const url = this.apiUrl;
     return {
       app: this.model.app,
@@ -532,14 +366,9 @@ export class Daemon {
       },
       proxy: this.dataPlane?.processes() ?? null,
       services,
-      backing: [...this.backing.values()].map(({ instance: _instance, env: _env, ...status }) => status),
+      backing: this.backing.statuses(),
       ...(this.monitoring ? { monitoring: this.monitoring.status() } : {}),
     };
-  }
-
-  private autoscaleOf(service: string): { autoscale?: AutoscaleStatus } {
-    const autoscale = this.autoscaler?.status(service);
-    return autoscale ? { autoscale } : {};
   }
 
   /** Stops everything: replicas gracefully, load balancers, backing services, the API. Idempotent. */
@@ -552,9 +381,7 @@ export class Daemon {
       await Promise.all([...this.controllers.values()].map((c) => c.close()));
       await this.dataPlane?.stop();
       await this.monitoring?.stop();
-      for (const entry of this.backing.values())
-        if (entry.instance) await stopBacking(entry.instance).catch(() => undefined);
-      for (const name of this.backing.keys()) this.store.setMeta(`backing:${name}`, undefined);
+      await this.backing.stop();
       this.store.clearRuntime();
       // Open streams would keep the API server from closing.
       this.dashboard?.stop();
@@ -565,33 +392,4 @@ export class Daemon {
     })();
     return this.stopping;
   }
-}
-
-function parseDeploy(body: unknown, credential: Credential): DeployRequest {
-  const input = (body ?? {}) as Record<string, unknown>;
-  if (typeof input.version !== 'string') throw new HttpError(400, 'version is required', 'version');
-  // What runs on this machine (a command, an image, variables such as NODE_OPTIONS) only from
-  // the API token's holder: a dashboard session may release a version of the spec's command.
-  const executes = ['run', 'image', 'env'].filter((key) =>
-    key === 'env' ? Object.keys(Object(input.env ?? {})).length > 0 : input[key] !== undefined,
-  );
-  if (executes.length > 0 && credential !== 'token')
-    throw new HttpError(
-      403,
-      `${executes.join(', ')} ${executes.length > 1 ? 'change' : 'changes'} what runs on this machine: only the API token (gantry deploy) may set ${executes.length > 1 ? 'them' : 'it'}, not a dashboard session`,
-      executes[0],
-    );
-  const env = input.env ?? {};
-  if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
-    throw new HttpError(400, 'env must map names to strings', 'env');
-  const strategies = ['rolling', 'blue-green', 'canary'];
-  if (input.strategy !== undefined && !strategies.includes(String(input.strategy)))
-    throw new HttpError(400, `strategy must be one of ${strategies.join(', ')}`, 'strategy');
-  return {
-    version: input.version,
-    ...(typeof input.run === 'string' ? { run: input.run } : {}),
-    ...(typeof input.image === 'string' ? { image: input.image } : {}),
-    env: env as Record<string, string>,
-    ...(input.strategy ? { strategy: input.strategy as DeployRequest['strategy'] } : {}),
-  };
 }

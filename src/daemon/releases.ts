@@ -7,8 +7,9 @@ import { LocalReleaseStore } from '../local/release-store.ts';
 import type { Store } from '../local/store.ts';
 import { LOAD_BALANCER_QUERIES } from '../metrics/promql.ts';
 import { metricSourceFor } from '../metrics/source.ts';
+import { sendCheck } from '../platform/http-check.ts';
 import type { Platform } from '../platform/platform.ts';
-import { startLoadTest } from '../rollout/load-test.ts';
+import { loadTester } from '../rollout/load-test.ts';
 import { type NewRelease, ReleaseManager, ReleaseRefused } from '../rollout/manager.ts';
 import { analysedLabel, type ReleaseState, type Strategy } from '../rollout/state.ts';
 import type { ServiceModel } from '../spec/model.ts';
@@ -31,7 +32,8 @@ export function localReleases(store: Store, platform: Platform, record: RecordEv
     event: record,
     // provider: prometheus queries the load balancer's series by default (what /metrics exports).
     metricSource: (analysis) => metricSourceFor(analysis, LOAD_BALANCER_QUERIES),
-    startLoadTest,
+    startLoadTest: loadTester(sendCheck),
+    sendCheck,
     tickMs: 250,
   });
 }

@@ -1,9 +1,9 @@
 /** The status document the daemon serves and `gantry status --output json` prints. */
 
+import type { AutoscaleStatus } from '../autoscale/status.ts';
 import type { MonitoringStatus } from '../local/monitoring/prometheus.ts';
-import type { ReplicaView } from '../local/service-controller.ts';
+import type { ReplicaView, ServiceController } from '../local/service-controller.ts';
 import type { VersionState } from '../platform/platform.ts';
-import type { AutoscaleStatus } from './autoscale-status.ts';
 
 export interface ServiceStatus {
   name: string;
@@ -54,4 +54,31 @@ export interface DaemonStatus {
 export function mainVersion(versions: readonly VersionState[]): string | null {
   if (versions.length === 0) return null;
   return [...versions].sort((a, b) => b.weight - a.weight || b.desired - a.desired)[0]!.version;
+}
+
+/** One service's line of the status: its versions, replicas and the last 30 s of traffic. */
+export function serviceStatus(controller: ServiceController, autoscale?: AutoscaleStatus): ServiceStatus {
+  const versions = controller.versionStates();
+  const items = controller.views();
+  const windows = versions.map((v) => controller.metrics(v.version, 30)).filter((m) => m !== undefined);
+  const requests = windows.reduce((n, m) => n + m.requests, 0);
+  const errors = windows.reduce((n, m) => n + m.errors, 0);
+  const p95s = windows.map((m) => m.latencyP95Ms).filter((v): v is number => v !== null);
+  return {
+    name: controller.name,
+    url: controller.url ?? null,
+    version: mainVersion(versions),
+    replicas: {
+      desired: versions.reduce((n, v) => n + v.desired, 0),
+      current: items.length,
+      ready: items.filter((r) => r.ready).length,
+      items,
+    },
+    versions,
+    restarts: items.reduce((n, r) => n + r.restarts, 0),
+    requestsPerSecond: windows.reduce((n, m) => n + m.requestsPerSecond, 0),
+    errorRate: requests > 0 ? errors / requests : null,
+    latencyP95Ms: p95s.length > 0 ? Math.max(...p95s) : null,
+    ...(autoscale ? { autoscale } : {}),
+  };
 }

@@ -3,7 +3,13 @@
  * local services through it exactly as they drive a cluster. Changes go to the store
  * (desired replicas and weights per version); the service controllers make them real.
  */
-import { NO_METRICS, type Platform, type ServiceState, type VersionMetrics } from '../platform/platform.ts';
+import {
+  checkWeights,
+  NO_METRICS,
+  type Platform,
+  type ServiceState,
+  type VersionMetrics,
+} from '../platform/platform.ts';
 import type { ServiceController } from './service-controller.ts';
 import type { Store } from './store.ts';
 
@@ -41,8 +47,7 @@ export class LocalPlatform implements Platform {
 
   async route(service: string, weights: Record<string, number>): Promise<void> {
     const controller = this.controller(service);
-    const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
-    if (Math.abs(total - 100) > 1e-9) throw new Error(`weights must sum to 100, got ${total}`);
+    checkWeights(weights);
     this.store.transaction(() => {
       const entries = this.store.desired(service);
       for (const entry of entries) {

@@ -5,6 +5,7 @@
  * says a version measures at the time.
  */
 import {
+  checkWeights,
   NO_METRICS,
   type Platform,
   type ServiceState,
@@ -55,8 +56,7 @@ export class MemoryPlatform implements Platform {
   }
 
   async route(service: string, weights: Record<string, number>): Promise<void> {
-    const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
-    if (Math.abs(total - 100) > 1e-9) throw new Error(`weights must sum to 100, got ${total}`);
+    checkWeights(weights);
     this.calls.push(
       `route ${service} ${Object.entries(weights)
         .map(([v, w]) => `${v}=${w}`)

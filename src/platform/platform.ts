@@ -1,6 +1,11 @@
 /**
  * The seam between what decides (release engine, autoscaler) and what runs (the local
- * platform, a Kubernetes cluster). Both implementations pass one contract test.
+ * platform, a Kubernetes cluster). Every implementation passes one contract suite,
+ * platform.contract.ts, run by:
+ *   src/platform/memory-platform.test.ts                  MemoryPlatform (the engine's table tests' fake)
+ *   test/integration/local-platform-contract.test.ts     LocalPlatform: real replicas, proxy and HTTP
+ *   test/cluster/platform-contract.test.ts               KubernetesPlatform (gateway, replica-ratio) and
+ *                                                        BlueGreenClusterPlatform on a real control plane
  */
 
 export interface ReplicaCounts {
@@ -71,4 +76,10 @@ export interface Platform {
   metrics(service: string, version: string, windowSeconds: number): Promise<VersionMetrics>;
   /** A URL that reaches only `version` (blue-green smoke checks and pre-promotion analysis). */
   preview(service: string, version: string): Promise<string>;
+}
+
+/** What every `route` checks first: weights are percentages of all the traffic. */
+export function checkWeights(weights: Record<string, number>): void {
+  const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
+  if (Math.abs(total - 100) > 1e-9) throw new Error(`weights must sum to 100, got ${total}`);
 }

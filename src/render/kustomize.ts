@@ -12,13 +12,12 @@
  *   differing top-level section (`/spec`, `/data`…) and `/metadata/labels|annotations`
  *   whole, so the result is the environment's object, not a merge of the two.
  *
- * Objects pair up by apiVersion, kind and name. planKustomize is pure; writeKustomize writes.
+ * Objects pair up by apiVersion, kind and name. Pure: kustomizeFiles gives the tree's files,
+ * which the CLI writes (src/cli/generated-files.ts).
  */
-import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { K8sObject } from './kubernetes/types.ts';
-import { GENERATED_HEADER, objectFileNames, writeGeneratedFiles, yamlWriter } from './serialize.ts';
+import { objectFileNames, yamlWriter } from './serialize.ts';
 
 /** One render: its objects and the namespace they are in. */
 export interface NamespacedRender {
@@ -157,58 +156,25 @@ function withoutNamespace(object: K8sObject, namespace: string): K8sObject {
 }
 
 /**
- * Writes the plan under `dir` (base/, overlays/<env>/, overlays/<env>/patches/) with a
- * header on every file, removing generated files (and overlays) an earlier run left behind.
- * Returns the directories written.
+ * The tree's files: base/, overlays/<env>/ and overlays/<env>/patches/, `banner` (generated.ts)
+ * first in each, the kustomization's comment under it.
  */
-export function writeKustomize(
-  dir: string,
+export function kustomizeFiles(
   base: NamespacedRender,
   environments: ReadonlyMap<string, NamespacedRender>,
-): string[] {
+  banner: string,
+): Map<string, string> {
   const plan = planKustomize(base, environments);
-  const written = [join(dir, 'base')];
-  writeDir(written[0]!, plan.base);
-  for (const [name, overlay] of plan.overlays) {
-    written.push(join(dir, 'overlays', name));
-    writeDir(join(dir, 'overlays', name), overlay);
-  }
-  removeStaleOverlays(join(dir, 'overlays'), new Set(plan.overlays.keys()));
-  return written;
-}
-
-function writeDir(dir: string, content: KustomizationDir): void {
-  const top = new Map<string, string>();
-  const patches = new Map<string, string>();
+  const files = new Map<string, string>();
   const write = yamlWriter();
-  top.set('kustomization.yaml', `${GENERATED_HEADER}\n# ${content.comment}\n${write(content.kustomization)}`);
-  for (const [file, data] of content.files) {
-    const text = `${GENERATED_HEADER}\n${write(data)}`;
-    if (file.startsWith('patches/')) patches.set(file.slice('patches/'.length), text);
-    else top.set(file, text);
-  }
-  writeGeneratedFiles(dir, top);
-  if (patches.size > 0 || existsSync(join(dir, 'patches')))
-    writeGeneratedFiles(join(dir, 'patches'), patches);
+  const add = (dir: string, content: KustomizationDir) => {
+    files.set(`${dir}/kustomization.yaml`, `${banner}# ${content.comment}\n${write(content.kustomization)}`);
+    for (const [file, data] of content.files) files.set(`${dir}/${file}`, `${banner}${write(data)}`);
+  };
+  add('base', plan.base);
+  for (const [name, overlay] of plan.overlays) add(`overlays/${name}`, overlay);
+  return files;
 }
 
-/** An overlay directory whose kustomization Gantry wrote, for an environment the spec no longer has. */
-function removeStaleOverlays(overlays: string, keep: ReadonlySet<string>): void {
-  if (!existsSync(overlays)) return;
-  for (const entry of readdirSync(overlays, { withFileTypes: true })) {
-    if (!entry.isDirectory() || keep.has(entry.name)) continue;
-    const dir = join(overlays, entry.name);
-    const kustomization = join(dir, 'kustomization.yaml');
-    if (!existsSync(kustomization) || !readFileSync(kustomization, 'utf8').startsWith(GENERATED_HEADER))
-      continue;
-    if (existsSync(join(dir, 'patches'))) writeGeneratedFiles(join(dir, 'patches'), new Map());
-    writeGeneratedFiles(dir, new Map());
-    for (const sub of [join(dir, 'patches'), dir]) {
-      try {
-        rmdirSync(sub);
-      } catch {
-        // not empty: the user's own files stay
-      }
-    }
-  }
-}
+/** What an earlier kustomize render may have left that this one no longer writes. */
+export const KUSTOMIZE_PATHS = /^(base|overlays\/[^/]+)(\/patches)?\/[^/]+\.yaml$/;

@@ -7,9 +7,13 @@ import { loadSpec } from '../spec/load.ts';
 import type { ServiceModel } from '../spec/model.ts';
 import { EMPTY_TALLY } from './analysis.ts';
 import type { Decision } from './decision.ts';
+import type { SendCheck } from './smoke.ts';
 import type { ReleaseState, Strategy } from './state.ts';
 
 export const T0 = 1_700_000_000_000;
+
+/** The HTTP client of a test that sends no smoke check: any request is an error the release reports. */
+export const NO_HTTP: SendCheck = async () => new Error('this test sends no HTTP request');
 export const OLD = 'v1';
 export const NEW = 'v2';
 

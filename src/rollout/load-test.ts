@@ -6,7 +6,7 @@
  * what a request expects (a 404 is no 5xx, yet wrong), and the analysis judges those too.
  */
 import type { ReleaseAnalysisSpec } from '../spec/schema.ts';
-import { mismatch, send } from './smoke.ts';
+import { mismatch, type SendCheck } from './smoke.ts';
 
 export type LoadTestSpec = NonNullable<ReleaseAnalysisSpec['loadTest']>;
 
@@ -29,36 +29,39 @@ export type StartLoadTest = (baseUrl: string, spec: LoadTestSpec) => LoadTestRun
 
 const TIMEOUT_MS = 5000;
 
-export const startLoadTest: StartLoadTest = (baseUrl, spec) => {
-  let tally: LoadTally = { sent: 0, unexpected: 0 };
-  let next = 0;
-  let inFlight = 0;
-  // A slow version must not pile requests up: at most a second's worth wait for answers.
-  const maxInFlight = Math.max(1, Math.ceil(spec.rate));
-  const fire = () => {
-    if (inFlight >= maxInFlight) return;
-    const check = spec.requests[next++ % spec.requests.length]!;
-    inFlight++;
-    void send(baseUrl, check, TIMEOUT_MS).then((answer) => {
-      inFlight--;
-      const wrong = mismatch(check, answer);
-      tally.sent++;
-      if (wrong) {
-        tally.unexpected++;
-        tally.example ??= `${check.method} ${check.path}: ${wrong}`;
-      }
-    });
+/** The built-in load tester, its requests sent with `send`. */
+export const loadTester =
+  (send: SendCheck): StartLoadTest =>
+  (baseUrl, spec) => {
+    let tally: LoadTally = { sent: 0, unexpected: 0 };
+    let next = 0;
+    let inFlight = 0;
+    // A slow version must not pile requests up: at most a second's worth wait for answers.
+    const maxInFlight = Math.max(1, Math.ceil(spec.rate));
+    const fire = () => {
+      if (inFlight >= maxInFlight) return;
+      const check = spec.requests[next++ % spec.requests.length]!;
+      inFlight++;
+      void send(baseUrl, check, TIMEOUT_MS).then((answer) => {
+        inFlight--;
+        const wrong = mismatch(check, answer);
+        tally.sent++;
+        if (wrong) {
+          tally.unexpected++;
+          tally.example ??= `${check.method} ${check.path}: ${wrong}`;
+        }
+      });
+    };
+    const timer = setInterval(fire, 1000 / spec.rate);
+    timer.unref();
+    return {
+      take() {
+        const taken = tally;
+        tally = { sent: 0, unexpected: 0 };
+        return taken;
+      },
+      stop() {
+        clearInterval(timer);
+      },
+    };
   };
-  const timer = setInterval(fire, 1000 / spec.rate);
-  timer.unref();
-  return {
-    take() {
-      const taken = tally;
-      tally = { sent: 0, unexpected: 0 };
-      return taken;
-    },
-    stop() {
-      clearInterval(timer);
-    },
-  };
-};

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { MemoryPlatform } from '../platform/memory-platform.ts';
 import type { VersionMetrics } from '../platform/platform.ts';
 import type { ServiceModel } from '../spec/model.ts';
-import { serviceWith, T0 } from './fixtures.test-support.ts';
+import { NO_HTTP, serviceWith, T0 } from './fixtures.test-support.ts';
 import { ReleaseManager, ReleaseRefused } from './manager.ts';
 import { MemoryReleaseStore } from './memory-store.ts';
 import { isActive, type ReleaseState } from './state.ts';
@@ -37,6 +37,7 @@ function setup(release = '{ strategy: canary, analysis: { intervalSeconds: 2, mi
       platform: () => platform,
       event: (_service, _type, reason, message) => events.push(`${reason}: ${message}`),
       now: () => clock.now,
+      sendCheck: NO_HTTP,
     });
   return { spec, platform, store, clock, events, manager };
 }

@@ -12,6 +12,7 @@ import type { EffectiveAnalysis, ServiceModel } from '../spec/model.ts';
 import { rollbackTarget } from './history.ts';
 import type { StartLoadTest } from './load-test.ts';
 import { ReleaseRunner } from './runner.ts';
+import type { SendCheck } from './smoke.ts';
 import { isActive, type ReleaseDraft, type ReleaseState, type Strategy, startingRelease } from './state.ts';
 import { stepLabels } from './steps.ts';
 
@@ -52,6 +53,8 @@ export interface ManagerDeps {
   now?: () => number;
   metricSource?(analysis: EffectiveAnalysis, service: string): MetricSource | undefined;
   startLoadTest?: StartLoadTest;
+  /** Sends a smoke check's request (the hosts pass src/platform/http-check.ts). */
+  sendCheck: SendCheck;
   /** How often `start` ticks active releases (the local daemon 250 ms, a cluster 1 s). */
   tickMs?: number;
   /**
@@ -314,6 +317,7 @@ export class ReleaseManager {
         ? { metricSource: (analysis: EffectiveAnalysis) => metricSource(analysis, state.service) }
         : {}),
       ...(this.deps.startLoadTest ? { startLoadTest: this.deps.startLoadTest } : {}),
+      sendCheck: this.deps.sendCheck,
     });
   }
 }

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryPlatform } from '../platform/memory-platform.ts';
 import { NO_METRICS, type VersionMetrics } from '../platform/platform.ts';
-import { serviceWith, T0 } from './fixtures.test-support.ts';
+import { NO_HTTP, serviceWith, T0 } from './fixtures.test-support.ts';
 import type { LoadTally } from './load-test.ts';
 import { ReleaseRunner } from './runner.ts';
+import type { SendCheck } from './smoke.ts';
 import { isActive, type ReleaseState, type Strategy, startingRelease } from './state.ts';
 
 const TICK_MS = 250;
@@ -35,6 +36,8 @@ interface Setup {
   v2?: (state: ReleaseState) => VersionMetrics;
   readyAtOnce?: boolean;
   load?: LoadTally;
+  /** What a smoke check's request gets back. */
+  sendCheck?: SendCheck;
 }
 
 function harness(setup: Setup) {
@@ -55,6 +58,7 @@ function harness(setup: Setup) {
       save: () => {},
       event: (_state, _type, reason, message) => events.push(`${reason}: ${message}`),
       now: () => now,
+      sendCheck: setup.sendCheck ?? NO_HTTP,
       startLoadTest: (url) => {
         loadTests.push(url);
         return { take: () => setup.load ?? { sent: 0, unexpected: 0 }, stop: () => {} };
@@ -84,6 +88,41 @@ function harness(setup: Setup) {
 }
 
 const FAST = 'analysis: { intervalSeconds: 2, minRequests: 10 }';
+
+describe('ReleaseRunner: smoke checks, through the HTTP client the host passes', () => {
+  const SMOKE = 'smoke: [ { path: /healthz, status: 200, bodyContains: ok } ]';
+  it('blue-green whose new colour answers 503: rolled back before the switch, v1 keeps all the traffic', async () => {
+    const asked: string[] = [];
+    const h = harness({
+      release: `{ strategy: blue-green, ${FAST}, ${SMOKE} }`,
+      sendCheck: async (url, check) => {
+        asked.push(`${check.method} ${url}${check.path}`);
+        return { status: 503, body: 'starting' };
+      },
+    });
+    const state = await h.run(60);
+    assert.equal(state.status, 'rolled-back');
+    assert.ok(
+      h.events.includes('SmokeFailed: GET /healthz: status 503, expected 200; body does not contain "ok"'),
+      h.events.join('\n'),
+    );
+    assert.deepEqual(
+      asked.map((a) => a.replace(/^GET \S+?(\/healthz)$/, 'GET …$1')),
+      ['GET …/healthz'],
+    );
+    assert.ok(!h.platform.calls.some((c) => /route api v2=100/.test(c)), 'never switched');
+  });
+
+  it('blue-green whose new colour answers the check: the switch goes ahead', async () => {
+    const h = harness({
+      release: `{ strategy: blue-green, ${FAST}, ${SMOKE} }`,
+      sendCheck: async () => ({ status: 200, body: 'ok' }),
+    });
+    const state = await h.run(120);
+    assert.equal(state.status, 'succeeded', state.message);
+    assert.ok(h.events.includes('SmokePassed: GET /healthz: 200 ok'), h.events.join('\n'));
+  });
+});
 
 describe('ReleaseRunner: a canary without steps', () => {
   it('a good version walks 10 → 25 → 50 → 100 %, each analysed, then the bake: succeeded, analysed', async () => {
@@ -289,4 +328,58 @@ describe('ReleaseRunner: rolling, a failure in the bake', () => {
       [['v1', 3, 100]],
     );
   });
+});
+
+describe('ReleaseRunner: every strategy on the fake, the same endings', () => {
+  const BAD = measured(100, 30);
+  const rows: {
+    name: string;
+    strategy: Strategy;
+    v2: VersionMetrics;
+    abort?: boolean;
+    status: ReleaseState['status'];
+    end: [string, number, number][];
+  }[] = [];
+  for (const strategy of ['rolling', 'blue-green', 'canary'] as const) {
+    rows.push(
+      {
+        name: `${strategy}: a good version takes all traffic at full size, v1 is gone`,
+        strategy,
+        v2: GOOD,
+        status: 'succeeded',
+        end: [['v2', 3, 100]],
+      },
+      {
+        name: `${strategy}: a failing version is rolled back, v1 at full size with all traffic, v2 gone`,
+        strategy,
+        v2: BAD,
+        status: 'rolled-back',
+        end: [['v1', 3, 100]],
+      },
+      {
+        name: `${strategy}: aborted after its first tick, v1 at full size with all traffic, v2 gone`,
+        strategy,
+        v2: GOOD,
+        abort: true,
+        status: 'aborted',
+        end: [['v1', 3, 100]],
+      },
+    );
+  }
+  for (const row of rows)
+    it(row.name, async () => {
+      const h = harness({ release: `{ strategy: ${row.strategy}, ${FAST} }`, v2: () => row.v2 });
+      if (row.abort) {
+        await h.runner.tick();
+        h.runner.request('abort');
+      }
+      const state = await h.run(300);
+      assert.equal(state.status, row.status, state.message);
+      if (row.v2 === BAD) assert.match(state.reason ?? '', /analysis failed.*success rate 70\.00%/);
+      const { versions } = await h.platform.observe('api');
+      assert.deepEqual(
+        versions.map((v) => [v.version, v.desired, v.weight]),
+        row.end,
+      );
+    });
 });

@@ -13,7 +13,7 @@ import { type EffectiveAnalysis, effectiveAnalysis, type ServiceModel } from '..
 import { clearlyFailing, judge, type Measurement, tally } from './analysis.ts';
 import { advance, type Decision, readyOf, rollback } from './decision.ts';
 import type { LoadTally, LoadTestRun, StartLoadTest } from './load-test.ts';
-import { runSmokeChecks } from './smoke.ts';
+import { runSmokeChecks, type SendCheck } from './smoke.ts';
 import { isActive, isDraining, isLive, isRetaining, MAX_MEASUREMENTS, type ReleaseState } from './state.ts';
 import { analysisEnabled, canarySteps } from './steps.ts';
 import { decide } from './strategy.ts';
@@ -29,6 +29,8 @@ export interface RunnerDeps {
   metricSource?(analysis: EffectiveAnalysis): MetricSource | undefined;
   /** Starts the built-in load tester (analysis.loadTest); without it no load test runs. */
   startLoadTest?: StartLoadTest;
+  /** Sends a smoke check's request. */
+  sendCheck: SendCheck;
 }
 
 export class ReleaseRunner {
@@ -267,7 +269,7 @@ export class ReleaseRunner {
   private async smoke(decision: Decision, spec: ServiceModel): Promise<Decision> {
     const state = decision.state;
     const url = await this.deps.platform.preview(state.service, state.version);
-    const result = await runSmokeChecks(url, spec.release.smoke ?? []);
+    const result = await runSmokeChecks(url, spec.release.smoke ?? [], this.deps.sendCheck);
     this.deps.event(
       state,
       result.passed ? 'Normal' : 'Warning',

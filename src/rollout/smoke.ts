@@ -1,4 +1,7 @@
-/** Smoke checks: the spec's HTTP requests against the new version's preview URL, all must pass. */
+/**
+ * Smoke checks: the spec's HTTP requests against the new version's preview URL, all must pass.
+ * Pure: the request goes through the `send` its caller passes.
+ */
 import type { ServiceModel } from '../spec/model.ts';
 
 export type SmokeCheck = NonNullable<ServiceModel['release']['smoke']>[number];
@@ -9,25 +12,14 @@ export interface SmokeResult {
   lines: string[];
 }
 
-/** Sends one check's request; what came back, or the error that stopped it. */
-export async function send(
-  baseUrl: string,
-  check: SmokeCheck,
-  timeoutMs: number,
-): Promise<{ status: number; body: string } | Error> {
-  try {
-    const response = await fetch(`${baseUrl}${check.path}`, {
-      method: check.method,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return { status: response.status, body: await response.text() };
-  } catch (error) {
-    return error as Error;
-  }
-}
+/** What came back for a check's request, or the error that stopped it. */
+export type CheckAnswer = { status: number; body: string } | Error;
+
+/** Sends one check's request (an HTTP client the host passes in: src/platform/http-check.ts). */
+export type SendCheck = (baseUrl: string, check: SmokeCheck, timeoutMs: number) => Promise<CheckAnswer>;
 
 /** Why an answer is not what the check expects, or null when it is. */
-export function mismatch(check: SmokeCheck, answer: { status: number; body: string } | Error): string | null {
+export function mismatch(check: SmokeCheck, answer: CheckAnswer): string | null {
   if (answer instanceof Error) return answer.message;
   const statusOk = answer.status === check.status;
   const bodyOk = check.bodyContains === undefined || answer.body.includes(check.bodyContains);
@@ -42,6 +34,7 @@ export function mismatch(check: SmokeCheck, answer: { status: number; body: stri
 export async function runSmokeChecks(
   baseUrl: string,
   checks: readonly SmokeCheck[],
+  send: SendCheck,
   timeoutMs = 5000,
 ): Promise<SmokeResult> {
   const lines: string[] = [];

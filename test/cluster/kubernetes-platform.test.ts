@@ -264,9 +264,8 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     const { read, platform, writers } = await arranged();
     const release = {
       state: releaseState('canary', { service: 'api', version: '1.1.0', stable: '1.0.0', step: 1 }),
-      weights: { '1.0.0': 75, '1.1.0': 25 },
-      traffic: 'replica-ratio' as const,
       request: 'abort' as const,
+      driver: { name: 'gantry deploy on ci-runner-7', at: '2026-12-06T10:00:00.000Z' },
     };
     await platform().saveRelease('api', release);
     assert.deepEqual(await platform().readRelease('api'), release);
@@ -278,8 +277,6 @@ describe('Kubernetes platform on a real control plane', { skip }, () => {
     const { namespace, platform } = await arranged();
     const base = {
       state: releaseState('canary', { service: 'api', version: '1.1.0', stable: '1.0.0', step: 1 }),
-      weights: { '1.0.0': 75, '1.1.0': 25 },
-      traffic: 'replica-ratio' as const,
     };
     await platform().saveRelease('api', base);
     // The deploy driving the release writes its state every tick, keeping a request it has not taken.

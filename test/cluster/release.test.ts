@@ -115,6 +115,10 @@ describe('releases on a real control plane', { skip }, () => {
         `revision 1: rolling release of api 1\\.0\\.0 → 1\\.1\\.0 on gantry-test \\(https://127\\.0\\.0\\.1:\\d+\\), namespace ${namespace}`,
       ),
     );
+    assert.match(
+      stdout,
+      /no gantry controller is installed \(no Lease gantry-system\/gantry-controller\): this gantry deploy drives the release itself until it ends/,
+    );
     assert.equal(await image(), 'ghcr.io/acme/demo-api:1.1.0');
     assert.deepEqual(writes('gantry-release-image')[0]?.query, {
       fieldManager: 'gantry-release-image',

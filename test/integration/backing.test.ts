@@ -30,7 +30,7 @@ import {
   startBacking,
   stopBacking,
 } from '../../src/local/backing/index.ts';
-import { freePort, isAlive } from '../../src/local/backing/proc.ts';
+import { freePort, isAlive } from '../../src/local/backing/server-process.ts';
 import type { BackingModel } from '../../src/spec/model.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -25,14 +25,15 @@ interface Manifest {
 describe('gantry controller install', () => {
   const work = mkdtempSync(join(tmpdir(), 'gantry-controller-install-'));
   after(() => rmSync(work, { recursive: true, force: true }));
-  const yaml = gantry([
+  const INSTALL = [
     'controller',
     'install',
     '--watch-namespace',
     'shop',
     '--image',
     'ghcr.io/acme/gantry:1.0.0',
-  ]);
+  ];
+  const yaml = gantry(INSTALL);
   const objects = parseAllDocuments(yaml.stdout).map((d) => d.toJS() as Manifest);
 
   it('prints the namespace, ServiceAccount, RBAC, Deployment and PDB', () => {
@@ -65,16 +66,7 @@ describe('gantry controller install', () => {
   });
 
   it('says the same in JSON', () => {
-    const json = gantry([
-      'controller',
-      'install',
-      '--watch-namespace',
-      'shop',
-      '--image',
-      'ghcr.io/acme/gantry:1.0.0',
-      '-o',
-      'json',
-    ]);
+    const json = gantry([...INSTALL, '-o', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { items?: Manifest[] } | Manifest[];
     assert.deepEqual(Array.isArray(parsed) ? parsed : parsed.items, objects);

@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { writeFiles } from '../../src/cli/generated-files.ts';
+import { generatedBanner } from '../../src/render/generated.ts';
 import { type K8sObject, type RenderOptions, renderKubernetes } from '../../src/render/kubernetes/index.ts';
-import { writeKustomize } from '../../src/render/kustomize.ts';
+import { kustomizeFiles, type NamespacedRender } from '../../src/render/kustomize.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import type { AppModel } from '../../src/spec/model.ts';
 import { gantrySync } from '../support/gantry.ts';
@@ -118,17 +120,7 @@ describe('kustomize overlays equal gantry render --env (real kubectl kustomize)'
   }
 
   it('a CloudNativePG Cluster deleted, added and patched; labels changed; a namespace per environment', () => {
-    const text = `app: data
-namespace: data-base
-services:
-  api: { image: "ghcr.io/acme/api:1.0.0", port: 8000, uses: [db, cache] }
-backing:
-  db: { kind: postgres, version: "16", ha: true, storage: 20Gi }
-  cache: { kind: redis }
-environments:
-  dev: { namespace: data-dev, backing: { db: { ha: false }, cache: { version: "6" } } }
-  prod: { backing: { db: { replicas: 3 }, cache: { mode: managed } } }
-`;
+    const text = readFileSync(join(ROOT, 'test/fixtures/render/cnpg-environments.yaml'), 'utf8');
     const load = (env?: string) => {
       const loaded = loadSpec(text, { file: 'data.yaml', target: 'cluster', ...(env ? { env } : {}) });
       assert.ok(loaded.ok, JSON.stringify(loaded.problems, null, 2));
@@ -215,3 +207,9 @@ describe('gantry render (CLI)', () => {
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
   });
 });
+
+/** The tree `gantry render --format kustomize` writes, written as it writes it. */
+function writeKustomize(dir: string, base: NamespacedRender, envs: ReadonlyMap<string, NamespacedRender>) {
+  const banner = generatedBanner('#', `gantry render --format kustomize -o ${dir}`);
+  writeFiles(dir, kustomizeFiles(base, envs, banner), { report: false });
+}

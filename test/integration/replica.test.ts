@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/local/process.ts';
 import { LOCAL_BACKOFF } from '../../src/local/supervisor/backoff.ts';
 import type { ProbeSnapshot } from '../../src/local/supervisor/probe-state.ts';
-import { readProcStat } from '../../src/local/supervisor/proc.ts';
+import { readProcStat } from '../../src/local/supervisor/process-group.ts';
 import {
   Replica,
   type ReplicaEvent,

@@ -475,6 +475,9 @@ const DEFAULT_STORAGE_CLASS = {
 } as KubernetesObject;
 
 /** A Node kwok takes over: zone and hostname labels as a cloud's kubelet would set them. */
+/** kwok's default node size, and local disk. */
+const NODE_RESOURCES = { cpu: '1k', memory: '1Ti', pods: '1M', 'ephemeral-storage': '1Ti' };
+
 function nodeObject(name: string, zone: string): KubernetesObject {
   return {
     apiVersion: 'v1',
@@ -491,5 +494,8 @@ function nodeObject(name: string, zone: string): KubernetesObject {
         type: 'kwok',
       },
     },
+    // What a kubelet registers its node with (kwok's own default leaves ephemeral-storage out, so a
+    // pod requesting some, as `gantry controller install`'s do, would never be scheduled).
+    status: { capacity: NODE_RESOURCES, allocatable: NODE_RESOURCES },
   } as KubernetesObject;
 }

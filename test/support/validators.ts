@@ -1,5 +1,5 @@
 /**
- * The field's own validators (actionlint, hadolint, checkov) at the versions scripts/validators.sh
+ * The field's own validators (actionlint, hadolint, checkov, helm) at the versions scripts/validators.sh
  * pins: it builds or installs each once into the tools cache (.ci/run runs it before the tests) and
  * prints where they are. A tool that cannot be had fails the test that needs it — never a skip.
  */
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './gantry.ts';
 
-export type Validator = 'actionlint' | 'hadolint' | 'checkov';
+export type Validator = 'actionlint' | 'hadolint' | 'checkov' | 'helm';
 
 let paths: Record<string, string> | undefined;
 

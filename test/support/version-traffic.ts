@@ -19,14 +19,8 @@ export interface VersionTraffic {
   stop(): Promise<void>;
 }
 
-export async function startVersionTraffic(options: {
-  api: KubernetesObjectApi;
-  namespace: string;
-  service: string;
-  rps: number;
-  errorRate(version: string): number;
-}): Promise<VersionTraffic> {
-  const registry = new Registry();
+/** The series an instrumented app exports for its requests, by service and version, in `registry`. */
+export function requestMetrics(registry: Registry) {
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'requests by status',
@@ -40,6 +34,18 @@ export async function startVersionTraffic(options: {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  return { requests, latency };
+}
+
+export async function startVersionTraffic(options: {
+  api: KubernetesObjectApi;
+  namespace: string;
+  service: string;
+  rps: number;
+  errorRate(version: string): number;
+}): Promise<VersionTraffic> {
+  const registry = new Registry();
+  const { requests, latency } = requestMetrics(registry);
   const debt = new Map<string, number>();
   const tick = async () => {
     const ready = new Map<string, number>();

@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
 import { isAlive } from '../../src/local/process.ts';
 import type { EventRecord } from '../../src/local/store.ts';
-import { readProcStat } from '../../src/local/supervisor/proc.ts';
+import { readProcStat } from '../../src/local/supervisor/process-group.ts';
 import { killAtRandom } from '../support/chaos.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
 import { killLeftovers } from '../support/leftovers.ts';

@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import type { DaemonStatus } from '../../src/daemon/status.ts';
 import { freePort, isAlive } from '../../src/local/process.ts';
 import type { EventRecord } from '../../src/local/store.ts';
-import { readProcStat } from '../../src/local/supervisor/proc.ts';
+import { readProcStat } from '../../src/local/supervisor/process-group.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { gantry, ROOT, specDir } from '../support/gantry.ts';
 import { killLeftovers } from '../support/leftovers.ts';

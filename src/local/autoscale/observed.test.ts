@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decide } from '../../autoscale/hpa.ts';
-import { EMPTY_HISTORY, type HpaSpec, type PodState } from '../../autoscale/model.ts';
+import { EMPTY_HISTORY, type HpaSpec, type PodState } from '../../autoscale/hpa-data.ts';
 import { observedFor, type ReplicaSnapshot } from './observed.ts';
 
 const NOW = 1_700_000_000_000;

@@ -7,7 +7,7 @@
  * Units follow the controller's `Quantity.MilliValue()`: CPU in millicores, memory in
  * milli-bytes (bytes × 1000), requests/s in milli-requests per second.
  */
-import type { Observed, PodState } from '../../autoscale/model.ts';
+import type { Observed, PodState } from '../../autoscale/hpa-data.ts';
 import { RPS_METRIC } from '../../render/kubernetes/hpa.ts';
 
 export interface ReplicaSnapshot {

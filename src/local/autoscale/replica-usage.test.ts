@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signalGroup } from '../supervisor/proc.ts';
+import { signalGroup } from '../supervisor/process-group.ts';
 import type { ProcessStat } from './proc-tree.ts';
 import { type ProcSource, ReplicaUsageSampler } from './replica-usage.ts';
 

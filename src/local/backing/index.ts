@@ -7,17 +7,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connectionVariables } from '../../platform/connection.ts';
+import { connectionVariables } from '../../spec/connection.ts';
 
-export { urlVariable } from '../../platform/connection.ts';
+export { urlVariable } from '../../spec/connection.ts';
 
 import type { BackingModel } from '../../spec/model.ts';
 import { CREDENTIALS_FILE, readCredentials, withPassword } from './credentials.ts';
 import { type Availability, type FindOptions, find, KAFKA_UNAVAILABLE } from './find.ts';
 import { ensureDatabase, postgresUrl, startPostgres } from './postgres.ts';
-import { commandLine, isAlive, isListening, waitForExit } from './proc.ts';
 import { redisUrl, startRedis } from './redis.ts';
 import { clearInstance, readInstance, writeInstance } from './server.ts';
+import { commandLine, isAlive, isListening, waitForExit } from './server-process.ts';
 
 export type { FindOptions } from './find.ts';
 export { INSTALL_HINTS } from './find.ts';

@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { type Credentials, ensureCredentials } from './credentials.ts';
 import { type FindOptions, findPostgres, majorOf, type PostgresBinaries, postgresMissing } from './find.ts';
 import type { StartedServer, StartOptions } from './index.ts';
-import { assertReachable, type ServerUser, serverUser } from './proc.ts';
 import { scramVerifier } from './scram.ts';
 import { launch, onFreePort, runOnce, serverEnv } from './server.ts';
+import { assertReachable, type ServerUser, serverUser } from './server-process.ts';
 import { PgError, pgConnect } from './wire.ts';
 
 export const PG_USER = 'gantry';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackingInstance } from './index.ts';
-import { freePort, isAlive, type ServerUser, sleep, tail, waitForExit } from './proc.ts';
+import { freePort, isAlive, type ServerUser, sleep, tail, waitForExit } from './server-process.ts';
 
 export interface LaunchOptions {
   what: string;

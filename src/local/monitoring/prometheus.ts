@@ -12,8 +12,8 @@ import { stringify } from 'yaml';
 import { ALERTS } from '../../monitoring/rules.ts';
 import type { AppModel } from '../../spec/model.ts';
 import { which } from '../backing/find.ts';
-import { commandLine, isAlive, isListening, waitForExit } from '../backing/proc.ts';
 import { launch, onFreePort, serverEnv } from '../backing/server.ts';
+import { commandLine, isAlive, isListening, waitForExit } from '../backing/server-process.ts';
 import { localMonitoringPlan } from './config.ts';
 
 /** Where `provider: prometheus` looks by default (PROMETHEUS_DEFAULT_ADDRESS): used when free. */

@@ -14,7 +14,7 @@ import { ROOT } from '../../root.ts';
 import { ListenerTally } from '../lb/tally.ts';
 import type { StateDir } from '../state-dir.ts';
 import type { Store } from '../store.ts';
-import { isAlive, readProcStat } from '../supervisor/proc.ts';
+import { isAlive, readProcStat } from '../supervisor/process-group.ts';
 import { ProxyClient } from './client.ts';
 import {
   type ApplyResult,

@@ -25,7 +25,7 @@ import {
   INITIAL_BACKOFF,
   nextRestart,
 } from '../supervisor/backoff.ts';
-import { readProcStat } from '../supervisor/proc.ts';
+import { readProcStat } from '../supervisor/process-group.ts';
 import { bindListenHandle, type ListenHandle, PortInUse } from './listen-handle.ts';
 import {
   type ApplyResult,

@@ -6,7 +6,7 @@
  * ports as soon as they are free.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readProcStat } from '../supervisor/proc.ts';
+import { readProcStat } from '../supervisor/process-group.ts';
 
 /** What a proxy process's command line holds: its entry's name (dist/proxy-main.js, dist/proxy-worker.js). */
 const MARK = /\/proxy-(main|worker)\.[jt]s\b/;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import type { ProbeSpec } from '../../spec/schema.ts';
-import { signalGroup } from './proc.ts';
+import { signalGroup } from './process-group.ts';
 
 export interface CheckTarget {
   host: string;

@@ -38,7 +38,7 @@ import {
   probeReady,
   resumedProbes,
 } from './probe-state.ts';
-import { readProcStat, shellScript, signalGroup, startedAtMs } from './proc.ts';
+import { readProcStat, shellScript, signalGroup, startedAtMs } from './process-group.ts';
 
 export type { BackoffPolicy } from './backoff.ts';
 

@@ -4,7 +4,7 @@
  * apply checks they exist before starting pods that would crash without them).
  */
 import type { K8sObject, RenderNote } from '../../render/kubernetes/index.ts';
-import { APPLY_ORDER } from './kinds.ts';
+import { kindRank } from '../../render/kubernetes/kind-order.ts';
 
 export interface SecretReference {
   name: string;
@@ -30,13 +30,8 @@ export function planApply(objects: readonly K8sObject[], notes: readonly RenderN
 export function orderForApply(objects: readonly K8sObject[]): K8sObject[] {
   return objects
     .map((object, index) => ({ object, index }))
-    .sort((a, b) => rank(a.object.kind) - rank(b.object.kind) || a.index - b.index)
+    .sort((a, b) => kindRank(a.object.kind) - kindRank(b.object.kind) || a.index - b.index)
     .map(({ object }) => object);
-}
-
-function rank(kind: string): number {
-  const at = (APPLY_ORDER as readonly string[]).indexOf(kind);
-  return at === -1 ? APPLY_ORDER.length : at;
 }
 
 /**

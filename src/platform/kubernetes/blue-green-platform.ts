@@ -10,7 +10,7 @@ import { STANDARD_QUERIES } from '../../metrics/promql.ts';
 import { type MetricSource, metricSourceFor } from '../../metrics/source.ts';
 import type { Colour } from '../../render/kubernetes/deployment.ts';
 import type { EffectiveAnalysis } from '../../spec/model.ts';
-import type { ServiceState, VersionMetrics } from '../platform.ts';
+import { checkWeights, type ServiceState, type VersionMetrics } from '../platform.ts';
 import { KubeError } from './api-failure.ts';
 import {
   activeColourOf,
@@ -63,6 +63,7 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
 
   /** Blue-green routes all or nothing: the version with the largest weight gets the Service. */
   async route(service: string, weights: Record<string, number>): Promise<void> {
+    checkWeights(weights);
     const [version] = Object.entries(weights).sort((a, b) => b[1] - a[1])[0] ?? [];
     if (version === undefined) return;
     const { colours, active, selector } = await this.layout(service);

@@ -6,7 +6,7 @@
  * The Namespace goes only when asked (`--include-namespace`) and only when it carries our labels
  * too: deleting a namespace deletes everything in it, Gantry's or not. Pure.
  */
-import { APPLY_ORDER } from './kinds.ts';
+import { kindRank } from '../../render/kubernetes/kind-order.ts';
 import { type ListedObject, MANAGED_BY, PART_OF } from './prune.ts';
 
 export interface DeletePlan {
@@ -23,13 +23,9 @@ export function planDelete(
 ): DeletePlan {
   const ours = (o: ListedObject) =>
     o.metadata.labels?.[MANAGED_BY] === 'gantry' && o.metadata.labels?.[PART_OF] === app;
-  const rank = (kind: string) => {
-    const at = (APPLY_ORDER as readonly string[]).indexOf(kind);
-    return at === -1 ? APPLY_ORDER.length : at;
-  };
   const objects = listed
     .filter((o) => o.kind !== 'Namespace' && ours(o))
-    .sort((a, b) => rank(b.kind) - rank(a.kind) || a.metadata.name.localeCompare(b.metadata.name));
+    .sort((a, b) => kindRank(b.kind) - kindRank(a.kind) || a.metadata.name.localeCompare(b.metadata.name));
   if (!namespace) return { objects };
   const name = namespace.metadata.name;
   if (!ours(namespace))

@@ -1,29 +1,8 @@
 /**
- * The kinds `gantry apply` knows: the order they are applied in, which it may prune, and
+ * The kinds `gantry apply` knows (the order: render/kubernetes/kind-order.ts): which it may prune, and
  * what to install in the cluster when a custom resource's API is missing.
  */
 import { CNPG_INSTALL_HINT } from '../../render/kubernetes/backing/postgres-ha.ts';
-
-/**
- * Apply order: what others depend on first. ExternalSecret comes right after ConfigMap since it
- * produces Secrets; a CloudNativePG Cluster is a backing database like the StatefulSets, so it
- * starts before the Deployments that connect to it. Kinds not listed go last.
- */
-export const APPLY_ORDER = [
-  'Namespace',
-  'ServiceAccount',
-  'ConfigMap',
-  'ExternalSecret',
-  'StatefulSet',
-  'Cluster',
-  'Service',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'NetworkPolicy',
-  'Ingress',
-  'HTTPRoute',
-] as const;
 
 export interface KindRef {
   apiVersion: string;

@@ -10,7 +10,13 @@ import { STANDARD_QUERIES } from '../../metrics/promql.ts';
 import { type MetricSource, metricSourceFor } from '../../metrics/source.ts';
 import type { K8sObject } from '../../render/kubernetes/index.ts';
 import type { EffectiveAnalysis } from '../../spec/model.ts';
-import type { Platform, ServiceState, VersionMetrics, VersionState } from '../platform.ts';
+import {
+  checkWeights,
+  type Platform,
+  type ServiceState,
+  type VersionMetrics,
+  type VersionState,
+} from '../platform.ts';
 import { KubeError } from './api-failure.ts';
 import { podSelectorOf } from './blue-green-objects.ts';
 import type { OpenPreview } from './pod-preview.ts';
@@ -122,6 +128,7 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
   }
 
   async route(service: string, weights: Record<string, number>): Promise<void> {
+    checkWeights(weights);
     const stable = await this.stable(service);
     const canary = await this.deployment(`${service}-canary`);
     const canaryVersion = canary ? deploymentVersion(canary) : undefined;

@@ -9,11 +9,12 @@
  *   a rolling release the bake, measured by the engine; a failure sets the previous image back;
  * - a rollback that left the failed version serving drains it once stable is back.
  */
-import { startLoadTest } from '../../rollout/load-test.ts';
+import { loadTester } from '../../rollout/load-test.ts';
 import type { ReleaseStore } from '../../rollout/manager.ts';
 import { ReleaseRunner } from '../../rollout/runner.ts';
 import { analysedLabel, isActive, type ReleaseState } from '../../rollout/state.ts';
 import { analysisEnabled } from '../../rollout/steps.ts';
+import { sendCheck } from '../http-check.ts';
 import type { Platform } from '../platform.ts';
 import type { ReleaseSession } from './release-session.ts';
 import { waitForRollouts } from './rollout-wait.ts';
@@ -188,7 +189,8 @@ function engine(
     event: (_state, type, reason, message) => options.log(`${reason}: ${message}`, type === 'Warning'),
     now: Date.now,
     metricSource: () => session.platform.metricSource(),
-    startLoadTest,
+    startLoadTest: loadTester(sendCheck),
+    sendCheck,
   });
 }
 

@@ -5,7 +5,7 @@
  * (DATABASE_URL / REDIS_URL / <NAME>_URL, <NAME>_USERNAME / <NAME>_PASSWORD), the password only
  * as a reference Compose fills in.
  */
-import { connectionVariables, urlVariable } from '../../platform/connection.ts';
+import { connectionVariables, urlVariable } from '../../spec/connection.ts';
 import type { AppModel, BackingModel } from '../../spec/model.ts';
 import { backingImage } from '../images.ts';
 import {

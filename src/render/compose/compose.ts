@@ -11,7 +11,7 @@
  *
  * Pure: AppModel in, the YAML text out (serialised once, at the end), deterministic.
  */
-import { urlVariable } from '../../platform/connection.ts';
+import { urlVariable } from '../../spec/connection.ts';
 import type { AppModel, ServiceModel } from '../../spec/model.ts';
 import { healthCheck } from '../dockerfile/healthcheck.ts';
 import { generatedBanner } from '../generated.ts';

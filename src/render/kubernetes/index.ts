@@ -11,6 +11,7 @@ import { externalSecretsNote, renderExternalSecret } from './external-secret.ts'
 import { renderHpa } from './hpa.ts';
 import { renderHttpRoutes } from './http-route.ts';
 import { renderIngresses } from './ingress.ts';
+import { kindRank } from './kind-order.ts';
 import { renderDashboard, renderPodMonitor, renderPrometheusRule } from './monitoring.ts';
 import { renderNamespace } from './namespace.ts';
 import { renderBackingClientPolicies, renderDefaultDeny, renderNetworkPolicy } from './network-policy.ts';
@@ -20,28 +21,9 @@ import { renderServiceAccount } from './service-account.ts';
 import type { K8sObject, RenderContext, RenderNote, RenderOptions, RenderResult } from './types.ts';
 import { RenderBug, validateObject } from './validate.ts';
 
+export { KIND_ORDER } from './kind-order.ts';
 export type { K8sObject, RenderNote, RenderOptions, RenderResult } from './types.ts';
 export { RenderBug, validateObject } from './validate.ts';
-
-/** The order objects are written in: what others depend on comes first. */
-export const KIND_ORDER = [
-  'Namespace',
-  'ServiceAccount',
-  'ConfigMap',
-  'Secret',
-  'ExternalSecret',
-  'Service',
-  'StatefulSet',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'NetworkPolicy',
-  'Ingress',
-  'HTTPRoute',
-  'Cluster',
-  'PodMonitor',
-  'PrometheusRule',
-] as const;
 
 /** One module per kind; each returns the service's objects of that kind (often none). */
 const PER_SERVICE: ((ctx: RenderContext, service: ServiceModel) => K8sObject[])[] = [
@@ -105,11 +87,6 @@ export function compareObjects(a: K8sObject, b: K8sObject): number {
     compareText(a.kind, b.kind) ||
     compareText(a.metadata.name, b.metadata.name)
   );
-}
-
-function kindRank(kind: string): number {
-  const rank = (KIND_ORDER as readonly string[]).indexOf(kind);
-  return rank === -1 ? KIND_ORDER.length : rank;
 }
 
 /** Code-point order, independent of the machine's locale. */

@@ -6,7 +6,7 @@
  * read-only root filesystem with a writable emptyDir at /tmp).
  */
 
-import { urlVariable } from '../../platform/connection.ts';
+import { urlVariable } from '../../spec/connection.ts';
 import type { ServiceModel } from '../../spec/model.ts';
 import type { ProbeSpec } from '../../spec/schema.ts';
 import { formatCpu, formatMemory } from '../../spec/units.ts';

@@ -7,8 +7,8 @@
  * estimate's, so `gantry cost` prices what `gantry infra` builds. Zones are the exception: at
  * least 2 everywhere, because EKS and an ALB both need subnets in two zones.
  */
-import { fargateSize } from '../../cost/fargate.ts';
-import { sizingFor } from '../../cost/sizing.ts';
+import { fargateSize } from '../../cloud/fargate-size.ts';
+import { sizingFor } from '../../cloud/sizing.ts';
 import type { AppModel, BackingModel, ServiceModel } from '../../spec/model.ts';
 import type { Tier } from '../../spec/schema.ts';
 

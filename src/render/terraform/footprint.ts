@@ -7,7 +7,7 @@
  * IAM roles and OIDC providers, the EBS CSI add-on, access entries) are left out.
  * Pure: AppModel in, plain data out.
  */
-import type { FargateTasks } from '../../cost/fargate.ts';
+import type { FargateTasks } from '../../cloud/fargate-size.ts';
 import type { AppModel, BackingModel } from '../../spec/model.ts';
 import {
   type ElastiCacheSizes,

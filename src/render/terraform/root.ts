@@ -10,7 +10,7 @@
  * whether a backing service is managed there) is a variable, set by each environment's tfvars.
  */
 
-import { connectionVariables, urlVariable } from '../../platform/connection.ts';
+import { connectionVariables, urlVariable } from '../../spec/connection.ts';
 import type { AppModel, BackingModel, ServiceModel } from '../../spec/model.ts';
 import { ecrRegistry } from '../ci/aws-access.ts';
 import { imageRepository } from '../ci/image-ref.ts';

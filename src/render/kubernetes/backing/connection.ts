@@ -1,6 +1,6 @@
 /**
  * How a service reaches a backing service it `uses` on a cluster, as environment
- * variables (the same names `gantry up` injects locally, see platform/connection.ts):
+ * variables (the same names `gantry up` injects locally, see spec/connection.ts):
  * - redis in the cluster: redis://<app>-<name>:6379 (no credentials);
  * - postgres in the cluster: user and password by secretKeyRef from the credentials
  *   Secret, then the URL built from them with Kubernetes' $(VAR) expansion, so the
@@ -8,7 +8,7 @@
  * - managed: the whole URL by secretKeyRef from `<app>-<name>-connection` (key `url`);
  * - kafka: nothing (Gantry does not run it; see the render note).
  */
-import { connectionVariables, urlVariable } from '../../../platform/connection.ts';
+import { connectionVariables, urlVariable } from '../../../spec/connection.ts';
 import type { BackingModel } from '../../../spec/model.ts';
 import type { RenderContext } from '../types.ts';
 import { backingName, credentialsSecretName } from './common.ts';
