@@ -112,8 +112,8 @@ const MAX_KEY = 1024;
 const CORE_TAGS = new Schema({}).tags.filter(
   (tag): tag is ScalarTag & { test: RegExp } => tag.default === true && tag.test !== undefined,
 );
-let lastText = '';
-let lastValue: unknown = '';
+let lastText: string | undefined;
+let lastValue: unknown;
 function resolveCore(text: string): unknown {
   if (text === lastText) return lastValue;
   const tag = CORE_TAGS.find((t) => t.test.test(text));
