@@ -58,39 +58,56 @@ export function isIgnoreAnnotation(key: string): boolean {
 
 /** The object's ignores, or undefined when it has none (the usual case, checked once per object). */
 export function readIgnores(object: unknown): Ignores | undefined {
-  let found: { all: boolean; rules: Set<string>; checks: Record<Tool, Set<string>> } | undefined;
-  const add = (tool: Tool | 'rules' | 'all', ids: readonly string[] = []) => {
-    found ??= {
-      all: false,
-      rules: new Set(),
-      checks: { kubeScore: new Set(), kubeLinter: new Set(), polaris: new Set(), checkov: new Set() },
-    };
-    if (tool === 'all') found.all = true;
-    else for (const id of ids) (tool === 'rules' ? found.rules : found.checks[tool]).add(id);
+  const found = readAnnotations(field(object, 'metadata', 'annotations'), false, undefined);
+  return readAnnotations(podTemplateAnnotations(object), true, found);
+}
+
+type Found = { all: boolean; rules: Set<string>; checks: Record<Tool, Set<string>> };
+
+/**
+ * What one set of annotations adds to `found` (a pod template's: only gantry.dev/ignore and
+ * kube-score/ignore). Plain functions, no closures: this runs for every object linted.
+ */
+function readAnnotations(
+  annotations: unknown,
+  template: boolean,
+  found: Found | undefined,
+): Found | undefined {
+  if (!isJson(annotations)) return found;
+  let result = found;
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
+    if (typeof value !== 'string' || !isIgnoreAnnotation(key)) continue;
+    if (template && key !== IGNORE_ANNOTATION && key !== KUBE_SCORE) continue;
+    const isTrue = value.trim().toLowerCase() === 'true';
+    if (key === IGNORE_ANNOTATION) result = add(result, 'rules', listedIds(value));
+    else if (key === KUBE_SCORE)
+      result = value.split(',').some((entry) => entry.trim() === '*')
+        ? add(result, 'all')
+        : add(result, 'kubeScore', listedIds(value));
+    else if (key === KUBE_SCORE_SKIP) result = isTrue ? add(result, 'all') : result;
+    else if (key === KUBE_LINTER_ALL) result = add(result, 'all');
+    else if (key.startsWith(KUBE_LINTER_PREFIX))
+      result = add(result, 'kubeLinter', [key.slice(KUBE_LINTER_PREFIX.length)]);
+    else if (key === POLARIS_ALL) result = isTrue ? add(result, 'all') : result;
+    else if (key.startsWith(POLARIS_PREFIX) && key.endsWith('-exempt'))
+      result = isTrue
+        ? add(result, 'polaris', [key.slice(POLARIS_PREFIX.length, -'-exempt'.length)])
+        : result;
+    else if (CHECKOV_SKIP.test(key)) result = add(result, 'checkov', [value.split('=')[0]!.trim()]);
+  }
+  return result;
+}
+
+function add(found: Found | undefined, tool: Tool | 'rules' | 'all', ids: readonly string[] = []): Found {
+  const result = found ?? {
+    all: false,
+    rules: new Set<string>(),
+    checks: { kubeScore: new Set(), kubeLinter: new Set(), polaris: new Set(), checkov: new Set() },
   };
-  const read = (annotations: unknown, template: boolean) => {
-    if (!isJson(annotations)) return;
-    for (const [key, value] of Object.entries(annotations)) {
-      if (typeof value !== 'string') continue;
-      if (template && key !== IGNORE_ANNOTATION && key !== KUBE_SCORE) continue;
-      const isTrue = value.trim().toLowerCase() === 'true';
-      if (key === IGNORE_ANNOTATION) add('rules', listedIds(value));
-      else if (key === KUBE_SCORE)
-        value.split(',').some((entry) => entry.trim() === '*')
-          ? add('all')
-          : add('kubeScore', listedIds(value));
-      else if (key === KUBE_SCORE_SKIP) isTrue && add('all');
-      else if (key === KUBE_LINTER_ALL) add('all');
-      else if (key.startsWith(KUBE_LINTER_PREFIX)) add('kubeLinter', [key.slice(KUBE_LINTER_PREFIX.length)]);
-      else if (key === POLARIS_ALL) isTrue && add('all');
-      else if (key.startsWith(POLARIS_PREFIX) && key.endsWith('-exempt'))
-        isTrue && add('polaris', [key.slice(POLARIS_PREFIX.length, -'-exempt'.length)]);
-      else if (CHECKOV_SKIP.test(key)) add('checkov', [value.split('=')[0]!.trim()]);
-    }
-  };
-  read(field(object, 'metadata', 'annotations'), false);
-  read(podTemplateAnnotations(object), true);
-  return found;
+  if (tool === 'all') result.all = true;
+  else for (const id of ids) (tool === 'rules' ? result.rules : result.checks[tool]).add(id);
+  return result;
 }
 
 /** True when the ignores silence this finding of this rule. */

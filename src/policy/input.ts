@@ -13,6 +13,7 @@
  */
 import { load } from 'js-yaml';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { readAlike } from '../spec/read-alike.ts';
 import { KUBE_JS_YAML_SCHEMA, KUBE_YAML_OPTIONS } from './kube-yaml.ts';
 import { listItemLines } from './locate.ts';
 import type { FieldPath, Finding } from './rule.ts';
@@ -154,58 +155,6 @@ interface DocumentText {
   plain: boolean;
 }
 
-/**
- * What the fast reader may read differently, where a node may start (after a space, a flow
- * indicator or `:`): an `&anchor` or `!tag`, and a `<<` merge key anywhere. Aliases need not be
- * looked for: js-yaml refuses an alias without its anchor (the exact reader then reads the
- * document), and an anchor is looked for — so `schedule: "30 2 * * *"` stays on the fast path.
- * A false alarm costs only time.
- */
-function hasNodeProperty(text: string): boolean {
-  for (const property of ['&', '!'])
-    for (let at = text.indexOf(property); at >= 0; at = text.indexOf(property, at + 1))
-      if (at === 0 || NODE_START.test(text[at - 1]!)) return true;
-  return text.includes('<<');
-}
-const NODE_START = /[\s[{,:]/;
-
-/**
- * True when a line is an empty key (`: x`, `~: x`, `null: x`) or a complex key (`? x`) after its
- * indentation and `- `s: `^[ \t-]*(~|null|Null|NULL)?[ \t]*[?:](\s|$)`, multi-line, which the
- * fast reader reads differently. Looked for from the few places such a key can start (indexOf),
- * not line by line: skipping every line's indentation costs a fifth of the parse.
- */
-function hasEmptyKey(text: string): boolean {
-  for (const start of KEY_STARTS)
-    for (let at = text.indexOf(start); at >= 0; at = text.indexOf(start, at + 1))
-      if (opensLine(text, at) && isEmptyKey(text, at)) return true;
-  return false;
-}
-/**
- * Where an empty or complex key can start. A colon is looked for alone: indexOf(' :') is slow,
- * since a space is everywhere, and most colons are ruled out by the character before them.
- */
-const KEY_STARTS = ['?', '~', 'null', 'Null', 'NULL', ':'];
-
-/** True when only spaces, tabs and dashes come before `at` on its line. */
-function opensLine(text: string, at: number): boolean {
-  let i = at - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '-')) i--;
-  return i < 0 || text[i] === '\n';
-}
-
-/** `(~|null|Null|NULL)?[ \t]*[?:](\s|$)` at `at`. */
-function isEmptyKey(text: string, at: number): boolean {
-  let i = at;
-  const word = NULL_WORDS.find((spelling) => text.startsWith(spelling, i));
-  if (word) i += word.length;
-  while (text[i] === ' ' || text[i] === '\t') i++;
-  if (text[i] !== '?' && text[i] !== ':') return false;
-  return i + 1 >= text.length || WHITESPACE.test(text[i + 1]!);
-}
-const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
-const WHITESPACE = /\s/;
-
 /** True for a line holding something besides blanks and a comment: `^[ \t]*[^\s#]`, multi-line. */
 function isContentLine(text: string, at: number, end: number): boolean {
   let i = at;
@@ -216,6 +165,7 @@ function isContentLine(text: string, at: number, end: number): boolean {
   return OTHER_BREAK.test(line) && CONTENT.test(line);
 }
 const OTHER_BREAK = /[\r\u2028\u2029]/;
+const WHITESPACE = /\s/;
 const CONTENT = /^[ \t]*[^\s#]/m;
 
 /**
@@ -231,7 +181,7 @@ function* splitDocuments(text: string, base: { line: number; offset: number }): 
     if (contentLine === undefined) return undefined; // nothing but blanks and comments
     const body = text.slice(start, end);
     const withBreak = text[end] === '\n' ? text.slice(start, end + 1) : body;
-    const plain = !hasNodeProperty(body) && !hasEmptyKey(body);
+    const plain = readAlike(body);
     return { text: body, withBreak, line: startLine, offset: base.offset + start, contentLine, plain };
   };
   let line = base.line;

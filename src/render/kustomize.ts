@@ -17,7 +17,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { K8sObject } from './kubernetes/types.ts';
-import { objectFileNames, toYaml } from './serialize.ts';
+import { objectFileNames, yamlWriter } from './serialize.ts';
 
 /** One render: its objects and the namespace they are in. */
 export interface NamespacedRender {
@@ -166,9 +166,10 @@ export function kustomizeFiles(
 ): Map<string, string> {
   const plan = planKustomize(base, environments);
   const files = new Map<string, string>();
+  const write = yamlWriter();
   const add = (dir: string, content: KustomizationDir) => {
-    files.set(`${dir}/kustomization.yaml`, `${banner}# ${content.comment}\n${toYaml(content.kustomization)}`);
-    for (const [file, data] of content.files) files.set(`${dir}/${file}`, `${banner}${toYaml(data)}`);
+    files.set(`${dir}/kustomization.yaml`, `${banner}# ${content.comment}\n${write(content.kustomization)}`);
+    for (const [file, data] of content.files) files.set(`${dir}/${file}`, `${banner}${write(data)}`);
   };
   add('base', plan.base);
   for (const [name, overlay] of plan.overlays) add(`overlays/${name}`, overlay);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { K8sObject } from './kubernetes/types.ts';
-import { objectFileNames, toYamlStream } from './serialize.ts';
+import { objectFileNames, toYamlStream, yamlWriter } from './serialize.ts';
 
 const labels = { app: 'x' };
 const objects: K8sObject[] = [
@@ -22,6 +22,52 @@ describe('toYamlStream', () => {
       objects,
     );
     assert.equal(toYamlStream(objects), text, 'stable');
+  });
+});
+
+describe('yamlWriter', () => {
+  // Strings whose YAML depends on where they are written: a document marker is quoted as a
+  // key at the top level only, a control character is escaped, a quote changes the quotes…
+  const strings = [
+    '---a',
+    '...',
+    '%x',
+    'a\u0007',
+    'yes',
+    '1.0',
+    '0o17',
+    '12:30',
+    '2001-12-14',
+    '~',
+    '',
+    "it's",
+    'say "hi"',
+    ' lead',
+    'trail ',
+    'a: b',
+    '#c',
+    '- d',
+    '@e',
+    'two\nlines',
+    'end\n',
+    'plain',
+  ];
+  const nested = (depth: number): Record<string, unknown> =>
+    Object.fromEntries(
+      strings.map((s, i) => [s, depth === 0 ? s : i % 2 ? [s, nested(depth - 1)] : nested(depth - 1)]),
+    );
+
+  it("writes each document as yaml's stringify does with the same options, whatever it wrote before", () => {
+    const options = {
+      version: '1.1',
+      aliasDuplicateObjects: false,
+      lineWidth: 0,
+      directives: false,
+    } as const;
+    const documents = [nested(0), nested(1), { list: strings, same: nested(1) }, nested(2)];
+    const write = yamlWriter();
+    for (const document of [...documents, ...documents])
+      assert.equal(write(document), stringify(document, options));
   });
 });
 

@@ -1,15 +1,18 @@
 /**
  * A bounded fuzz test of the loader: 10,000 seeded random mutations of the example spec
  * (keys deleted, duplicated and retyped, garbage values, truncation, broken lines).
- * The loader must never throw, and every problem it reports must point at a real line.
+ * The loader must never throw, and every problem it reports must point at a real line; the
+ * fast reader (js-yaml) must read each text as the Document API does (source.ts).
  * The seed is fixed so a failure reproduces; FUZZ_SEED and FUZZ_RUNS change it.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { mutateData, mutateText, pick, random } from '../../test/support/fuzz.ts';
 import { loadSpec } from './load.ts';
+import { parseSource, readPlain } from './source.ts';
 
 const example = readFileSync(new URL('../../examples/shop/gantry.yaml', import.meta.url), 'utf8');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -20,12 +23,23 @@ describe('loader fuzz', () => {
     const rng = random(SEED);
     const base = parse(example);
     let rejected = 0;
+    const disagreements: string[] = [];
     for (let run = 0; run < RUNS; run++) {
-      let text = rng() < 0.6 ? stringify(mutateData(rng, base)) : mutateText(rng, example);
-      if (rng() < 0.2) text = mutateText(rng, text); // some get both kinds
+      const asData = rng() < 0.6;
+      let text = asData ? stringify(mutateData(rng, base)) : mutateText(rng, example);
+      const twice = rng() < 0.2;
+      if (twice) text = mutateText(rng, text); // some get both kinds
       const env = pick(rng, [undefined, 'dev', 'staging', 'prod', 'qa']);
       const target = pick(rng, [undefined, 'local', 'cluster'] as const);
       const lineCount = text.split('\n').length;
+      // Broken text is where the readers could part (what `stringify` writes is regular YAML).
+      const plain = !asData || twice ? readPlain(text) : undefined;
+      if (plain) {
+        const exact = parseSource(text, 'exact');
+        const read = { data: exact.data, syntaxErrors: exact.syntaxErrors, tagFindings: exact.tagFindings };
+        if (!isDeepStrictEqual({ data: plain.value, syntaxErrors: [], tagFindings: [] }, read))
+          disagreements.push(`run ${run}:\n${text}`);
+      }
       let result: ReturnType<typeof loadSpec>;
       try {
         result = loadSpec(text, {
@@ -48,6 +62,11 @@ describe('loader fuzz', () => {
         assert.ok(problem.message.length > 0 && problem.path.length > 0, `empty text: ${where}`);
       }
     }
+    assert.deepEqual(
+      disagreements.slice(0, 3),
+      [],
+      `${disagreements.length} texts read differently by the fast reader`,
+    );
     // The mutations must mostly produce invalid specs, or the test exercises nothing.
     assert.ok(rejected > RUNS * 0.5, `only ${rejected} of ${RUNS} mutations were rejected`);
   });

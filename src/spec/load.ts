@@ -74,8 +74,8 @@ function loadSource(source: Source, options: LoadOptions): LoadResult {
   if ('problem' in environment) return { ok: false, problems: [place(null, environment.problem)] };
 
   let parsed: SpecFileOutput | undefined = base.success ? base.data : undefined;
-  if (environment.ref) {
-    const merged = applyEnvironment(raw, environment.ref.name);
+  const merged = environment.ref ? applyEnvironment(raw, environment.ref.name) : undefined;
+  if (environment.ref && merged) {
     const result = SpecFile.safeParse(merged);
     parsed = result.success ? result.data : undefined;
     if (!result.success)
@@ -83,7 +83,7 @@ function loadSource(source: Source, options: LoadOptions): LoadResult {
   }
   // Cross-field rules run on every service that parsed, even when another part of the spec
   // did not, so one run shows all problems.
-  const data = environment.ref ? applyEnvironment(raw, environment.ref.name) : raw;
+  const data = merged ?? raw;
   const services = parsed?.services ?? parsableServices(data);
   const context = {
     tier: environment.ref?.tier ?? 'development',

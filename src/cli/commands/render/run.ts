@@ -7,7 +7,7 @@ import {
   renderKubernetes,
 } from '../../../render/kubernetes/index.ts';
 import { KUSTOMIZE_PATHS, kustomizeFiles, type NamespacedRender } from '../../../render/kustomize.ts';
-import { objectFiles, toYamlStream } from '../../../render/serialize.ts';
+import { objectFiles, yamlStreamChunks } from '../../../render/serialize.ts';
 import type { AppModel } from '../../../spec/model.ts';
 import { once } from '../../../spec/require.ts';
 import { CliError, EXIT } from '../../errors.ts';
@@ -100,7 +100,7 @@ function renderYaml(model: AppModel, renderOptions: RenderOptions, options: Opti
   const result = renderOrFail(model, renderOptions);
   printNotes(result.notes);
   if (options.output === undefined) {
-    process.stdout.write(toYamlStream(result.objects));
+    for (const chunk of yamlStreamChunks(result.objects)) process.stdout.write(chunk);
     return EXIT.ok;
   }
   const files = objectFiles(result.objects, generatedBanner('#', regenerateCommand(options)));
