@@ -83,14 +83,10 @@ export function workloadContainers(
   object: KubeObject,
   options: { init?: boolean } = {},
 ): Workload | undefined {
-  // Most rules ask for the same object's containers: read them once (rules never change objects).
-  let known = workloads.get(object);
-  if (!known) {
-    const podSpec = podSpecOf(object);
-    const path = POD_SPEC_PATHS[object.kind];
-    known = podSpec && path ? { podSpec, path, containers: containersOf(podSpec, path) } : null;
-    workloads.set(object, known);
-  }
+  // The rules ask in turn about one object at a time: its containers are read once (rules never
+  // change objects). One object, not a WeakMap of them all: weak entries cost every GC.
+  if (last?.object !== object) last = { object, workload: readWorkload(object) };
+  const known = last.workload;
   if (!known || options.init !== false) return known ?? undefined;
   return { ...known, containers: known.containers.filter((c) => !c.init) };
 }
@@ -101,7 +97,13 @@ interface Workload {
   containers: ContainerEntry[];
 }
 
-const workloads = new WeakMap<KubeObject, Workload | null>();
+let last: { object: KubeObject; workload: Workload | null } | undefined;
+
+function readWorkload(object: KubeObject): Workload | null {
+  const podSpec = podSpecOf(object);
+  const path = POD_SPEC_PATHS[object.kind];
+  return podSpec && path ? { podSpec, path, containers: containersOf(podSpec, path) } : null;
+}
 
 /** `object.a.b.c`, or undefined when any step is not an object. */
 export function field(value: unknown, ...path: string[]): unknown {
