@@ -48,9 +48,33 @@ describe('locate', () => {
     assert.equal(at(['spec', 'replicas']), '6:1');
   });
 
-  it('inside flow collections it asks the exact reader', () => {
+  it('finds fields inside flow collections written on one line', () => {
     assert.equal(at(['spec', 'template', 'spec', 'containers', 1, 'ports', 0, 'containerPort']), '16:19');
     assert.equal(at(['spec', 'template', 'spec', 'containers', 1, 'resources', 'limits', 'memory']), '17:32');
+  });
+
+  it('agrees with the exact reader on flow collections, those the line scan leaves to it included', () => {
+    const flow = `kind: DaemonSet
+spec:
+  volumes:
+    - { name: root, hostPath: { path: / } }
+    - {name: "quoted", hostPath: {path: '/a, b'}}
+    - { name: a, "hostPath": { path: /x } }   # a quoted key
+    - [a, [b, c], { d: e }]
+    - { name: long,
+        hostPath: { path: /next/line } }
+    - { name: c, hostPath: &anchor { path: /y } }
+    - { a:b: c, hostPath: { path: /z } }
+  ports: [{ name: metrics, containerPort: 9100, hostPort: 9100 }, {}, { name: x }]
+  labels: {app.kubernetes.io/name: web,	tier: front}
+`;
+    const located = parseManifests('flow.yaml', flow).objects[0]!;
+    for (const path of leafPaths(located.object))
+      assert.deepEqual(
+        locate(flow, [], path, located.object),
+        locateExactly(flow, [], path, located.object),
+        path.join('.'),
+      );
   });
 
   it('agrees with the exact reader on every field of every fixture', () => {

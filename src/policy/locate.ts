@@ -6,9 +6,10 @@
  * Most manifests are block-style YAML, where a key's place follows from indentation alone, so a
  * line scan finds it without parsing the document again (the `yaml` library takes about ten
  * times as long as the js-yaml read the linter already did). The parsed object guides the scan:
- * a key the object has must be found, one it lacks is not looked for. Anything the scan does not
- * handle (flow collections on the way, a key it cannot find, JSON) goes to the `yaml` Document
- * API, which is exact. input.test.ts checks that both give the same places.
+ * a key the object has must be found, one it lacks is not looked for. Flow collections written on
+ * one line (`hostPath: { path: / }`) are scanned too. Anything else the scan does not handle
+ * (quotes or comments in a flow collection, a key it cannot find, JSON) goes to the `yaml`
+ * Document API, which is exact. locate.test.ts checks that both give the same places.
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { KUBE_YAML_OPTIONS } from './kube-yaml.ts';
@@ -143,10 +144,11 @@ function indentOf(line: string): number {
 const isDash = (line: string, column: number) =>
   line[column] === '-' && (line.length === column + 1 || line[column + 1] === ' ');
 
-/** Where a step was found (0-based), and where its value's block node starts when it has one. */
+/** Where a step was found (0-based), and where its value's block node (or flow collection) starts when it has one. */
 interface Found {
   at: Start;
   value?: Start;
+  flow?: Start;
 }
 
 /** The position of every step of `path` (all of which exist), or undefined when the scan cannot tell. */
@@ -161,8 +163,12 @@ function scan(document: Scanned, path: FieldPath): Position | undefined {
     if (!node.found) return undefined;
     let next = node.next?.get(step);
     if (!next) {
-      const value = node.found.value; // none: a flow collection on the way
-      const found = value && (typeof step === 'number' ? item(lines, value, step) : key(lines, value, step));
+      const { value, flow } = node.found;
+      const found = value
+        ? typeof step === 'number'
+          ? item(lines, value, step)
+          : key(lines, value, step)
+        : flow && flowEntry(lines[flow.line]!, flow, step);
       next = { found: found ?? null };
       node.next ??= new Map();
       node.next.set(step, next);
@@ -194,7 +200,7 @@ function key(text: string[], map: Start, name: string): Found | undefined {
     if (length === undefined) continue;
     const at = { line: i, column: map.column };
     const rest = line.slice(map.column + length + 1);
-    if (!isEmpty(rest)) return { at }; // a scalar, or a flow collection the exact reader places
+    if (!isEmpty(rest)) return { at, flow: flowAt(line, map.column + length + 1, i) }; // a scalar, or a flow collection
     const value = blockBelow(text, i, map.column, true);
     return value ? { at, value } : { at };
   }
@@ -216,7 +222,8 @@ function item(text: string[], list: Start, index: number): Found | undefined {
       return value ? { at: value, value } : undefined;
     }
     const at = { line: i, column: indent + 1 + (after.length - after.trimStart().length) };
-    return /^[[{&!*]/.test(after.trimStart()) ? { at } : { at, value: at };
+    if (/^[&!*]/.test(after.trimStart())) return { at };
+    return line[at.column] === '{' || line[at.column] === '[' ? { at, flow: at } : { at, value: at };
   }
   return undefined;
 }
@@ -232,6 +239,48 @@ function blockBelow(text: string[], line: number, column: number, afterKey: bool
   }
   return undefined;
 }
+
+/** The flow collection starting at `column` of `line`, or at the first character after spaces there. */
+function flowAt(line: string, column: number, lineIndex: number): Start | undefined {
+  let at = column;
+  while (line[at] === ' ') at++;
+  return line[at] === '{' || line[at] === '[' ? { line: lineIndex, column: at } : undefined;
+}
+
+/**
+ * The key `step` of the flow map (or the `step`th item of the flow list) that starts at `start`,
+ * found on that line alone. Undefined when it is not there or the scan cannot tell: quotes,
+ * comments, anchors, tags, explicit keys, a `:` inside a key, an entry on the next line.
+ */
+function flowEntry(line: string, start: Start, step: string | number): Found | undefined {
+  if ((line[start.column] === '{') !== (typeof step === 'string')) return undefined;
+  let entry = start.column + 1;
+  let index = 0;
+  for (let i = entry, depth = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (FLOW_UNSURE.includes(c)) return undefined;
+    if (c === '{' || c === '[') depth++;
+    else if (depth > 0 && (c === '}' || c === ']')) depth--;
+    else if (depth === 0 && (c === ',' || c === '}' || c === ']')) {
+      let from = entry;
+      while (line[from] === ' ') from++;
+      const at = { line: start.line, column: from };
+      if (typeof step === 'number') {
+        if (index === step && from < i) return { at, flow: flowAt(line, from, start.line) };
+      } else {
+        const colon = line.indexOf(':', from);
+        if (colon < 0 || colon >= i || line[colon + 1] !== ' ') return undefined;
+        if (line.slice(from, colon).trimEnd() === step)
+          return { at, flow: flowAt(line, colon + 1, start.line) };
+      }
+      if (c !== ',') return undefined;
+      index++;
+      entry = i + 1;
+    }
+  }
+  return undefined;
+}
+const FLOW_UNSURE = `'"#&*!?|>%@\t`;
 
 /** Nothing but spaces and a comment: the value, if any, is on the lines below. */
 const isEmpty = (rest: string) => /^\s*(#.*)?$/.test(rest);
