@@ -50,7 +50,7 @@ export function toJsonReport(
     },
     findings: findings.map((finding) => {
       const rule = byId.get(finding.rule);
-      return { ...finding, ...(rule ? { category: rule.category, docs: rule.docs } : {}) };
+      return rule ? { ...finding, category: rule.category, docs: rule.docs } : finding;
     }),
   };
 }
