@@ -86,13 +86,15 @@ function place(located: LocatedObject, path: FieldPath): { line: number; column:
   return { line: source.line + at.line - 1, column: at.column };
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
 /** `spec.template.spec.containers[0].securityContext`; keys with dots or slashes quoted: `labels["app.kubernetes.io/name"]`. */
 export function formatPath(path: FieldPath): string {
   return path
     .map((step, i) =>
       typeof step === 'number'
         ? `[${step}]`
-        : /^[A-Za-z_$][\w$-]*$/.test(step)
+        : IDENTIFIER.test(step)
           ? `${i === 0 ? '' : '.'}${step}`
           : `[${JSON.stringify(step)}]`,
     )

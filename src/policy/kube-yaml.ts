@@ -38,6 +38,10 @@ for (const hint of '-+0123456789.yYnNtTfFoO~') HINT[hint.charCodeAt(0)] = 1;
 const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** Go's ParseFloat for a leading `.` (no hex, no underscores). */
 const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+// Constants, not literals in the functions: a literal makes a new RegExp each time it is evaluated,
+// and these run on every plain scalar.
+const SIGN_OR_DIGIT = /[-+0-9]/;
 
 /** A plain scalar's value as Kubernetes reads it. */
 export function resolvePlain(text: string): unknown {
@@ -46,7 +50,7 @@ export function resolvePlain(text: string): unknown {
   if (fixed !== undefined || TABLE.has(text)) return fixed;
   const first = text[0];
   if (first === '.') return DOT_FLOAT.test(text) ? Number.parseFloat(text) : text;
-  if (!/[-+0-9]/.test(first!)) return text;
+  if (!SIGN_OR_DIGIT.test(first!)) return text;
   if (isDecimal(text)) return Number.parseInt(text, 10); // ports, replicas: the usual number
   const plain = text.replaceAll('_', '');
   const int = parseGoInt(plain);
@@ -69,7 +73,7 @@ function isDecimal(text: string): boolean {
  * `0b` or a leading `0` (octal) prefix, or decimal. Undefined when Go would fail (`018`).
  */
 function parseGoInt(text: string): number | undefined {
-  const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  const match = GO_INT.exec(text);
   if (!match) return undefined;
   const [, sign, digits] = match as unknown as [string, string, string];
   const prefix = digits.slice(0, 2).toLowerCase();

@@ -48,7 +48,7 @@ export function listItemLines(text: string, count: number): number[] | undefined
     if (indent < items.column || (indent === items.column && !isDash(line, indent))) break;
     if (indent > items.column) continue;
     const after = line.slice(indent + 1);
-    if (isEmpty(after) || /^[[{&!*]/.test(after.trimStart())) return undefined;
+    if (isEmpty(after) || FLOW_OR_NODE_PROPERTY.test(after.trimStart())) return undefined;
     found.push(i + 1);
   }
   return found.length === count ? found : undefined;
@@ -183,7 +183,7 @@ function rootStart(text: string[]): Start | undefined {
   const first = text.findIndex(isContent);
   if (first < 0) return undefined;
   const column = indentOf(text[first]!);
-  return /^([[{&!%]|---|\.\.\.)/.test(text[first]!.slice(column)) ? undefined : { line: first, column };
+  return NOT_BLOCK.test(text[first]!.slice(column)) ? undefined : { line: first, column };
 }
 
 /** The key `name` of the block map whose first key is at `map`. */
@@ -222,7 +222,7 @@ function item(text: string[], list: Start, index: number): Found | undefined {
       return value ? { at: value, value } : undefined;
     }
     const at = { line: i, column: indent + 1 + (after.length - after.trimStart().length) };
-    if (/^[&!*]/.test(after.trimStart())) return { at };
+    if (NODE_PROPERTY.test(after.trimStart())) return { at };
     return line[at.column] === '{' || line[at.column] === '[' ? { at, flow: at } : { at, value: at };
   }
   return undefined;
@@ -283,7 +283,15 @@ function flowEntry(line: string, start: Start, step: string | number): Found | u
 const FLOW_UNSURE = `'"#&*!?|>%@\t`;
 
 /** Nothing but spaces and a comment: the value, if any, is on the lines below. */
-const isEmpty = (rest: string) => /^\s*(#.*)?$/.test(rest);
+const isEmpty = (rest: string) => EMPTY.test(rest);
+
+// Constants, not literals in the functions: a literal makes a new RegExp each time it is evaluated.
+const EMPTY = /^\s*(#.*)?$/;
+/** An anchor, tag or alias. */
+const NODE_PROPERTY = /^[&!*]/;
+const FLOW_OR_NODE_PROPERTY = /^[[{&!*]/;
+/** A root node the scan leaves to the exact reader: flow, tagged or anchored, a marker or directive. */
+const NOT_BLOCK = /^([[{&!%]|---|\.\.\.)/;
 
 /** The length of `name:` written at `column` (plain, "double" or 'single' quoted), or undefined. */
 function keyAt(line: string, column: number, name: string): number | undefined {
