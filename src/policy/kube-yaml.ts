@@ -51,15 +51,16 @@ export function resolvePlain(text: string): unknown {
   const first = text[0];
   if (first === '.') return DOT_FLOAT.test(text) ? Number.parseFloat(text) : text;
   if (!SIGN_OR_DIGIT.test(first!)) return text;
-  if (isDecimal(text)) return Number.parseInt(text, 10); // ports, replicas: the usual number
+  if (isDecimal(text)) return Number.parseInt(text, 10); // ports, replicas, 0: the usual numbers
   const plain = text.replaceAll('_', '');
   const int = parseGoInt(plain);
   if (int !== undefined) return int;
   return GO_FLOAT.test(plain) ? Number.parseFloat(plain) : text;
 }
 
-/** `[1-9][0-9]*`, short enough to be exact: what ParseInt reads as the same decimal number. */
+/** `0` or `[1-9][0-9]*`, short enough to be exact: what ParseInt reads as the same decimal number. */
 function isDecimal(text: string): boolean {
+  if (text === '0') return true;
   if (text.length > 15 || text.charCodeAt(0) < 49 || text.charCodeAt(0) > 57) return false;
   for (let i = 1; i < text.length; i++) {
     const code = text.charCodeAt(i);
