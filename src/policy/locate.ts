@@ -144,7 +144,7 @@ function indentOf(line: string): number {
 const isDash = (line: string, column: number) =>
   line[column] === '-' && (line.length === column + 1 || line[column + 1] === ' ');
 
-/** Where a step was found (0-based), and where its value's block node (or flow collection) starts when it has one. */
+/** Where a step was found (0-based), and where its value starts: a block node, or a flow collection on one line. */
 interface Found {
   at: Start;
   value?: Start;
