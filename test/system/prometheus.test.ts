@@ -67,7 +67,9 @@ services:
       maxUnavailable: 0
       steps: [ {weight: 10}, {pause: 60s}, {weight: 100} ]
       analysis:
-        intervalSeconds: 3
+        # Long enough for Prometheus to find the v2 replicas (service discovery and scrapes every
+        # second) and scrape them twice before the verdict removes them, even on a loaded machine.
+        intervalSeconds: 6
         minRequests: 10
         successRate: 0.99
         latencyP95Ms: 500
@@ -163,7 +165,7 @@ scrape_configs:
     const failed = state.measurements.find((m) => m.verdict === 'failed');
     assert.ok(failed, `no failed measurement: ${JSON.stringify(state.measurements)}`);
     assert.equal(failed.evidence?.source, `prometheus http://127.0.0.1:${promPort}`);
-    const successQuery = `sum(rate(gantry_lb_requests_total{service="api",version="v2",code!~"5.."}[3s])) / sum(rate(gantry_lb_requests_total{service="api",version="v2"}[3s]))`;
+    const successQuery = `sum(rate(gantry_lb_requests_total{service="api",version="v2",code!~"5.."}[6s])) / sum(rate(gantry_lb_requests_total{service="api",version="v2"}[6s]))`;
     const answer = failed.evidence.queries.find((q) => q.name === 'successRate');
     assert.equal(answer?.query, successQuery);
     assert.ok(answer.value !== null && answer.value < 0.99, `success rate ${answer.value}`);
