@@ -317,6 +317,11 @@ ${environments}`;
         message: /-o .*gantry\.yaml is a file: a chart is a directory/,
       },
       {
+        title: '-o naming a file, for kustomize too',
+        args: ['render', '--format', 'kustomize', '-f', EXAMPLE, '-o', EXAMPLE],
+        message: /-o .*gantry\.yaml is a file: --format kustomize writes files into a directory/,
+      },
+      {
         title: '--chart-version without --format helm',
         args: ['render', '-f', EXAMPLE, '--chart-version', '1.0.0'],
         message: /--chart-version is only for --format helm/,

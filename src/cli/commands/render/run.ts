@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { generatedBanner } from '../../../render/generated.ts';
 import {
   RenderBug,
@@ -35,6 +36,13 @@ export async function render(options: Options): Promise<number> {
       `--format ${options.format} writes a directory tree: pass -o DIR`,
       EXIT.usage,
       `gantry render --format ${options.format} -o deploy/${options.format === 'helm' ? 'chart' : ''} -f ${options.file}`,
+    );
+  // Every format writes files under -o DIR (helm says it its own way, with a chart's name).
+  if (options.format !== 'helm' && options.output !== undefined && isFile(options.output))
+    throw new CliError(
+      `-o ${options.output} is a file: --format ${options.format} writes files into a directory`,
+      EXIT.usage,
+      `-o ${dirname(options.output)}/${options.format === 'yaml' ? 'k8s' : options.format}`,
     );
   if (options.format !== 'helm')
     for (const [flag, value] of [
@@ -161,4 +169,8 @@ function printNotes(notes: RenderNote[]): void {
       note.level === 'warning' ? style.yellow('warning', process.stderr) : style.cyan('note', process.stderr);
     process.stderr.write(`${label}: ${note.message}\n`);
   }
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && !statSync(path).isDirectory();
 }
