@@ -5,6 +5,7 @@ import { CliError, EXIT } from '../../errors.ts';
 import { writeFiles } from '../../generated-files.ts';
 import { printWarnings, specOf } from '../../spec.ts';
 import { style } from '../../style.ts';
+import { refuseFileOutput } from './output-dir.ts';
 import type { Options } from './run.ts';
 
 export function renderComposeFile(options: Options): number {
@@ -12,6 +13,8 @@ export function renderComposeFile(options: Options): number {
     ['--namespace', options.namespace],
     ['--active', options.active],
     ['--traffic', options.traffic],
+    ['--chart-version', options.chartVersion],
+    ['--app-version', options.appVersion],
   ].filter(([, value]) => value !== undefined);
   if (kubernetesOnly.length > 0)
     throw new CliError(
@@ -19,6 +22,7 @@ export function renderComposeFile(options: Options): number {
       EXIT.usage,
       `gantry render --format compose -f ${options.file}${options.env ? ` --env ${options.env}` : ''}`,
     );
+  refuseFileOutput(options);
   const { model, warnings, text } = specOf(
     { file: options.file, target: 'cluster', env: options.env },
     'nothing rendered',

@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { generatedBanner } from '../../../render/generated.ts';
 import {
   RenderBug,
@@ -15,6 +14,7 @@ import { CliError, EXIT } from '../../errors.ts';
 import { writeFiles } from '../../generated-files.ts';
 import { environmentsOf, printWarnings, specOf } from '../../spec.ts';
 import { style } from '../../style.ts';
+import { refuseFileOutput } from './output-dir.ts';
 
 export interface Options {
   file: string;
@@ -37,13 +37,7 @@ export async function render(options: Options): Promise<number> {
       EXIT.usage,
       `gantry render --format ${options.format} -o deploy/${options.format === 'helm' ? 'chart' : ''} -f ${options.file}`,
     );
-  // Every format writes files under -o DIR (helm says it its own way, with a chart's name).
-  if (options.format !== 'helm' && options.output !== undefined && isFile(options.output))
-    throw new CliError(
-      `-o ${options.output} is a file: --format ${options.format} writes files into a directory`,
-      EXIT.usage,
-      `-o ${dirname(options.output)}/${options.format === 'yaml' ? 'k8s' : options.format}`,
-    );
+  if (options.format !== 'helm') refuseFileOutput(options);
   if (options.format !== 'helm')
     for (const [flag, value] of [
       ['--chart-version', options.chartVersion],
@@ -169,8 +163,4 @@ function printNotes(notes: RenderNote[]): void {
       note.level === 'warning' ? style.yellow('warning', process.stderr) : style.cyan('note', process.stderr);
     process.stderr.write(`${label}: ${note.message}\n`);
   }
-}
-
-function isFile(path: string): boolean {
-  return existsSync(path) && !statSync(path).isDirectory();
 }
