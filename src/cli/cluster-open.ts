@@ -39,13 +39,16 @@ export function openCluster(options: ClusterOptions, command: string): OpenClust
   };
 }
 
-/** Kubernetes domain errors become the CLI's message + hint; anything else stays a bug. */
+/** A Kubernetes domain error as the CLI's message and hint; anything else as it is (a bug). */
+function worded(error: unknown): unknown {
+  return error instanceof KubeError ? new CliError(error.message, EXIT.failed, error.hint) : error;
+}
+
 export function kubeErrors<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
-    throw error;
+    throw worded(error);
   }
 }
 
@@ -53,8 +56,7 @@ export async function kubeErrorsAsync<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
-    throw error;
+    throw worded(error);
   }
 }
 

@@ -5,7 +5,6 @@
  */
 
 import { sendCheck } from '../../platform/http-check.ts';
-import { KubeError } from '../../platform/kubernetes/api-failure.ts';
 import { connect } from '../../platform/kubernetes/cluster.ts';
 import type { ClusterReleasePlatform } from '../../platform/kubernetes/platform.ts';
 import { type ReleaseSession, releaseSession } from '../../platform/kubernetes/release-session.ts';
@@ -102,16 +101,6 @@ export function result(state: ReleaseState): number {
     `${style.red('✗', process.stderr)} ${state.service} ${state.version} ${state.status}: ${state.reason ?? state.message}\n`,
   );
   return EXIT.failed;
-}
-
-/** Kubernetes domain errors become the CLI's message and hint; anything else stays a bug. */
-export async function kubeErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof KubeError) throw new CliError(error.message, EXIT.failed, error.hint);
-    throw error;
-  }
 }
 
 /** `--watch`: one timestamped line per change of the annotation until the release ends. */

@@ -29,8 +29,8 @@ export const withReleaseOptions = (command: Command) =>
 
 /** The cluster half of a release command, loaded only when main chose the cluster; Kubernetes errors worded. */
 export const onCluster = async <T>(work: () => Promise<T>): Promise<T> => {
-  const { kubeErrors } = await import('./cluster-session.ts');
-  return kubeErrors(work);
+  const { kubeErrorsAsync } = await import('../cluster-open.ts');
+  return kubeErrorsAsync(work);
 };
 
 export const path = (service: string, rest: string) => `/v1/services/${encodeURIComponent(service)}/${rest}`;

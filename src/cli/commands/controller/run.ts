@@ -6,8 +6,8 @@ import { ReleaseController } from '../../../controller/controller.ts';
 import { CONTROLLER_NAME, controllerManifests, LEASE_NAME } from '../../../controller/manifests.ts';
 import { controllerServer } from '../../../controller/server.ts';
 import { connect } from '../../../platform/kubernetes/cluster.ts';
+import { kubeErrorsAsync } from '../../cluster-open.ts';
 import { CliError, EXIT } from '../../errors.ts';
-import { kubeErrors } from '../../release/cluster-session.ts';
 import { VERSION } from '../../version.ts';
 
 export interface RunOptions {
@@ -39,7 +39,7 @@ export async function runController(options: RunOptions): Promise<number> {
   const listen = /^(.+):(\d+)$/.exec(options.listen);
   if (!listen)
     throw new CliError(`--listen ${options.listen}: expected host:port, e.g. 0.0.0.0:8080`, EXIT.usage);
-  return kubeErrors(async () => {
+  return kubeErrorsAsync(async () => {
     const connection = connect({
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.context ? { context: options.context } : {}),
