@@ -25,7 +25,7 @@ import {
 import type { ReleaseApi } from './cluster-api.ts';
 import type { ClusterReleasePlatform, TrafficMode } from './platform.ts';
 import type { OpenPreview } from './pod-preview.ts';
-import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
+import { type ClusterRelease, releaseOn } from './release-annotation.ts';
 import { type DeploymentLike, FIELD_MANAGERS, imagePatch, replicasPatch } from './release-objects.ts';
 import { type ReleaseUpdate, writeRelease } from './release-write.ts';
 
@@ -127,15 +127,7 @@ export class BlueGreenClusterPlatform implements ClusterReleasePlatform {
   }
 
   private releaseOf(holder: ServiceLike): ClusterRelease | undefined {
-    const text = holder.metadata.annotations?.[RELEASE_ANNOTATION];
-    if (text === undefined) return undefined;
-    const decoded = decodeRelease(text);
-    if (!decoded.ok)
-      throw new KubeError(
-        `Service ${this.namespace}/${holder.metadata.name}: ${decoded.problem}`,
-        `fix or remove the annotation (kubectl annotate service ${holder.metadata.name} ${RELEASE_ANNOTATION}-)`,
-      );
-    return decoded.value;
+    return releaseOn('Service', holder, this.namespace);
   }
 
   private async layout(

@@ -21,7 +21,7 @@ import { KubeError } from './api-failure.ts';
 import { podSelectorOf } from './blue-green-objects.ts';
 import type { ReleaseApi } from './cluster-api.ts';
 import type { OpenPreview } from './pod-preview.ts';
-import { type ClusterRelease, decodeRelease, RELEASE_ANNOTATION } from './release-annotation.ts';
+import { type ClusterRelease, releaseOn } from './release-annotation.ts';
 import {
   canaryDeployment,
   type DeploymentLike,
@@ -223,15 +223,7 @@ export class KubernetesPlatform implements ClusterReleasePlatform {
   }
 
   private releaseOf(stable: DeploymentLike): ClusterRelease | undefined {
-    const text = stable.metadata.annotations?.[RELEASE_ANNOTATION];
-    if (text === undefined) return undefined;
-    const decoded = decodeRelease(text);
-    if (!decoded.ok)
-      throw new KubeError(
-        `Deployment ${this.namespace}/${stable.metadata.name}: ${decoded.problem}`,
-        `fix or remove the annotation (kubectl annotate deployment ${stable.metadata.name} ${RELEASE_ANNOTATION}-)`,
-      );
-    return decoded.value;
+    return releaseOn('Deployment', stable, this.namespace);
   }
 
   private async stable(service: string): Promise<DeploymentLike> {

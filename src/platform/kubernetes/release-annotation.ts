@@ -13,6 +13,7 @@
 import type { ReleaseRequest } from '../../rollout/manager.ts';
 import type { ReleaseState, ReleaseStatus, Strategy } from '../../rollout/state.ts';
 import type { ServiceModel } from '../../spec/model.ts';
+import { KubeError } from './api-failure.ts';
 
 export const RELEASE_ANNOTATION = 'gantry.dev/release';
 
@@ -56,6 +57,26 @@ const REQUESTS: readonly ReleaseRequest[] = ['promote', 'promote-full', 'abort']
  * The annotation back to a release. Anyone with edit rights can change an annotation, so every
  * field the engine relies on is checked and the first wrong one is named.
  */
+/**
+ * The release a holder (the stable Deployment, or the Service for blue-green) carries; none
+ * without the annotation. A damaged one is an error naming the object and how to clear it.
+ */
+export function releaseOn(
+  kind: 'Deployment' | 'Service',
+  holder: { metadata: { name: string; annotations?: Record<string, string> } },
+  namespace: string,
+): ClusterRelease | undefined {
+  const text = holder.metadata.annotations?.[RELEASE_ANNOTATION];
+  if (text === undefined) return undefined;
+  const decoded = decodeRelease(text);
+  if (!decoded.ok)
+    throw new KubeError(
+      `${kind} ${namespace}/${holder.metadata.name}: ${decoded.problem}`,
+      `fix or remove the annotation (kubectl annotate ${kind.toLowerCase()} ${holder.metadata.name} ${RELEASE_ANNOTATION}-)`,
+    );
+  return decoded.value;
+}
+
 export function decodeRelease(text: string): Decoded {
   let parsed: unknown;
   try {
