@@ -56,8 +56,9 @@ export class DataPlane {
   private readonly tallies = new Map<string, ListenerTally>();
   /** The listeners the proxy had when this daemon adopted it. */
   adopted: Table = { listeners: [] };
+  /** The table being sent, and whether it changed since that began. */
   private flush: Promise<void> | undefined;
-  private flushAgain = false;
+  private dirty = false;
   private closing = false;
   private restarting: Promise<void> | undefined;
 
@@ -192,22 +193,26 @@ export class DataPlane {
       for (const backend of spec.backends) tally.windows.open(backend.version, now);
       tally.track(new Set(spec.backends.map((b) => b.id)));
     }
-    if (this.flush) {
-      this.flushAgain = true;
-      return this.flush;
-    }
-    // Changes made in the same tick go out as one table.
-    this.flush = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(async () => {
-        do {
-          this.flushAgain = false;
-          await this.apply();
-        } while (this.flushAgain);
-      })
-      .finally(() => {
-        this.flush = undefined;
-      });
+    this.dirty = true;
+    this.flush ??= this.sendTable();
     return this.flush;
+  }
+
+  /**
+   * Sends the table until what the proxy has is the latest: changes made in the same tick go out
+   * as one table, and one made while a table is on its way goes out after it. The flag is read and
+   * the promise cleared in one step, so no change can land between the last send and the end.
+   */
+  private async sendTable(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await this.apply();
+      }
+    } finally {
+      this.flush = undefined;
+    }
   }
 
   private async apply(): Promise<void> {
