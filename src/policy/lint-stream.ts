@@ -2,9 +2,10 @@
  * `gantry lint` over inputs of any size, document by document. Each document is read, checked by
  * the rules that look at one object, and dropped; what the cross-object rules need is kept as a
  * small view of each object (cross-object-view.ts). Once everything has been read, the
- * cross-object rules run over the views, and the few documents that hold their findings are read
- * again to place them at their fields. Memory grows with the number of objects (their views), not
- * with the size of the input. Pure: sources say how to read their text.
+ * cross-object rules run over the views, and the documents that hold their findings are read again
+ * to place them at their fields (from texts kept up to KEPT_TEXT, from the sources beyond). Memory
+ * grows with the number of objects (their views), not with the size of the input. Pure: sources
+ * say how to read their text.
  */
 import { crossObjectView } from './cross-object-view.ts';
 import { checkObject, ownString, sortFindings, toFinding, violationsOf } from './engine.ts';
@@ -16,7 +17,10 @@ import type { Finding, Rule, RuleContext } from './rule.ts';
 export interface Source {
   /** The name findings give. */
   file: string;
-  /** Its text. Called again (once) when a cross-object finding is placed in it. */
+  /**
+   * Its text. Called again (once) when a cross-object finding is placed in it, unless its text
+   * was small enough to keep.
+   */
   read(): string;
   /**
    * Its text in pieces, for a file too big to hold twice over (the lint command's input-files.ts reads big files so):
@@ -41,6 +45,12 @@ export interface StreamResult {
 
 const ALONE: RuleContext = { objects: [] };
 
+/**
+ * How much text (UTF-16 code units) of the sources read whole is kept, so that placing the
+ * cross-object findings does not read those files again; beyond it, sources are read again.
+ */
+const KEPT_TEXT = 32 * 2 ** 20;
+
 /** Lints the sources as one set: cross-object rules see every object of every source. */
 export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): StreamResult {
   const single = rules.filter((rule) => !rule.crossObject);
@@ -50,10 +60,17 @@ export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): 
   const objects: LintedObject[] = [];
   const views: View[] = [];
   const bySource = new Map<string, Source>();
+  const kept = new Map<string, string>();
+  let keptLength = 0;
+  const keep = (file: string, text: string) => {
+    if (keptLength + text.length > KEPT_TEXT) return;
+    kept.set(file, text);
+    keptLength += text.length;
+  };
   for (const source of sources) {
     files.push(source.file);
     bySource.set(source.file, source);
-    for (const parsed of documentsOf(source)) {
+    for (const parsed of documentsOf(source, keep)) {
       for (const finding of parsed.findings) findings.push(finding);
       for (const located of parsed.objects) {
         objects.push(linted(located));
@@ -63,14 +80,23 @@ export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): 
     }
     forgetLocations();
   }
-  for (const finding of crossObjectFindings(views, cross, bySource)) findings.push(finding);
+  const again = (file: string): Source | undefined => {
+    const text = kept.get(file);
+    return text === undefined ? bySource.get(file) : { file, read: () => text };
+  };
+  for (const finding of crossObjectFindings(views, cross, again)) findings.push(finding);
   return { findings: sortFindings(findings), files, objects };
 }
 
-/** The source's documents: its text at once, or piece by piece cut at document markers. */
-function* documentsOf(source: Source): Generator<ParsedInput> {
+/**
+ * The source's documents: its text at once (handed to `keep`), or piece by piece cut at document
+ * markers.
+ */
+function* documentsOf(source: Source, keep: (file: string, text: string) => void): Generator<ParsedInput> {
   if (!source.chunks || !splittable(source.chunks())) {
-    yield* readDocuments(source.file, source.read());
+    const text = source.read();
+    keep(source.file, text);
+    yield* readDocuments(source.file, text);
     return;
   }
   let pending = '';
@@ -130,7 +156,7 @@ interface View extends LocatedObject {
 function crossObjectFindings(
   views: readonly View[],
   rules: readonly Rule[],
-  sources: ReadonlyMap<string, Source>,
+  sourceOf: (file: string) => Source | undefined,
 ): Finding[] {
   if (rules.length === 0) return [];
   const context: RuleContext = { objects: views };
@@ -148,7 +174,7 @@ function crossObjectFindings(
   const findings: Finding[] = [];
   for (const [file, entries] of byFile) {
     const texts = documentTexts(
-      sources.get(file),
+      sourceOf(file),
       entries.map((entry) => entry.located),
     );
     for (const { located, violations } of entries) {
