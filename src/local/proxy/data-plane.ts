@@ -16,6 +16,7 @@ import type { StateDir } from '../state-dir.ts';
 import type { Store } from '../store.ts';
 import { isAlive, readProcStat } from '../supervisor/process-group.ts';
 import { ProxyClient } from './client.ts';
+import { Coalesced } from './coalesced.ts';
 import {
   type ApplyResult,
   type HelloResult,
@@ -56,9 +57,8 @@ export class DataPlane {
   private readonly tallies = new Map<string, ListenerTally>();
   /** The listeners the proxy had when this daemon adopted it. */
   adopted: Table = { listeners: [] };
-  /** The table being sent, and whether it changed since that began. */
-  private flush: Promise<void> | undefined;
-  private dirty = false;
+  /** Sends the whole table, always ending with the latest. */
+  private readonly tableSender = new Coalesced(() => this.apply());
   private closing = false;
   private restarting: Promise<void> | undefined;
 
@@ -184,7 +184,7 @@ export class DataPlane {
   /** Sets one service's listeners; resolves once the proxy serves them (the table is sent whole). */
   update(service: string, listeners: ListenerSpec[]): Promise<void> {
     const text = JSON.stringify(listeners);
-    if (this.sent.get(service) === text && !this.flush) return Promise.resolve();
+    if (this.sent.get(service) === text && !this.tableSender.busy) return Promise.resolve();
     this.sent.set(service, text);
     this.specs.set(service, listeners);
     const now = Date.now();
@@ -193,26 +193,7 @@ export class DataPlane {
       for (const backend of spec.backends) tally.windows.open(backend.version, now);
       tally.track(new Set(spec.backends.map((b) => b.id)));
     }
-    this.dirty = true;
-    this.flush ??= this.sendTable();
-    return this.flush;
-  }
-
-  /**
-   * Sends the table until what the proxy has is the latest: changes made in the same tick go out
-   * as one table, and one made while a table is on its way goes out after it. The flag is read and
-   * the promise cleared in one step, so no change can land between the last send and the end.
-   */
-  private async sendTable(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    try {
-      while (this.dirty) {
-        this.dirty = false;
-        await this.apply();
-      }
-    } finally {
-      this.flush = undefined;
-    }
+    return this.tableSender.request();
   }
 
   private async apply(): Promise<void> {
