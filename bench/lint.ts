@@ -33,9 +33,9 @@ const BIG_COPIES = 60;
 export interface LintBench {
   objects: number;
   megabytes: number;
-  /** js-yaml's loadAll over the files (read included), best of 3. */
+  /** js-yaml's loadAll over the files (read included), fastest of 5. */
   jsYamlSeconds: number;
-  /** lintSources + JSON report in process, best of 3. */
+  /** lintSources + JSON report in process, fastest of 5 (interleaved with js-yaml's). */
   coreSeconds: number;
   /** The CLI, one process (CPU seconds, fastest of 3; its wall seconds), and its peak RSS. */
   cliSeconds: number;
