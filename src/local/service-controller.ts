@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import type { VersionMetrics, VersionState } from '../platform/platform.ts';
 import { resolveFenceposts } from '../rollout/surge.ts';
 import type { ServiceModel } from '../spec/model.ts';
+import { Coalesced } from './coalesced.ts';
 import type { Backend } from './lb/load-balancer.ts';
 import { MetricsWindow } from './lb/window.ts';
 import { planReplicas } from './plan.ts';
@@ -54,8 +55,8 @@ export class ServiceController {
   private askedPort: number | undefined;
   /** Versions with a preview listener (blue-green smoke checks, a load test), made on demand. */
   private readonly previews = new Set<string>();
-  private reconciling: Promise<void> | undefined;
-  private again = false;
+  /** Reconcile passes: one at a time, and a request made during one gets one more after it. */
+  private readonly passes = new Coalesced(() => (this.closed ? Promise.resolve() : this.reconcileOnce()));
   private closed = false;
   private adopting = false;
 
@@ -124,19 +125,7 @@ export class ServiceController {
   /** Runs the reconcile loop now; concurrent calls fold into one more pass. */
   reconcile(): Promise<void> {
     if (this.closed || this.adopting) return Promise.resolve();
-    if (this.reconciling) {
-      this.again = true;
-      return this.reconciling;
-    }
-    this.reconciling = (async () => {
-      do {
-        this.again = false;
-        await this.reconcileOnce();
-      } while (this.again && !this.closed);
-    })().finally(() => {
-      this.reconciling = undefined;
-    });
-    return this.reconciling;
+    return this.passes.request();
   }
 
   private async reconcileOnce(): Promise<void> {

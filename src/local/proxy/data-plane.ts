@@ -11,12 +11,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../root.ts';
+import { Coalesced } from '../coalesced.ts';
 import { ListenerTally } from '../lb/tally.ts';
 import type { StateDir } from '../state-dir.ts';
 import type { Store } from '../store.ts';
 import { isAlive, readProcStat } from '../supervisor/process-group.ts';
 import { ProxyClient } from './client.ts';
-import { Coalesced } from './coalesced.ts';
 import {
   type ApplyResult,
   type HelloResult,
@@ -57,8 +57,8 @@ export class DataPlane {
   private readonly tallies = new Map<string, ListenerTally>();
   /** The listeners the proxy had when this daemon adopted it. */
   adopted: Table = { listeners: [] };
-  /** Sends the whole table, always ending with the latest. */
-  private readonly tableSender = new Coalesced(() => this.apply());
+  /** Sends the whole table, always ending with the latest; changes made in one tick go as one. */
+  private readonly tableSender = new Coalesced(() => this.apply(), { sameTick: true });
   private closing = false;
   private restarting: Promise<void> | undefined;
 
