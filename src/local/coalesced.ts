@@ -9,7 +9,7 @@ export class Coalesced {
   #pending = false;
 
   constructor(
-    private readonly send: () => Promise<void>,
+    private readonly work: () => Promise<void>,
     private readonly options: { sameTick?: boolean } = {},
   ) {}
 
@@ -32,7 +32,7 @@ export class Coalesced {
       // between the last run and the end.
       while (this.#pending) {
         this.#pending = false;
-        await this.send();
+        await this.work();
       }
     } finally {
       this.#running = undefined;
