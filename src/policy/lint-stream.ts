@@ -60,11 +60,11 @@ export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): 
   const objects: LintedObject[] = [];
   const views: View[] = [];
   const bySource = new Map<string, Source>();
-  const kept = new Map<string, string>();
   let keptLength = 0;
+  // A text kept stands in for its source when the cross-object findings are placed.
   const keep = (file: string, text: string) => {
-    if (keptLength + text.length > KEPT_TEXT) return;
-    kept.set(file, text);
+    if (cross.length === 0 || keptLength + text.length > KEPT_TEXT) return;
+    bySource.set(file, { file, read: () => text });
     keptLength += text.length;
   };
   for (const source of sources) {
@@ -80,11 +80,7 @@ export function lintSources(sources: Iterable<Source>, rules: readonly Rule[]): 
     }
     forgetLocations();
   }
-  const again = (file: string): Source | undefined => {
-    const text = kept.get(file);
-    return text === undefined ? bySource.get(file) : { file, read: () => text };
-  };
-  for (const finding of crossObjectFindings(views, cross, again)) findings.push(finding);
+  for (const finding of crossObjectFindings(views, cross, bySource)) findings.push(finding);
   return { findings: sortFindings(findings), files, objects };
 }
 
@@ -156,7 +152,7 @@ interface View extends LocatedObject {
 function crossObjectFindings(
   views: readonly View[],
   rules: readonly Rule[],
-  sourceOf: (file: string) => Source | undefined,
+  sources: ReadonlyMap<string, Source>,
 ): Finding[] {
   if (rules.length === 0) return [];
   const context: RuleContext = { objects: views };
@@ -174,7 +170,7 @@ function crossObjectFindings(
   const findings: Finding[] = [];
   for (const [file, entries] of byFile) {
     const texts = documentTexts(
-      sourceOf(file),
+      sources.get(file),
       entries.map((entry) => entry.located),
     );
     for (const { located, violations } of entries) {
