@@ -151,6 +151,21 @@ async function statusOf(url: string): Promise<number> {
   return res.status;
 }
 
+/** The group's live members once `done` holds of them, or as they are after `timeoutMs`. */
+async function liveMembersOnce(
+  pgid: number,
+  done: (members: number[]) => boolean,
+  timeoutMs: number,
+): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let members = liveMembers(pgid);
+  while (!done(members) && Date.now() < deadline) {
+    await sleep(20);
+    members = liveMembers(pgid);
+  }
+  return members;
+}
+
 /** The processes in a process group that are not zombies (reaped or not). */
 function liveMembers(pgid: number): number[] {
   const members: number[] = [];
@@ -407,9 +422,8 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
     w.replica.start();
     const running = await waitFor('ready', w.replica, (s) => s.ready);
     // The shell has installed its trap once its sleep runs; on a loaded machine that can take a while.
-    const forked = Date.now() + 5000;
-    while (liveMembers(running.pid!).length < 2 && Date.now() < forked) await sleep(20);
-    assert.ok(liveMembers(running.pid!).length >= 2, 'the shell and its sleep');
+    const started = await liveMembersOnce(running.pid!, (members) => members.length >= 2, 5000);
+    assert.ok(started.length >= 2, 'the shell and its sleep');
     const t0 = Date.now();
     await w.replica.stop();
     const took = Date.now() - t0;
@@ -418,9 +432,8 @@ describe('replica supervisor (real example-app processes)', { timeout: 120_000 }
     assert.ok(w.events.some((e) => e.reason === 'Killing' && /SIGKILL/.test(e.message)));
     // The SIGKILL went to the whole group at once; a loaded machine may schedule the sleep's death
     // a moment after the shell's.
-    const killed = Date.now() + 2000;
-    while (liveMembers(running.pid!).length > 0 && Date.now() < killed) await sleep(20);
-    assert.deepEqual(liveMembers(running.pid!), [], 'the whole group is gone, sleep included');
+    const left = await liveMembersOnce(running.pid!, (members) => members.length === 0, 2000);
+    assert.deepEqual(left, [], 'the whole group is gone, sleep included');
   });
 
   test('a command that cannot start is an exit, an event and a backoff, never a throw', async (t) => {
