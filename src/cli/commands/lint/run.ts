@@ -21,6 +21,7 @@ import {
   readText,
   STDIN,
 } from './input-files.ts';
+import { optimizeOnlyTheHottest } from './tier-up.ts';
 
 export type FixMode = 'safe' | 'unsafe';
 
@@ -59,6 +60,7 @@ export interface LintSet {
  * a fraction of the time.
  */
 export async function lint(options: Options): Promise<number> {
+  optimizeOnlyTheHottest();
   const config = await loadConfig(options.config);
   const rules = configureRules(RULES, config);
   if (options.listRules) return listRules(RULES, rules, options.format);
