@@ -3,13 +3,15 @@
  * second or two.
  *
  * V8 sends a function to its optimizing compiler once it has run a few "interrupt budgets" of
- * bytecode, a threshold tuned for pages and servers that run for minutes. A lint runs some 180
- * distinct functions that hot (sixty rules, the locator, the selector index, the YAML reader),
- * and compiling them all costs about as much CPU as the lint itself: 0.7 s of 1.7 s on the
- * bench corpus (per-thread CPU from /proc), most of it spent on functions the run ends before the
- * optimized code earns back. Four times the budget leaves the optimizing compiler to the truly hot
- * loops: on that corpus a quarter less CPU and no more wall time (bench/lint.ts, README "gantry
- * lint"). js-yaml's parse alone, with its few very hot functions, gains nothing from the change.
+ * bytecode, a threshold tuned for pages and servers that run for minutes. A lint runs some 175
+ * distinct functions that hot (the rules, the locator, the selector index, the YAML reader), and
+ * compiling them cost ~0.75 s of CPU on background threads on the bench corpus, against ~1 s on
+ * the main thread (per-thread CPU from /proc): mostly for functions the run ends before their
+ * optimized code earns it back. Four times the budget leaves the optimizing compiler to the truly
+ * hot loops (84 functions, ~0.33 s): a fifth less CPU, and less elapsed time on 2 cores, where
+ * those threads compete with the main one (bench/lint.ts, README "gantry lint"). js-yaml's parse
+ * alone, with its few very hot functions, gains nothing from the change; twice or eight times the
+ * budget did worse than four.
  *
  * The flag is read each time a budget is refilled, so setting it here, before the documents are
  * read, takes effect for the whole lint; it changes when code is optimized, never what it does.
