@@ -10,8 +10,8 @@
  * optimized code earns it back. Four times the budget leaves the optimizing compiler to the truly
  * hot loops (84 functions, ~0.33 s): a fifth less CPU, and less elapsed time on 2 cores, where
  * those threads compete with the main one (bench/lint.ts, README "gantry lint"). js-yaml's parse
- * alone, with its few very hot functions, gains nothing from the change; twice or eight times the
- * budget did worse than four.
+ * alone, with its few very hot functions, gains nothing from the change; three, six or eight times
+ * the budget did no better than four.
  *
  * The flag is read each time a budget is refilled, so setting it here, before the documents are
  * read, takes effect for the whole lint; it changes when code is optimized, never what it does.
