@@ -140,9 +140,17 @@ function splittable(chunks: Iterable<string>): boolean {
  */
 function viewOf(located: LocatedObject): View {
   const object = crossObjectView(located.object);
-  const { source } = located;
-  if (source?.offset === undefined) return { ...located, object };
-  return { ...located, object, source: { ...source, text: '' }, length: source.text.length };
+  const { file, line, source } = located;
+  // Literals of one shape, not spreads: every cross-object rule reads every view.
+  if (source?.offset === undefined) return { object, file, line, source, length: undefined };
+  const { offset, base } = source;
+  return {
+    object,
+    file,
+    line,
+    source: { text: '', line: source.line, offset, base },
+    length: source.text.length,
+  };
 }
 
 interface View extends LocatedObject {

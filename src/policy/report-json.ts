@@ -48,11 +48,36 @@ export function toJsonReport(
       warning: count('warning'),
       info: count('info'),
     },
-    findings: findings.map((finding) => {
-      const rule = byId.get(finding.rule);
-      return rule ? { ...finding, category: rule.category, docs: rule.docs } : finding;
-    }),
+    findings: findings.map((finding) => jsonFinding(finding, byId.get(finding.rule))),
   };
+}
+
+/**
+ * A finding with its rule's category and docs, its keys in the documented order. Built key by key
+ * rather than spread: a spread over findings of a dozen shapes is slow, and this is most of the
+ * report's cost on a large input.
+ */
+function jsonFinding(finding: Finding, rule: Rule | undefined): JsonFinding {
+  const { objectLine, field, kind, name, namespace, container } = finding;
+  const json: JsonFinding = {
+    rule: finding.rule,
+    severity: finding.severity,
+    file: finding.file,
+    line: finding.line,
+    column: finding.column,
+  } as JsonFinding;
+  if (objectLine !== undefined) json.objectLine = objectLine;
+  if (field !== undefined) json.field = field;
+  if (kind !== undefined) json.kind = kind;
+  if (name !== undefined) json.name = name;
+  if (namespace !== undefined) json.namespace = namespace;
+  if (container !== undefined) json.container = container;
+  json.message = finding.message;
+  if (rule) {
+    json.category = rule.category;
+    json.docs = rule.docs;
+  }
+  return json;
 }
 
 export function formatJson(report: JsonReport): string {

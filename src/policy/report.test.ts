@@ -52,4 +52,24 @@ describe('toJsonReport', () => {
     assert.equal(report.findings[1]?.category, 'reliability');
     assert.match(report.findings[1]?.docs ?? '', /^https:\/\/kubernetes\.io\//);
   });
+
+  it('writes every finding with its keys in the documented order, whatever order it came in', () => {
+    // A finding moved to its Kustomize source is a spread: objectLine may come last.
+    const moved = { message: 'no readinessProbe', ...findings[1]!, file: 'base/api.yaml', objectLine: 3 };
+    const [json] = toJsonReport([moved], { rules: RULES, objects: 1, files: 1 }).findings;
+    assert.deepEqual(Object.keys(json!), [
+      'rule',
+      'severity',
+      'file',
+      'line',
+      'column',
+      'objectLine',
+      'kind',
+      'name',
+      'container',
+      'message',
+      'category',
+      'docs',
+    ]);
+  });
 });
