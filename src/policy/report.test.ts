@@ -54,9 +54,10 @@ describe('toJsonReport', () => {
   });
 
   it('writes every finding with its keys in the documented order, whatever order it came in', () => {
-    // A finding moved to its Kustomize source is a spread: objectLine may come last.
-    const moved = { message: 'no readinessProbe', ...findings[1]!, file: 'base/api.yaml', objectLine: 3 };
-    const [json] = toJsonReport([moved], { rules: RULES, objects: 1, files: 1 }).findings;
+    // A finding moved to its Kustomize source is a spread: objectLine may come last. Here every key is out of order.
+    const entries = Object.entries({ ...findings[1]!, objectLine: 3 }).reverse();
+    const reversed = Object.fromEntries(entries) as unknown as Finding;
+    const [json] = toJsonReport([reversed], { rules: RULES, objects: 1, files: 1 }).findings;
     assert.deepEqual(Object.keys(json!), [
       'rule',
       'severity',
