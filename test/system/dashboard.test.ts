@@ -21,7 +21,11 @@ import { startLoad } from '../support/load.ts';
 
 const SERVER = join(ROOT, 'examples/shop/api/server.js');
 // The canary waits at 25 % after its analysis passes (a pause without a duration holds until
-// promoted), so the page can be looked at mid-release for as long as the test needs.
+// promoted), so the page can be looked at mid-release for as long as the test needs. The latency
+// bound and the deadline are loose (2000 ms, 60 s): this test is about the page, and
+// release-safety.test.ts holds the analysis to tight bounds. In one full run (2026-12-07) the
+// release never reached its pause within 45 s, beside the rest of the suite; alone, and beside two
+// busy loops, it did. Where the release went instead was not kept: a timeout now prints it.
 const SPEC = `app: dashtest
 services:
   api:
@@ -34,13 +38,13 @@ services:
       strategy: canary
       maxSurge: 1
       maxUnavailable: 0
-      progressDeadlineSeconds: 20
+      progressDeadlineSeconds: 60
       steps:
         - weight: 25
         - analysis: {}
         - pause: {}
         - weight: 100
-      analysis: { intervalSeconds: 1, minRequests: 5, successRate: 0.95, latencyP95Ms: 500 }
+      analysis: { intervalSeconds: 1, minRequests: 5, successRate: 0.95, latencyP95Ms: 2000 }
   web:
     run: node ${SERVER}
     port: 8080
@@ -165,7 +169,14 @@ describe('dashboard in a real browser (example app, real daemon)', { timeout: 24
       // The page follows the release: 25 % on v2, passed measurements, then held at the pause.
       // (the step index moves to the pause one tick before the status says paused: wait for both)
       const release = api.locator('[data-testid=release][data-status=paused]');
-      await release.locator('.steps li.current', { hasText: 'pause' }).waitFor({ timeout: 45_000 });
+      await release
+        .locator('.steps li.current', { hasText: 'pause' })
+        .waitFor({ timeout: 45_000 })
+        .catch(async (error: Error) => {
+          // Say where the release went instead (rolled back on a measurement, waiting for data…).
+          const { release: state } = await rollout();
+          throw new Error(`${error.message}\nthe release instead: ${JSON.stringify(state).slice(0, 2000)}`);
+        });
       assert.equal(await release.locator('[data-testid=split] [data-version=v2]').textContent(), 'v2 25 %');
       assert.equal(
         await release.locator(`[data-testid=split] [data-version="${stable}"]`).textContent(),
@@ -173,7 +184,7 @@ describe('dashboard in a real browser (example app, real daemon)', { timeout: 24
       );
       const passed = release.locator('[data-testid=measurements] tr.passed');
       assert.ok((await passed.count()) >= 1, 'a passed measurement is shown');
-      assert.match((await passed.first().locator('td.summary').textContent()) ?? '', /≥ 95\.00%.*≤ 500ms/);
+      assert.match((await passed.first().locator('td.summary').textContent()) ?? '', /≥ 95\.00%.*≤ 2000ms/);
       // The page agrees with the API.
       const during = await rollout();
       assert.equal(during.versions.find((v) => v.version === 'v2')?.weight, 25);
