@@ -73,8 +73,16 @@ function best(runs: number, work: () => void): number {
   return fastest;
 }
 
-/** A process once under GNU time: CPU seconds (user + system), wall seconds and peak RSS (MiB). */
-function timedProcess(argv: string[]): { seconds: number; wall: number; rssMiB: number; stdout: string } {
+/** One process run under GNU time: CPU seconds (user + system), wall seconds and peak RSS (MiB). */
+interface TimedRun {
+  seconds: number;
+  wall: number;
+  rssMiB: number;
+  stdout: string;
+}
+
+/** `argv` once, under GNU time. */
+function timedProcess(argv: string[]): TimedRun {
   const run = spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %e %M', ...argv], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -103,7 +111,7 @@ for (const file of readdirSync(process.argv[1])) documents += loadAll(readFileSy
 console.log(documents);`;
 
 /** The fastest in CPU and, separately, in wall time (a run slowed by load can be fast in neither). */
-function fastest(runs: ReturnType<typeof timedProcess>[]): { seconds: number; wall: number; rssMiB: number } {
+function fastest(runs: readonly TimedRun[]): Omit<TimedRun, 'stdout'> {
   return {
     seconds: Math.min(...runs.map((run) => run.seconds)),
     wall: Math.min(...runs.map((run) => run.wall)),
@@ -151,8 +159,8 @@ export function benchLint(): LintBench {
     }
     // Interleaved too, five of each: a burst of load that slows one run of the reference (and so
     // flatters every ratio) is outweighed by the four others.
-    const cliRuns: ReturnType<typeof timedProcess>[] = [];
-    const jsYamlRuns: ReturnType<typeof timedProcess>[] = [];
+    const cliRuns: TimedRun[] = [];
+    const jsYamlRuns: TimedRun[] = [];
     for (let i = 0; i < 5; i++) {
       cliRuns.push(timed(['lint', join(dir, 'corpus'), '--format', 'json', '--fail-on', 'never']));
       jsYamlRuns.push(timedProcess([process.execPath, '-e', JS_YAML_PROCESS, join(dir, 'corpus')]));
