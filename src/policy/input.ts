@@ -4,16 +4,19 @@
  * JSON (a subset of YAML 1.2) and `List` kinds (`v1/List`, `ConfigMapList`…) are unpacked into their items. A syntax error is a
  * `yaml-syntax` finding at its line; the other documents of the file are still read.
  *
- * Two readers, one meaning: scalars as Kubernetes resolves them (kube-yaml.ts: `yes` is true,
- * `0x1F` is 31, as sigs.k8s.io/yaml reads them). Most manifests are plain documents: js-yaml
- * reads those about ten times faster, and reading is most of lint's time on a big input. Whatever
- * it does not accept, and whatever it cannot place (List items, anchors and aliases, merge keys,
- * tags, complex keys, directives), goes through the `yaml` Document API: exact positions and
- * messages for every syntax error. input.test.ts and the lint fuzz test check that both agree.
+ * Three readers, one meaning: scalars as Kubernetes resolves them (kube-yaml.ts: `yes` is true,
+ * `0x1F` is 31, as sigs.k8s.io/yaml reads them). Most manifests are plain block documents: the
+ * block reader (block-yaml.ts) reads those about twice as fast as js-yaml, and reading is most of
+ * lint's time on a big input. What it leaves, js-yaml reads, about ten times faster than `yaml`.
+ * Whatever neither accepts, and whatever js-yaml cannot place (List items, anchors and aliases,
+ * merge keys, tags, complex keys, directives), goes through the `yaml` Document API: exact
+ * positions and messages for every syntax error. input.test.ts and the lint fuzz test check that
+ * they agree; block-yaml.test.ts holds the block reader to js-yaml.
  */
 import { load } from 'js-yaml';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { readAlike } from '../spec/read-alike.ts';
+import { readBlockYaml } from './block-yaml.ts';
 import { KUBE_JS_YAML_SCHEMA, KUBE_YAML_OPTIONS } from './kube-yaml.ts';
 import { listItemLines } from './locate.ts';
 import type { FieldPath, Finding } from './rule.ts';
@@ -108,7 +111,7 @@ const LINE_TERMINATORS = new Set(['\n', '\r', '\u2028', '\u2029']);
 const MARKER_CONTENT = /[ \t]+[^#\s]/y;
 
 function readDocument(file: string, document: DocumentText, reader: 'fast' | 'exact'): ParsedInput {
-  const data = reader === 'fast' && document.plain ? loadPlain(document.withBreak) : undefined;
+  const data = reader === 'fast' ? readFast(document) : undefined;
   const list = data !== undefined && isObject(data) && isList(data);
   const items = list ? listItems(file, document, data) : undefined;
   if (data === undefined || (list && !items))
@@ -151,8 +154,6 @@ interface DocumentText {
   offset: number;
   /** 1-based line of its first line that is not blank or a comment: where its content starts. */
   contentLine: number;
-  /** Nothing the fast reader cannot place: no anchor, alias, tag, complex key. */
-  plain: boolean;
 }
 
 /** True for a line holding something besides blanks and a comment: `^[ \t]*[^\s#]`, multi-line. */
@@ -181,8 +182,7 @@ function* splitDocuments(text: string, base: { line: number; offset: number }): 
     if (contentLine === undefined) return undefined; // nothing but blanks and comments
     const body = text.slice(start, end);
     const withBreak = text[end] === '\n' ? text.slice(start, end + 1) : body;
-    const plain = readAlike(body);
-    return { text: body, withBreak, line: startLine, offset: base.offset + start, contentLine, plain };
+    return { text: body, withBreak, line: startLine, offset: base.offset + start, contentLine };
   };
   let line = base.line;
   for (let at = 0; at <= text.length; line++) {
@@ -209,6 +209,16 @@ function* splitDocuments(text: string, base: { line: number; offset: number }): 
 function isMarker(text: string, at: number): boolean {
   if (!text.startsWith('---', at) && !text.startsWith('...', at)) return false;
   return at + 3 >= text.length || WHITESPACE.test(text[at + 3]!);
+}
+
+/**
+ * A document read by the block reader, else by js-yaml when it holds nothing the exact reader reads
+ * differently (read-alike.ts); undefined when neither may read it.
+ */
+function readFast(document: DocumentText): unknown {
+  return (
+    readBlockYaml(document.text) ?? (readAlike(document.text) ? loadPlain(document.withBreak) : undefined)
+  );
 }
 
 /** One plain document through js-yaml; undefined when it does not accept it. */
