@@ -104,7 +104,9 @@ describe('readBlockYaml', () => {
       'a: "\\x41"\n',
       'just a scalar\n',
       '  a: 1\n',
-      `a: ${'[\n'.repeat(1)}`,
+      'a: [\n', // an unclosed flow collection
+      'a: b\u0007\n', // a control character
+      '- - -\n  - x\n', // after an empty entry js-yaml takes a lesser-indented `-` as the next
       `${Array.from({ length: 120 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`,
     ];
     for (const text of unread) assert.equal(readBlockYaml(text), undefined, text);
