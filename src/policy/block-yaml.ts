@@ -129,14 +129,27 @@ class BlockReader {
       while (text.charCodeAt(after) === SPACE) after++;
       return text.charCodeAt(after) === COLON && this.separates(after + 1) ? after : -1;
     }
-    if (first < 128 && NOT_PLAIN[first] === 1) return -1;
-    if ((first === DASH || first === COLON || first === 63) && this.separates(at + 1)) return -1;
+    if (!this.startsPlain(at)) return -1;
+    const stop = this.plainStop(at);
+    return text.charCodeAt(stop) === COLON ? stop : -1;
+  }
+
+  /** True when a plain scalar may start at `at` (js-yaml's readPlainScalar): not at an indicator. */
+  startsPlain(at: number): boolean {
+    const first = this.text.charCodeAt(at);
+    if (first < 128 && NOT_PLAIN[first] === 1) return false;
+    return !((first === DASH || first === COLON || first === 63) && this.separates(at + 1));
+  }
+
+  /** Where the plain scalar at `at` stops: at a `: ` (a key's end), a ` #` comment, or the line's end. */
+  plainStop(at: number): number {
+    const text = this.text;
     for (let i = at + 1; i < this.end; i++) {
       const c = text.charCodeAt(i);
-      if (c === COLON && this.separates(i + 1)) return i;
-      if (c === HASH && text.charCodeAt(i - 1) === SPACE) return -1; // a comment
+      if ((c === COLON && this.separates(i + 1)) || (c === HASH && text.charCodeAt(i - 1) === SPACE))
+        return i;
     }
-    return -1;
+    return this.end;
   }
 
   /** A space or the line's end at `at`: what must follow `:` and `-` to make them indicators. */
@@ -228,17 +241,9 @@ class BlockReader {
       return value;
     }
     if (first === 91 || first === 123) return this.flow(at); // [ {
-    if (first < 128 && NOT_PLAIN[first] === 1) unread();
-    if ((first === DASH || first === COLON || first === 63) && this.separates(at + 1)) unread();
-    let end = this.end;
-    for (let i = at + 1; i < this.end; i++) {
-      const c = text.charCodeAt(i);
-      if (c === COLON && this.separates(i + 1)) unread(); // `a: b: c`
-      if (c === HASH && text.charCodeAt(i - 1) === SPACE) {
-        end = i;
-        break;
-      }
-    }
+    if (!this.startsPlain(at)) unread();
+    let end = this.plainStop(at);
+    if (text.charCodeAt(end) === COLON) unread(); // `a: b: c`
     while (text.charCodeAt(end - 1) === SPACE) end--;
     const value = resolvePlain(text.slice(at, end));
     this.seek(this.end + 1);
