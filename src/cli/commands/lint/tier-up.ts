@@ -11,7 +11,9 @@
  * hot loops (84 functions, ~0.33 s): a fifth less CPU, and less elapsed time on 2 cores, where
  * those threads compete with the main one (bench/lint.ts, README "gantry lint"). js-yaml's parse
  * alone, with its few very hot functions, gains nothing from the change; three, six or eight times
- * the budget did no better than four.
+ * the budget did no better than four. Measured again once the block reader (block-yaml.ts) took
+ * over the parse: the default budget 2.2× js-yaml's CPU, twice it 1.9–2.1×, four to ten times it
+ * 1.4–1.7× alike.
  *
  * The flag is read each time a budget is refilled, so setting it here, before the documents are
  * read, takes effect for the whole lint; it changes when code is optimized, never what it does.
